@@ -1,0 +1,34 @@
+// Bundles the extension with esbuild. Two entries: the small main bundle that
+// activates instantly, and the HTTP client (undici) loaded on the first request.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const ctx = await esbuild.context({
+  entryPoints: {
+    extension: 'src/extension/extension.ts',
+    gatewayClient: 'src/core/gateway/clientEntry.ts',
+  },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+});
+
+if (watch) {
+  await ctx.watch();
+} else {
+  const result = await ctx.rebuild();
+  await ctx.dispose();
+  for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.js')) console.log(`${file}\t${(meta.bytes / 1024).toFixed(1)} KiB`);
+  }
+}

@@ -1,0 +1,44 @@
+import type { AgentStatistics } from '../gateway/types';
+
+/** Talk time as h:mm:ss (hours unbounded: a long shift can pass 24 h). */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+}
+
+export function describeStats(stats: AgentStatistics): string {
+  return `${stats.answernums} answered · ${stats.calloutnums} out · ${formatDuration(stats.talktime)}`;
+}
+
+/** Average talk time per answered call, or undefined when no call was answered. */
+export function averageTalkSeconds(stats: AgentStatistics): number | undefined {
+  return stats.answernums > 0 ? Math.round(stats.talktime / stats.answernums) : undefined;
+}
+
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0';
+}
+
+export function formatDelta(current: AgentStatistics, previous: AgentStatistics | undefined): string | undefined {
+  if (!previous) return undefined;
+  const dt = current.talktime - previous.talktime;
+  return `${signed(current.answernums - previous.answernums)} answered, ${signed(current.calloutnums - previous.calloutnums)} out, ${dt >= 0 ? '+' : '−'}${formatDuration(Math.abs(dt))} talk time`;
+}
+
+/** "just now", "42 s ago", "5 min ago", "2 h ago". */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 5) return 'just now';
+  if (s < 90) return `${s} s ago`;
+  const m = Math.round(s / 60);
+  if (m < 90) return `${m} min ago`;
+  return `${Math.round(m / 60)} h ago`;
+}
+
+/** Text shown inside Markdown: escape everything Markdown or HTML could act on. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~"']/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,123 @@
+import { printable } from '../validation/agentId';
+
+/**
+ * Every failure falls in one of these; the scheduler and the UI act on the kind,
+ * never on message text.
+ */
+export type FailureKind =
+  | 'auth' // Guid missing, invalid or expired: stop until a new one is set
+  | 'agent-offline' // the agent has not signed in
+  | 'invalid-request' // bad agent ID or gateway URL
+  | 'transient' // retry with back-off
+  | 'network' // gateway unreachable, timed out, connection dropped
+  | 'tls' // certificate did not verify
+  | 'protocol' // the answer is not the documented envelope
+  | 'cancelled'; // we aborted it ourselves
+
+export interface GatewayErrorDetails {
+  readonly retcode?: string;
+  readonly httpStatus?: number;
+  /** Low-level code (e.g. ECONNREFUSED, CERT_HAS_EXPIRED) for logs and tooltips. */
+  readonly code?: string;
+  /** 000-007: the gateway asked us to call less often. */
+  readonly slowDown?: boolean;
+}
+
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly details: GatewayErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isGatewayError(e: unknown): e is GatewayError {
+  return e instanceof GatewayError;
+}
+
+/** The gateway's own `message` is shown as plain text: no control characters, bounded. */
+export function gatewayMessageText(message: unknown): string {
+  if (typeof message !== 'string' || message.trim() === '') return '';
+  return printable(message.trim(), 200);
+}
+
+/** Plain words for the retcodes the vendor documents; anything else is shown verbatim. */
+export function errorForRetcode(retcode: string, gatewayMessage: unknown, agentId: string, httpStatus?: number): GatewayError {
+  const details = { retcode, httpStatus };
+  switch (retcode) {
+    case '000-002':
+      return new GatewayError('invalid-request', `The gateway rejected the request as invalid (000-002): check agent ID ${agentId} and the gateway URL.`, details);
+    case '000-003':
+      return new GatewayError('auth', 'The gateway refused the Guid (000-003): it is invalid or has expired. Set a new Guid.', details);
+    case '000-004':
+      return new GatewayError('transient', `Agent ${agentId} is being switched over (000-004); retrying later.`, details);
+    case '000-007':
+      return new GatewayError('transient', 'The gateway says it is being called too often (000-007); polling slows down.', { ...details, slowDown: true });
+    case '100-006':
+      return new GatewayError('agent-offline', `Agent ${agentId} has not signed in (100-006); there is nothing to show until the agent signs in.`, details);
+    case '100-007':
+      return new GatewayError('transient', 'The gateway had an internal error (100-007); retrying with back-off.', details);
+    default: {
+      const text = gatewayMessageText(gatewayMessage);
+      const safeCode = printable(retcode, 20);
+      return new GatewayError('protocol', `The gateway answered with error ${safeCode}${text ? `: ${text}` : ''}.`, details);
+    }
+  }
+}
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** Maps socket, TLS and timeout errors of the HTTP stack to plain words naming the origin. */
+export function errorForTransport(err: unknown, origin: string, timeoutMs: number, timedOut: boolean): GatewayError {
+  const code = errorCode(err);
+  if (timedOut) {
+    return new GatewayError('network', `The gateway ${origin} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying later.`, { code: 'TIMEOUT' });
+  }
+  if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
+    const why =
+      code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired'
+      : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for a different host name'
+      : code.includes('SELF_SIGNED') || code.includes('ISSUER') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? 'its certificate is not signed by a trusted CA'
+      : 'the TLS handshake failed';
+    return new GatewayError('tls', `Cannot connect securely to ${origin}: ${why} (${code}). If the gateway uses a private CA, set ccGateway.tls.caFile to its PEM file.`, { code });
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new GatewayError('network', `The gateway ${origin} refused the connection (ECONNREFUSED): is it running, and is the port right?`, { code });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new GatewayError('network', `The host name of ${origin} cannot be resolved (${code}): check ccGateway.gatewayUrl.`, { code });
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new GatewayError('network', `The gateway ${origin} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying later.`, { code });
+    default:
+      return new GatewayError('network', `The connection to ${origin} failed${code ? ` (${code})` : ''}; retrying later.`, code ? { code } : {});
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  // undici wraps socket errors: the useful code may sit on the cause.
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_ABORTED') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const top = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return typeof top === 'string' ? top : undefined;
+}

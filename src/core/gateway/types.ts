@@ -1,0 +1,45 @@
+import type { AgentId } from '../validation/agentId';
+
+/** The `result` of statisticsEx: counters since the agent signed in. */
+export interface AgentStatistics {
+  /** Total talking time in seconds. */
+  readonly talktime: number;
+  readonly answernums: number;
+  readonly calloutnums: number;
+}
+
+/** The heavier `statistics` call: the same three plus whatever else the gateway sends. */
+export interface DetailedStatistics extends AgentStatistics {
+  readonly [counter: string]: number;
+}
+
+export interface RequestLogEntry {
+  readonly agentId: string;
+  readonly operation: 'statisticsEx' | 'statistics';
+  readonly httpStatus?: number;
+  readonly retcode?: string;
+  readonly durationMs: number;
+  readonly outcome: string;
+}
+
+export interface GatewayClientOptions {
+  /** `https://host:port`, from parseGatewayUrl. */
+  readonly origin: string;
+  /** Extra PEM trust (private CA or self-signed cert), added to the default roots. */
+  readonly caPem?: string;
+  readonly timeoutMs: number;
+  /** Answers larger than this are refused; statisticsEx answers are under 200 bytes. */
+  readonly maxBodyBytes?: number;
+  /** Connections kept alive in the pool for this origin. */
+  readonly connections?: number;
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface GatewayClient {
+  readonly origin: string;
+  statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics>;
+  statistics(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<DetailedStatistics>;
+  close(): Promise<void>;
+}
+
+export type CreateGatewayClient = (options: GatewayClientOptions) => GatewayClient;

@@ -1,0 +1,333 @@
+import { GatewayError, isGatewayError } from '../gateway/errors';
+import type { AgentStatistics } from '../gateway/types';
+import type { IDisposable } from '../util/lifecycle';
+
+export type PollOutcome = { readonly ok: true; readonly stats: AgentStatistics } | { readonly ok: false; readonly error: GatewayError };
+
+export interface SchedulerOptions {
+  /** Performs one request; must honour the signal. */
+  readonly fetch: (agentId: string, signal: AbortSignal) => Promise<AgentStatistics>;
+  /** Every finished request of a watched agent, polled or queried, lands here. */
+  readonly onOutcome: (agentId: string, outcome: PollOutcome, at: number) => void;
+  /** Called once when a credential is refused; polling for it stops until unblock(). */
+  readonly onAuthBlocked?: (credentialKey: string) => void;
+  /** Which Guid an agent uses: agents sharing a key stop together on an auth failure. */
+  readonly credentialKey?: (agentId: string) => string;
+  readonly intervalMs: number;
+  /** Requests in flight at once, across all agents. */
+  readonly concurrency?: number;
+  /** ± share of the delay added at random, so many windows do not poll in lock-step. */
+  readonly jitterRatio?: number;
+  readonly maxBackoffMs?: number;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+interface Slot {
+  nextDueAt: number;
+  /** Consecutive agent-level failures, for exponential back-off. */
+  failures: number;
+  inFlight?: Promise<AgentStatistics>;
+  controller?: AbortController;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_SLOWDOWN = 8;
+
+/**
+ * Polls watched agents with one chained setTimeout (never setInterval):
+ * at most one request per agent in flight, bounded concurrency, jitter,
+ * per-agent exponential back-off, one probe per interval while the gateway is
+ * unreachable, and a stop per credential on auth failure.
+ */
+export class PollScheduler implements IDisposable {
+  private readonly slots = new Map<string, Slot>();
+  private readonly blocked = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDueAt = 0;
+  private inFlightCount = 0;
+  private intervalMs: number;
+  private paused = false;
+  private active = true;
+  private disposed = false;
+  /** Set while the origin is unreachable: only one probe request per interval. */
+  private originDown = false;
+  private nextProbeAt = 0;
+  private slowDownFactor = 1;
+  private lastSlowDownAt = 0;
+  private readonly concurrency: number;
+  private readonly jitterRatio: number;
+  private readonly maxBackoffMs: number;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly keyOf: (agentId: string) => string;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.intervalMs = options.intervalMs;
+    this.concurrency = Math.max(1, options.concurrency ?? 6);
+    this.jitterRatio = Math.min(0.5, Math.max(0, options.jitterRatio ?? 0.1));
+    this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.keyOf = options.credentialKey ?? (() => 'default');
+  }
+
+  /** Newly watched agents are due at once; removed ones are cancelled. */
+  setAgents(agentIds: readonly string[]): void {
+    const wanted = new Set(agentIds);
+    for (const [id, slot] of this.slots) {
+      if (!wanted.has(id)) {
+        slot.controller?.abort();
+        this.slots.delete(id);
+      }
+    }
+    const now = this.now();
+    for (const id of wanted) if (!this.slots.has(id)) this.slots.set(id, { nextDueAt: now, failures: 0 });
+    this.pump();
+  }
+
+  setIntervalMs(ms: number): void {
+    if (ms === this.intervalMs) return;
+    const now = this.now();
+    // Pull in agents that were waiting on the old, longer interval.
+    for (const slot of this.slots.values()) if (slot.failures === 0) slot.nextDueAt = Math.min(slot.nextDueAt, now + ms);
+    this.intervalMs = ms;
+    this.pump();
+  }
+
+  /** False while the window is unfocused or nothing shows the numbers. */
+  setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    this.pump();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.pump();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get isRunning(): boolean {
+    return !this.disposed && !this.paused && this.active;
+  }
+
+  /** Immediate poll of all agents (or one), skipping back-off waits but not auth stops. */
+  refresh(agentId?: string): void {
+    const now = this.now();
+    for (const [id, slot] of this.slots) if (agentId === undefined || id === agentId) slot.nextDueAt = now;
+    if (this.originDown) this.nextProbeAt = now;
+    this.pump();
+  }
+
+  /**
+   * A query from a user or a script. Joins the request already in flight for
+   * that agent instead of sending a second one; watched agents' results also
+   * land in onOutcome. Runs even while paused: the user asked for it.
+   */
+  fetchNow(agentId: string): Promise<AgentStatistics> {
+    const slot = this.slots.get(agentId);
+    if (slot?.inFlight) return slot.inFlight;
+    if (slot) return this.start(agentId, slot);
+    const controller = new AbortController();
+    return this.options.fetch(agentId, controller.signal);
+  }
+
+  isBlocked(credentialKey: string): boolean {
+    return this.blocked.has(credentialKey);
+  }
+
+  /** A new Guid arrived for this credential: its agents are due at once. */
+  unblock(credentialKey: string): void {
+    const wasBlocked = this.blocked.delete(credentialKey);
+    const now = this.now();
+    for (const [id, slot] of this.slots) {
+      if (this.keyOf(id) === credentialKey && (wasBlocked || slot.failures > 0)) {
+        slot.nextDueAt = now;
+        slot.failures = 0;
+      }
+    }
+    this.pump();
+  }
+
+  /** For tests and the benchmark: what is pending right now. */
+  snapshot(): { inFlight: number; timerArmed: boolean; originDown: boolean; slowDownFactor: number; blocked: string[]; nextDueInMs: Record<string, number> } {
+    const now = this.now();
+    const nextDueInMs: Record<string, number> = {};
+    for (const [id, slot] of this.slots) nextDueInMs[id] = slot.nextDueAt - now;
+    return { inFlight: this.inFlightCount, timerArmed: this.timer !== undefined, originDown: this.originDown, slowDownFactor: this.slowDownFactor, blocked: [...this.blocked], nextDueInMs };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearTimer();
+    for (const slot of this.slots.values()) slot.controller?.abort();
+    this.slots.clear();
+  }
+
+  /** Starts what is due (within the concurrency bound) and re-arms the one timer. */
+  private pump(): void {
+    if (!this.isRunning) {
+      this.clearTimer();
+      return;
+    }
+    const now = this.now();
+    if (this.originDown) {
+      if (this.inFlightCount === 0 && now >= this.nextProbeAt) {
+        const probe = this.eligible().sort((a, b) => a[1].nextDueAt - b[1].nextDueAt)[0];
+        if (probe) void this.start(probe[0], probe[1]).catch(() => undefined);
+      }
+    } else {
+      const due = this.eligible().filter(([, s]) => s.nextDueAt <= now).sort((a, b) => a[1].nextDueAt - b[1].nextDueAt);
+      for (const [id, slot] of due) {
+        if (this.inFlightCount >= this.concurrency) break;
+        void this.start(id, slot).catch(() => undefined);
+      }
+    }
+    this.arm(now);
+  }
+
+  private eligible(): [string, Slot][] {
+    const out: [string, Slot][] = [];
+    for (const entry of this.slots) if (!entry[1].inFlight && !this.blocked.has(this.keyOf(entry[0]))) out.push(entry);
+    return out;
+  }
+
+  private arm(now: number): void {
+    let wakeAt: number | undefined;
+    if (this.originDown) {
+      // Completion of the probe re-pumps; otherwise wake for the next probe.
+      if (this.inFlightCount === 0 && this.eligible().length > 0) wakeAt = this.nextProbeAt;
+    } else if (this.inFlightCount < this.concurrency) {
+      for (const [, slot] of this.eligible()) if (wakeAt === undefined || slot.nextDueAt < wakeAt) wakeAt = slot.nextDueAt;
+    }
+    if (wakeAt === undefined) {
+      this.clearTimer();
+      return;
+    }
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, wakeAt - now));
+    if (this.timer !== undefined && this.timerDueAt === now + delay) return;
+    this.clearTimer();
+    this.timerDueAt = now + delay;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private start(agentId: string, slot: Slot): Promise<AgentStatistics> {
+    const controller = new AbortController();
+    slot.controller = controller;
+    this.inFlightCount++;
+    const request = (async () => {
+      try {
+        const stats = await this.options.fetch(agentId, controller.signal);
+        this.settle(agentId, slot, { ok: true, stats });
+        return stats;
+      } catch (e) {
+        const error = isGatewayError(e) ? e : new GatewayError('protocol', 'Unexpected failure while reading the gateway answer.');
+        this.settle(agentId, slot, { ok: false, error });
+        throw error;
+      }
+    })();
+    slot.inFlight = request;
+    return request;
+  }
+
+  private settle(agentId: string, slot: Slot, outcome: PollOutcome): void {
+    this.inFlightCount--;
+    slot.inFlight = undefined;
+    slot.controller = undefined;
+    const stillWatched = this.slots.get(agentId) === slot;
+    if (this.disposed || !stillWatched) {
+      if (!this.disposed) this.pump();
+      return;
+    }
+    const now = this.now();
+    // Report first: the host may need the outcome to handle onAuthBlocked.
+    if (!(outcome.ok === false && outcome.error.kind === 'cancelled')) {
+      try {
+        this.options.onOutcome(agentId, outcome, now);
+      } catch {
+        /* a UI failure must not stop polling */
+      }
+    }
+    if (outcome.ok) this.onSuccess(slot, now);
+    else this.onFailure(agentId, slot, outcome.error, now);
+    this.pump();
+  }
+
+  private onSuccess(slot: Slot, now: number): void {
+    slot.failures = 0;
+    if (this.originDown) {
+      // The gateway is back: everyone held during the outage is due now.
+      this.originDown = false;
+      for (const s of this.slots.values()) if (s !== slot && s.nextDueAt > now && s.failures === 0) s.nextDueAt = now;
+    }
+    if (this.slowDownFactor > 1 && now - this.lastSlowDownAt > 2 * this.intervalMs * this.slowDownFactor) {
+      this.slowDownFactor = Math.max(1, this.slowDownFactor / 2);
+      this.lastSlowDownAt = now;
+    }
+    slot.nextDueAt = now + this.jitter(this.intervalMs * this.slowDownFactor);
+  }
+
+  private onFailure(agentId: string, slot: Slot, error: GatewayError, now: number): void {
+    const interval = this.intervalMs * this.slowDownFactor;
+    switch (error.kind) {
+      case 'cancelled':
+        slot.nextDueAt = now + this.jitter(interval);
+        return;
+      case 'auth': {
+        const key = this.keyOf(agentId);
+        slot.nextDueAt = now;
+        if (!this.blocked.has(key)) {
+          this.blocked.add(key);
+          try {
+            this.options.onAuthBlocked?.(key);
+          } catch {
+            /* ignore */
+          }
+        }
+        return;
+      }
+      case 'network':
+      case 'tls':
+        // Origin-level: hold everyone and probe once per interval, so the return is noticed quickly and gently.
+        this.originDown = true;
+        this.nextProbeAt = now + this.jitter(interval);
+        slot.nextDueAt = this.nextProbeAt;
+        return;
+      case 'agent-offline':
+        slot.failures = 0;
+        slot.nextDueAt = now + this.jitter(interval);
+        return;
+      default: {
+        if (error.details.slowDown) {
+          this.slowDownFactor = Math.min(MAX_SLOWDOWN, this.slowDownFactor * 2);
+          this.lastSlowDownAt = now;
+        }
+        slot.failures++;
+        const backoff = Math.min(this.maxBackoffMs, this.intervalMs * this.slowDownFactor * 2 ** slot.failures);
+        slot.nextDueAt = now + this.jitter(Math.max(backoff, this.intervalMs));
+      }
+    }
+  }
+
+  private jitter(ms: number): number {
+    return Math.max(0, Math.round(ms * (1 + (this.random() * 2 - 1) * this.jitterRatio)));
+  }
+}

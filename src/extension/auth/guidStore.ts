@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../../core/util/lifecycle';
+
+const PREFIX = 'ccGateway.guid';
+const AGENT_INDEX_KEY = 'ccGateway.agentGuidIndex';
+
+/**
+ * The Guid lives only in SecretStorage, keyed by gateway origin, so a Guid
+ * stored for one gateway is never looked up for another. An optional per-agent
+ * Guid overrides the origin's. Reads are cached: in a remote or web window every
+ * secret read is a round trip, and polling would read once per request.
+ */
+export class GuidStore extends Disposable {
+  private readonly cache = new Map<string, string | undefined>();
+  private readonly onDidChangeEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
+  readonly onDidChange = this.onDidChangeEmitter.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly globalState: vscode.Memento,
+  ) {
+    super();
+    // Also fires for changes made in other windows of the same profile.
+    this._register(
+      secrets.onDidChange((e) => {
+        const parsed = parseKey(e.key);
+        if (!parsed) return;
+        this.cache.delete(e.key);
+        this.onDidChangeEmitter.fire(parsed);
+      }),
+    );
+  }
+
+  async get(origin: string, agentId?: string): Promise<string | undefined> {
+    if (agentId && this.agentsWithOwnGuid(origin).includes(agentId)) {
+      const own = await this.read(keyFor(origin, agentId));
+      if (own) return own;
+    }
+    return this.read(keyFor(origin));
+  }
+
+  async has(origin: string): Promise<boolean> {
+    return (await this.read(keyFor(origin))) !== undefined;
+  }
+
+  async set(origin: string, guid: string, agentId?: string): Promise<void> {
+    const key = keyFor(origin, agentId);
+    this.cache.set(key, guid);
+    await this.secrets.store(key, guid);
+    if (agentId) await this.updateIndex(origin, agentId, true);
+    this.onDidChangeEmitter.fire({ origin, agentId });
+  }
+
+  async delete(origin: string, agentId?: string): Promise<void> {
+    const key = keyFor(origin, agentId);
+    this.cache.set(key, undefined);
+    await this.secrets.delete(key);
+    if (agentId) await this.updateIndex(origin, agentId, false);
+    this.onDidChangeEmitter.fire({ origin, agentId });
+  }
+
+  /** Agent IDs that have a Guid of their own for this origin (IDs are not secret; the values are). */
+  agentsWithOwnGuid(origin: string): string[] {
+    const index = this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {});
+    return Array.isArray(index[origin]) ? index[origin] : [];
+  }
+
+  private async read(key: string): Promise<string | undefined> {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const value = (await this.secrets.get(key)) || undefined;
+    this.cache.set(key, value);
+    return value;
+  }
+
+  private async updateIndex(origin: string, agentId: string, present: boolean): Promise<void> {
+    const index = { ...this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {}) };
+    const set = new Set(index[origin] ?? []);
+    if (present) set.add(agentId);
+    else set.delete(agentId);
+    index[origin] = [...set];
+    await this.globalState.update(AGENT_INDEX_KEY, index);
+  }
+}
+
+function keyFor(origin: string, agentId?: string): string {
+  return agentId ? `${PREFIX}|${origin}|agent|${agentId}` : `${PREFIX}|${origin}`;
+}
+
+function parseKey(key: string): { origin: string; agentId?: string } | undefined {
+  const parts = key.split('|');
+  if (parts[0] !== PREFIX || !parts[1]) return undefined;
+  return parts[2] === 'agent' && parts[3] ? { origin: parts[1], agentId: parts[3] } : { origin: parts[1] };
+}

@@ -1,0 +1,10 @@
+import type * as vscode from 'vscode';
+import type { AgentMonitor } from '../agentMonitor';
+import type { GuidStore } from '../auth/guidStore';
+
+/** What every registerX needs; passed explicitly so commands stay testable and small. */
+export interface CommandContext {
+  readonly monitor: AgentMonitor;
+  readonly guids: GuidStore;
+  readonly log: vscode.LogOutputChannel;
+}

@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import type { AgentStatistics } from '../../core/gateway/types';
+import { isAgentNode } from '../treeViews/agentsTreeProvider';
+import type { CommandContext } from './commandContext';
+
+export function statsJson(agentId: string, stats: AgentStatistics | undefined, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ agentId, ...extra, ...(stats ? { talktime: stats.talktime, answernums: stats.answernums, calloutnums: stats.calloutnums } : {}) }, null, 2);
+}
+
+export function registerCopyAsJson(ctx: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('ccGateway.copyAsJson', async (arg?: unknown): Promise<string | undefined> => {
+    const agentId = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' ? arg : undefined;
+    const entry = agentId ? ctx.monitor.store.get(agentId) : undefined;
+    if (!entry) return undefined;
+    const text = statsJson(entry.agentId, entry.stats, {
+      state: entry.state,
+      fetchedAt: entry.fetchedAt ? new Date(entry.fetchedAt).toISOString() : null,
+      ...(entry.error && entry.state !== 'ok' ? { problem: entry.error.message } : {}),
+    });
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied agent ${entry.agentId} as JSON`, 3000);
+    return text;
+  });
+}

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { validateAgentId } from '../../core/validation/agentId';
+import { normalizeGuid } from '../../core/validation/guid';
+import { isAgentNode } from '../treeViews/agentsTreeProvider';
+import type { CommandContext } from './commandContext';
+
+/**
+ * Set Guid… stores a Guid for the current gateway origin only. An optional
+ * string argument is for scripts; an agent row (or `{ agentId, guid }`) sets
+ * that agent's own Guid. Messages never contain the value.
+ */
+export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
+  const setGuid = async (arg?: unknown): Promise<boolean> => {
+    const origin = ctx.monitor.settings.origin;
+    if (!origin) {
+      const choice = await vscode.window.showErrorMessage('Set the gateway URL first: a Guid is stored for one gateway.', 'Set Gateway URL…');
+      if (choice) await vscode.commands.executeCommand('ccGateway.setGatewayUrl');
+      return false;
+    }
+    let agentId: string | undefined;
+    let value: unknown;
+    if (typeof arg === 'string') value = arg;
+    else if (isAgentNode(arg)) agentId = arg.agentId;
+    else if (arg && typeof arg === 'object') {
+      const o = arg as { agentId?: unknown; guid?: unknown };
+      value = o.guid;
+      if (o.agentId !== undefined) {
+        const r = validateAgentId(o.agentId, ctx.monitor.settings.agentIdMax);
+        if (!r.ok) {
+          void vscode.window.showErrorMessage(r.message);
+          return false;
+        }
+        agentId = r.value;
+      }
+    }
+    if (value === undefined) {
+      value = await vscode.window.showInputBox({
+        title: agentId ? `CC-Gateway: Set Guid for Agent ${agentId}` : 'CC-Gateway: Set Guid',
+        prompt: `Guid for ${origin}${agentId ? `, agent ${agentId} only` : ''} (the value after JSESSIONID= is fine too)`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          const r = normalizeGuid(v);
+          return r.ok ? undefined : r.message;
+        },
+      });
+      if (value === undefined) return false;
+    }
+    const r = normalizeGuid(value);
+    if (!r.ok) {
+      void vscode.window.showErrorMessage(r.message);
+      return false;
+    }
+    await ctx.guids.set(origin, r.value, agentId);
+    ctx.log.info(`A Guid was stored for ${origin}${agentId ? `, agent ${agentId}` : ''}.`);
+    vscode.window.setStatusBarMessage(`$(key) Guid stored for ${origin}${agentId ? `, agent ${agentId}` : ''}`, 4000);
+    return true;
+  };
+
+  const clearGuid = async (arg?: unknown): Promise<boolean> => {
+    const origin = ctx.monitor.settings.origin;
+    if (!origin) return false;
+    const agentId = isAgentNode(arg) ? arg.agentId : undefined;
+    await ctx.guids.delete(origin, agentId);
+    ctx.log.info(`The Guid for ${origin}${agentId ? `, agent ${agentId}` : ''} was removed.`);
+    void vscode.window.showInformationMessage(`The Guid for ${origin}${agentId ? `, agent ${agentId}` : ''} was removed from secret storage.`);
+    return true;
+  };
+
+  return [
+    vscode.commands.registerCommand('ccGateway.setGuid', setGuid),
+    vscode.commands.registerCommand('ccGateway.setAgentGuid', (arg?: unknown) => setGuid(isAgentNode(arg) ? arg : undefined)),
+    vscode.commands.registerCommand('ccGateway.clearGuid', clearGuid),
+  ];
+}

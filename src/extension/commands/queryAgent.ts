@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { describeStats, formatDuration } from '../../core/format/format';
+import type { AgentStatistics } from '../../core/gateway/types';
+import { validateAgentId, type AgentId } from '../../core/validation/agentId';
+import { addAgentToSettings } from './addAgent';
+import type { CommandContext } from './commandContext';
+import { statsJson } from './copyAsJson';
+import { showGatewayError } from './gatewayErrors';
+
+/**
+ * "Query Agent Statistics…": with an ID argument it asks nothing and returns the
+ * statistics to the caller (undefined when the ID is invalid or the query failed).
+ */
+export function registerQueryAgent(ctx: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('ccGateway.queryAgent', async (arg?: unknown): Promise<AgentStatistics | undefined> => {
+    const max = ctx.monitor.settings.agentIdMax;
+    let agentId: AgentId;
+    if (arg !== undefined && arg !== null && typeof arg !== 'object') {
+      const r = validateAgentId(arg, max);
+      if (!r.ok) {
+        void vscode.window.showErrorMessage(r.message);
+        return undefined;
+      }
+      agentId = r.value;
+    } else {
+      const input = await vscode.window.showInputBox({
+        title: 'CC-Gateway: Query Agent Statistics',
+        prompt: `Agent ID (${101}–${max})`,
+        placeHolder: 'e.g. 101',
+        ignoreFocusOut: true,
+        validateInput: (value) => {
+          const r = validateAgentId(value, max);
+          return r.ok ? undefined : r.message;
+        },
+      });
+      if (input === undefined) return undefined;
+      const r = validateAgentId(input, max);
+      if (!r.ok) return undefined;
+      agentId = r.value;
+    }
+    return queryAndShow(ctx, agentId);
+  });
+}
+
+export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promise<AgentStatistics | undefined> {
+  let stats: AgentStatistics;
+  try {
+    stats = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Querying agent ${agentId}…`, cancellable: false },
+      () => ctx.monitor.query(agentId),
+    );
+  } catch (e) {
+    showGatewayError(e, `Agent ${agentId}: `);
+    return undefined;
+  }
+  const watched = ctx.monitor.settings.agents.includes(agentId);
+  const actions = watched ? ['Copy as JSON'] : ['Add to Watched Agents', 'Copy as JSON'];
+  const avg = stats.answernums > 0 ? ` · average ${formatDuration(Math.round(stats.talktime / stats.answernums))}` : '';
+  // Not awaited: a script calling the command must not wait for someone to click.
+  void vscode.window.showInformationMessage(`Agent ${agentId}: ${describeStats(stats)} talk time${avg}`, ...actions).then(async (choice) => {
+    if (choice === 'Add to Watched Agents') await addAgentToSettings(agentId);
+    if (choice === 'Copy as JSON') await vscode.env.clipboard.writeText(statsJson(agentId, stats));
+  });
+  return stats;
+}

@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { validateAgentId } from '../../core/validation/agentId';
+import { updateSetting } from '../configuration/settings';
+import { isAgentNode } from '../treeViews/agentsTreeProvider';
+import type { CommandContext } from './commandContext';
+
+/** From a tree row, an ID argument, or a pick of the watched agents. */
+export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('ccGateway.removeAgent', async (arg?: unknown): Promise<boolean> => {
+    let agentId: string | undefined = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' || typeof arg === 'number' ? String(arg).trim() : undefined;
+    if (agentId === undefined) {
+      const watched = ctx.monitor.settings.agents;
+      if (watched.length === 0) {
+        void vscode.window.showInformationMessage('No agents are watched.');
+        return false;
+      }
+      agentId = await vscode.window.showQuickPick(watched, { title: 'CC-Gateway: Remove Agent', placeHolder: 'Agent to stop watching' });
+      if (!agentId) return false;
+    }
+    const r = validateAgentId(agentId, ctx.monitor.settings.agentIdMax);
+    const canonical = r.ok ? r.value : agentId;
+    const current = vscode.workspace.getConfiguration('ccGateway').get<unknown>('agents', []);
+    const list = Array.isArray(current) ? current.map(String) : [];
+    // Also drop equivalent spellings ("0101", " 101 ") of the same agent.
+    const next = list.filter((v) => {
+      const c = validateAgentId(v, ctx.monitor.settings.agentIdMax);
+      return (c.ok ? c.value : v) !== canonical;
+    });
+    if (next.length === list.length) {
+      void vscode.window.showInformationMessage(`Agent ${canonical} is not watched.`);
+      return false;
+    }
+    await updateSetting('agents', next);
+    return true;
+  });
+}

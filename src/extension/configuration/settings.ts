@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import { normalizeAgentIdMax, validateAgentId, type AgentId, DEFAULT_AGENT_ID_MAX } from '../../core/validation/agentId';
+import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
+
+export const SECTION = 'ccGateway';
+
+/** The defaults here equal the defaults in package.json (a test checks it). */
+export const DEFAULTS = {
+  gatewayUrl: '',
+  agents: [] as string[],
+  pollIntervalSeconds: 30,
+  requestTimeoutSeconds: 10,
+  caFile: '',
+  agentIdMax: DEFAULT_AGENT_ID_MAX,
+  statusBarEnabled: true,
+};
+
+export interface Settings {
+  readonly gatewayUrlText: string;
+  /** Parsed origin, or undefined with a message saying what to fix. */
+  readonly origin?: string;
+  readonly gatewayUrlProblem?: string;
+  readonly agents: AgentId[];
+  /** Entries of ccGateway.agents that were refused, with why. */
+  readonly invalidAgents: { value: string; message: string }[];
+  readonly pollIntervalMs: number;
+  readonly requestTimeoutMs: number;
+  readonly caFile?: string;
+  readonly agentIdMax: number;
+  readonly statusBarEnabled: boolean;
+}
+
+function clampInt(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+}
+
+/**
+ * In an untrusted workspace a folder must not redirect the Guid to another
+ * host or change which certificates are trusted: only user values count.
+ */
+function trustedString(config: vscode.WorkspaceConfiguration, key: string, fallback: string): string {
+  if (vscode.workspace.isTrusted) {
+    const v = config.get<unknown>(key, fallback);
+    return typeof v === 'string' ? v : fallback;
+  }
+  const inspected = config.inspect<unknown>(key);
+  const v = inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  return typeof v === 'string' ? v : fallback;
+}
+
+export function readSettings(): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const gatewayUrlText = trustedString(config, 'gatewayUrl', DEFAULTS.gatewayUrl).trim();
+  const parsed = parseGatewayUrl(gatewayUrlText);
+  const agentIdMax = normalizeAgentIdMax(config.get<unknown>('agentIdMax', DEFAULTS.agentIdMax));
+
+  const rawAgents = config.get<unknown>('agents', DEFAULTS.agents);
+  const agents: AgentId[] = [];
+  const invalidAgents: { value: string; message: string }[] = [];
+  for (const raw of Array.isArray(rawAgents) ? rawAgents : []) {
+    const r = validateAgentId(raw, agentIdMax);
+    if (r.ok) {
+      if (!agents.includes(r.value)) agents.push(r.value);
+    } else invalidAgents.push({ value: String(raw), message: r.message });
+  }
+
+  const caFile = trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
+  return {
+    gatewayUrlText,
+    origin: parsed.ok ? parsed.origin : undefined,
+    gatewayUrlProblem: parsed.ok || gatewayUrlText === '' ? undefined : parsed.message,
+    agents,
+    invalidAgents,
+    pollIntervalMs: clampInt(config.get('pollIntervalSeconds', DEFAULTS.pollIntervalSeconds), 5, 3600, DEFAULTS.pollIntervalSeconds) * 1000,
+    requestTimeoutMs: clampInt(config.get('requestTimeoutSeconds', DEFAULTS.requestTimeoutSeconds), 1, 120, DEFAULTS.requestTimeoutSeconds) * 1000,
+    caFile: caFile === '' ? undefined : caFile,
+    agentIdMax,
+    statusBarEnabled: config.get<unknown>('statusBar.enabled', DEFAULTS.statusBarEnabled) !== false,
+  };
+}
+
+/** Writes where the user keeps the value: the workspace if it defines it, else user settings. */
+export async function updateSetting(key: string, value: unknown): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const inspected = config.inspect(key);
+  const target =
+    inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
+  await config.update(key, value, target);
+}
+
+export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
+  return ['gatewayUrl', 'tls.caFile', 'requestTimeoutSeconds', 'agentIdMax'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+}

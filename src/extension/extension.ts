@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { AgentMonitor } from './agentMonitor';
+import { GuidStore } from './auth/guidStore';
+import { registerAddAgent } from './commands/addAgent';
+import type { CommandContext } from './commands/commandContext';
+import { registerCopyAsJson } from './commands/copyAsJson';
+import { registerGuidCommands } from './commands/guidCommands';
+import { registerPollingCommands } from './commands/pollingCommands';
+import { registerQueryAgent } from './commands/queryAgent';
+import { registerQueryNow } from './commands/queryNow';
+import { registerRemoveAgent } from './commands/removeAgent';
+import { registerSettingsCommands } from './commands/settingsCommands';
+import { createLog } from './logging/log';
+import { StatsStatusBar } from './statusBar/statsStatusBar';
+import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
+
+/** What activate() hands to integration tests (via extension.exports). */
+export interface ExtensionApi {
+  readonly monitor: AgentMonitor;
+  readonly tree: AgentsTreeProvider;
+}
+
+/**
+ * Wires the UI to the core. No network or disk work here: the first poll runs
+ * from a timer after activation, and the HTTP client loads on first use.
+ */
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = createLog();
+  context.subscriptions.push(log);
+  const guids = new GuidStore(context.secrets, context.globalState);
+  const monitor = new AgentMonitor(guids, log);
+  context.subscriptions.push(guids, monitor);
+
+  const tree = new AgentsTreeProvider(monitor);
+  const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(tree, view);
+  monitor.setViewVisible(view.visible);
+  context.subscriptions.push(view.onDidChangeVisibility((e) => monitor.setViewVisible(e.visible)));
+
+  const updateContext = () => {
+    void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
+    view.message = monitor.viewState === 'noGuid' ? `No Guid is stored for ${monitor.settings.origin}.` : monitor.viewState === 'badUrl' ? monitor.settings.gatewayUrlProblem : undefined;
+  };
+  updateContext();
+  context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
+  context.subscriptions.push(monitor.onDidChangeSettings(updateContext));
+  void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
+
+  // One notification per refusal, not one per agent or per cycle.
+  context.subscriptions.push(
+    monitor.onDidRefuseGuid(({ origin, agentId }) => {
+      void vscode.window
+        .showWarningMessage(`The CC-Gateway at ${origin} refused the Guid${agentId ? ` of agent ${agentId}` : ''} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.`, 'Set Guid…')
+        .then((choice) => choice && vscode.commands.executeCommand('ccGateway.setGuid'));
+    }),
+  );
+
+  context.subscriptions.push(new StatsStatusBar(monitor));
+
+  const ctx: CommandContext = { monitor, guids, log };
+  context.subscriptions.push(
+    registerQueryAgent(ctx),
+    registerAddAgent(ctx),
+    registerRemoveAgent(ctx),
+    registerCopyAsJson(ctx),
+    registerQueryNow(ctx),
+    ...registerGuidCommands(ctx),
+    ...registerSettingsCommands(ctx),
+    ...registerPollingCommands(ctx),
+  );
+  return { monitor, tree };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions: VS Code disposes it, which stops timers and closes sockets.
+}

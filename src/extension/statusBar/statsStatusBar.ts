@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { escapeMarkdown, formatDuration } from '../../core/format/format';
+import { totals } from '../../core/state/store';
+import { Disposable } from '../../core/util/lifecycle';
+import type { AgentMonitor } from '../agentMonitor';
+import { STATE_LABEL } from '../treeViews/agentTooltip';
+
+const MAX_TOOLTIP_ROWS = 50;
+
+/** One status-bar item with totals; coalesces bursts of store changes into one update. */
+export class StatsStatusBar extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private scheduled = false;
+
+  constructor(private readonly monitor: AgentMonitor) {
+    super();
+    // An id and a name let users hide it from the status bar's context menu.
+    this.item = this._register(vscode.window.createStatusBarItem('ccGateway.status', vscode.StatusBarAlignment.Left, 10));
+    this.item.name = 'CC-Gateway Agent Statistics';
+    this.item.command = 'ccGateway.agents.focus';
+    const schedule = () => this.schedule();
+    this._register(monitor.store.onDidChange(schedule));
+    this._register(monitor.onDidChangeViewState(schedule));
+    this._register(monitor.onDidChangeAuth(schedule));
+    this._register(monitor.onDidChangeSettings(schedule));
+    this.update();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      if (!this.isDisposed) this.update();
+    }, 50);
+  }
+
+  update(): void {
+    const m = this.monitor;
+    if (!m.settings.statusBarEnabled || m.viewState === 'noUrl' || m.viewState === 'noAgents') {
+      this.item.hide();
+      return;
+    }
+    const warning = new vscode.ThemeColor('statusBarItem.warningBackground');
+    if (m.viewState === 'badUrl' || m.viewState === 'noGuid') {
+      this.item.text = m.viewState === 'noGuid' ? '$(key) CC-Gateway: Set Guid' : '$(warning) CC-Gateway: check URL';
+      this.item.tooltip = m.viewState === 'noGuid' ? `No Guid is stored for ${m.settings.origin ?? 'the gateway'}. Click to open the view and set one.` : m.settings.gatewayUrlProblem;
+      this.item.backgroundColor = warning;
+      this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
+      this.item.show();
+      return;
+    }
+    const entries = m.store.all();
+    const t = totals(entries);
+    const allFailing = entries.length > 0 && t.failing + t.needsGuid === entries.length && t.failing > 0;
+    const needsUser = m.refusedCredentials.length > 0 || allFailing;
+    const icon = m.refusedCredentials.length > 0 ? '$(key) ' : allFailing ? '$(warning) ' : m.isPaused ? '$(debug-pause) ' : '';
+    this.item.text = `${icon}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}`;
+    this.item.backgroundColor = needsUser ? warning : undefined;
+    this.item.accessibilityInformation = {
+      label: `CC-Gateway: ${t.answernums} answered, ${t.calloutnums} outbound, talk time ${formatDuration(t.talktime)}`,
+    };
+    const md = new vscode.MarkdownString('', true);
+    md.isTrusted = false;
+    md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ' · polling paused' : ''}\n\n`);
+    if (m.refusedCredentials.length > 0) md.appendMarkdown('$(key) The gateway refused the Guid: run **Set Guid…**.\n\n');
+    md.appendMarkdown('| Agent | Answered | Outbound | Talk time | State |\n|---|--:|--:|--:|---|\n');
+    for (const e of entries.slice(0, MAX_TOOLTIP_ROWS)) {
+      const s = e.stats;
+      md.appendMarkdown(`| ${e.agentId} | ${s?.answernums ?? '–'} | ${s?.calloutnums ?? '–'} | ${s ? formatDuration(s.talktime) : '–'} | ${escapeMarkdown(STATE_LABEL[e.state])} |\n`);
+    }
+    if (entries.length > MAX_TOOLTIP_ROWS) md.appendMarkdown(`\n…and ${entries.length - MAX_TOOLTIP_ROWS} more agents in the view.`);
+    md.appendMarkdown(`\n\n**Total** ${t.answernums} answered · ${t.calloutnums} outbound · ${formatDuration(t.talktime)}`);
+    this.item.tooltip = md;
+    this.item.show();
+  }
+}

@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import { averageTalkSeconds, describeStats, formatAge, formatDuration } from '../../core/format/format';
+import type { AgentEntry } from '../../core/state/store';
+import { Disposable } from '../../core/util/lifecycle';
+import type { AgentMonitor } from '../agentMonitor';
+import { agentTooltip, STATE_LABEL, stateIcon } from './agentTooltip';
+
+export interface AgentNode {
+  readonly type: 'agent';
+  readonly agentId: string;
+}
+interface MetricNode {
+  readonly type: 'metric';
+  readonly agentId: string;
+  readonly metric: 'answered' | 'outbound' | 'talktime' | 'average' | 'fetched';
+}
+/** A problem that needs the user, shown as its own row above the agents. */
+interface BannerNode {
+  readonly type: 'banner';
+  readonly kind: 'auth';
+}
+export type Node = AgentNode | MetricNode | BannerNode;
+
+export function isAgentNode(value: unknown): value is AgentNode {
+  return !!value && typeof value === 'object' && (value as AgentNode).type === 'agent' && typeof (value as AgentNode).agentId === 'string';
+}
+
+/**
+ * Rows keep stable ids and node objects, so a changed agent refreshes only its
+ * own row (fire(node)), not the whole tree.
+ */
+export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly nodes = new Map<string, AgentNode>();
+  private readonly banner: BannerNode = { type: 'banner', kind: 'auth' };
+  private readonly emitter = this._register(new vscode.EventEmitter<Node | Node[] | undefined>());
+  readonly onDidChangeTreeData = this.emitter.event;
+  /** Counters for tests and the benchmark: how much each store change refreshed. */
+  readonly refreshCounts = { events: 0, items: 0, full: 0 };
+
+  constructor(private readonly monitor: AgentMonitor) {
+    super();
+    this._register(
+      monitor.store.onDidChange((change) => {
+        if (change.structural) return this.fireAll();
+        const changed = change.changed.map((id) => this.nodeFor(id));
+        if (changed.length === 0) return;
+        this.refreshCounts.events++;
+        this.refreshCounts.items += changed.length;
+        this.emitter.fire(changed);
+      }),
+    );
+    this._register(monitor.onDidChangeViewState(() => this.fireAll()));
+    this._register(monitor.onDidChangeAuth(() => this.fireAll()));
+  }
+
+  private fireAll(): void {
+    this.refreshCounts.full++;
+    this.emitter.fire(undefined);
+  }
+
+  private nodeFor(agentId: string): AgentNode {
+    let node = this.nodes.get(agentId);
+    if (!node) {
+      node = { type: 'agent', agentId };
+      this.nodes.set(agentId, node);
+    }
+    return node;
+  }
+
+  getChildren(element?: Node): Node[] {
+    if (!element) {
+      // Empty means VS Code shows the welcome view matching ccGateway.viewState.
+      if (this.monitor.viewState !== 'ready') return [];
+      const ids = this.monitor.store.all().map((e) => e.agentId);
+      for (const id of this.nodes.keys()) if (!ids.includes(id)) this.nodes.delete(id);
+      const rows: Node[] = ids.map((id) => this.nodeFor(id));
+      return this.monitor.refusedCredentials.length > 0 ? [this.banner, ...rows] : rows;
+    }
+    if (element.type === 'agent') {
+      const entry = this.monitor.store.get(element.agentId);
+      if (!entry?.stats) return [];
+      const metrics: MetricNode['metric'][] = ['answered', 'outbound', 'talktime', 'average', 'fetched'];
+      return metrics.map((metric) => ({ type: 'metric', agentId: element.agentId, metric }));
+    }
+    return [];
+  }
+
+  getParent(element: Node): Node | undefined {
+    return element.type === 'metric' ? this.nodeFor(element.agentId) : undefined;
+  }
+
+  getTreeItem(element: Node): vscode.TreeItem {
+    if (element.type === 'banner') return this.bannerItem();
+    const entry = this.monitor.store.get(element.agentId);
+    if (element.type === 'metric') return this.metricItem(element, entry);
+    return this.agentItem(element.agentId, entry);
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
+    if (element.type === 'agent') {
+      const entry = this.monitor.store.get(element.agentId);
+      if (entry) item.tooltip = agentTooltip(entry, Date.now());
+    }
+    return item;
+  }
+
+  private agentItem(agentId: string, entry: AgentEntry | undefined): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Agent ${agentId}`, entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `agent:${agentId}`;
+    item.contextValue = entry?.stats ? 'agent.withStats' : 'agent';
+    if (!entry) return item;
+    item.iconPath = stateIcon(entry);
+    const numbers = entry.stats ? describeStats(entry.stats) : undefined;
+    switch (entry.state) {
+      case 'ok':
+      case 'loading':
+        item.description = numbers ?? (entry.state === 'loading' ? 'loading…' : '');
+        break;
+      case 'offline':
+        item.description = numbers ? `${numbers} · not signed in` : 'not signed in';
+        break;
+      default:
+        item.description = numbers ? `${numbers} · stale` : STATE_LABEL[entry.state];
+    }
+    item.accessibilityInformation = { label: `Agent ${agentId}, ${String(item.description)}, ${STATE_LABEL[entry.state]}` };
+    return item;
+  }
+
+  private metricItem(node: MetricNode, entry: AgentEntry | undefined): vscode.TreeItem {
+    const s = entry?.stats;
+    const item = new vscode.TreeItem('', vscode.TreeItemCollapsibleState.None);
+    item.id = `agent:${node.agentId}:${node.metric}`;
+    item.contextValue = 'metric';
+    const avg = s ? averageTalkSeconds(s) : undefined;
+    const rows: Record<MetricNode['metric'], [string, string, string]> = {
+      answered: ['Answered', String(s?.answernums ?? '–'), 'call-incoming'],
+      outbound: ['Outbound', String(s?.calloutnums ?? '–'), 'call-outgoing'],
+      talktime: ['Talk time', s ? formatDuration(s.talktime) : '–', 'clock'],
+      average: ['Average per call', avg === undefined ? '–' : formatDuration(avg), 'graph-line'],
+      fetched: ['Fetched', entry?.fetchedAt ? new Date(entry.fetchedAt).toLocaleTimeString() : '–', 'history'],
+    };
+    const [label, value, icon] = rows[node.metric];
+    item.label = label;
+    item.description = value;
+    item.iconPath = new vscode.ThemeIcon(icon);
+    if (node.metric === 'fetched' && entry?.fetchedAt) item.tooltip = formatAge(Date.now() - entry.fetchedAt);
+    return item;
+  }
+
+  private bannerItem(): vscode.TreeItem {
+    const refused = this.monitor.refusedCredentials;
+    const item = new vscode.TreeItem('Guid refused: set a new Guid', vscode.TreeItemCollapsibleState.None);
+    item.id = 'banner:auth';
+    item.description = refused.length > 1 ? `${refused.length} credentials` : (refused[0] ?? '').replace('|', ' · agent ');
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.tooltip = 'The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.';
+    item.command = { command: 'ccGateway.setGuid', title: 'Set Guid…' };
+    item.contextValue = 'banner.auth';
+    return item;
+  }
+}
