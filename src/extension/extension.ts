@@ -18,6 +18,7 @@ import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 export interface ExtensionApi {
   readonly monitor: AgentMonitor;
   readonly tree: AgentsTreeProvider;
+  readonly statusBar: StatsStatusBar;
 }
 
 /**
@@ -55,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
 
-  context.subscriptions.push(new StatsStatusBar(monitor));
+  const statusBar = new StatsStatusBar(monitor);
+  context.subscriptions.push(statusBar);
 
   const ctx: CommandContext = { monitor, guids, log };
   context.subscriptions.push(
@@ -68,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
   );
-  return { monitor, tree };
+  return { monitor, tree, statusBar };
 }
 
 export function deactivate(): void {

@@ -83,3 +83,21 @@ describe('parseStatistics (drill-down)', () => {
     assert.equal('<b>' in s, false);
   });
 });
+
+describe('isGatewayError', () => {
+  it('recognises errors made by another bundle copy of the class', async () => {
+    const { isGatewayError } = await import('../../src/core/gateway/errors');
+    // The lazily loaded client bundle has its own GatewayError class; simulate that copy.
+    const path = require.resolve('../../src/core/gateway/errors');
+    const saved = require.cache[path];
+    delete require.cache[path];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const copy = require(path) as typeof import('../../src/core/gateway/errors');
+    require.cache[path] = saved;
+    const foreign = new copy.GatewayError('auth', 'x');
+    assert.notEqual(copy.GatewayError, GatewayError);
+    assert.equal(foreign instanceof GatewayError, false);
+    assert.equal(isGatewayError(foreign), true);
+    assert.equal(isGatewayError(new Error('x')), false);
+  });
+});

@@ -23,8 +23,15 @@ export interface GatewayErrorDetails {
   readonly slowDown?: boolean;
 }
 
+/**
+ * The client lives in its own bundle (loaded lazily), which carries its own copy
+ * of this class: a registry-wide symbol lets `isGatewayError` recognise both.
+ */
+const BRAND = Symbol.for('ccgateway-agent-stats.GatewayError');
+
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';
+  readonly [BRAND] = true;
   constructor(
     readonly kind: FailureKind,
     message: string,
@@ -35,7 +42,7 @@ export class GatewayError extends Error {
 }
 
 export function isGatewayError(e: unknown): e is GatewayError {
-  return e instanceof GatewayError;
+  return e instanceof GatewayError || (e instanceof Error && (e as unknown as Record<symbol, unknown>)[BRAND] === true);
 }
 
 /** The gateway's own `message` is shown as plain text: no control characters, bounded. */

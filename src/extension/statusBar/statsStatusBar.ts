@@ -26,6 +26,13 @@ export class StatsStatusBar extends Disposable {
     this.update();
   }
 
+  /** What the item shows right now (for tests; the UI test reads the DOM). */
+  get snapshot(): { visible: boolean; text: string; label: string | undefined; warning: boolean } {
+    return { visible: this.visible, text: this.item.text, label: this.item.accessibilityInformation?.label, warning: this.item.backgroundColor !== undefined };
+  }
+
+  private visible = false;
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -39,6 +46,7 @@ export class StatsStatusBar extends Disposable {
     const m = this.monitor;
     if (!m.settings.statusBarEnabled || m.viewState === 'noUrl' || m.viewState === 'noAgents') {
       this.item.hide();
+      this.visible = false;
       return;
     }
     const warning = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -48,6 +56,7 @@ export class StatsStatusBar extends Disposable {
       this.item.backgroundColor = warning;
       this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
       this.item.show();
+    this.visible = true;
       return;
     }
     const entries = m.store.all();
@@ -73,5 +82,6 @@ export class StatsStatusBar extends Disposable {
     md.appendMarkdown(`\n\n**Total** ${t.answernums} answered · ${t.calloutnums} outbound · ${formatDuration(t.talktime)}`);
     this.item.tooltip = md;
     this.item.show();
+    this.visible = true;
   }
 }

@@ -1,0 +1,76 @@
+// `npm run demo`: the extension for real against the built-in CC-Gateway simulator.
+// Installs what is missing, builds, starts the simulator (numbers grow as simulated
+// calls happen), then opens a real VS Code with the extension loaded and configured:
+// desktop `code` when it is installed, otherwise code-server in the browser.
+// The simulator's Guid is printed (a throwaway test credential): paste it into
+// "CC-Gateway: Set Guid…". Ctrl+C stops everything this script started.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ensurePrereqs, repoRoot, runCommand } from './lib/prereqs.mjs';
+
+const args = process.argv.slice(2);
+const forceBrowser = args.includes('--browser');
+const agents = ['101', '102', '103', '104', '105'];
+
+function say(line) {
+  console.log(line);
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(repoRoot, 'node_modules', '.package-lock.json'))) {
+    say('Installing npm dependencies (npm ci)…');
+    await runCommand('npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 600_000 });
+  }
+  say('Building the extension and the simulator…');
+  await runCommand('npm', ['run', '--silent', 'build'], { timeoutMs: 300_000 });
+  await runCommand('npx', ['tsc', '-p', '.'], { timeoutMs: 300_000 });
+
+  const require = createRequire(import.meta.url);
+  const { startSimulator } = require(path.join(repoRoot, 'out', 'src', 'simulator', 'simulator.js'));
+  const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents } });
+  const settings = { 'ccGateway.gatewayUrl': sim.url, 'ccGateway.tls.caFile': sim.caFile, 'ccGateway.agents': agents, 'ccGateway.pollIntervalSeconds': 5 };
+
+  const cleanups = [() => sim.stop()];
+  let stopping = false;
+  const stopAll = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const hasDesktopCode = !forceBrowser && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
+  say('');
+  say(`CC-Gateway simulator: ${sim.url}   (agents ${agents.join(', ')}; calls happen every 3 s)`);
+  say(`CA file:              ${sim.caFile}`);
+  say(`Guid for the demo:    ${sim.guid}`);
+  say('');
+  if (hasDesktopCode) {
+    const workspace = fs.mkdtempSync(path.join(repoRoot, '.vscode-test', 'demo-'));
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+    const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${repoRoot}`, workspace], { stdio: 'inherit' });
+    child.on('error', () => undefined);
+    say('Opened desktop VS Code with the extension. In it: CC-Gateway view → "Set Guid…" → paste the Guid above.');
+  } else {
+    const { startCodeServer, workbenchUrl } = await import('./lib/codeServer.mjs');
+    await ensurePrereqs({ needBrowser: false, log: (l) => say(`  ${l}`) });
+    const server = await startCodeServer({ userSettings: settings });
+    cleanups.push(() => server.stop());
+    const url = workbenchUrl({ port: server.port, folder: server.dirs.workspace, extensionDevelopmentPath: repoRoot });
+    say('Open this URL in a browser on this machine (or forward the port):');
+    say(`  ${url}`);
+    say('In it: the CC-Gateway icon in the activity bar → "Set Guid…" → paste the Guid above.');
+  }
+  say('Press Ctrl+C to stop the simulator and the server.');
+  await new Promise(() => undefined); // runs until a signal arrives
+}
+
+main().catch((e) => {
+  console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

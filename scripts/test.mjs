@@ -1,0 +1,376 @@
+// `npm test` (and CI): install prerequisites, build, lint, then run
+//   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
+//   (code-server + Chromium), the browser UI tests, and a leak check for the test Guids.
+// Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
+// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import process from 'node:process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { launchBrowser, runsRoot, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';
+import { ensurePrereqs, formatMs, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
+
+const argv = new Set(process.argv.slice(2));
+const known = new Set(['--only-unit', '--skip-integration', '--skip-ui']);
+for (const a of argv) {
+  if (!known.has(a)) {
+    console.error(`unknown flag ${a}; known: ${[...known].join(' ')}`);
+    process.exit(2);
+  }
+}
+const onlyUnit = argv.has('--only-unit');
+const skipIntegration = onlyUnit || argv.has('--skip-integration');
+const skipUi = onlyUnit || argv.has('--skip-ui');
+const INTEGRATION_TIMEOUT_MS = 180_000;
+
+const artifacts = path.join(repoRoot, 'artifacts');
+const node = process.execPath;
+const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
+
+// ---------------------------------------------------------------------------
+// Bookkeeping
+
+const totals = { passed: 0, failed: 0 };
+const timings = [];
+const stepErrors = [];
+/** Test Guids of this run: never printed, searched for by the leak check. */
+const secrets = new Set();
+/** Dirs of the code-server runs of this process (for the leak check). */
+const serverRuns = [];
+/** Things to close on the way out (browsers, servers, simulators), newest first. */
+const cleanups = [];
+
+function redact(text) {
+  let out = String(text);
+  for (const s of secrets) out = out.split(s).join('<guid>');
+  return out;
+}
+function say(line = '') {
+  console.log(redact(line));
+}
+
+async function step(name, fn) {
+  say(`\n=== ${name}`);
+  const t0 = Date.now();
+  try {
+    const result = await fn();
+    const ms = Date.now() - t0;
+    timings.push([name, ms, 'ok']);
+    say(`=== ${name}: done in ${formatMs(ms)}`);
+    return { ok: true, result };
+  } catch (err) {
+    const ms = Date.now() - t0;
+    timings.push([name, ms, 'ERROR']);
+    stepErrors.push(name);
+    say(`=== ${name}: ERROR after ${formatMs(ms)}: ${err instanceof Error ? err.message : String(err)}`);
+    return { ok: false, error: err };
+  }
+}
+
+function skipped(name, why) {
+  timings.push([name, 0, `skipped (${why})`]);
+  say(`\n=== ${name}: skipped (${why})`);
+}
+
+async function mustSucceed(label, cmd, args, opts = {}) {
+  const r = await runCommand(cmd, args, { timeoutMs: 300_000, ...opts });
+  if (r.code !== 0) throw new Error(`${label} failed (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
+  return r;
+}
+
+async function runCleanups() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try {
+      await Promise.race([fn(), delay(15_000)]);
+    } catch {
+      // best effort
+    }
+  }
+}
+
+let interrupted = false;
+async function onSignal(signal) {
+  if (interrupted) return;
+  interrupted = true;
+  console.log(`\n${signal}: stopping everything this run started...`);
+  await runCleanups();
+  await terminateAllTracked();
+  process.exit(130);
+}
+process.on('SIGINT', () => void onSignal('SIGINT'));
+process.on('SIGTERM', () => void onSignal('SIGTERM'));
+
+function pruneOldRuns(keep = 12) {
+  // Keep the newest runs (for inspection); drop the rest unless less than an hour old.
+  let entries;
+  try {
+    entries = fs.readdirSync(runsRoot).sort().reverse();
+  } catch {
+    return;
+  }
+  for (const name of entries.slice(keep)) {
+    const dir = path.join(runsRoot, name);
+    try {
+      if (Date.now() - fs.statSync(dir).mtimeMs > 3600_000) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // ignore
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Steps
+
+function needsNpmCi() {
+  const lock = path.join(repoRoot, 'package-lock.json');
+  const nm = path.join(repoRoot, 'node_modules');
+  if (!fs.existsSync(nm)) return 'node_modules is missing';
+  const stamp = fs.existsSync(path.join(nm, '.package-lock.json')) ? path.join(nm, '.package-lock.json') : nm;
+  if (fs.statSync(stamp).mtimeMs < fs.statSync(lock).mtimeMs) return 'node_modules is older than package-lock.json';
+  return null;
+}
+
+async function unitTests() {
+  const failures = [];
+  let passed = 0;
+  let endStats = null;
+  const eventRe = /\["(start|pass|fail|end)",(\{.*\})\]$/;
+  const r = await runCommand(node, [bin('mocha'), '--reporter', 'json-stream', '--no-color'], {
+    timeoutMs: 300_000,
+    onStdoutLine: (line) => {
+      const m = eventRe.exec(line);
+      let ev;
+      if (m) {
+        try {
+          ev = [m[1], JSON.parse(m[2])];
+        } catch {
+          ev = undefined;
+        }
+      }
+      if (!ev) {
+        say(line);
+        return;
+      }
+      const before = line.slice(0, m.index);
+      if (before) say(before);
+      const [kind, data] = ev;
+      if (kind === 'pass') {
+        passed++;
+        say(`  ✓ ${data.fullTitle} (${data.duration ?? 0} ms)`);
+      } else if (kind === 'fail') {
+        failures.push({ title: data.fullTitle, message: data.stack ?? data.err });
+        say(`  ✗ ${data.fullTitle}: ${data.err}`);
+      } else if (kind === 'end') endStats = data;
+    },
+  });
+  for (const f of failures) say(`\n  FAILED ${f.title}\n${f.message}`);
+  const failed = failures.length;
+  fs.writeFileSync(path.join(artifacts, 'unit.json'), redact(JSON.stringify({ passed, failed, failures }, null, 2)) + '\n');
+  totals.passed += passed;
+  totals.failed += failed;
+  say(`unit: ${passed} passed, ${failed} failed`);
+  if (!endStats || (r.code !== 0 && failed === 0)) {
+    throw new Error(`mocha did not complete (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
+  }
+}
+
+function cleanConsoleText(text) {
+  // Workbench log lines come as "%c INFO color: #33f message"; drop the styling.
+  return text.replace(/%c/g, '').replace(/\bcolor: #[0-9a-f]{3,6}\s*/gi, '').trim();
+}
+const CONSOLE_NOISE = [
+  /open-vsx\.org/,
+  /Failed to load resource/,
+  /same-origin iframe/,
+  /allow-scripts and allow-same-origin/,
+  /Service Worker/,
+  /Resolving connection token|Resolved connection token|Creating a socket/,
+  /Updating additional builtin extensions cache/,
+  /ChatSessionStore|copilot-instructions/,
+];
+
+async function integrationTests(codeServerBin) {
+  const guid = `${crypto.randomUUID()}.AgentGateway1`;
+  secrets.add(guid);
+  const resultFile = path.join(artifacts, 'integration.json');
+  fs.rmSync(resultFile, { force: true });
+
+  const server = await startCodeServer({
+    codeServerBin,
+    env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts },
+  });
+  cleanups.push(server.stop);
+  serverRuns.push(server.dirs);
+  say(`code-server on ${server.baseUrl} (dirs: ${path.relative(repoRoot, server.dirs.run)})`);
+
+  const browser = await launchBrowser();
+  cleanups.push(browser.close);
+  const { page } = browser;
+  let resolveExit;
+  const exited = new Promise((resolve) => (resolveExit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    resolveExit(code);
+  });
+  page.on('console', (msg) => {
+    const text = cleanConsoleText(msg.text());
+    if (!text || CONSOLE_NOISE.some((re) => re.test(text))) return;
+    for (const line of text.split('\n')) say(`[exthost] ${line}`);
+  });
+  page.on('pageerror', (err) => say(`[exthost] page error: ${err.message}`));
+
+  const url = workbenchUrl({
+    port: server.port,
+    folder: server.dirs.workspace,
+    extensionDevelopmentPath: repoRoot,
+    extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index'),
+  });
+  await page.goto(url, { timeout: 60_000 });
+  const code = await Promise.race([exited, delay(INTEGRATION_TIMEOUT_MS).then(() => 'timeout')]);
+  await browser.close();
+  await server.stop();
+
+  let result = null;
+  try {
+    result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } catch {
+    result = null;
+  }
+  if (result) {
+    totals.passed += result.passed;
+    totals.failed += result.failed;
+    say(`integration: ${result.passed} passed, ${result.failed} failed (exit code ${code})`);
+  }
+  if (code === 'timeout') throw new Error(`the integration suite did not finish within ${INTEGRATION_TIMEOUT_MS / 1000}s`);
+  if (!result) throw new Error(`the integration suite wrote no results (exit code ${code}); see the [exthost] lines above`);
+  if (code !== 0 && result.failed === 0) throw new Error(`the extension host exited with code ${code} although no test failed`);
+}
+
+async function uiTests(codeServerBin) {
+  const { runUiTests } = await import('../test/ui/uiTests.mjs');
+  const r = await runUiTests({
+    codeServerBin,
+    artifactsDir: artifacts,
+    log: say,
+    addSecret: (s) => secrets.add(s),
+    onServer: (dirs) => serverRuns.push(dirs),
+    registerCleanup: (fn) => cleanups.push(fn),
+  });
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+  say(`ui: ${r.passed} passed, ${r.failed} failed`);
+}
+
+/** Files under `dir` whose bytes contain any secret (as UTF-8 or UTF-16LE text). */
+function scanForSecrets(dir) {
+  const needles = [];
+  for (const s of secrets) needles.push(Buffer.from(s, 'utf8'), Buffer.from(s, 'utf16le'));
+  const hits = [];
+  let entries = [];
+  try {
+    entries = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return { hits, scanned: 0 };
+  }
+  let scanned = 0;
+  for (const rel of entries) {
+    const file = path.join(dir, rel);
+    let st;
+    try {
+      st = fs.lstatSync(file);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    scanned++;
+    const bytes = fs.readFileSync(file);
+    if (needles.some((n) => bytes.includes(n))) hits.push(file);
+  }
+  return { hits, scanned };
+}
+
+function leakCheck() {
+  if (secrets.size === 0 || serverRuns.length === 0) {
+    say('leak check: nothing to check (no Guid was used in this run)');
+    return;
+  }
+  let scanned = 0;
+  const hits = [];
+  for (const dirs of serverRuns) {
+    for (const d of [dirs.ud, dirs.workspace]) {
+      const r = scanForSecrets(d);
+      scanned += r.scanned;
+      hits.push(...r.hits);
+    }
+  }
+  for (const f of hits) say(`  ✗ leak check: a test Guid was found in ${path.relative(repoRoot, f)}`);
+  if (hits.length) totals.failed += hits.length;
+  else {
+    totals.passed += 1;
+    say(`  ✓ leak check: no test Guid in ${scanned} files of ${serverRuns.length} user-data/workspace dir pair(s)`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const t0 = Date.now();
+  fs.mkdirSync(artifacts, { recursive: true });
+  pruneOldRuns();
+
+  const why = needsNpmCi();
+  if (why) await step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }));
+  else skipped('npm ci', 'node_modules is up to date');
+
+  let prereqs = null;
+  if (!skipIntegration || !skipUi) {
+    const r = await step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say }));
+    if (r.ok) prereqs = r.result;
+  } else skipped('prerequisites', 'no real-VS-Code suite selected');
+
+  let built = true;
+  if (!onlyUnit) {
+    built = (await step('build (npm run build)', () => mustSucceed('npm run build', 'npm', ['run', 'build']))).ok;
+  }
+  const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']))).ok;
+  if (!onlyUnit) await step('lint (eslint .)', () => mustSucceed('eslint', node, [bin('eslint'), '.']));
+
+  if (interrupted) return;
+  if (compiled) await step('unit tests', unitTests);
+  else skipped('unit tests', 'compile failed');
+
+  // Why the real-VS-Code suites cannot run, or null when they can.
+  const blocker = !compiled || !built ? 'build/compile failed' : !prereqs ? 'prerequisites missing' : null;
+  if (skipIntegration) skipped('integration tests', 'flag');
+  else if (blocker) skipped('integration tests', blocker);
+  else if (!interrupted) await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
+
+  if (skipUi) skipped('UI tests', 'flag');
+  else if (blocker) skipped('UI tests', blocker);
+  else if (!interrupted) await step('UI tests (browser)', () => uiTests(prereqs.codeServerBin));
+
+  await runCleanups();
+  if (!interrupted) await step('leak check', leakCheck);
+
+  say('\n=== summary');
+  for (const [name, ms, status] of timings) say(`  ${name.padEnd(48)} ${formatMs(ms).padStart(7)}  ${status}`);
+  say(`  ${'total'.padEnd(48)} ${formatMs(Date.now() - t0).padStart(7)}`);
+  if (stepErrors.length) say(`  steps with errors (each counted as 1 failed): ${stepErrors.join(', ')}`);
+  totals.failed += stepErrors.length;
+  console.log(`${totals.passed} passed, ${totals.failed} failed`);
+  return totals.failed > 0 ? 1 : 0;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (err) {
+  console.error(redact(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+  console.log(`${totals.passed} passed, ${totals.failed + 1} failed`);
+  exitCode = 1;
+} finally {
+  await runCleanups();
+  await terminateAllTracked();
+}
+process.exit(exitCode);

@@ -1,0 +1,118 @@
+// Command-line front end of the CC-Gateway simulator, for demos and scripts:
+//   node out/src/simulator/cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--json]
+// Prints the URL, the CA file and the (throwaway, test-only) Guid; with --json a
+// single JSON line {"url","caFile","guid","pid"} that scripts parse.
+import { startSimulator, type Simulator } from './simulator';
+
+export interface CliOptions {
+  port: number;
+  agents: string[];
+  callsEveryMs: number;
+  json: boolean;
+}
+
+const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--json]';
+
+/** Parse argv (without node and script). Throws an Error with a usage hint on bad input. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const opts: CliOptions = { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${name} needs a value. ${USAGE}`);
+      return v;
+    };
+    switch (name) {
+      case '--port': {
+        const p = Number(value());
+        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error(`--port must be 0..65535. ${USAGE}`);
+        opts.port = p;
+        break;
+      }
+      case '--agents': {
+        const list = value().split(',').map((s) => s.trim()).filter((s) => s !== '');
+        if (list.length === 0 || list.some((a) => !/^[0-9]{1,7}$/.test(a))) throw new Error(`--agents must be digits separated by commas. ${USAGE}`);
+        opts.agents = list;
+        break;
+      }
+      case '--calls-every': {
+        const ms = Number(value());
+        if (!Number.isFinite(ms) || ms < 0) throw new Error(`--calls-every must be milliseconds (0 disables). ${USAGE}`);
+        opts.callsEveryMs = ms;
+        break;
+      }
+      case '--json':
+        opts.json = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`Unknown argument "${arg}". ${USAGE}`);
+    }
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const sim: Simulator = await startSimulator({
+    port: opts.port,
+    autoCalls: opts.callsEveryMs > 0 ? { everyMs: opts.callsEveryMs, agents: opts.agents } : undefined,
+  });
+  // The simulator's timers are unref'd; this keeps the process alive until a signal.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(keepAlive);
+    if (!opts.json) process.stderr.write(`\n${signal}: stopping the simulator\n`);
+    sim.stop().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ url: sim.url, caFile: sim.caFile, guid: sim.guid, pid: process.pid })}\n`);
+  } else {
+    process.stdout.write(
+      [
+        'CC-Gateway simulator running (test gateway; the Guid below is throwaway)',
+        `  URL:     ${sim.url}`,
+        `  CA file: ${sim.caFile}`,
+        `  Guid:    ${sim.guid}`,
+        `  Agents:  ${opts.agents.join(', ')} (all signed in${opts.callsEveryMs > 0 ? `, simulated calls every ${opts.callsEveryMs} ms` : ''})`,
+        '  Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`simulator failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

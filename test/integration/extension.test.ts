@@ -1,0 +1,166 @@
+// The extension in a real extension host, against the simulator over HTTPS on loopback.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension/extension';
+import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+
+const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let diagnostics: (() => string) | undefined;
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}${diagnostics ? ` (${diagnostics()})` : ''}`);
+    await sleep(50);
+  }
+}
+
+const config = () => vscode.workspace.getConfiguration('ccGateway');
+const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+describe('CC-Gateway extension in the extension host', function () {
+  this.timeout(60_000);
+  let api: ExtensionApi;
+  let sim: Simulator;
+
+  const rows = () => {
+    const nodes = api.tree.getChildren();
+    return nodes.map((n) => ({ node: n, item: api.tree.getTreeItem(n) }));
+  };
+  const row = (agentId: string) => rows().find((r) => r.item.id === `agent:${agentId}`)?.item;
+
+  before(async () => {
+    sim = await startSimulator({ guid: process.env.CCGW_TEST_GUID || undefined });
+    const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+    diagnostics = () =>
+      JSON.stringify({ view: api.monitor.viewState, refused: api.monitor.refusedCredentials.length, entries: api.monitor.store.all().map((e) => [e.agentId, e.state, e.error?.kind]), requests: sim.stats.requests, focused: vscode.window.state.focused });
+    await vscode.commands.executeCommand('ccGateway.clearGuid');
+    await set('gatewayUrl', undefined);
+    await set('agents', undefined);
+  });
+
+  after(async () => {
+    for (const key of ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds']) await set(key, undefined);
+    await sim.stop();
+  });
+
+  it('starts in the "no gateway URL" state with nothing polled', async () => {
+    await until('noUrl', () => api.monitor.viewState === 'noUrl');
+    assert.deepEqual(api.tree.getChildren(), []);
+    assert.equal(sim.stats.requests, 0);
+  });
+
+  it('shows "no agents", then "no Guid" as settings arrive, without a reload', async () => {
+    await set('tls.caFile', sim.caFile);
+    await set('gatewayUrl', sim.url);
+    await until('noAgents', () => api.monitor.viewState === 'noAgents');
+    await set('agents', ['101', '102']);
+    await until('noGuid', () => api.monitor.viewState === 'noGuid');
+    assert.equal(sim.stats.guidsSeen.size, 0, 'no Guid was sent before one was set');
+  });
+
+  it('setGuid stores the Guid (not in settings) and rows show the simulator numbers', async () => {
+    sim.setCounters('101', { talktime: 4328, answernums: 5, calloutnums: 2 });
+    sim.setCounters('102', { talktime: 60, answernums: 1, calloutnums: 0 });
+    assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', `JSESSIONID=${sim.guid}`), true);
+    await until('ready', () => api.monitor.viewState === 'ready');
+    await until('row 101 numbers', () => row('101')?.description === '5 answered · 2 out · 1:12:08');
+    assert.equal(row('102')?.description, '1 answered · 0 out · 0:01:00');
+    assert.equal(row('101')?.label, 'Agent 101');
+    assert.deepEqual(sim.stats.guidsSeen, new Set([sim.guid]));
+    const all = JSON.stringify(config().inspect('gatewayUrl')) + JSON.stringify(vscode.workspace.getConfiguration().get('ccGateway'));
+    assert.ok(!all.includes(sim.guid), 'the Guid is not in any setting');
+    const bar = await until('status bar totals', () => (api.statusBar.snapshot.label?.includes('6 answered') ? api.statusBar.snapshot : undefined));
+    assert.equal(bar.label, 'CC-Gateway: 6 answered, 2 outbound, talk time 1:13:08');
+    assert.equal(bar.warning, false);
+  });
+
+  it('rows and status bar follow the simulator counters, refreshing only the changed row', async () => {
+    const before = { ...api.tree.refreshCounts };
+    sim.simulateCall('101', { talkSeconds: 60 });
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('row 101 updated', () => row('101')?.description === '6 answered · 2 out · 1:13:08');
+    await until('status bar updated', () => api.statusBar.snapshot.label?.includes('7 answered'));
+    assert.equal(api.tree.refreshCounts.full, before.full, 'no whole-tree refresh');
+    assert.equal(api.tree.refreshCounts.items - before.items, 1, 'only agent 101 was refreshed');
+    const children = api.tree.getChildren(rows()[0].node);
+    assert.equal(children.length, 5, 'a row expands into one child per metric');
+  });
+
+  it('queryAgent returns the statistics for a valid ID', async () => {
+    sim.setCounters('4242', { talktime: 10, answernums: 2, calloutnums: 3 });
+    const stats = await vscode.commands.executeCommand('ccGateway.queryAgent', ' 4242 ');
+    assert.deepEqual(stats, { talktime: 10, answernums: 2, calloutnums: 3 });
+  });
+
+  it('queryAgent with an invalid ID sends no request', async () => {
+    sim.resetStats();
+    for (const bad of ['100', 'abc', '60000', '1/../2']) {
+      assert.equal(await vscode.commands.executeCommand('ccGateway.queryAgent', bad), undefined);
+    }
+    await sleep(100);
+    assert.equal([...sim.stats.byPath.keys()].filter((p) => !/\/(101|102)\//.test(p)).length, 0);
+  });
+
+  it('applies agent and interval changes live', async () => {
+    await set('agents', ['101', '103']);
+    await until('row 103', () => row('103'));
+    assert.equal(row('102'), undefined);
+    await set('pollIntervalSeconds', 5);
+    sim.resetStats();
+    await sleep(6_500);
+    const polls = sim.stats.byAgent.get('103') ?? 0;
+    assert.ok(polls >= 1 && polls <= 2, `agent 103 polled ${polls} times in 6.5 s at 5 s`);
+  });
+
+  it('an expired Guid shows the "set a new Guid" state, and a new Guid recovers', async () => {
+    sim.expireGuid();
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('auth banner', () => api.monitor.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
+    await until('rows in auth state', () => api.monitor.store.get('101')?.state === 'auth');
+    assert.ok(row('101')?.description?.toString().includes('stale'), 'last numbers stay visible, marked stale');
+    await until('status bar warning', () => api.statusBar.snapshot.warning);
+    sim.resetStats();
+    await sleep(300);
+    assert.equal(sim.stats.requests, 0, 'polling stopped');
+    const fresh = sim.rotateGuid();
+    await vscode.commands.executeCommand('ccGateway.setGuid', fresh);
+    await until('recovered', () => api.monitor.store.get('101')?.state === 'ok' && api.monitor.refusedCredentials.length === 0);
+    await until('status bar back to normal', () => !api.statusBar.snapshot.warning);
+  });
+
+  it('a new gateway origin gets no Guid and asks for one', async () => {
+    const other = await startSimulator();
+    try {
+      await set('tls.caFile', other.caFile);
+      await set('gatewayUrl', other.url);
+      await until('noGuid for new origin', () => api.monitor.viewState === 'noGuid');
+      await sleep(300);
+      assert.equal(other.stats.guidsSeen.size, 0, 'no Guid was sent to the other origin');
+    } finally {
+      await set('tls.caFile', sim.caFile);
+      await set('gatewayUrl', sim.url);
+      await other.stop();
+    }
+    await until('back to ready', () => api.monitor.viewState === 'ready');
+  });
+
+  it('disposing the monitor (what deactivation does) leaves no timers or sockets', async () => {
+    await until('polling', () => api.monitor.store.get('101')?.state === 'ok');
+    await sleep(200);
+    assert.ok(sim.openSockets > 0, 'the pool holds a keep-alive connection');
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    api.monitor.dispose();
+    await until('sockets closed', () => sim.openSockets === 0, 5_000);
+    console.log(`[integration] Timeout handles in the extension host: ${before} before, ${timers()} after disposal`);
+    sim.resetStats();
+    await sleep(500);
+    assert.equal(sim.stats.requests, 0);
+  });
+});
