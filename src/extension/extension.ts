@@ -40,8 +40,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const updateContext = () => {
     void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
-    view.message = monitor.viewState === 'noGuid' ? `No Guid is stored for ${monitor.settings.origin}.` : monitor.viewState === 'badUrl' ? monitor.settings.gatewayUrlProblem : undefined;
+    // No view.message here: VS Code hides the welcome view (and its fix-it button) while a message is set.
   };
+  // Switching to a gateway without a Guid says so once, naming it: its welcome view cannot.
+  let askedFor: string | undefined;
+  context.subscriptions.push(
+    monitor.onDidChangeViewState((state) => {
+      const origin = monitor.settings.origin;
+      if (state !== 'noGuid' || !origin || origin === askedFor) return;
+      askedFor = origin;
+      void vscode.window
+        .showInformationMessage(`No Guid is stored for ${origin}. Guids are kept per gateway, so the one of another gateway is never sent here.`, 'Set Guid…')
+        .then((choice) => choice && vscode.commands.executeCommand('ccGateway.setGuid'));
+    }),
+  );
   updateContext();
   context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
   context.subscriptions.push(monitor.onDidChangeSettings(updateContext));
