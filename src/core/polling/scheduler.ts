@@ -174,42 +174,50 @@ export class PollScheduler implements IDisposable {
     this.slots.clear();
   }
 
-  /** Starts what is due (within the concurrency bound) and re-arms the one timer. */
+  /**
+   * Starts what is due (within the concurrency bound) and re-arms the one timer.
+   * Runs after every completion, so it is one pass over the agents with no sort:
+   * a 1,000-agent cycle must not cost 1,000 sorts.
+   */
   private pump(): void {
     if (!this.isRunning) {
       this.clearTimer();
       return;
     }
     const now = this.now();
-    if (this.originDown) {
-      if (this.inFlightCount === 0 && now >= this.nextProbeAt) {
-        const probe = this.eligible().sort((a, b) => a[1].nextDueAt - b[1].nextDueAt)[0];
-        if (probe) void this.start(probe[0], probe[1]).catch(() => undefined);
-      }
-    } else {
-      const due = this.eligible().filter(([, s]) => s.nextDueAt <= now).sort((a, b) => a[1].nextDueAt - b[1].nextDueAt);
-      for (const [id, slot] of due) {
-        if (this.inFlightCount >= this.concurrency) break;
-        void this.start(id, slot).catch(() => undefined);
+    const free = this.originDown ? (this.inFlightCount === 0 && now >= this.nextProbeAt ? 1 : 0) : this.concurrency - this.inFlightCount;
+    // The `free` earliest-due agents, kept sorted (free is small: the concurrency bound).
+    const picks: [string, Slot][] = [];
+    let wakeAt: number | undefined;
+    let waiting = 0;
+    const checkBlocked = this.blocked.size > 0;
+    for (const entry of this.slots) {
+      const slot = entry[1];
+      if (slot.inFlight || (checkBlocked && this.blocked.has(this.keyOf(entry[0])))) continue;
+      waiting++;
+      if (this.originDown || slot.nextDueAt <= now) {
+        if (free <= 0) continue;
+        if (picks.length < free || slot.nextDueAt < picks[picks.length - 1][1].nextDueAt) {
+          let i = picks.length;
+          while (i > 0 && picks[i - 1][1].nextDueAt > slot.nextDueAt) i--;
+          picks.splice(i, 0, entry);
+          if (picks.length > free) picks.pop();
+        }
+      } else if (wakeAt === undefined || slot.nextDueAt < wakeAt) {
+        wakeAt = slot.nextDueAt;
       }
     }
-    this.arm(now);
-  }
-
-  private eligible(): [string, Slot][] {
-    const out: [string, Slot][] = [];
-    for (const entry of this.slots) if (!entry[1].inFlight && !this.blocked.has(this.keyOf(entry[0]))) out.push(entry);
-    return out;
-  }
-
-  private arm(now: number): void {
-    let wakeAt: number | undefined;
+    for (const [id, slot] of picks) void this.start(id, slot).catch(() => undefined);
     if (this.originDown) {
       // Completion of the probe re-pumps; otherwise wake for the next probe.
-      if (this.inFlightCount === 0 && this.eligible().length > 0) wakeAt = this.nextProbeAt;
-    } else if (this.inFlightCount < this.concurrency) {
-      for (const [, slot] of this.eligible()) if (wakeAt === undefined || slot.nextDueAt < wakeAt) wakeAt = slot.nextDueAt;
+      wakeAt = this.inFlightCount === 0 && waiting > picks.length ? this.nextProbeAt : undefined;
+    } else if (this.inFlightCount >= this.concurrency) {
+      wakeAt = undefined; // a completion re-pumps
     }
+    this.arm(now, wakeAt);
+  }
+
+  private arm(now: number, wakeAt: number | undefined): void {
     if (wakeAt === undefined) {
       this.clearTimer();
       return;

@@ -1,0 +1,200 @@
+// `npm run bench`: a script, not a test. Starts the simulator in its own process
+// on loopback and, in one run, measures a 1,000-agent poll cycle through the
+// extension's own scheduler and client, the same requests with a naive client
+// (node:https, a new TLS connection per request), and the loopback ceiling
+// (autocannon). Prints medians and the ratios. All traffic is to 127.0.0.1,
+// bounded in count, and everything stops by itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { createGatewayClient } from '../../src/core/gateway/client';
+import { PollScheduler } from '../../src/core/polling/scheduler';
+import { StatsStore } from '../../src/core/state/store';
+import type { AgentId } from '../../src/core/validation/agentId';
+
+const AGENTS = 1000;
+const CONNECTIONS = 16;
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const ids = Array.from({ length: AGENTS }, (_, i) => String(1001 + i));
+
+interface Sim {
+  url: string;
+  caFile: string;
+  guid: string;
+  child: ChildProcess;
+}
+
+async function startSimProcess(): Promise<Sim> {
+  const cli = path.join(__dirname, '..', '..', 'src', 'simulator', 'cli.js');
+  const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    setTimeout(() => reject(new Error('simulator did not start within 20 s')), 20_000).unref();
+  });
+  const info = JSON.parse(line) as { url: string; caFile: string; guid: string };
+  return { ...info, child };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** One full cycle over all agents through PollScheduler + the undici client: the product's code path. */
+async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]; cpuPerReqUs: number[]; peakRss: number }> {
+  const client = createGatewayClient({ origin: sim.url, caPem: readFileSync(sim.caFile, 'utf8'), timeoutMs: 10_000, connections: CONNECTIONS });
+  let done = 0;
+  let resolveCycle: () => void = () => undefined;
+  const scheduler = new PollScheduler({
+    intervalMs: 3_600_000, // one cycle per refresh(): the timer never fires on its own during the bench
+    concurrency: CONNECTIONS,
+    jitterRatio: 0,
+    fetch: (id, signal) => client.statisticsEx(id as AgentId, sim.guid, signal),
+    onOutcome: (_id, o) => {
+      if (!o.ok) throw new Error(`bench request failed: ${o.error.message}`);
+      if (++done === AGENTS) resolveCycle();
+    },
+  });
+  const rps: number[] = [], cycleMs: number[] = [], cpuPerReqUs: number[] = [];
+  let peakRss = 0;
+  try {
+    for (let r = 0; r < REPEATS + 1; r++) {
+      done = 0;
+      const finished = new Promise<void>((res) => (resolveCycle = res));
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      if (r === 0) scheduler.setAgents(ids);
+      else scheduler.refresh();
+      await finished;
+      const ms = performance.now() - t0;
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      if (r === 0) continue; // warm-up: connection setup and JIT
+      cycleMs.push(ms);
+      rps.push((AGENTS / ms) * 1000);
+      cpuPerReqUs.push(((cpuMs() - c0) / AGENTS) * 1000);
+    }
+  } finally {
+    scheduler.dispose();
+    await client.close();
+  }
+  return { rps, cycleMs, cpuPerReqUs, peakRss };
+}
+
+/** What a quick script would do: node:https, a new TLS connection per request, same concurrency. */
+async function naiveCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[] }> {
+  const ca = readFileSync(sim.caFile, 'utf8');
+  const url = new URL(sim.url);
+  const one = (id: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = https.request(
+        { host: url.hostname, port: url.port, path: `/agentgateway/resource/calldata/${id}/statisticsEx`, method: 'GET', ca, agent: false, headers: { 'content-type': 'application/json; charset=UTF-8', guid: sim.guid } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => ((JSON.parse(body) as { retcode: string }).retcode === '0' ? resolve() : reject(new Error(body))));
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
+  const rps: number[] = [], cycleMs: number[] = [];
+  for (let r = 0; r < Math.max(2, Math.ceil(REPEATS / 2)); r++) {
+    const queue = [...ids];
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) await one(id);
+    }));
+    const ms = performance.now() - t0;
+    cycleMs.push(ms);
+    rps.push((AGENTS / ms) * 1000);
+  }
+  return { rps, cycleMs };
+}
+
+async function ceiling(sim: Sim): Promise<number[]> {
+  const out: number[] = [];
+  for (let r = 0; r < Math.max(2, Math.ceil(REPEATS / 2)); r++) {
+    const result = await autocannon({
+      url: `${sim.url}/agentgateway/resource/calldata/1001/statisticsEx`,
+      connections: CONNECTIONS,
+      duration: 3,
+      headers: { 'content-type': 'application/json; charset=UTF-8', guid: sim.guid },
+      // autocannon has no CA option; the certificate is the simulator's own, on loopback only.
+      tlsOptions: { ca: readFileSync(sim.caFile, 'utf8') },
+    } as autocannon.Options);
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`ceiling run had ${result.errors} errors, ${result.non2xx} non-2xx`);
+    out.push(result.requests.average);
+  }
+  return out;
+}
+
+/** 1,000 agents, 10 change in a cycle: how many store change events and rows would refresh. */
+function treeEfficiency(): { events: number; itemsRefreshed: number; structural: number } {
+  const store = new StatsStore();
+  let events = 0, items = 0, structural = 0;
+  store.onDidChange((c) => {
+    events++;
+    items += c.changed.length;
+    if (c.structural) structural++;
+  });
+  store.setAgents(ids);
+  for (const id of ids) store.applySuccess(id, { talktime: 10, answernums: 1, calloutnums: 0 }, 1);
+  events = items = structural = 0;
+  for (const [i, id] of ids.entries()) {
+    const changed = i % 100 === 0;
+    store.applySuccess(id, { talktime: changed ? 70 : 10, answernums: changed ? 2 : 1, calloutnums: 0 }, 2);
+  }
+  store.dispose();
+  return { events, itemsRefreshed: items, structural };
+}
+
+function bundleSizes(): string {
+  const dist = path.join(__dirname, '..', '..', '..', 'dist');
+  return ['extension.js', 'gatewayClient.js']
+    .map((f) => {
+      try {
+        return `${f} ${(statSync(path.join(dist, f)).size / 1024).toFixed(1)} KiB`;
+      } catch {
+        return `${f} (not built: run npm run build)`;
+      }
+    })
+    .join(', ');
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimProcess();
+  try {
+    const ours = await oursCycles(sim);
+    const naive = await naiveCycles(sim);
+    const ceil = await ceiling(sim);
+    const tree = treeEfficiency();
+    const o = median(ours.rps), n = median(naive.rps), c = median(ceil);
+    const f = (x: number) => x.toFixed(0).padStart(8);
+    console.log(`\nCC-Gateway bench: ${AGENTS} agents, ${CONNECTIONS} connections, ${REPEATS} repetitions (medians), simulator in its own process, node ${process.version}\n`);
+    console.log('| client | requests/s | cycle p50 ms | cycle p95 ms | CPU µs/request |');
+    console.log('|---|--:|--:|--:|--:|');
+    console.log(`| ours (PollScheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${median(ours.cpuPerReqUs).toFixed(1)} |`);
+    console.log(`| naive (node:https, new TLS per request) | ${f(n)} | ${median(naive.cycleMs).toFixed(1)} | ${pct(naive.cycleMs, 0.95).toFixed(1)} | – |`);
+    console.log(`| ceiling (autocannon, keep-alive) | ${f(c)} | – | – | – |`);
+    console.log(`\nratios: ours/ceiling = ${(o / c).toFixed(2)}   ours/naive = ${(o / n).toFixed(1)}`);
+    console.log(`peak RSS of this process: ${(ours.peakRss / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(`tree efficiency (1,000 agents, 10 changed): ${tree.events} change events, ${tree.itemsRefreshed} rows refreshed, ${tree.structural} whole-tree refreshes`);
+    console.log(`bundles: ${bundleSizes()}`);
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
