@@ -178,7 +178,11 @@ async function unitTests() {
 
 function cleanConsoleText(text) {
   // Workbench log lines come as "%c INFO color: #33f message"; drop the styling.
-  return text.replace(/%c/g, '').replace(/\bcolor: #[0-9a-f]{3,6}\s*/gi, '').trim();
+  return text
+    .replace(/%c/g, '')
+    .replace(/\bcolor: #[0-9a-f]{3,6}\s*/gi, '')
+    .trim()
+    .replace(/^INFO\s+/, '');
 }
 const CONSOLE_NOISE = [
   /open-vsx\.org/,
@@ -320,6 +324,7 @@ async function main() {
   pruneOldRuns();
 
   const why = needsNpmCi();
+  if (why) say(`npm ci: ${why}`);
   if (why) await step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }));
   else skipped('npm ci', 'node_modules is up to date');
 
@@ -336,7 +341,7 @@ async function main() {
   const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']))).ok;
   if (!onlyUnit) await step('lint (eslint .)', () => mustSucceed('eslint', node, [bin('eslint'), '.']));
 
-  if (interrupted) return;
+  if (interrupted) return 130;
   if (compiled) await step('unit tests', unitTests);
   else skipped('unit tests', 'compile failed');
 

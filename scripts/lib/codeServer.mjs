@@ -13,7 +13,6 @@ import {
   CHROMIUM,
   codeServerBin as defaultCodeServerBin,
   groupAlive,
-  killAllTrackedSync,
   repoRoot,
   terminateGroup,
   trackGroup,
@@ -33,14 +32,6 @@ export const DEFAULT_USER_SETTINGS = Object.freeze({
   'update.mode': 'none',
   'git.openRepositoryInParentFolders': 'never',
 });
-
-// Whatever happens, never leave a server behind when this process exits.
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', killAllTrackedSync);
-}
 
 /** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
 export function freePort() {
@@ -93,7 +84,6 @@ export async function startCodeServer({
   readyTimeoutMs = 60_000,
 } = {}) {
   if (!fs.existsSync(codeServerBin)) throw new Error(`code-server not installed at ${codeServerBin} (run ensurePrereqs first)`);
-  installExitHook();
   const run = newRunDir();
   const dirs = {
     run,

@@ -59,7 +59,13 @@ export async function terminateGroup(pid, graceMs = 5000) {
   while (groupAlive(pid) && Date.now() < hardDeadline) await delay(50);
 }
 
+let exitHookInstalled = false;
 export function trackGroup(pid) {
+  if (!exitHookInstalled) {
+    // Whatever happens, never leave a child group behind when this process exits.
+    exitHookInstalled = true;
+    process.on('exit', killAllTrackedSync);
+  }
   liveGroups.add(pid);
 }
 export function untrackGroup(pid) {

@@ -227,13 +227,13 @@ export class AgentMonitor extends Disposable {
     if (origin !== this.settingsValue.origin) return;
     const key = agentId ? `${origin}|${agentId}` : origin;
     const stored = await this.guids.get(origin, agentId);
-    if (stored && this.authBlocked.delete(key)) {
-      // A new Guid (here or in another window) lifts the stop it was refused under.
+    if (stored) {
+      // A new Guid (here or in another window) lifts the stop it was refused or missing under.
       const affected = this.store.all().filter((e) => e.state === 'auth' && this.credentialKey(origin, e.agentId) === key);
       this.store.markPending(affected.map((e) => e.agentId));
-      this.onDidChangeAuthEmitter.fire();
+      if (this.authBlocked.delete(key)) this.onDidChangeAuthEmitter.fire();
+      this.scheduler?.unblock(key);
     }
-    if (stored) this.scheduler?.unblock(key);
     await this.updateViewState();
   }
 

@@ -31,7 +31,7 @@ async function startSimProcess(): Promise<Sim> {
   const cli = path.join(__dirname, '..', '..', 'src', 'simulator', 'cli.js');
   const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
+    const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
     setTimeout(() => reject(new Error('simulator did not start within 20 s')), 20_000).unref();
@@ -130,7 +130,7 @@ async function ceiling(sim: Sim): Promise<number[]> {
       headers: { 'content-type': 'application/json; charset=UTF-8', guid: sim.guid },
       // autocannon has no CA option; the certificate is the simulator's own, on loopback only.
       tlsOptions: { ca: readFileSync(sim.caFile, 'utf8') },
-    } as autocannon.Options);
+    });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`ceiling run had ${result.errors} errors, ${result.non2xx} non-2xx`);
     out.push(result.requests.average);
   }

@@ -70,7 +70,7 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', `JSESSIONID=${sim.guid}`), true);
     await until('ready', () => api.monitor.viewState === 'ready');
     await until('row 101 numbers', () => row('101')?.description === '5 answered · 2 out · 1:12:08');
-    assert.equal(row('102')?.description, '1 answered · 0 out · 0:01:00');
+    await until('row 102 numbers', () => row('102')?.description === '1 answered · 0 out · 0:01:00');
     assert.equal(row('101')?.label, 'Agent 101');
     assert.deepEqual(sim.stats.guidsSeen, new Set([sim.guid]));
     const all = JSON.stringify(config().inspect('gatewayUrl')) + JSON.stringify(vscode.workspace.getConfiguration().get('ccGateway'));

@@ -1,0 +1,354 @@
+// Browser UI tests: a real VS Code 1.100 workbench (code-server) in Debian's Chromium, driven
+// by playwright-core like a person would (activity bar, command palette, input boxes), with the
+// extension under development loaded and the HTTPS gateway simulator running in this process.
+// One code-server for all tests; the settings states are switched by rewriting
+// ud/User/settings.json and reloading the page (code-server 4.100.3 does not pick up edits of
+// that file live: it does not watch it). Tests run in order and build on each other.
+// Used by scripts/test.mjs (in-process) and test/ui/run.mjs (standalone).
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { launchBrowser, startCodeServer, writeUserSettings } from '../../scripts/lib/codeServer.mjs';
+import { formatMs, repoRoot } from '../../scripts/lib/prereqs.mjs';
+
+const TEST_TIMEOUT_MS = 45_000;
+const ACTION_TIMEOUT_MS = 15_000;
+const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
+const STATUS_ITEM_ID = `${EXTENSION_ID}.ccGateway.status`;
+
+// Counters the simulator reports; the expected texts follow from them.
+const COUNTERS = {
+  101: { talktime: 4328, answernums: 5, calloutnums: 0 }, // 1:12:08
+  102: { talktime: 1815, answernums: 3, calloutnums: 2 }, // 0:30:15
+};
+
+class TestFailure extends Error {}
+
+function assert(cond, message) {
+  if (!cond) throw new TestFailure(message);
+}
+
+/** Polls `probe` (returns a value, or undefined/false while not there yet) until it succeeds. */
+async function waitFor(what, probe, timeoutMs = ACTION_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+      last = undefined;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new TestFailure(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (${last.message.split('\n')[0]})` : ''}`);
+    }
+    await delay(200);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Workbench helpers
+
+function ui(page) {
+  const sidebar = page.locator('.part.sidebar');
+  const welcome = sidebar.locator('.welcome-view-content');
+  const quickInput = page.locator('.quick-input-widget');
+
+  async function openView() {
+    const tab = page.locator('.part.activitybar').getByRole('tab', { name: 'CC-Gateway' });
+    const container = page.locator('#workbench\\.view\\.extension\\.ccGateway');
+    await tab.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    // Clicking the active entry closes the side bar, and right after a reload the entry can be
+    // active while the side bar is still being restored: click only when it stays closed.
+    await waitFor('the CC-Gateway view container in the side bar', async () => {
+      if (await container.isVisible()) return true;
+      if ((await tab.getAttribute('aria-selected')) === 'true') {
+        await delay(1000);
+        if (await container.isVisible()) return true;
+      }
+      await tab.click();
+      await delay(500);
+      return container.isVisible();
+    });
+    await widenSideBar();
+  }
+
+  /** Drags the side bar's sash so rows show their whole description (nicer screenshots). */
+  async function widenSideBar(width = 480) {
+    const box = await sidebar.boundingBox();
+    if (!box || box.width >= width - 10) return;
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + (width - box.width), y, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.move(860, 500);
+  }
+
+  async function welcomeShows(textRe, button) {
+    // Probes never wait (allInnerTexts/count/isVisible): waitFor does the polling.
+    await waitFor(`the welcome text ${textRe} with a "${button}" button`, async () => {
+      const text = (await welcome.allInnerTexts()).join('\n');
+      return textRe.test(text) && (await welcome.getByRole('button', { name: button }).first().isVisible());
+    });
+  }
+
+  /** F1, type the command title like a person, wait until it is the focused entry, Enter. */
+  async function runCommand(title) {
+    await page.keyboard.press('Escape'); // close any quick input still open
+    await page.keyboard.press('F1');
+    await quickInput.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    await page.keyboard.type(title, { delay: 10 });
+    const focused = quickInput.locator('.monaco-list-row.focused');
+    await waitFor(`"${title}" as the focused palette entry`, async () => {
+      const first = ((await focused.allInnerTexts())[0] ?? '').split('\n')[0].trim();
+      return first === title || first === `${title}…`;
+    });
+    await page.keyboard.press('Enter');
+  }
+
+  function treeRow(label) {
+    return sidebar.locator('[role="treeitem"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  }
+
+  async function rowDescription(label) {
+    const row = treeRow(label).first();
+    if (!(await row.isVisible())) return undefined;
+    return ((await row.locator('.label-description').allInnerTexts())[0] ?? '').trim();
+  }
+
+  function statusItem() {
+    return page.locator(`.part.statusbar [id="${STATUS_ITEM_ID}"]`);
+  }
+
+  async function statusLabel() {
+    const item = statusItem().first();
+    if (!(await item.isVisible())) return undefined;
+    return item.evaluate((el) => el.getAttribute('aria-label') ?? el.querySelector('[aria-label]')?.getAttribute('aria-label') ?? undefined, undefined, { timeout: 2000 });
+  }
+
+  async function clearNotifications() {
+    await runCommand('Notifications: Clear All Notifications');
+    await waitFor('the notification toasts to go away', async () => (await page.locator('.notifications-toasts .notification-toast').count()) === 0, 5000).catch(() => {});
+  }
+
+  return { sidebar, welcome, quickInput, openView, welcomeShows, runCommand, treeRow, rowDescription, statusItem, statusLabel, clearNotifications };
+}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * Runs the UI tests. Options:
+ *   codeServerBin, artifactsDir, log(line),
+ *   addSecret(guid): called with every Guid used (the caller redacts and leak-checks it),
+ *   onServer(dirs): called with the code-server run dirs (for the leak check),
+ *   registerCleanup(fn): lets the caller stop servers/browser/simulator on SIGINT.
+ * Returns { passed, failed, failures }. Writes artifactsDir/ui.json and screenshots/.
+ */
+export async function runUiTests({ codeServerBin, artifactsDir, log = console.log, addSecret = () => {}, onServer = () => {}, registerCleanup = () => {} }) {
+  const shotsDir = path.join(artifactsDir, 'screenshots');
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const results = [];
+  const cleanups = [];
+  const cleanup = (fn) => {
+    cleanups.push(fn);
+    registerCleanup(fn);
+  };
+  const guid = `${crypto.randomUUID()}.AgentGateway1`;
+  addSecret(guid);
+  const redact = (s) => String(s).split(guid).join('<guid>');
+
+  const tests = [];
+  const test = (name, fn) => tests.push({ name, fn });
+  let ctx;
+
+  test('01 welcome: no gateway URL', async () => {
+    const { u } = ctx;
+    await u.openView();
+    await u.welcomeShows(/gateway URL/i, 'Set Gateway URL…');
+    await ctx.shot('01-welcome-no-url.png');
+  });
+
+  test('02 welcome: no agents watched', async () => {
+    const { u } = ctx;
+    await ctx.settings({ 'ccGateway.gatewayUrl': ctx.sim.url, 'ccGateway.tls.caFile': ctx.sim.caFile, 'ccGateway.agents': [] });
+    await u.openView();
+    await u.welcomeShows(/No agents are watched/, 'Add Agent…');
+    await ctx.shot('02-welcome-no-agents.png');
+  });
+
+  test('03a welcome: agents but no Guid', async () => {
+    const { u } = ctx;
+    await ctx.settings({ 'ccGateway.gatewayUrl': ctx.sim.url, 'ccGateway.tls.caFile': ctx.sim.caFile, 'ccGateway.agents': ['101', '102'] });
+    await u.openView();
+    await u.welcomeShows(/Guid/, 'Set Guid…');
+    await ctx.shot('03-welcome-no-guid.png');
+  });
+
+  test('03b set the Guid from the palette: agent rows and status bar appear', async () => {
+    const { page, u } = ctx;
+    await u.openView();
+    await u.runCommand('CC-Gateway: Set Guid');
+    const password = u.quickInput.locator('input[type="password"]');
+    await password.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    await page.keyboard.type(guid, { delay: 5 });
+    await page.keyboard.press('Enter');
+
+    const d101 = await waitFor('row "Agent 101" with its numbers', async () => {
+      const d = await u.rowDescription('Agent 101');
+      return d && /\d/.test(d) ? d : undefined;
+    });
+    const d102 = await waitFor('row "Agent 102" with its numbers', async () => {
+      const d = await u.rowDescription('Agent 102');
+      return d && /\d/.test(d) ? d : undefined;
+    });
+    assert(d101.includes('5 answered') && d101.includes('1:12:08'), `row Agent 101 shows "${d101}", expected 5 answered and 1:12:08`);
+    assert(d102.includes('3 answered') && d102.includes('2 out') && d102.includes('0:30:15'), `row Agent 102 shows "${d102}", expected 3 answered, 2 out, 0:30:15`);
+    const label = await waitFor('the status bar item with the totals', async () => {
+      const l = await u.statusLabel();
+      return l && /answered/.test(l) ? l : undefined;
+    });
+    assert(/\b8 answered\b/.test(label) && /\b2 outbound\b/.test(label) && label.includes('1:42:23'), `status bar says "${label}", expected 8 answered, 2 outbound, 1:42:23`);
+    await page.mouse.move(860, 500); // off the activity bar: no hover tooltip in the shot
+    await ctx.shot('03-agents.png');
+  });
+
+  test('04 query an agent: validation message, then the numbers in a notification', async () => {
+    const { page, u } = ctx;
+    await u.runCommand('CC-Gateway: Query Agent Statistics');
+    const input = u.quickInput.locator('input.input').first();
+    await waitFor('the agent ID input box', async () => (await input.isVisible()) && (await input.inputValue()) === '');
+    const message = u.quickInput.locator('.quick-input-message');
+    const messageText = async () => ((await message.allInnerTexts())[0] ?? '').trim();
+    const prompt = await messageText(); // the prompt shows in the same place until validation fails
+    await page.keyboard.type('abc', { delay: 20 });
+    const text = await waitFor('the validation message (other than the prompt) naming 101', async () => {
+      const t = await messageText();
+      return t && t !== prompt && t.includes('101') ? t : undefined;
+    });
+    assert(/59999/.test(text), `validation message "${text}" does not name the maximum 59999`);
+    await ctx.shot('04-query-validation.png');
+
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('101', { delay: 20 });
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Agent 101' });
+    const toastText = await waitFor('a notification with the numbers of agent 101', async () => ((await toast.first().isVisible()) ? await toast.first().innerText() : undefined));
+    assert(toastText.includes('5 answered') && toastText.includes('1:12:08'), `notification says "${toastText.replace(/\s+/g, ' ')}", expected 5 answered and 1:12:08`);
+    await ctx.shot('04-query-result.png');
+  });
+
+  test('05 a new call shows up after Refresh', async () => {
+    const { page, u } = ctx;
+    await u.clearNotifications();
+    const before = await waitFor('row "Agent 101"', () => u.rowDescription('Agent 101'));
+    ctx.sim.simulateCall('101', { talkSeconds: 60 });
+    await u.runCommand('CC-Gateway: Refresh');
+    const after = await waitFor('the description of "Agent 101" to change', async () => {
+      const d = await u.rowDescription('Agent 101');
+      return d && d !== before ? d : undefined;
+    });
+    assert(after.includes('6 answered') && after.includes('1:13:08'), `after one more 60 s call, row Agent 101 shows "${after}" (before: "${before}"), expected 6 answered and 1:13:08`);
+    await page.mouse.move(860, 500); // off the activity bar: no hover tooltip in the shot
+    await ctx.shot('05-after-call.png');
+  });
+
+  // --- setup ---------------------------------------------------------------
+  const t0 = Date.now();
+  let setupError;
+  try {
+    const simModule = path.join(repoRoot, 'out', 'src', 'simulator', 'simulator.js');
+    if (!fs.existsSync(simModule)) throw new Error(`${path.relative(repoRoot, simModule)} is missing (compile with tsc -p .)`);
+    const { startSimulator } = createRequire(import.meta.url)(simModule);
+    const sim = await startSimulator({ guid });
+    cleanup(() => sim.stop());
+    for (const [id, c] of Object.entries(COUNTERS)) sim.setCounters(id, c);
+
+    const server = await startCodeServer({ codeServerBin });
+    cleanup(server.stop);
+    onServer(server.dirs);
+    log(`code-server on ${server.baseUrl} (dirs: ${path.relative(repoRoot, server.dirs.run)}), simulator on ${sim.url}`);
+
+    const browser = await launchBrowser();
+    cleanup(browser.close);
+    const { page } = browser;
+    page.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    // The workbench console (extension host output included) goes to a file, for diagnosis.
+    const consoleLog = path.join(artifactsDir, 'ui-console.log');
+    fs.writeFileSync(consoleLog, '');
+    page.on('console', (msg) => {
+      const text = msg.text().replace(/%c/g, '').replace(/\bcolor: #[0-9a-f]{3,6}\s*/gi, '').trim();
+      fs.appendFileSync(consoleLog, `${redact(`[${msg.type()}] ${text}`)}\n`);
+    });
+    page.on('pageerror', (err) => log(`[workbench] page error: ${redact(err.message)}`));
+    await page.goto(server.url(), { timeout: 60_000 });
+    await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+
+    ctx = {
+      page,
+      sim,
+      u: ui(page),
+      /** New user settings, then a reload of the workbench (which restarts the extension host). */
+      settings: async (s) => {
+        writeUserSettings(server.dirs.ud, s);
+        await page.reload({ timeout: 60_000 });
+        await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+      },
+      shot: async (name) => {
+        await page.screenshot({ path: path.join(shotsDir, name) });
+      },
+    };
+    log(`workbench loaded in ${formatMs(Date.now() - t0)}`);
+  } catch (err) {
+    setupError = err;
+    log(`UI setup failed: ${redact(err instanceof Error ? err.message : String(err))}`);
+  }
+
+  // --- tests ---------------------------------------------------------------
+  try {
+    for (const { name, fn } of tests) {
+      if (setupError) {
+        results.push({ title: name, ok: false, message: `setup failed: ${redact(setupError.message)}` });
+        log(`  ✗ ${name}: setup failed`);
+        continue;
+      }
+      const started = Date.now();
+      let timer;
+      try {
+        await Promise.race([
+          fn(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new TestFailure(`test timed out after ${TEST_TIMEOUT_MS / 1000}s`)), TEST_TIMEOUT_MS);
+          }),
+        ]);
+        results.push({ title: name, ok: true });
+        log(`  ✓ ${name} (${formatMs(Date.now() - started)})`);
+      } catch (err) {
+        const message = redact(err instanceof Error ? err.message : String(err));
+        const shot = `${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}-FAILED.png`;
+        await ctx.page.screenshot({ path: path.join(shotsDir, shot), timeout: 10_000 }).catch(() => {});
+        results.push({ title: name, ok: false, message, screenshot: `screenshots/${shot}` });
+        log(`  ✗ ${name} (${formatMs(Date.now() - started)}): ${message}`);
+        log(`    screenshot: ${path.relative(repoRoot, path.join(shotsDir, shot))}`);
+        // Leave the workbench in a known state for the next test.
+        await ctx.page.keyboard.press('Escape').catch(() => {});
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  } finally {
+    while (cleanups.length) {
+      const fn = cleanups.pop();
+      await Promise.race([Promise.resolve().then(fn).catch(() => {}), delay(15_000)]);
+    }
+  }
+
+  const passed = results.filter((r) => r.ok).length;
+  const failures = results.filter((r) => !r.ok).map(({ title, message, screenshot }) => ({ title, message, screenshot }));
+  fs.writeFileSync(path.join(artifactsDir, 'ui.json'), JSON.stringify({ passed, failed: failures.length, failures }, null, 2) + '\n');
+  return { passed, failed: failures.length, failures };
+}
