@@ -173,17 +173,33 @@ export async function runUiTests({ codeServerBin, artifactsDir, log = console.lo
     await ctx.shot('01-welcome-no-url.png');
   });
 
+  // The states are reached like a person would: the welcome buttons' commands from the palette.
+  // (Rewriting settings.json and reloading raced with code-server's settings cache.)
+  const typeIntoInputBox = async (text) => {
+    const { page, u } = ctx;
+    const input = u.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    await input.fill('');
+    await page.keyboard.type(text, { delay: 5 });
+    await page.keyboard.press('Enter');
+    await u.quickInput.waitFor({ state: 'hidden', timeout: ACTION_TIMEOUT_MS });
+  };
+
   test('02 welcome: no agents watched', async () => {
     const { u } = ctx;
-    await ctx.settings({ 'ccGateway.gatewayUrl': ctx.sim.url, 'ccGateway.tls.caFile': ctx.sim.caFile, 'ccGateway.agents': [] });
     await u.openView();
+    await u.runCommand('CC-Gateway: Set Gateway URL');
+    await typeIntoInputBox(ctx.sim.url);
     await u.welcomeShows(/No agents are watched/, 'Add Agent…');
     await ctx.shot('02-welcome-no-agents.png');
   });
 
   test('03a welcome: agents but no Guid', async () => {
     const { u } = ctx;
-    await ctx.settings({ 'ccGateway.gatewayUrl': ctx.sim.url, 'ccGateway.tls.caFile': ctx.sim.caFile, 'ccGateway.agents': ['101', '102'] });
+    for (const id of ['101', '102']) {
+      await u.runCommand('CC-Gateway: Add Agent');
+      await typeIntoInputBox(id);
+    }
     await u.openView();
     await u.welcomeShows(/Guid/, 'Set Guid…');
     await ctx.shot('03-welcome-no-guid.png');
@@ -268,7 +284,8 @@ export async function runUiTests({ codeServerBin, artifactsDir, log = console.lo
     cleanup(() => sim.stop());
     for (const [id, c] of Object.entries(COUNTERS)) sim.setCounters(id, c);
 
-    const server = await startCodeServer({ codeServerBin });
+    // The CA file is the one setting typed nowhere: a path a person would paste in settings.
+    const server = await startCodeServer({ codeServerBin, userSettings: { 'ccGateway.tls.caFile': sim.caFile } });
     cleanup(server.stop);
     onServer(server.dirs);
     log(`code-server on ${server.baseUrl} (dirs: ${path.relative(repoRoot, server.dirs.run)}), simulator on ${sim.url}`);
