@@ -54,6 +54,11 @@ export class PollScheduler implements IDisposable {
   private originDown = false;
   private nextProbeAt = 0;
   private slowDownFactor = 1;
+  /**
+   * Agents found due by the last full scan, earliest first. Later pumps take from it
+   * instead of rescanning, so a 1,000-agent cycle costs O(n), not O(n²).
+   */
+  private dueQueue: [string, Slot][] = [];
   private lastSlowDownAt = 0;
   private readonly concurrency: number;
   private readonly jitterRatio: number;
@@ -83,6 +88,7 @@ export class PollScheduler implements IDisposable {
     }
     const now = this.now();
     for (const id of wanted) if (!this.slots.has(id)) this.slots.set(id, { nextDueAt: now, failures: 0 });
+    this.dueQueue = [];
     this.pump();
   }
 
@@ -92,6 +98,7 @@ export class PollScheduler implements IDisposable {
     // Pull in agents that were waiting on the old, longer interval.
     for (const slot of this.slots.values()) if (slot.failures === 0) slot.nextDueAt = Math.min(slot.nextDueAt, now + ms);
     this.intervalMs = ms;
+    this.dueQueue = [];
     this.pump();
   }
 
@@ -99,6 +106,7 @@ export class PollScheduler implements IDisposable {
   setActive(active: boolean): void {
     if (this.active === active) return;
     this.active = active;
+    this.dueQueue = [];
     this.pump();
   }
 
@@ -109,6 +117,7 @@ export class PollScheduler implements IDisposable {
 
   resume(): void {
     this.paused = false;
+    this.dueQueue = [];
     this.pump();
   }
 
@@ -125,6 +134,7 @@ export class PollScheduler implements IDisposable {
     const now = this.now();
     for (const [id, slot] of this.slots) if (agentId === undefined || id === agentId) slot.nextDueAt = now;
     if (this.originDown) this.nextProbeAt = now;
+    this.dueQueue = [];
     this.pump();
   }
 
@@ -155,6 +165,7 @@ export class PollScheduler implements IDisposable {
         slot.failures = 0;
       }
     }
+    this.dueQueue = [];
     this.pump();
   }
 
@@ -185,9 +196,21 @@ export class PollScheduler implements IDisposable {
       return;
     }
     const now = this.now();
+    if (!this.originDown) {
+      while (this.dueQueue.length > 0 && this.inFlightCount < this.concurrency) {
+        const [id, slot] = this.dueQueue.shift()!;
+        const stale = this.slots.get(id) !== slot || slot.inFlight || slot.nextDueAt > now || (this.blocked.size > 0 && this.blocked.has(this.keyOf(id)));
+        if (!stale) void this.start(id, slot).catch(() => undefined);
+      }
+      if (this.dueQueue.length > 0) {
+        this.clearTimer(); // all connections busy: a completion re-pumps
+        return;
+      }
+    }
     const free = this.originDown ? (this.inFlightCount === 0 && now >= this.nextProbeAt ? 1 : 0) : this.concurrency - this.inFlightCount;
     // The `free` earliest-due agents, kept sorted (free is small: the concurrency bound).
     const picks: [string, Slot][] = [];
+    const due: [string, Slot][] = [];
     let wakeAt: number | undefined;
     let waiting = 0;
     const checkBlocked = this.blocked.size > 0;
@@ -196,6 +219,7 @@ export class PollScheduler implements IDisposable {
       if (slot.inFlight || (checkBlocked && this.blocked.has(this.keyOf(entry[0])))) continue;
       waiting++;
       if (this.originDown || slot.nextDueAt <= now) {
+        if (!this.originDown) due.push(entry);
         if (free <= 0) continue;
         if (picks.length < free || slot.nextDueAt < picks[picks.length - 1][1].nextDueAt) {
           let i = picks.length;
@@ -208,6 +232,10 @@ export class PollScheduler implements IDisposable {
       }
     }
     for (const [id, slot] of picks) void this.start(id, slot).catch(() => undefined);
+    if (due.length > picks.length) {
+      const started = new Set(picks.map(([id]) => id));
+      this.dueQueue = due.filter(([id]) => !started.has(id)).sort((a, b) => a[1].nextDueAt - b[1].nextDueAt);
+    }
     if (this.originDown) {
       // Completion of the probe re-pumps; otherwise wake for the next probe.
       wakeAt = this.inFlightCount === 0 && waiting > picks.length ? this.nextProbeAt : undefined;
@@ -284,6 +312,7 @@ export class PollScheduler implements IDisposable {
     if (this.originDown) {
       // The gateway is back: everyone held during the outage is due now.
       this.originDown = false;
+      this.dueQueue = [];
       for (const s of this.slots.values()) if (s !== slot && s.nextDueAt > now && s.failures === 0) s.nextDueAt = now;
     }
     if (this.slowDownFactor > 1 && now - this.lastSlowDownAt > 2 * this.intervalMs * this.slowDownFactor) {
@@ -316,6 +345,7 @@ export class PollScheduler implements IDisposable {
       case 'tls':
         // Origin-level: hold everyone and probe once per interval, so the return is noticed quickly and gently.
         this.originDown = true;
+        this.dueQueue = [];
         this.nextProbeAt = now + this.jitter(interval);
         slot.nextDueAt = this.nextProbeAt;
         return;
