@@ -137,6 +137,63 @@ async function ceiling(sim: Sim): Promise<number[]> {
   return out;
 }
 
+/**
+ * Soak: many cycles through the scheduler and client with faults switching on and off;
+ * memory after a forced GC and handle counts before and after.
+ */
+async function soak(sim: Sim, requests: number): Promise<string> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
+  const measure = () => {
+    gc?.();
+    const m = process.memoryUsage();
+    return { rss: m.rss, heap: m.heapUsed, handles: handles() };
+  };
+  const before = measure();
+  const client = createGatewayClient({ origin: sim.url, caPem: readFileSync(sim.caFile, 'utf8'), timeoutMs: 10_000, connections: CONNECTIONS });
+  const store = new StatsStore();
+  store.setAgents(ids);
+  let done = 0, failures = 0;
+  let resolveCycle: () => void = () => undefined;
+  const scheduler = new PollScheduler({
+    intervalMs: 3_600_000,
+    concurrency: CONNECTIONS,
+    jitterRatio: 0,
+    // Every 7th cycle asks for an agent outside the documented range: a real 000-002 round trip.
+    fetch: (id, signal) => client.statisticsEx((cycle % 7 === 3 && id === ids[0] ? '60001' : id) as AgentId, sim.guid, signal),
+    onOutcome: (id, o, at) => {
+      if (o.ok) store.applySuccess(id, o.stats, at);
+      else {
+        failures++;
+        store.applyFailure(id, { kind: o.error.kind, message: o.error.message }, at);
+      }
+      if (++done === AGENTS) resolveCycle();
+    },
+  });
+  const cycles = Math.ceil(requests / AGENTS);
+  let cycle = 0;
+  const t0 = performance.now();
+  for (; cycle < cycles; cycle++) {
+    done = 0;
+    const finished = new Promise<void>((res) => (resolveCycle = res));
+    if (cycle === 0) scheduler.setAgents(ids);
+    else scheduler.refresh();
+    await finished;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  scheduler.dispose();
+  store.dispose();
+  await client.close();
+  await new Promise((r) => setTimeout(r, 200));
+  const after = measure();
+  const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+  return (
+    `soak: ${cycles * AGENTS} requests in ${seconds.toFixed(0)} s (${failures} answered 000-002 on purpose); ` +
+    `RSS ${mib(before.rss)} -> ${mib(after.rss)} MiB, heap after GC ${mib(before.heap)} -> ${mib(after.heap)} MiB` +
+    `${gc ? '' : ' (no --expose-gc: numbers include garbage)'}, handles ${before.handles} -> ${after.handles}`
+  );
+}
+
 /** 1,000 agents, 10 change in a cycle: how many store change events and rows would refresh. */
 function treeEfficiency(): { events: number; itemsRefreshed: number; structural: number } {
   const store = new StatsStore();
@@ -177,6 +234,7 @@ async function main(): Promise<void> {
     const naive = await naiveCycles(sim);
     const ceil = await ceiling(sim);
     const tree = treeEfficiency();
+    const soakLine = await soak(sim, Number(process.env.BENCH_SOAK ?? 200_000));
     const o = median(ours.rps), n = median(naive.rps), c = median(ceil);
     const f = (x: number) => x.toFixed(0).padStart(8);
     console.log(`\nCC-Gateway bench: ${AGENTS} agents, ${CONNECTIONS} connections, ${REPEATS} repetitions (medians), simulator in its own process, node ${process.version}\n`);
@@ -189,6 +247,7 @@ async function main(): Promise<void> {
     console.log(`peak RSS of this process: ${(ours.peakRss / 1024 / 1024).toFixed(1)} MiB`);
     console.log(`tree efficiency (1,000 agents, 10 changed): ${tree.events} change events, ${tree.itemsRefreshed} rows refreshed, ${tree.structural} whole-tree refreshes`);
     console.log(`bundles: ${bundleSizes()}`);
+    console.log(soakLine);
   } finally {
     sim.child.kill('SIGTERM');
   }
