@@ -45,7 +45,7 @@ describe('CC-Gateway extension in the extension host', function () {
   });
 
   after(async () => {
-    for (const key of ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds']) await set(key, undefined);
+    for (const key of ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'statusBar.enabled']) await set(key, undefined);
     await sim.stop();
   });
 
@@ -116,6 +116,19 @@ describe('CC-Gateway extension in the extension host', function () {
     await sleep(6_500);
     const polls = sim.stats.byAgent.get('103') ?? 0;
     assert.ok(polls >= 1 && polls <= 2, `agent 103 polled ${polls} times in 6.5 s at 5 s`);
+  });
+
+  it('sends zero requests while nothing shows the numbers, and catches up when something does', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await set('statusBar.enabled', false);
+    await until('status bar hidden', () => !api.statusBar.snapshot.visible);
+    sim.resetStats();
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await sleep(2_000); // a fixed window; the interval is 5 s and refresh would poll at once if active
+    assert.equal(sim.stats.requests, 0, `${sim.stats.requests} requests while neither the view nor the status bar was shown`);
+    sim.simulateCall('103', { talkSeconds: 5 });
+    await set('statusBar.enabled', true);
+    await until('caught up after the status bar came back', () => (sim.stats.byAgent.get('103') ?? 0) >= 1, 3_000);
   });
 
   it('an expired Guid shows the "set a new Guid" state, and a new Guid recovers', async () => {
