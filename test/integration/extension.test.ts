@@ -32,7 +32,12 @@ describe('CC-Gateway extension in the extension host', function () {
   };
   const row = (agentId: string) => rows().find((r) => r.item.id === `agent:${agentId}`)?.item;
 
+  // Anything our extension lets escape lands here instead of disappearing into the host's log.
+  const escaped: string[] = [];
+  const onRejection = (reason: unknown) => escaped.push(reason instanceof Error ? `${reason.message}\n${reason.stack ?? ''}` : String(reason));
+
   before(async () => {
+    process.on('unhandledRejection', onRejection);
     sim = await startSimulator({ guid: process.env.CCGW_TEST_GUID || undefined });
     const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
     assert.ok(ext);
@@ -45,6 +50,7 @@ describe('CC-Gateway extension in the extension host', function () {
   });
 
   after(async () => {
+    process.off('unhandledRejection', onRejection);
     for (const key of ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'statusBar.enabled']) await set(key, undefined);
     await sim.stop();
   });
@@ -175,5 +181,10 @@ describe('CC-Gateway extension in the extension host', function () {
     sim.resetStats();
     await sleep(500);
     assert.equal(sim.stats.requests, 0);
+  });
+
+  it('let no promise rejection escape into the extension host during the whole suite', () => {
+    const ours = escaped.filter((r) => /ccgateway|dist[\\/](extension|gatewayClient)\.js|GatewayError/i.test(r));
+    assert.deepEqual(ours, [], `unhandled rejections from the extension:\n${ours.join('\n')}`);
   });
 });

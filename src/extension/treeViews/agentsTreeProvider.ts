@@ -154,7 +154,9 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.description = refused.length > 1 ? `${refused.length} credentials` : (refused[0] ?? '').replace('|', ' · agent ');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     item.tooltip = 'The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.';
-    item.command = { command: 'ccGateway.setGuid', title: 'Set Guid…' };
+    // A refused per-agent Guid is replaced for that agent, not for the whole gateway.
+    const agentId = refused.length === 1 ? refused[0].split('|')[1] : undefined;
+    item.command = { command: 'ccGateway.setGuid', title: 'Set Guid…', arguments: agentId ? [{ agentId }] : [] };
     item.contextValue = 'banner.auth';
     return item;
   }
