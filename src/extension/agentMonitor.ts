@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { GatewayError, isGatewayError } from '../core/gateway/errors';
+import { GatewayError } from '../core/gateway/errors';
 import type { AgentStatistics, DetailedStatistics, GatewayClient } from '../core/gateway/types';
 import { PollScheduler, type PollOutcome } from '../core/polling/scheduler';
 import { StatsStore } from '../core/state/store';
@@ -292,10 +292,5 @@ export class AgentMonitor extends Disposable {
       this.viewStateValue = state;
       this.onDidChangeViewStateEmitter.fire(state);
     }
-  }
-
-  /** For tests: the error shown when the monitor is asked before it is configured. */
-  static describe(e: unknown): string {
-    return isGatewayError(e) ? e.message : 'Unexpected error; see the "CC-Gateway" log.';
   }
 }

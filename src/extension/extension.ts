@@ -10,6 +10,7 @@ import { registerQueryAgent } from './commands/queryAgent';
 import { registerQueryNow } from './commands/queryNow';
 import { registerRemoveAgent } from './commands/removeAgent';
 import { registerSettingsCommands } from './commands/settingsCommands';
+import { registerShowDetails } from './commands/showDetails';
 import { createLog } from './logging/log';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerRemoveAgent(ctx),
     registerCopyAsJson(ctx),
     registerQueryNow(ctx),
+    registerShowDetails(ctx),
     ...registerGuidCommands(ctx),
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),

@@ -104,6 +104,16 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.deepEqual(stats, { talktime: 10, answernums: 2, calloutnums: 3 });
   });
 
+  it('showDetails drills down with the heavier statistics call, on demand only', async () => {
+    sim.resetStats();
+    const details = await vscode.commands.executeCommand<Record<string, number>>('ccGateway.showDetails', '101');
+    assert.equal(details?.answernums, sim.counters('101').answernums);
+    assert.equal(typeof details?.noanswernums, 'number');
+    assert.equal(sim.stats.byPath.get('/agentgateway/resource/calldata/101/statistics'), 1);
+    assert.ok(vscode.window.activeTextEditor?.document.getText().includes('"noanswernums"'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('queryAgent with an invalid ID sends no request', async () => {
     sim.resetStats();
     for (const bad of ['100', 'abc', '60000', '1/../2']) {
