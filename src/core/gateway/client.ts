@@ -94,7 +94,7 @@ export class UndiciGatewayClient implements GatewayClient {
         throw e;
       }
       if (signal?.aborted) throw new GatewayError('cancelled', 'The request was cancelled.');
-      const err = errorForTransport(e, this.origin, this.options.timeoutMs, false);
+      const err = errorForTransport(e, this.origin, this.options.timeoutMs);
       this.log({ agentId, operation, durationMs: Date.now() - started, outcome: `${err.kind}${err.details.code ? ` ${err.details.code}` : ''}` });
       throw err;
     }

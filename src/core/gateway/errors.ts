@@ -89,12 +89,9 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
-/** Maps socket, TLS and timeout errors of the HTTP stack to plain words naming the origin. */
-export function errorForTransport(err: unknown, origin: string, timeoutMs: number, timedOut: boolean): GatewayError {
+/** Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain words naming the origin. */
+export function errorForTransport(err: unknown, origin: string, timeoutMs: number): GatewayError {
   const code = errorCode(err);
-  if (timedOut) {
-    return new GatewayError('network', `The gateway ${origin} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying later.`, { code: 'TIMEOUT' });
-  }
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
     const why =
       code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired'
