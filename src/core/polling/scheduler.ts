@@ -88,8 +88,7 @@ export class PollScheduler implements IDisposable {
     }
     const now = this.now();
     for (const id of wanted) if (!this.slots.has(id)) this.slots.set(id, { nextDueAt: now, failures: 0 });
-    this.dueQueue = [];
-    this.pump();
+    this.rescan();
   }
 
   setIntervalMs(ms: number): void {
@@ -98,16 +97,14 @@ export class PollScheduler implements IDisposable {
     // Pull in agents that were waiting on the old, longer interval.
     for (const slot of this.slots.values()) if (slot.failures === 0) slot.nextDueAt = Math.min(slot.nextDueAt, now + ms);
     this.intervalMs = ms;
-    this.dueQueue = [];
-    this.pump();
+    this.rescan();
   }
 
   /** False while the window is unfocused or nothing shows the numbers. */
   setActive(active: boolean): void {
     if (this.active === active) return;
     this.active = active;
-    this.dueQueue = [];
-    this.pump();
+    this.rescan();
   }
 
   pause(): void {
@@ -117,8 +114,7 @@ export class PollScheduler implements IDisposable {
 
   resume(): void {
     this.paused = false;
-    this.dueQueue = [];
-    this.pump();
+    this.rescan();
   }
 
   get isPaused(): boolean {
@@ -134,8 +130,7 @@ export class PollScheduler implements IDisposable {
     const now = this.now();
     for (const [id, slot] of this.slots) if (agentId === undefined || id === agentId) slot.nextDueAt = now;
     if (this.originDown) this.nextProbeAt = now;
-    this.dueQueue = [];
-    this.pump();
+    this.rescan();
   }
 
   /**
@@ -165,8 +160,7 @@ export class PollScheduler implements IDisposable {
         slot.failures = 0;
       }
     }
-    this.dueQueue = [];
-    this.pump();
+    this.rescan();
   }
 
   /** For tests and the benchmark: what is pending right now. */
@@ -187,8 +181,9 @@ export class PollScheduler implements IDisposable {
 
   /**
    * Starts what is due (within the concurrency bound) and re-arms the one timer.
-   * Runs after every completion, so it is one pass over the agents with no sort:
-   * a 1,000-agent cycle must not cost 1,000 sorts.
+   * Runs after every completion, so it drains the due queue first and scans (and
+   * sorts) all agents only when the queue is empty: a 1,000-agent cycle must not
+   * cost 1,000 sorts.
    */
   private pump(): void {
     if (!this.isRunning) {
@@ -207,42 +202,35 @@ export class PollScheduler implements IDisposable {
         return;
       }
     }
+    // Full scan: one sort of what is due; what the free connections cannot take now is queued.
     const free = this.originDown ? (this.inFlightCount === 0 && now >= this.nextProbeAt ? 1 : 0) : this.concurrency - this.inFlightCount;
-    // The `free` earliest-due agents, kept sorted (free is small: the concurrency bound).
-    const picks: [string, Slot][] = [];
     const due: [string, Slot][] = [];
     let wakeAt: number | undefined;
-    let waiting = 0;
     const checkBlocked = this.blocked.size > 0;
     for (const entry of this.slots) {
       const slot = entry[1];
       if (slot.inFlight || (checkBlocked && this.blocked.has(this.keyOf(entry[0])))) continue;
-      waiting++;
-      if (this.originDown || slot.nextDueAt <= now) {
-        if (!this.originDown) due.push(entry);
-        if (free <= 0) continue;
-        if (picks.length < free || slot.nextDueAt < picks[picks.length - 1][1].nextDueAt) {
-          let i = picks.length;
-          while (i > 0 && picks[i - 1][1].nextDueAt > slot.nextDueAt) i--;
-          picks.splice(i, 0, entry);
-          if (picks.length > free) picks.pop();
-        }
-      } else if (wakeAt === undefined || slot.nextDueAt < wakeAt) {
-        wakeAt = slot.nextDueAt;
-      }
+      // While the origin is down every idle agent is a probe candidate, earliest first.
+      if (this.originDown || slot.nextDueAt <= now) due.push(entry);
+      else if (wakeAt === undefined || slot.nextDueAt < wakeAt) wakeAt = slot.nextDueAt;
     }
+    due.sort((a, b) => a[1].nextDueAt - b[1].nextDueAt);
+    const picks = due.slice(0, Math.max(0, free));
     for (const [id, slot] of picks) void this.start(id, slot).catch(() => undefined);
-    if (due.length > picks.length) {
-      const started = new Set(picks.map(([id]) => id));
-      this.dueQueue = due.filter(([id]) => !started.has(id)).sort((a, b) => a[1].nextDueAt - b[1].nextDueAt);
-    }
+    if (!this.originDown) this.dueQueue = due.slice(picks.length);
     if (this.originDown) {
       // Completion of the probe re-pumps; otherwise wake for the next probe.
-      wakeAt = this.inFlightCount === 0 && waiting > picks.length ? this.nextProbeAt : undefined;
+      wakeAt = this.inFlightCount === 0 && due.length > picks.length ? this.nextProbeAt : undefined;
     } else if (this.inFlightCount >= this.concurrency) {
       wakeAt = undefined; // a completion re-pumps
     }
     this.arm(now, wakeAt);
+  }
+
+  /** After an outside change (agents, interval, activity, refresh, unblock) the queue may be out of date. */
+  private rescan(): void {
+    this.dueQueue = [];
+    this.pump();
   }
 
   private arm(now: number, wakeAt: number | undefined): void {
