@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ensurePrereqs, repoRoot, runCommand } from './lib/prereqs.mjs';
+import { ensurePrereqs, needsNpmCi, repoRoot, runCommand } from './lib/prereqs.mjs';
 
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
@@ -19,8 +19,9 @@ function say(line) {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(repoRoot, 'node_modules', '.package-lock.json'))) {
-    say('Installing npm dependencies (npm ci)…');
+  const why = needsNpmCi();
+  if (why) {
+    say(`Installing npm dependencies (npm ci: ${why})…`);
     await runCommand('npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 600_000 });
   }
   say('Building the extension and the simulator…');
@@ -57,13 +58,12 @@ async function main() {
     child.on('error', () => undefined);
     say('Opened desktop VS Code with the extension. In it: CC-Gateway view → "Set Guid…" → paste the Guid above.');
   } else {
-    const { startCodeServer, workbenchUrl } = await import('./lib/codeServer.mjs');
+    const { startCodeServer } = await import('./lib/codeServer.mjs');
     await ensurePrereqs({ needBrowser: false, log: (l) => say(`  ${l}`) });
     const server = await startCodeServer({ userSettings: settings });
     cleanups.push(() => server.stop());
-    const url = workbenchUrl({ port: server.port, folder: server.dirs.workspace, extensionDevelopmentPath: repoRoot });
     say('Open this URL in a browser on this machine (or forward the port):');
-    say(`  ${url}`);
+    say(`  ${server.url()}`);
     say('In it: the CC-Gateway icon in the activity bar → "Set Guid…" → paste the Guid above.');
   }
   say('Press Ctrl+C to stop the simulator and the server.');

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchBrowser, runsRoot, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';
-import { ensurePrereqs, formatMs, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
+import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
 
 const argv = new Set(process.argv.slice(2));
 const known = new Set(['--only-unit', '--skip-integration', '--skip-ui']);
@@ -122,15 +122,6 @@ function pruneOldRuns(keep = 12) {
 
 // ---------------------------------------------------------------------------
 // Steps
-
-function needsNpmCi() {
-  const lock = path.join(repoRoot, 'package-lock.json');
-  const nm = path.join(repoRoot, 'node_modules');
-  if (!fs.existsSync(nm)) return 'node_modules is missing';
-  const stamp = fs.existsSync(path.join(nm, '.package-lock.json')) ? path.join(nm, '.package-lock.json') : nm;
-  if (fs.statSync(stamp).mtimeMs < fs.statSync(lock).mtimeMs) return 'node_modules is older than package-lock.json';
-  return null;
-}
 
 async function unitTests() {
   const failures = [];

@@ -147,6 +147,16 @@ export function runCommand(cmd, args, { cwd = repoRoot, env, timeoutMs = 300_000
   });
 }
 
+/** Why `npm ci` must run (node_modules missing or older than the lock file), or null. */
+export function needsNpmCi() {
+  const lock = path.join(repoRoot, 'package-lock.json');
+  const nm = path.join(repoRoot, 'node_modules');
+  if (!fs.existsSync(nm)) return 'node_modules is missing';
+  const stamp = fs.existsSync(path.join(nm, '.package-lock.json')) ? path.join(nm, '.package-lock.json') : nm;
+  if (fs.statSync(stamp).mtimeMs < fs.statSync(lock).mtimeMs) return 'node_modules is older than package-lock.json';
+  return null;
+}
+
 export function formatMs(ms) {
   return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${((ms % 60_000) / 1000).toFixed(0)}s` : `${(ms / 1000).toFixed(1)}s`;
 }

@@ -56,7 +56,7 @@ export class StatsStatusBar extends Disposable {
       this.item.backgroundColor = warning;
       this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
       this.item.show();
-    this.visible = true;
+      this.visible = true;
       return;
     }
     const entries = m.store.all();
