@@ -3,20 +3,14 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { sleep, until as waitUntil } from '../support/wait';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let diagnostics: (() => string) | undefined;
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}${diagnostics ? ` (${diagnostics()})` : ''}`);
-    await sleep(50);
-  }
-}
+/** The shared wait, with this suite's pace and the extension's state on timeout. */
+const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics });
 
 const config = () => vscode.workspace.getConfiguration('ccGateway');
 const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);

@@ -6,15 +6,8 @@ import { PollScheduler } from '../../src/core/polling/scheduler';
 import { StatsStore } from '../../src/core/state/store';
 import type { AgentId } from '../../src/core/validation/agentId';
 import { startSimulator, type Simulator, type TlsVariant } from '../../src/simulator/simulator';
+import { sleep, until } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, probe: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** The engine the extension runs, minus VS Code. */
 function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; timeoutMs?: number; caPem?: string } = {}) {
@@ -89,7 +82,7 @@ describe('faults: client + scheduler + store against the simulator', function ()
     await sleep(500);
     await sim.restart();
     const back = Date.now();
-    await until('both agents fresh again', () => e!.store.get('101')?.state === 'ok' && e!.store.get('102')?.state === 'ok', 3000);
+    await until('both agents fresh again', () => e!.store.get('101')?.state === 'ok' && e!.store.get('102')?.state === 'ok', { timeoutMs: 3000 });
     const took = Date.now() - back;
     // One jittered interval (330 ms) plus room for a loaded CI machine.
     assert.ok(took <= 300 * 1.1 + 400, `noticed after ${took} ms (interval 300 ms)`);

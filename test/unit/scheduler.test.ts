@@ -2,15 +2,8 @@ import assert from 'node:assert/strict';
 import { GatewayError } from '../../src/core/gateway/errors';
 import type { AgentStatistics } from '../../src/core/gateway/types';
 import { PollScheduler, type PollOutcome } from '../../src/core/polling/scheduler';
+import { sleep, until } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(probe: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(2);
-  }
-}
 const STATS: AgentStatistics = { talktime: 1, answernums: 1, calloutnums: 0 };
 
 /** A scripted gateway: records calls and answers per agent as the test says. */
@@ -123,12 +116,12 @@ describe('PollScheduler', () => {
     // Bounds leave room for a loaded machine: the wait is read some ms after it was set.
     const first = s.snapshot().nextDueInMs['101'];
     assert.ok(first > 40 && first <= 80, `after 1 failure wait ${first} ≈ 2×interval`);
-    await until(() => gw.count('101') === 2);
+    await until('the second request', () => gw.count('101') === 2, { timeoutMs: 2000, everyMs: 2 });
     const second = s.snapshot().nextDueInMs['101'];
     assert.ok(second > 110 && second <= 160, `after 2 failures wait ${second} ≈ 4×interval`);
     fail = false;
     s.refresh('101');
-    await until(() => gw.count('101') === 3);
+    await until('the third request', () => gw.count('101') === 3, { timeoutMs: 2000, everyMs: 2 });
     const after = s.snapshot().nextDueInMs['101'];
     assert.ok(after > 0 && after <= 40, `after success wait ${after} = interval`);
   });
