@@ -1,21 +1,17 @@
 import * as vscode from 'vscode';
-import { validateAgentId } from '../../core/validation/agentId';
-import { isAgentNode } from '../treeViews/agentsTreeProvider';
+import { agentFromArgument } from './agentArgument';
 import type { CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
 
 /** Row action: fetch this agent now, progress shown on the view, result in the row. */
 export function registerQueryNow(ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.queryNow', async (arg?: unknown) => {
-    const r = validateAgentId(isAgentNode(arg) ? arg.agentId : arg, ctx.monitor.settings.agentIdMax);
-    if (!r.ok) {
-      void vscode.window.showErrorMessage(r.message);
-      return undefined;
-    }
+    const agentId = agentFromArgument(ctx, arg);
+    if (!agentId) return undefined;
     try {
-      return await vscode.window.withProgress({ location: { viewId: 'ccGateway.agents' } }, () => ctx.monitor.query(r.value));
+      return await vscode.window.withProgress({ location: { viewId: 'ccGateway.agents' } }, () => ctx.monitor.query(agentId));
     } catch (e) {
-      showGatewayError(e, `Agent ${r.value}: `);
+      showGatewayError(e, `Agent ${agentId}: `);
       return undefined;
     }
   });

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { DetailedStatistics } from '../../core/gateway/types';
-import { validateAgentId } from '../../core/validation/agentId';
-import { isAgentNode } from '../treeViews/agentsTreeProvider';
+import { agentFromArgument } from './agentArgument';
 import type { CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
 
@@ -12,22 +11,19 @@ import { showGatewayError } from './gatewayErrors';
  */
 export function registerShowDetails(ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.showDetails', async (arg?: unknown): Promise<DetailedStatistics | undefined> => {
-    const r = validateAgentId(isAgentNode(arg) ? arg.agentId : arg, ctx.monitor.settings.agentIdMax);
-    if (!r.ok) {
-      void vscode.window.showErrorMessage(r.message);
-      return undefined;
-    }
+    const agentId = agentFromArgument(ctx, arg);
+    if (!agentId) return undefined;
     let details: DetailedStatistics;
     try {
       details = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fetching detailed statistics of agent ${r.value}…` },
-        () => ctx.monitor.queryDetailed(r.value),
+        { location: vscode.ProgressLocation.Notification, title: `Fetching detailed statistics of agent ${agentId}…` },
+        () => ctx.monitor.queryDetailed(agentId),
       );
     } catch (e) {
-      showGatewayError(e, `Agent ${r.value}: `);
+      showGatewayError(e, `Agent ${agentId}: `);
       return undefined;
     }
-    const content = JSON.stringify({ agentId: r.value, fetchedAt: new Date().toISOString(), ...details }, null, 2);
+    const content = JSON.stringify({ agentId: agentId, fetchedAt: new Date().toISOString(), ...details }, null, 2);
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
     await vscode.window.showTextDocument(doc, { preview: true });
     return details;
