@@ -39,10 +39,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   monitor.setViewVisible(view.visible);
   context.subscriptions.push(view.onDidChangeVisibility((e) => monitor.setViewVisible(e.visible)));
 
-  const updateContext = () => {
-    void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
-    // No view.message here: VS Code hides the welcome view (and its fix-it button) while a message is set.
-  };
+  // The welcome views key on this. (No view.message: VS Code hides a welcome view and its button while one is set.)
+  const updateContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
+  updateContext();
+  context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
   // Switching to a gateway without a Guid says so once, naming it: its welcome view cannot.
   let askedFor: string | undefined;
   context.subscriptions.push(
@@ -55,9 +55,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         .then((choice) => choice && vscode.commands.executeCommand('ccGateway.setGuid'));
     }),
   );
-  updateContext();
-  context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
-  context.subscriptions.push(monitor.onDidChangeSettings(updateContext));
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
 
   // One notification per refusal, not one per agent or per cycle.

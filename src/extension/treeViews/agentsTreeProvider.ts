@@ -72,7 +72,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       // Empty means VS Code shows the welcome view matching ccGateway.viewState.
       if (this.monitor.viewState !== 'ready') return [];
       const ids = this.monitor.store.all().map((e) => e.agentId);
-      for (const id of this.nodes.keys()) if (!ids.includes(id)) this.nodes.delete(id);
+      const watched = new Set(ids);
+      for (const id of this.nodes.keys()) if (!watched.has(id)) this.nodes.delete(id);
       const rows: Node[] = ids.map((id) => this.nodeFor(id));
       return this.monitor.refusedCredentials.length > 0 ? [this.banner, ...rows] : rows;
     }
