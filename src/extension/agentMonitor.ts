@@ -10,6 +10,7 @@ import type { GuidStore } from './auth/guidStore';
 import { affectsConnection, readSettings, SECTION, type Settings } from './configuration/settings';
 import { loadCreateGatewayClient } from './gateway/clientLoader';
 import { logRequest } from './logging/log';
+import type { BackgroundNotifier } from './notifications/notifier';
 
 /** What the view shows when it has no rows; each has a welcome view with the fix. */
 export type ViewState = 'noUrl' | 'badUrl' | 'noAgents' | 'noGuid' | 'ready';
@@ -44,6 +45,7 @@ export class AgentMonitor extends Disposable {
   constructor(
     private readonly guids: GuidStore,
     private readonly log: vscode.LogOutputChannel,
+    private readonly notifier: BackgroundNotifier,
   ) {
     super();
     this.settingsValue = readSettings();
@@ -256,17 +258,17 @@ export class AgentMonitor extends Disposable {
     this.onDidChangeSettingsEmitter.fire(after);
   }
 
-  private reportedInvalid = '';
   private reportInvalidAgents(): void {
     const invalid = this.settingsValue.invalidAgents;
-    const signature = invalid.map((i) => i.value).join(',');
-    if (signature === this.reportedInvalid) return;
-    this.reportedInvalid = signature;
-    if (invalid.length === 0) return;
+    if (invalid.length === 0) return this.notifier.resolve('invalidAgents');
     const first = invalid[0];
-    void vscode.window
-      .showWarningMessage(`ccGateway.agents has ${invalid.length} invalid entr${invalid.length === 1 ? 'y' : 'ies'}, skipped: ${first.message}`, 'Open Settings')
-      .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agents'));
+    this.notifier.notify(
+      'invalidAgents',
+      JSON.stringify(invalid.map((i) => i.value)),
+      'warning',
+      `ccGateway.agents has ${invalid.length} invalid entr${invalid.length === 1 ? 'y' : 'ies'}, skipped: ${first.message}`,
+      { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agents') },
+    );
   }
 
   private isActive(): boolean {

@@ -12,6 +12,7 @@ import { registerRemoveAgent } from './commands/removeAgent';
 import { registerSettingsCommands } from './commands/settingsCommands';
 import { registerShowDetails } from './commands/showDetails';
 import { createLog } from './logging/log';
+import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 
@@ -20,17 +21,21 @@ export interface ExtensionApi {
   readonly monitor: AgentMonitor;
   readonly tree: AgentsTreeProvider;
   readonly statusBar: StatsStatusBar;
+  readonly notifier: BackgroundNotifier;
 }
 
 /**
  * Wires the UI to the core. No network or disk work here: the first poll runs
  * from a timer after activation, and the HTTP client loads on first use.
  */
+const setGuidAction = { title: 'Set Guid…', run: () => vscode.commands.executeCommand('ccGateway.setGuid') };
+
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = createLog();
   context.subscriptions.push(log);
   const guids = new GuidStore(context.secrets, context.globalState);
-  const monitor = new AgentMonitor(guids, log);
+  const notifier = new BackgroundNotifier();
+  const monitor = new AgentMonitor(guids, log, notifier);
   context.subscriptions.push(guids, monitor);
 
   const tree = new AgentsTreeProvider(monitor);
@@ -44,25 +49,29 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   updateContext();
   context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
   // Switching to a gateway without a Guid says so once, naming it: its welcome view cannot.
-  let askedFor: string | undefined;
   context.subscriptions.push(
     monitor.onDidChangeViewState((state) => {
       const origin = monitor.settings.origin;
-      if (state !== 'noGuid' || !origin || origin === askedFor) return;
-      askedFor = origin;
-      void vscode.window
-        .showInformationMessage(`No Guid is stored for ${origin}. Guids are kept per gateway, so the one of another gateway is never sent here.`, 'Set Guid…')
-        .then((choice) => choice && vscode.commands.executeCommand('ccGateway.setGuid'));
+      if (state !== 'noGuid' || !origin) return;
+      notifier.notify('noGuid', origin, 'info', `No Guid is stored for ${origin}. Guids are kept per gateway, so the one of another gateway is never sent here.`, setGuidAction);
     }),
   );
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
 
-  // One notification per refusal, not one per agent or per cycle.
+  // One notification per refused credential, not one per agent or per cycle; a new Guid re-arms it.
   context.subscriptions.push(
     monitor.onDidRefuseGuid(({ origin, agentId }) => {
-      void vscode.window
-        .showWarningMessage(`The CC-Gateway at ${origin} refused the Guid${agentId ? ` of agent ${agentId}` : ''} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.`, 'Set Guid…')
-        .then((choice) => choice && vscode.commands.executeCommand('ccGateway.setGuid'));
+      notifier.notify(
+        `refused:${agentId ? `${origin}|${agentId}` : origin}`,
+        'refused',
+        'warning',
+        `The CC-Gateway at ${origin} refused the Guid${agentId ? ` of agent ${agentId}` : ''} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.`,
+        setGuidAction,
+      );
+    }),
+    monitor.onDidChangeAuth(() => {
+      const refused = new Set(monitor.refusedCredentials.map((key) => `refused:${key}`));
+      for (const topic of notifier.openTopics('refused:')) if (!refused.has(topic)) notifier.resolve(topic);
     }),
   );
 
@@ -81,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
   );
-  return { monitor, tree, statusBar };
+  return { monitor, tree, statusBar, notifier };
 }
 
 export function deactivate(): void {

@@ -141,20 +141,53 @@ describe('CC-Gateway extension in the extension host', function () {
     await until('caught up after the status bar came back', () => (sim.stats.byAgent.get('103') ?? 0) >= 1, 3_000);
   });
 
-  it('an expired Guid shows the "set a new Guid" state, and a new Guid recovers', async () => {
+  it('an expired Guid shows the "set a new Guid" state once, and a new Guid recovers', async () => {
+    const refusedToasts = () => api.notifier.count(`refused:${api.monitor.settings.origin}`);
+    const toastsBefore = refusedToasts();
     sim.expireGuid();
     await vscode.commands.executeCommand('ccGateway.refresh');
     await until('auth banner', () => api.monitor.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
-    await until('rows in auth state', () => api.monitor.store.get('101')?.state === 'auth');
+    await until('rows in auth state', () => api.monitor.store.all().every((e) => e.state === 'auth'));
     assert.ok(row('101')?.description?.toString().includes('stale'), 'last numbers stay visible, marked stale');
     await until('status bar warning', () => api.statusBar.snapshot.warning);
     sim.resetStats();
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('ccGateway.refresh');
     await sleep(300);
     assert.equal(sim.stats.requests, 0, 'polling stopped');
+    assert.equal(refusedToasts() - toastsBefore, 1, `one notification for ${api.monitor.store.size} refused agents and 3 refreshes`);
     const fresh = sim.rotateGuid();
     await vscode.commands.executeCommand('ccGateway.setGuid', fresh);
     await until('recovered', () => api.monitor.store.get('101')?.state === 'ok' && api.monitor.refusedCredentials.length === 0);
     await until('status bar back to normal', () => !api.statusBar.snapshot.warning);
+    // A second expiry is a new problem: it is worth one more notification, not zero.
+    const again = sim.rotateGuid();
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('refused again', () => api.monitor.refusedCredentials.length === 1);
+    assert.equal(refusedToasts() - toastsBefore, 2);
+    await vscode.commands.executeCommand('ccGateway.setGuid', again);
+    await until('recovered again', () => api.monitor.store.get('101')?.state === 'ok' && api.monitor.refusedCredentials.length === 0);
+  });
+
+  it('a gateway that stays down and invalid agent entries do not flood notifications', async () => {
+    const total = api.notifier.count();
+    await set('agents', ['101', 'abc', '103']);
+    await set('agents', ['103', 'abc', '101']);
+    await until('invalid entry reported', () => api.notifier.count('invalidAgents') >= 1);
+    assert.equal(api.notifier.count() - total, 1, 'the same invalid entry is reported once');
+    await set('agents', ['101', '103']);
+    await sim.stop();
+    try {
+      for (let i = 0; i < 5; i++) {
+        await vscode.commands.executeCommand('ccGateway.refresh');
+        await sleep(200);
+      }
+      await until('rows stale with a network reason', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
+      assert.equal(api.notifier.count() - total, 1, 'a gateway outage shows in the rows and the status bar, not in toasts');
+    } finally {
+      await sim.restart();
+    }
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('back after the outage', () => api.monitor.store.all().every((e) => e.state === 'ok'));
   });
 
   it('a new gateway origin gets no Guid and asks for one', async () => {
@@ -185,6 +218,12 @@ describe('CC-Gateway extension in the extension host', function () {
     sim.resetStats();
     await sleep(500);
     assert.equal(sim.stats.requests, 0);
+  });
+
+  it('left the process-wide TLS settings as they were', async () => {
+    const https = await import('node:https');
+    assert.equal(process.env.NODE_TLS_REJECT_UNAUTHORIZED, undefined);
+    assert.notEqual(https.globalAgent.options.rejectUnauthorized, false);
   });
 
   it('let no promise rejection escape into the extension host during the whole suite', () => {

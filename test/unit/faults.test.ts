@@ -10,7 +10,7 @@ import { sleep, until } from '../support/wait';
 
 
 /** The engine the extension runs, minus VS Code. */
-function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; timeoutMs?: number; caPem?: string } = {}) {
+function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; timeoutMs?: number; caPem?: string; maxBackoffMs?: number } = {}) {
   const client: GatewayClient = createGatewayClient({ origin: sim.url, caPem: opts.caPem ?? sim.caPem, timeoutMs: opts.timeoutMs ?? 2000 });
   const store = new StatsStore();
   store.setAgents(agents);
@@ -21,6 +21,7 @@ function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; t
     fetch: (id, signal) => client.statisticsEx(id as AgentId, sim.guid, signal),
     onOutcome: (id, o, at) => (o.ok ? store.applySuccess(id, o.stats, at) : store.applyFailure(id, { kind: o.error.kind, message: o.error.message }, at)),
     onAuthBlocked: (k) => blocked.push(k),
+    ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
   });
   scheduler.setAgents(agents);
   return {
@@ -111,4 +112,120 @@ describe('faults: client + scheduler + store against the simulator', function ()
       assert.equal(sim.stats.guidsSeen.size, 0);
     });
   }
+
+  // Every documented retcode (and one nobody documented): what the row shows, and that the numbers stay.
+  const RETCODES: { retcode: string; state: string; kind: string; text: RegExp }[] = [
+    { retcode: '000-002', state: 'stale', kind: 'invalid-request', text: /000-002.*agent ID 101/ },
+    { retcode: '000-003', state: 'auth', kind: 'auth', text: /000-003.*Set a new Guid/ },
+    { retcode: '000-004', state: 'stale', kind: 'transient', text: /000-004/ },
+    { retcode: '000-007', state: 'stale', kind: 'transient', text: /000-007.*slows down/ },
+    { retcode: '100-006', state: 'offline', kind: 'agent-offline', text: /100-006.*signs in/ },
+    { retcode: '100-007', state: 'stale', kind: 'transient', text: /100-007/ },
+    { retcode: '555-123', state: 'stale', kind: 'protocol', text: /555-123: \[click\]\(command:x\) <b>hi<\/b>/ },
+  ];
+  for (const c of RETCODES) {
+    it(`retcode ${c.retcode} → ${c.state} (${c.kind}), last numbers kept`, async () => {
+      e = engine(sim, ['101']);
+      await until('first numbers', () => e!.store.get('101')?.state === 'ok');
+      const good = e.store.get('101')!.stats;
+      sim.setFault({ kind: 'retcode', retcode: c.retcode, message: '[click](command:x) <b>hi</b>\u0007' });
+      e.scheduler.refresh();
+      const entry = await until(`state ${c.state}`, () => (e!.store.get('101')?.state === c.state ? e!.store.get('101') : undefined));
+      assert.equal(entry.error!.kind, c.kind);
+      assert.match(entry.error!.message, c.text);
+      assert.ok(!entry.error!.message.includes('\u0007'), 'control characters from the gateway are dropped');
+      assert.ok(!entry.error!.message.includes(sim.guid));
+      assert.deepEqual(entry.stats, good);
+      if (c.retcode === '000-007') assert.ok(e.scheduler.snapshot().slowDownFactor > 1, 'polling slowed down');
+    });
+  }
+
 });
+
+describe('faults: soak', function () {
+  // Set here, not inside the test: mocha's timer for the test must exist both before and after.
+  this.timeout(60_000);
+  let sim: Simulator;
+  let e: ReturnType<typeof engine> | undefined;
+  before(async () => {
+    sim = await startSimulator();
+  });
+  after(async () => {
+    await e?.close();
+    await sim.stop();
+  });
+
+  it('thousands of cycles with faults switching end with the timers, sockets and listeners they started with', async function () {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    assert.ok(gc, 'run mocha with --expose-gc (.mocharc.json)');
+    const resources = () => {
+      const counts: Record<string, number> = {};
+      // Handles and timers; one-off requests in flight (CloseReq, FSReqCallback…) are not leaks.
+      for (const r of process.getActiveResourcesInfo()) if (!r.endsWith('Req') && r !== 'FSReqCallback') counts[r] = (counts[r] ?? 0) + 1;
+      return counts;
+    };
+    const listeners = () => ['unhandledRejection', 'uncaughtException', 'warning', 'exit'].map((ev) => process.listenerCount(ev));
+    await sleep(1); // mocha arms its timer for this test after the body starts
+    const before = { resources: resources(), listeners: listeners() };
+
+    const agents = ['101', '102', '103', '104', '105', '106'];
+    e = engine(sim, agents, { intervalMs: 1, timeoutMs: 300, maxBackoffMs: 4 });
+    const faults = [
+      undefined,
+      { kind: 'latency', ms: 5 },
+      { kind: 'reset' },
+      { kind: 'http', status: 502, html: true },
+      { kind: 'http', status: 500 },
+      { kind: 'malformedJson' },
+      { kind: 'truncatedJson' },
+      { kind: 'oversized', bytes: 100_000 },
+      { kind: 'wrongTypes' },
+      { kind: 'negative' },
+      { kind: 'retcode', retcode: '000-007' },
+      { kind: 'retcode', retcode: '100-007' },
+      { kind: 'retcode', retcode: '100-006' },
+      { kind: 'retcode', retcode: '000-003' },
+      'gateway down',
+    ] as const;
+    const cycles = () => sim.stats.requests / agents.length;
+    const target = 2000;
+    let heapAtWarmup = 0;
+    let step = 0;
+    const started = Date.now();
+    while (cycles() < target && Date.now() - started < 45_000) {
+      const f = faults[step++ % faults.length];
+      if (f === 'gateway down') {
+        await sim.stop();
+        await sleep(30);
+        await sim.restart();
+        sim.setFault(undefined);
+      } else {
+        sim.setFault(f);
+      }
+      // A new Guid after a refusal, as the extension does.
+      if (e.scheduler.isBlocked('default')) e.scheduler.unblock('default');
+      await sleep(25);
+      if (!heapAtWarmup && cycles() > 300) {
+        gc();
+        heapAtWarmup = process.memoryUsage().heapUsed;
+      }
+    }
+    sim.setFault(undefined);
+    if (e.scheduler.isBlocked('default')) e.scheduler.unblock('default');
+    await until('every agent fresh after the soak', () => e!.store.all().every((x) => x.state === 'ok'), { timeoutMs: 5000 });
+    gc();
+    const heapGrowth = process.memoryUsage().heapUsed - heapAtWarmup;
+    const done = cycles();
+    await e.close();
+    e = undefined;
+    await until('server sees no open sockets', () => sim.openSockets === 0, { timeoutMs: 5000 });
+    // undici's shared 1 s clock timer stops itself once no request is left.
+    await until('timers and handles back to where they were', () => JSON.stringify(resources()) === JSON.stringify(before.resources), { timeoutMs: 3000 }).catch(() => undefined);
+    console.log(`      soak: ${Math.round(done)} cycles (${sim.stats.requests} requests) in ${Date.now() - started} ms; heap growth after warm-up ${(heapGrowth / 1024 / 1024).toFixed(2)} MiB`);
+    assert.ok(done >= target, `only ${Math.round(done)} cycles in 45 s`);
+    assert.deepEqual({ resources: resources(), listeners: listeners() }, before);
+    // A leak of even 1 KiB per request would be ~18 MiB here.
+    assert.ok(heapGrowth < 8 * 1024 * 1024, `heap grew by ${heapGrowth} bytes`);
+  });
+});
+
