@@ -186,15 +186,17 @@ const CONSOLE_NOISE = [
   /ChatSessionStore|copilot-instructions/,
 ];
 
-async function integrationTests(codeServerBin) {
+/** suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode. */
+async function integrationTests(codeServerBin, suite = 'main') {
   const guid = `${crypto.randomUUID()}.AgentGateway1`;
   secrets.add(guid);
-  const resultFile = path.join(artifacts, 'integration.json');
+  const resultFile = path.join(artifacts, `integration-${suite}.json`);
   fs.rmSync(resultFile, { force: true });
 
   const server = await startCodeServer({
     codeServerBin,
-    env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts },
+    workspaceTrust: suite === 'untrusted',
+    env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_SUITE: suite },
   });
   cleanups.push(server.stop);
   serverRuns.push(server.dirs);
@@ -235,7 +237,7 @@ async function integrationTests(codeServerBin) {
   if (result) {
     totals.passed += result.passed;
     totals.failed += result.failed;
-    say(`integration: ${result.passed} passed, ${result.failed} failed (exit code ${code})`);
+    say(`integration (${suite}): ${result.passed} passed, ${result.failed} failed (exit code ${code})`);
   }
   if (code === 'timeout') throw new Error(`the integration suite did not finish within ${INTEGRATION_TIMEOUT_MS / 1000}s`);
   if (!result) throw new Error(`the integration suite wrote no results (exit code ${code}); see the [exthost] lines above`);
@@ -340,7 +342,10 @@ async function main() {
   const blocker = !compiled || !built ? 'build/compile failed' : !prereqs ? 'prerequisites missing' : null;
   if (skipIntegration) skipped('integration tests', 'flag');
   else if (blocker) skipped('integration tests', blocker);
-  else if (!interrupted) await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
+  else if (!interrupted) {
+    await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
+    if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
+  }
 
   if (skipUi) skipped('UI tests', 'flag');
   else if (blocker) skipped('UI tests', blocker);

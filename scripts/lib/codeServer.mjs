@@ -74,6 +74,7 @@ function tail(file, lines = 30) {
  * Returns { port, baseUrl, dirs: { run, ud, ext, workspace, log, config }, pid, stop(), alive(), url({ extensionTestsPath? }) }.
  * stop() kills the server's whole process group (SIGTERM, SIGKILL after 5 s); it is idempotent.
  * `env` is added to the server's environment (the extension host inherits it).
+ * `workspaceTrust: true` leaves Workspace Trust on, so the workspace opens untrusted (Restricted Mode).
  */
 export async function startCodeServer({
   extensionPath = repoRoot,
@@ -82,6 +83,7 @@ export async function startCodeServer({
   env = {},
   codeServerBin = defaultCodeServerBin,
   readyTimeoutMs = 60_000,
+  workspaceTrust = false,
 } = {}) {
   if (!fs.existsSync(codeServerBin)) throw new Error(`code-server not installed at ${codeServerBin} (run ensurePrereqs first)`);
   const run = newRunDir();
@@ -94,7 +96,11 @@ export async function startCodeServer({
     config: path.join(run, 'config.yaml'),
   };
   for (const d of [dirs.ud, dirs.ext, dirs.workspace]) fs.mkdirSync(d, { recursive: true });
-  writeUserSettings(dirs.ud, userSettings);
+  // With trust on and no prompt, the (never trusted) workspace folder opens in Restricted Mode.
+  const trustSettings = workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }
+    : {};
+  writeUserSettings(dirs.ud, { ...trustSettings, ...userSettings });
   // Own config file: keeps code-server from writing ~/.config/code-server/config.yaml.
   fs.writeFileSync(dirs.config, 'auth: none\n');
 
@@ -112,7 +118,7 @@ export async function startCodeServer({
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-update-check',
     '--disable-getting-started-override',
     '--user-data-dir', dirs.ud,

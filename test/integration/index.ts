@@ -21,10 +21,13 @@ function log(line: string): void {
   console.log(redact(line));
 }
 
+/** CCGW_TEST_SUITE=untrusted runs untrusted/ (the harness opens an untrusted workspace for it); otherwise the rest. */
+const SUITE = process.env.CCGW_TEST_SUITE === 'untrusted' ? 'untrusted' : 'main';
+
 function testFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && (SUITE === 'untrusted') === f.startsWith(`untrusted${path.sep}`))
     .map((f) => path.join(dir, f))
     .sort();
 }
@@ -34,7 +37,7 @@ function writeResults(passed: number, failed: number, failures: Failure[]): void
   if (!dir) return;
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'integration.json'), JSON.stringify({ passed, failed, failures }, null, 2) + '\n');
+    fs.writeFileSync(path.join(dir, `integration-${SUITE}.json`), JSON.stringify({ passed, failed, failures }, null, 2) + '\n');
   } catch (err) {
     log(`[integration] could not write integration.json: ${String(err)}`);
   }
@@ -64,7 +67,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: LineReporter });
   const files = testFiles(__dirname);
   for (const f of files) mocha.addFile(f);
-  log(`[integration] ${files.length} test file(s)`);
+  log(`[integration] ${files.length} test file(s), suite ${SUITE}`);
 
   return new Promise<void>((resolve, reject) => {
     let passed = 0;

@@ -1,0 +1,61 @@
+// Runs in an untrusted workspace (Restricted Mode; the harness leaves Workspace Trust on for it):
+// the folder's own ccGateway.gatewayUrl and ccGateway.tls.caFile must not count.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension/extension';
+import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
+import { sleep, until } from '../../support/wait';
+
+const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
+const config = () => vscode.workspace.getConfiguration('ccGateway');
+
+describe('in an untrusted workspace', function () {
+  this.timeout(60_000);
+  let api: ExtensionApi;
+  let good: Simulator;
+  let evil: Simulator;
+
+  before(async () => {
+    good = await startSimulator({ guid: process.env.CCGW_TEST_GUID || undefined });
+    evil = await startSimulator();
+    const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  after(async () => {
+    for (const key of ['gatewayUrl', 'tls.caFile', 'agents']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Workspace).then(undefined, () => undefined);
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await good?.stop();
+    await evil?.stop();
+  });
+
+  it('really is untrusted (otherwise the next test proves nothing)', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('polls the user-level gateway; the folder’s gatewayUrl and caFile are ignored and get no request', async () => {
+    await config().update('tls.caFile', good.caFile, vscode.ConfigurationTarget.Global);
+    await config().update('gatewayUrl', good.url, vscode.ConfigurationTarget.Global);
+    await config().update('agents', ['101', '102'], vscode.ConfigurationTarget.Global);
+    // What a hostile folder would ship in .vscode/settings.json.
+    await config().update('gatewayUrl', evil.url, vscode.ConfigurationTarget.Workspace);
+    await config().update('tls.caFile', evil.caFile, vscode.ConfigurationTarget.Workspace);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the harness opens a folder');
+    const file = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json')));
+    assert.ok(file.includes(evil.url) && file.includes(evil.caFile.replace(/\\/g, '\\\\')), 'the folder does carry the hostile values');
+
+    await until('ready', () => api.monitor.viewState === 'noGuid' || api.monitor.viewState === 'ready');
+    assert.equal(api.monitor.settings.origin, new URL(good.url).origin);
+    assert.equal(api.monitor.settings.caFile, good.caFile);
+    await vscode.commands.executeCommand('ccGateway.setGuid', good.guid);
+    await until('numbers from the user-level gateway', () => api.monitor.store.all().length === 2 && api.monitor.store.all().every((e) => e.state === 'ok'), { timeoutMs: 10_000 });
+    await sleep(300);
+    assert.equal(evil.stats.requests, 0, 'the folder’s gateway got no request');
+    assert.equal(evil.stats.guidsSeen.size, 0);
+    assert.ok(good.stats.requests >= 2);
+  });
+});
