@@ -1,9 +1,11 @@
 // Bundles the extension with esbuild. Two entries: the small main bundle that
 // activates instantly, and the HTTP client (undici) loaded on the first request.
+// Minified without source maps by default: tests, the demo, the benchmark and the
+// package all run what ships. `--dev` (and `--watch`) keep names and add source maps.
 import * as esbuild from 'esbuild';
 
-const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const production = !watch && !process.argv.includes('--dev');
 
 const ctx = await esbuild.context({
   entryPoints: {
