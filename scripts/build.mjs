@@ -2,10 +2,14 @@
 // activates instantly, and the HTTP client (undici) loaded on the first request.
 // Minified without source maps by default: tests, the demo, the benchmark and the
 // package all run what ships. `--dev` (and `--watch`) keep names and add source maps.
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = !watch && !process.argv.includes('--dev');
+
+// Nothing left over from an earlier build (a stale .map would ship).
+fs.rmSync('dist', { recursive: true, force: true });
 
 const ctx = await esbuild.context({
   entryPoints: {
