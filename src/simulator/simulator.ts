@@ -522,12 +522,19 @@ class GatewaySimulator implements Simulator {
     const inFlight = (this.inFlight.get(rawAgent) ?? 0) + 1;
     this.inFlight.set(rawAgent, inFlight);
     if (inFlight > (stats.maxConcurrentPerAgent.get(rawAgent) ?? 0)) stats.maxConcurrentPerAgent.set(rawAgent, inFlight);
-    res.once('close', () => {
-      const n = (this.inFlight.get(rawAgent) ?? 1) - 1;
-      if (n <= 0) this.inFlight.delete(rawAgent);
-      else this.inFlight.set(rawAgent, n);
-    });
+    this.handleAgentRequest(req, res, route, rawAgent, guid);
+    // Answered at once (the usual case): done. Otherwise (latency, hang, sign-in body) it stays in flight until closed.
+    if (res.writableEnded) this.leaveFlight(rawAgent);
+    else res.once('close', () => this.leaveFlight(rawAgent));
+  }
 
+  private leaveFlight(rawAgent: string): void {
+    const n = (this.inFlight.get(rawAgent) ?? 1) - 1;
+    if (n <= 0) this.inFlight.delete(rawAgent);
+    else this.inFlight.set(rawAgent, n);
+  }
+
+  private handleAgentRequest(req: http.IncomingMessage, res: http.ServerResponse, route: Route, rawAgent: string, guid: string | undefined): void {
     const method = req.method;
     if (route === 'signin') {
       if (method !== 'PUT') {
