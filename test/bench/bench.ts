@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import * as https from 'node:https';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -17,7 +18,13 @@ import type { AgentId } from '../../src/core/validation/agentId';
 
 const AGENTS = 1000;
 const CONNECTIONS = 16;
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 10);
+/**
+ * Cycles before measuring: TLS connections and JIT tiers (V8 and undici's WebAssembly parser)
+ * settle over the first ~8 cycles. The extension polls for hours, so its steady state is what
+ * counts; the cold first cycle is printed too.
+ */
+const WARMUP = 10;
 const ids = Array.from({ length: AGENTS }, (_, i) => String(1001 + i));
 
 interface Sim {
@@ -40,6 +47,30 @@ async function startSimProcess(): Promise<Sim> {
   return { ...info, child };
 }
 
+/** The simulator process's CPU time in ms (Linux /proc; undefined elsewhere). */
+function simCpuMs(sim: Sim): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${sim.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Measures this process's and the simulator's CPU over one phase. */
+function cpuMeter(sim: Sim) {
+  const c0 = cpuMs(), s0 = simCpuMs(sim), t0 = performance.now();
+  return (requests: number) => {
+    const wallMs = performance.now() - t0, s1 = simCpuMs(sim);
+    return {
+      clientUsPerReq: ((cpuMs() - c0) / requests) * 1000,
+      simUsPerReq: s0 === undefined || s1 === undefined ? undefined : ((s1 - s0) / requests) * 1000,
+      simCorePct: s0 === undefined || s1 === undefined ? undefined : ((s1 - s0) / wallMs) * 100,
+    };
+  };
+}
+type PhaseCpu = ReturnType<ReturnType<typeof cpuMeter>>;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const cpuMs = () => {
@@ -48,7 +79,7 @@ const cpuMs = () => {
 };
 
 /** One full cycle over all agents through PollScheduler + the undici client: the product's code path. */
-async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]; cpuPerReqUs: number[]; peakRss: number }> {
+async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]; cpu: PhaseCpu[]; peakRss: number; coldMs: number }> {
   const client = createGatewayClient({ origin: sim.url, caPem: readFileSync(sim.caFile, 'utf8'), timeoutMs: 10_000, connections: CONNECTIONS });
   let done = 0;
   let resolveCycle: () => void = () => undefined;
@@ -62,33 +93,35 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
       if (++done === AGENTS) resolveCycle();
     },
   });
-  const rps: number[] = [], cycleMs: number[] = [], cpuPerReqUs: number[] = [];
+  const rps: number[] = [], cycleMs: number[] = [], cpu: PhaseCpu[] = [];
   let peakRss = 0;
+  let coldMs = 0;
   try {
-    for (let r = 0; r < REPEATS + 1; r++) {
+    for (let r = 0; r < REPEATS + WARMUP; r++) {
       done = 0;
       const finished = new Promise<void>((res) => (resolveCycle = res));
       const t0 = performance.now();
-      const c0 = cpuMs();
+      const meter = cpuMeter(sim);
       if (r === 0) scheduler.setAgents(ids);
       else scheduler.refresh();
       await finished;
       const ms = performance.now() - t0;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      if (r === 0) continue; // warm-up: connection setup and JIT
+      if (r === 0) coldMs = ms;
+      if (r < WARMUP) continue;
       cycleMs.push(ms);
       rps.push((AGENTS / ms) * 1000);
-      cpuPerReqUs.push(((cpuMs() - c0) / AGENTS) * 1000);
+      cpu.push(meter(AGENTS));
     }
   } finally {
     scheduler.dispose();
     await client.close();
   }
-  return { rps, cycleMs, cpuPerReqUs, peakRss };
+  return { rps, cycleMs, cpu, peakRss, coldMs };
 }
 
 /** What a quick script would do: node:https, a new TLS connection per request, same concurrency. */
-async function naiveCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[] }> {
+async function naiveCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]; cpu: PhaseCpu[] }> {
   const ca = readFileSync(sim.caFile, 'utf8');
   const url = new URL(sim.url);
   const one = (id: string) =>
@@ -106,23 +139,26 @@ async function naiveCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]
       req.on('error', reject);
       req.end();
     });
-  const rps: number[] = [], cycleMs: number[] = [];
-  for (let r = 0; r < Math.max(2, Math.ceil(REPEATS / 2)); r++) {
+  const rps: number[] = [], cycleMs: number[] = [], cpu: PhaseCpu[] = [];
+  for (let r = 0; r < 3; r++) {
     const queue = [...ids];
     const t0 = performance.now();
+    const meter = cpuMeter(sim);
     await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
       for (let id = queue.shift(); id; id = queue.shift()) await one(id);
     }));
     const ms = performance.now() - t0;
     cycleMs.push(ms);
     rps.push((AGENTS / ms) * 1000);
+    cpu.push(meter(AGENTS));
   }
-  return { rps, cycleMs };
+  return { rps, cycleMs, cpu };
 }
 
-async function ceiling(sim: Sim): Promise<number[]> {
-  const out: number[] = [];
-  for (let r = 0; r < Math.max(2, Math.ceil(REPEATS / 2)); r++) {
+async function ceiling(sim: Sim): Promise<{ rps: number[]; cpu: PhaseCpu[] }> {
+  const out: number[] = [], cpu: PhaseCpu[] = [];
+  for (let r = 0; r < 3; r++) {
+    const meter = cpuMeter(sim);
     const result = await autocannon({
       url: `${sim.url}/agentgateway/resource/calldata/1001/statisticsEx`,
       connections: CONNECTIONS,
@@ -133,8 +169,9 @@ async function ceiling(sim: Sim): Promise<number[]> {
     });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`ceiling run had ${result.errors} errors, ${result.non2xx} non-2xx`);
     out.push(result.requests.average);
+    cpu.push(meter(result.requests.total));
   }
-  return out;
+  return { rps: out, cpu };
 }
 
 /**
@@ -227,6 +264,17 @@ function bundleSizes(): string {
     .join(', ');
 }
 
+/** Written by the extension-host suite (test/integration/activation.test.ts) from VS Code's own record. */
+function activationLine(): string {
+  const file = path.join(__dirname, '..', '..', '..', 'artifacts', 'activation.json');
+  try {
+    const a = JSON.parse(readFileSync(file, 'utf8')) as { codeLoadingMs: number; activateCallMs: number; totalMs: number; vscode: string; at: string };
+    return `activation in a real extension host (VS Code ${a.vscode}, recorded by VS Code, run of ${a.at}): load code ${a.codeLoadingMs} ms + activate() ${a.activateCallMs} ms = ${a.totalMs} ms (from artifacts/activation.json; \`npm test\` refreshes it)`;
+  } catch {
+    return 'activation: no artifacts/activation.json yet; `npm test` measures it in the extension host';
+  }
+}
+
 async function main(): Promise<void> {
   const sim = await startSimProcess();
   try {
@@ -235,19 +283,30 @@ async function main(): Promise<void> {
     const ceil = await ceiling(sim);
     const tree = treeEfficiency();
     const soakLine = await soak(sim, Number(process.env.BENCH_SOAK ?? 200_000));
-    const o = median(ours.rps), n = median(naive.rps), c = median(ceil);
+    const o = median(ours.rps), n = median(naive.rps), c = median(ceil.rps);
     const f = (x: number) => x.toFixed(0).padStart(8);
-    console.log(`\nCC-Gateway bench: ${AGENTS} agents, ${CONNECTIONS} connections, ${REPEATS} repetitions (medians), simulator in its own process, node ${process.version}\n`);
-    console.log('| client | requests/s | cycle p50 ms | cycle p95 ms | CPU µs/request |');
-    console.log('|---|--:|--:|--:|--:|');
-    console.log(`| ours (PollScheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${median(ours.cpuPerReqUs).toFixed(1)} |`);
-    console.log(`| naive (node:https, new TLS per request) | ${f(n)} | ${median(naive.cycleMs).toFixed(1)} | ${pct(naive.cycleMs, 0.95).toFixed(1)} | – |`);
-    console.log(`| ceiling (autocannon, keep-alive) | ${f(c)} | – | – | – |`);
-    console.log(`\nratios: ours/ceiling = ${(o / c).toFixed(2)}   ours/naive = ${(o / n).toFixed(1)}`);
+    const us = (xs: PhaseCpu[], k: 'clientUsPerReq' | 'simUsPerReq') => {
+      const v = xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
+      return v.length ? median(v).toFixed(0) : '–';
+    };
+    const core = (xs: PhaseCpu[]) => {
+      const v = xs.map((x) => x.simCorePct).filter((x): x is number => x !== undefined);
+      return v.length ? `${median(v).toFixed(0)} %` : '–';
+    };
+    console.log(`\nCC-Gateway bench: ${AGENTS} agents, ${CONNECTIONS} connections, medians of ${REPEATS} cycles after ${WARMUP} warm-up cycles (naive and ceiling: 3 runs), simulator in its own process, node ${process.version}\n`);
+    console.log('| client | requests/s | cycle p50 ms | cycle p95 ms | client CPU µs/request | simulator CPU µs/request | simulator busy (of one core) |');
+    console.log('|---|--:|--:|--:|--:|--:|--:|');
+    console.log(`| ours (PollScheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${us(ours.cpu, 'clientUsPerReq')} | ${us(ours.cpu, 'simUsPerReq')} | ${core(ours.cpu)} |`);
+    console.log(`| naive (node:https, new TLS per request) | ${f(n)} | ${median(naive.cycleMs).toFixed(1)} | ${pct(naive.cycleMs, 0.95).toFixed(1)} | ${us(naive.cpu, 'clientUsPerReq')} | ${us(naive.cpu, 'simUsPerReq')} | ${core(naive.cpu)} |`);
+    console.log(`| ceiling (autocannon, keep-alive, 3 s) | ${f(c)} | – | – | ${us(ceil.cpu, 'clientUsPerReq')} | ${us(ceil.cpu, 'simUsPerReq')} | ${core(ceil.cpu)} |`);
+    console.log(`\nratios: ours/ceiling = ${(o / c).toFixed(2)}   ours/naive = ${(o / n).toFixed(1)}   (targets: >= 0.5, >= 20; cycle p50 < 150 ms)`);
+    console.log(`first (cold) cycle of ours, incl. 16 TLS handshakes and JIT: ${ours.coldMs.toFixed(0)} ms`);
+    console.log(`${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}): a simulator busy near 100 % of a core is the limit of that row, not the client.`);
     console.log(`peak RSS of this process: ${(ours.peakRss / 1024 / 1024).toFixed(1)} MiB`);
     console.log(`tree efficiency (1,000 agents, 10 changed): ${tree.events} change events, ${tree.itemsRefreshed} rows refreshed, ${tree.structural} whole-tree refreshes`);
     console.log(`bundles: ${bundleSizes()}`);
     console.log(soakLine);
+    console.log(activationLine());
   } finally {
     sim.child.kill('SIGTERM');
   }
