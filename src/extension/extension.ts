@@ -4,6 +4,7 @@ import { GuidStore } from './auth/guidStore';
 import { registerAddAgent } from './commands/addAgent';
 import type { CommandContext } from './commands/commandContext';
 import { registerCopyAsJson } from './commands/copyAsJson';
+import { registerExportStatistics } from './commands/exportStatistics';
 import { registerGuidCommands } from './commands/guidCommands';
 import { registerPollingCommands } from './commands/pollingCommands';
 import { registerQueryAgent } from './commands/queryAgent';
@@ -84,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerAddAgent(ctx),
     registerRemoveAgent(ctx),
     registerCopyAsJson(ctx),
+    registerExportStatistics(ctx),
     registerQueryNow(ctx),
     registerShowDetails(ctx),
     ...registerGuidCommands(ctx),

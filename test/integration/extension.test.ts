@@ -1,5 +1,9 @@
 // The extension in a real extension host, against the simulator over HTTPS on loopback.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
@@ -90,6 +94,28 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.equal(api.tree.refreshCounts.items - before.items, 1, 'only agent 101 was refreshed');
     const children = api.tree.getChildren(rows()[0].node);
     assert.equal(children.length, 5, 'a row expands into one child per metric');
+  });
+
+  it('Export Statistics writes CSV and JSON to a given path that round-trip to the simulator numbers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-export-'));
+    try {
+      const csvUri = await vscode.commands.executeCommand<vscode.Uri>('ccGateway.exportStatistics', path.join(dir, 'stats.csv'));
+      assert.ok(csvUri);
+      const rows = parseCsv<Record<string, string>>(fs.readFileSync(csvUri.fsPath, 'utf8'), { columns: true });
+      assert.deepEqual(rows.map((r) => r.agent_id), ['101', '102']);
+      for (const r of rows) {
+        const c = sim.counters(r.agent_id);
+        assert.deepEqual([r.state, r.answered_calls, r.outbound_calls, r.talk_time_seconds], ['ok', String(c.answernums), String(c.calloutnums), String(c.talktime)]);
+        assert.ok(Math.abs(Date.parse(r.fetched_at) - Date.now()) < 120_000, `fetched_at ${r.fetched_at}`);
+      }
+      const jsonUri = await vscode.commands.executeCommand<vscode.Uri>('ccGateway.exportStatistics', { path: path.join(dir, 'stats.json') });
+      const json = JSON.parse(fs.readFileSync(jsonUri.fsPath, 'utf8')) as { gateway: string; agents: { agentId: string; answeredCalls: number }[] };
+      assert.equal(json.gateway, new URL(sim.url).origin);
+      assert.deepEqual(json.agents.map((a) => [a.agentId, a.answeredCalls]), [['101', sim.counters('101').answernums], ['102', sim.counters('102').answernums]]);
+      for (const f of ['stats.csv', 'stats.json']) assert.ok(!fs.readFileSync(path.join(dir, f), 'utf8').includes(sim.guid), 'no Guid in exports');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('queryAgent returns the statistics for a valid ID', async () => {
