@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchBrowser, runsRoot, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';
+import { listZip, vsixProblems } from './lib/vsix.mjs';
 import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
 
 const argv = new Set(process.argv.slice(2));
@@ -244,10 +245,11 @@ async function integrationTests(codeServerBin, suite = 'main') {
   if (code !== 0 && result.failed === 0) throw new Error(`the extension host exited with code ${code} although no test failed`);
 }
 
-async function uiTests(codeServerBin) {
+async function uiTests(codeServerBin, vsix) {
   const { runUiTests } = await import('../test/ui/uiTests.mjs');
   const r = await runUiTests({
     codeServerBin,
+    vsix,
     artifactsDir: artifacts,
     log: say,
     addSecret: (s) => secrets.add(s),
@@ -309,6 +311,25 @@ function leakCheck() {
   }
 }
 
+/** `npm run package`, then the .vsix read back: only the runtime set may ship. One check in the tally. */
+async function packageVsix() {
+  const file = path.join(artifacts, 'ccgateway-agent-stats.vsix');
+  fs.rmSync(file, { force: true });
+  await mustSucceed('npm run package', 'npm', ['run', 'package'], { timeoutMs: 300_000 });
+  const entries = listZip(file);
+  const size = fs.statSync(file).size;
+  for (const e of entries) say(`  ${String(e.size).padStart(8)}  ${e.name}`);
+  say(`  ${path.relative(repoRoot, file)}: ${(size / 1024).toFixed(1)} KiB, ${entries.length} files`);
+  const problems = vsixProblems(entries);
+  for (const p of problems) say(`  ✗ package: ${p}`);
+  if (problems.length) {
+    throw new Error(`the .vsix ships ${problems.length} file(s) outside the runtime set or lacks one`);
+  }
+  totals.passed += 1;
+  say('  ✓ package: only the runtime set ships');
+  return file;
+}
+
 // ---------------------------------------------------------------------------
 
 async function main() {
@@ -328,8 +349,14 @@ async function main() {
   } else skipped('prerequisites', 'no real-VS-Code suite selected');
 
   let built = true;
+  let vsix = null;
   if (!onlyUnit) {
     built = (await step('build (npm run build)', () => mustSucceed('npm run build', 'npm', ['run', 'build']))).ok;
+    // The .vsix users install: built once, its contents checked, and installed by the UI tests.
+    if (built) {
+      const r = await step('package (.vsix, contents checked)', packageVsix);
+      if (r.ok) vsix = r.result;
+    }
   }
   const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']))).ok;
   if (!onlyUnit) await step('lint (eslint .)', () => mustSucceed('eslint', node, [bin('eslint'), '.']));
@@ -349,7 +376,8 @@ async function main() {
 
   if (skipUi) skipped('UI tests', 'flag');
   else if (blocker) skipped('UI tests', blocker);
-  else if (!interrupted) await step('UI tests (browser)', () => uiTests(prereqs.codeServerBin));
+  else if (!vsix) skipped('UI tests', 'no checked .vsix to install');
+  else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(prereqs.codeServerBin, vsix));
 
   await runCleanups();
   if (!interrupted) await step('leak check', leakCheck);

@@ -1,7 +1,7 @@
 // Starts a throwaway code-server (real VS Code 1.100 workbench + Node extension host),
 // builds the workbench URL that loads the extension under development, and launches
 // Debian's Chromium through playwright-core. Recipe: /work/shared/docs/real-vscode-offline.md
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -74,6 +74,7 @@ function tail(file, lines = 30) {
  * Returns { port, baseUrl, dirs: { run, ud, ext, workspace, log, config }, pid, stop(), alive(), url({ extensionTestsPath? }) }.
  * stop() kills the server's whole process group (SIGTERM, SIGKILL after 5 s); it is idempotent.
  * `env` is added to the server's environment (the extension host inherits it).
+ * `installVsix`: install that package into the extensions dir first and load it instead of `extensionPath`.
  * `workspaceTrust: true` leaves Workspace Trust on, so the workspace opens untrusted (Restricted Mode).
  */
 export async function startCodeServer({
@@ -84,6 +85,7 @@ export async function startCodeServer({
   codeServerBin = defaultCodeServerBin,
   readyTimeoutMs = 60_000,
   workspaceTrust = false,
+  installVsix,
 } = {}) {
   if (!fs.existsSync(codeServerBin)) throw new Error(`code-server not installed at ${codeServerBin} (run ensurePrereqs first)`);
   const run = newRunDir();
@@ -103,6 +105,16 @@ export async function startCodeServer({
   writeUserSettings(dirs.ud, { ...trustSettings, ...userSettings });
   // Own config file: keeps code-server from writing ~/.config/code-server/config.yaml.
   fs.writeFileSync(dirs.config, 'auth: none\n');
+
+  // Installed like a user would (`--install-extension`), instead of loading the development folder.
+  if (installVsix) {
+    const r = spawnSync(process.execPath, [codeServerBin, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--install-extension', installVsix], {
+      cwd: run,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(installVsix)} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim().slice(-500)}`);
+  }
 
   const port = await freePort();
   const childEnv = { ...process.env };
@@ -171,7 +183,7 @@ export async function startCodeServer({
     alive: () => groupAlive(pid),
     /** Workbench URL for this server: its workspace, the extension at `extensionPath`. */
     url: ({ extensionTestsPath } = {}) =>
-      workbenchUrl({ port, folder: dirs.workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath }),
+      workbenchUrl({ port, folder: dirs.workspace, extensionDevelopmentPath: installVsix ? null : extensionPath, extensionTestsPath }),
   };
 }
 
@@ -197,7 +209,7 @@ function remoteUri(port, absPath) {
  * when extensionTestsPath is given, runs that test entry in the extension host.
  */
 export function workbenchUrl({ port, folder, extensionDevelopmentPath = repoRoot, extensionTestsPath }) {
-  const payload = [['extensionDevelopmentPath', remoteUri(port, extensionDevelopmentPath)]];
+  const payload = extensionDevelopmentPath ? [['extensionDevelopmentPath', remoteUri(port, extensionDevelopmentPath)]] : [];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(port, extensionTestsPath)]);
   const folderParam = encodeURIComponent(path.resolve(folder)).replace(/%2F/g, '/');
   return `http://127.0.0.1:${port}/?folder=${folderParam}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -1,6 +1,8 @@
 // Standalone UI test run (for iterating on the UI tests): `node test/ui/run.mjs`.
-// Expects a build (npm run build) and a compile (tsc -p .) to be current; installs the
+// Expects a package (npm run package: installed into code-server when present) and a compile
+// (tsc -p .) to be current; installs the
 // real-VS-Code prerequisites if needed. Prints `N passed, N failed`; exit 1 on failures.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import process from 'node:process';
 import { ensurePrereqs, repoRoot, terminateAllTracked } from '../../scripts/lib/prereqs.mjs';
@@ -30,8 +32,10 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 let code = 1;
 try {
   const { codeServerBin } = await ensurePrereqs({ needBrowser: true, log: say });
+  const vsix = path.join(repoRoot, 'artifacts', 'ccgateway-agent-stats.vsix');
   const r = await runUiTests({
     codeServerBin,
+    vsix: fs.existsSync(vsix) ? vsix : undefined,
     artifactsDir: path.join(repoRoot, 'artifacts'),
     log: say,
     addSecret: (s) => secrets.add(s),

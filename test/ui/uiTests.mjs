@@ -149,7 +149,7 @@ function ui(page) {
  *   registerCleanup(fn): lets the caller stop servers/browser/simulator on SIGINT.
  * Returns { passed, failed, failures }. Writes artifactsDir/ui.json and screenshots/.
  */
-export async function runUiTests({ codeServerBin, artifactsDir, log = console.log, addSecret = () => {}, onServer = () => {}, registerCleanup = () => {} }) {
+export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = console.log, addSecret = () => {}, onServer = () => {}, registerCleanup = () => {} }) {
   const shotsDir = path.join(artifactsDir, 'screenshots');
   fs.mkdirSync(shotsDir, { recursive: true });
   const results = [];
@@ -285,7 +285,9 @@ export async function runUiTests({ codeServerBin, artifactsDir, log = console.lo
     for (const [id, c] of Object.entries(COUNTERS)) sim.setCounters(id, c);
 
     // The CA file is the one setting typed nowhere: a path a person would paste in settings.
-    const server = await startCodeServer({ codeServerBin, userSettings: { 'ccGateway.tls.caFile': sim.caFile } });
+    // With a .vsix, the extension is installed from it (what users get); without, the development folder loads.
+    const server = await startCodeServer({ codeServerBin, installVsix: vsix, userSettings: { 'ccGateway.tls.caFile': sim.caFile } });
+    log(vsix ? `extension installed from ${path.relative(repoRoot, vsix)}` : 'extension loaded from the development folder (no .vsix given)');
     cleanup(server.stop);
     onServer(server.dirs);
     log(`code-server on ${server.baseUrl} (dirs: ${path.relative(repoRoot, server.dirs.run)}), simulator on ${sim.url}`);
