@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { GatewayError } from '../core/gateway/errors';
+import { resolveProxy } from '../core/gateway/proxy';
 import type { AgentStatistics, DetailedStatistics, GatewayClient } from '../core/gateway/types';
 import { PollScheduler, type PollOutcome } from '../core/polling/scheduler';
 import { StatsStore } from '../core/state/store';
@@ -50,7 +51,7 @@ export class AgentMonitor extends Disposable {
     super();
     this.settingsValue = readSettings();
     this.focused = vscode.window.state.focused;
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SECTION) && this.onSettingsChanged(e)));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(SECTION) || affectsConnection(e)) && this.onSettingsChanged(e)));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.onSettingsChanged(undefined)));
     this._register(
       vscode.window.onDidChangeWindowState((s) => {
@@ -185,9 +186,19 @@ export class AgentMonitor extends Disposable {
             throw new GatewayError('tls', 'The file in ccGateway.tls.caFile is not a PEM certificate (no "BEGIN CERTIFICATE" line).', { code: 'CA_FILE' });
           }
         }
+        const proxied = resolveProxy(origin, s.proxy);
+        if (!proxied.ok) throw new GatewayError('network', proxied.message, { code: 'PROXY_SETTING' });
+        const proxy = proxied.proxy && {
+          url: proxied.proxy.url,
+          display: proxied.proxy.display,
+          strictSSL: s.proxy.strictSSL,
+          authorization: s.proxy.authorization ?? proxied.proxy.authorization,
+        };
+        if (proxy) this.log.info(`Requests to ${origin} go through the proxy ${proxy.display} (from ${proxied.proxy?.source}).`);
         return loadCreateGatewayClient()({
           origin,
           caPem,
+          proxy,
           timeoutMs: s.requestTimeoutMs,
           onRequest: (entry) => logRequest(this.log, entry),
         });

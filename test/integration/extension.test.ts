@@ -7,6 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { startConnectProxy } from '../support/connectProxy';
 import { sleep, until as waitUntil } from '../support/wait';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
@@ -116,6 +117,27 @@ describe('CC-Gateway extension in the extension host', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('honours http.proxy: polls through a real CONNECT proxy, and names the proxy when it is down', async () => {
+    const proxy = await startConnectProxy();
+    const http = () => vscode.workspace.getConfiguration('http');
+    try {
+      await http().update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      sim.simulateCall('102', { talkSeconds: 30 });
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      const expected = sim.counters('102').answernums;
+      await until('row 102 updated through the proxy', () => api.monitor.store.get('102')?.stats?.answernums === expected && proxy.connects.length > 0);
+      assert.ok(!JSON.stringify(proxy.connects).includes(sim.guid), 'the proxy never saw the Guid');
+      await proxy.stop();
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await until('rows name the proxy', () => api.monitor.store.all().some((e) => e.state === 'stale' && e.error?.message.includes(`proxy 127.0.0.1:${proxy.port}`)));
+    } finally {
+      await http().update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await proxy.stop().catch(() => undefined);
+    }
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('direct again', () => api.monitor.store.all().every((e) => e.state === 'ok'));
   });
 
   it('queryAgent returns the statistics for a valid ID', async () => {

@@ -1,7 +1,7 @@
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Pool } from 'undici';
+import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import type { AgentId } from '../validation/agentId';
-import { errorForTransport, GatewayError, isGatewayError } from './errors';
+import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
 import type { AgentStatistics, DetailedStatistics, GatewayClient, GatewayClientOptions, RequestLogEntry } from './types';
 
@@ -15,7 +15,7 @@ const BASE_PATH = '/agentgateway/resource/calldata/';
  */
 export class UndiciGatewayClient implements GatewayClient {
   readonly origin: string;
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
   private readonly maxBodyBytes: number;
   private closed = false;
 
@@ -24,7 +24,7 @@ export class UndiciGatewayClient implements GatewayClient {
     if (url.protocol !== 'https:') throw new GatewayError('invalid-request', 'The gateway URL must use https.');
     this.origin = url.origin;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.pool = new Pool(this.origin, {
+    const poolOptions = {
       connections: options.connections ?? 8,
       pipelining: 1,
       keepAliveTimeout: 30_000,
@@ -32,12 +32,23 @@ export class UndiciGatewayClient implements GatewayClient {
       connectTimeout: options.timeoutMs,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: {
-        rejectUnauthorized: true,
-        // Built once: a `ca` list would be parsed again (150 roots) for every new connection.
-        ...(options.caPem ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) } : {}),
-      },
-    });
+    };
+    const gatewayTls = {
+      rejectUnauthorized: true,
+      // Built once: a `ca` list would be parsed again (150 roots) for every new connection.
+      ...(options.caPem ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) } : {}),
+    };
+    const proxy = options.proxy;
+    this.pool = proxy
+      ? new ProxyAgent({
+          ...poolOptions,
+          uri: proxy.url,
+          ...(proxy.authorization ? { token: proxy.authorization } : {}),
+          // TLS inside the tunnel, to the gateway: the same verification as without a proxy.
+          requestTls: gatewayTls,
+          proxyTls: { rejectUnauthorized: proxy.strictSSL },
+        })
+      : new Pool(this.origin, { ...poolOptions, connect: gatewayTls });
   }
 
   async statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics> {
@@ -85,7 +96,7 @@ export class UndiciGatewayClient implements GatewayClient {
         throw e;
       }
       if (signal?.aborted) throw new GatewayError('cancelled', 'The request was cancelled.');
-      const err = errorForTransport(e, this.origin, this.options.timeoutMs);
+      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin)) || errorForTransport(e, this.origin, this.options.timeoutMs);
       this.log({ agentId, operation, durationMs: Date.now() - started, outcome: `${err.kind}${err.details.code ? ` ${err.details.code}` : ''}` });
       throw err;
     }
@@ -116,7 +127,7 @@ export class UndiciGatewayClient implements GatewayClient {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pool.dispatch(
-        { path, method: 'GET', headers: { 'content-type': 'application/json; charset=UTF-8', guid } },
+        { origin: this.origin, path, method: 'GET', headers: { 'content-type': 'application/json; charset=UTF-8', guid } },
         {
           onConnect: (abortRequest) => {
             abort = abortRequest;

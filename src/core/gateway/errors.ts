@@ -90,6 +90,26 @@ const TLS_CODES = new Set([
 ]);
 
 /** Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain words naming the origin. */
+/**
+ * Failures that belong to the proxy, named as such: a refused or unknown proxy, or a
+ * CONNECT it answered with something other than 200. Undefined when the error is not the proxy's.
+ */
+export function errorForProxy(err: unknown, proxy: string, origin: string): GatewayError | undefined {
+  const code = errorCode(err);
+  const fix = 'Check http.proxy (or HTTPS_PROXY when http.proxy is empty).';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
+    return new GatewayError('network', `The proxy ${proxy} cannot be reached (${code}). ${fix}`, { code: `PROXY_${code}` });
+  }
+  const status = /Proxy response \((\d{3})\)/.exec(err instanceof Error ? err.message : '')?.[1];
+  if (status === '407') {
+    return new GatewayError('network', `The proxy ${proxy} asks for credentials (HTTP 407). Set http.proxyAuthorization, or user:password in the proxy URL.`, { code: 'PROXY_407', httpStatus: 407 });
+  }
+  if (status) {
+    return new GatewayError('network', `The proxy ${proxy} did not open a tunnel to ${origin} (HTTP ${status}): the proxy refuses or cannot reach the gateway. ${fix}`, { code: `PROXY_${status}`, httpStatus: Number(status) });
+  }
+  return undefined;
+}
+
 export function errorForTransport(err: unknown, origin: string, timeoutMs: number): GatewayError {
   const code = errorCode(err);
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {

@@ -33,6 +33,16 @@ export interface GatewayClientOptions {
   /** Connections kept alive in the pool for this origin. */
   readonly connections?: number;
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Tunnel through this HTTP(S) proxy (CONNECT); TLS to the gateway stays end to end and verified. */
+  readonly proxy?: {
+    readonly url: string;
+    /** Proxy-Authorization value: a credential, never logged. */
+    readonly authorization?: string;
+    /** host:port for messages. */
+    readonly display: string;
+    /** http.proxyStrictSSL: only about an https:// proxy's own certificate, never the gateway's. */
+    readonly strictSSL: boolean;
+  };
 }
 
 export interface GatewayClient {

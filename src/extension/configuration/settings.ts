@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { normalizeAgentIdMax, validateAgentId, type AgentId, DEFAULT_AGENT_ID_MAX } from '../../core/validation/agentId';
+import type { ProxyInputs } from '../../core/gateway/proxy';
 import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
 
 export const SECTION = 'ccGateway';
@@ -28,6 +29,8 @@ export interface Settings {
   readonly caFile?: string;
   readonly agentIdMax: number;
   readonly statusBarEnabled: boolean;
+  /** VS Code's own proxy settings (http.*) and the environment, resolved per origin by the core. */
+  readonly proxy: ProxyInputs & { readonly strictSSL: boolean; readonly authorization?: string };
 }
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -76,8 +79,29 @@ export function readSettings(): Settings {
     caFile: caFile === '' ? undefined : caFile,
     agentIdMax,
     statusBarEnabled: config.get<unknown>('statusBar.enabled', DEFAULTS.statusBarEnabled) !== false,
+    proxy: readProxySettings(),
   };
 }
+
+/** http.proxy & co. are VS Code's settings; the bundled undici does not see VS Code's proxy support. */
+function readProxySettings(): Settings['proxy'] {
+  const http = vscode.workspace.getConfiguration('http');
+  const str = (key: string) => {
+    const v = http.get<unknown>(key);
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const noProxy = http.get<unknown>('noProxy');
+  return {
+    proxyUrl: str('proxy'),
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((x): x is string => typeof x === 'string') : [],
+    proxySupport: str('proxySupport'),
+    strictSSL: http.get<unknown>('proxyStrictSSL') !== false,
+    authorization: str('proxyAuthorization'),
+    env: process.env,
+  };
+}
+
+const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization', 'http.proxySupport'];
 
 /** Writes where the user keeps the value: the workspace if it defines it, else user settings. */
 export async function updateSetting(key: string, value: unknown): Promise<void> {
@@ -91,5 +115,8 @@ export async function updateSetting(key: string, value: unknown): Promise<void> 
 }
 
 export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['gatewayUrl', 'tls.caFile', 'requestTimeoutSeconds', 'agentIdMax'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return (
+    ['gatewayUrl', 'tls.caFile', 'requestTimeoutSeconds', 'agentIdMax'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) ||
+    PROXY_SETTINGS.some((k) => e.affectsConfiguration(k))
+  );
 }
