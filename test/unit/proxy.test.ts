@@ -6,6 +6,7 @@ import { isGatewayError } from '../../src/core/gateway/errors';
 import { bypassesProxy, resolveProxy } from '../../src/core/gateway/proxy';
 import type { GatewayClient } from '../../src/core/gateway/types';
 import type { AgentId } from '../../src/core/validation/agentId';
+import { generateServerCertificates } from '../../src/simulator/certs';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
 import { freePortNumber } from '../support/ports';
@@ -125,11 +126,137 @@ describe('the client through a real CONNECT proxy', function () {
       assert.equal(e.kind, 'network');
       assert.match(e.message, new RegExp(`proxy 127\\.0\\.0\\.1:${closedPort} cannot be reached \\(ECONNREFUSED\\).*http\\.proxy`));
       assert.ok(!e.message.includes(new URL(sim.url).port), 'the gateway is not blamed');
+      assert.ok(!e.message.includes(sim.guid));
       return true;
     });
     await client?.close();
     proxy.refuseWith = 403;
     await assert.rejects(through({ url: proxy.url, display: `127.0.0.1:${proxy.port}` }).statisticsEx('101' as AgentId, sim.guid), /proxy 127\.0\.0\.1:\d+ did not open a tunnel .*HTTP 403/);
+    await client?.close();
+    proxy.refuseWith = 502;
+    await assert.rejects(through({ url: proxy.url, display: `127.0.0.1:${proxy.port}` }).statisticsEx('101' as AgentId, sim.guid), (e: unknown) => {
+      assert.ok(isGatewayError(e));
+      assert.equal(e.details.code, 'PROXY_502');
+      assert.match(e.message, /proxy 127\.0\.0\.1:\d+ did not open a tunnel .*HTTP 502.*http\.proxy/);
+      return true;
+    });
     assert.equal(sim.stats.requests, 0);
+  });
+
+  it('the CONNECT request carries only the tunnel target (Host, Connection): no Guid, no Content-Type', async () => {
+    await through({ url: proxy.url, display: 'p' }).statisticsEx('101' as AgentId, sim.guid);
+    assert.equal(proxy.connects.length, 1);
+    const headers = proxy.connects[0].headers;
+    assert.deepEqual(Object.keys(headers).filter((k) => k !== 'host' && k !== 'connection'), [], JSON.stringify(Object.keys(headers)));
+    assert.equal(headers.host, `127.0.0.1:${new URL(sim.url).port}`);
+    // ...while the gateway, inside the tunnel, got the Guid.
+    assert.ok(sim.stats.guidsSeen.has(sim.guid));
+  });
+
+  it('a proxy that hangs up on CONNECT is named, and is not reconnected to in a loop', async () => {
+    proxy.misbehave = 'close';
+    await assert.rejects(through({ url: proxy.url, display: `127.0.0.1:${proxy.port}` }).statisticsEx('101' as AgentId, sim.guid), (e: unknown) => {
+      assert.ok(isGatewayError(e));
+      assert.equal(e.kind, 'network');
+      assert.match(e.message, /^The proxy 127\.0\.0\.1:\d+ closed the connection before opening a tunnel to https:\/\/127\.0\.0\.1:\d+ \(UND_ERR_SOCKET\)\. Check http\.proxy/);
+      return true;
+    });
+    // undici retries a connection that failed with a plain socket error forever: one CONNECT, one connection.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(proxy.connects.length, 1);
+    assert.equal(proxy.connections, 1);
+  });
+
+  it('a proxy that never answers CONNECT times out like a silent gateway, and is named', async () => {
+    proxy.misbehave = 'silent';
+    client = createGatewayClient({ origin: sim.url, caPem: sim.caPem, timeoutMs: 1000, proxy: { url: proxy.url, display: `127.0.0.1:${proxy.port}`, strictSSL: true } });
+    const started = Date.now();
+    await assert.rejects(client.statisticsEx('101' as AgentId, sim.guid), (e: unknown) => {
+      assert.ok(isGatewayError(e));
+      assert.equal(e.details.code, 'PROXY_UND_ERR_HEADERS_TIMEOUT');
+      assert.match(e.message, /^The proxy 127\.0\.0\.1:\d+ did not answer within 1 s\./);
+      return true;
+    });
+    // undici's own default for a CONNECT answer is 300 s; ours is the request timeout (its timers tick at 0.5 s).
+    assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+  });
+
+  it('the pool\'s connection limit holds through the proxy: one tunnel per connection', async () => {
+    client = createGatewayClient({ origin: sim.url, caPem: sim.caPem, timeoutMs: 3000, connections: 2, proxy: { url: proxy.url, display: 'p', strictSSL: true } });
+    sim.setFault({ kind: 'latency', ms: 50 }, '101');
+    const c = client;
+    await Promise.all(Array.from({ length: 10 }, () => c.statisticsEx('101' as AgentId, sim.guid)));
+    assert.equal(sim.stats.requests, 10);
+    assert.ok(proxy.connects.length <= 2, `10 concurrent requests with connections: 2 opened ${proxy.connects.length} tunnels`);
+    assert.ok((sim.stats.maxConcurrentPerAgent.get('101') ?? 0) <= 2);
+  });
+
+  it('settings and environment pick the way for the real client: env proxy, setting over env, no-proxy goes direct', async () => {
+    const closedPort = await freePortNumber();
+    const go = async (r: ReturnType<typeof resolveProxy>) => {
+      assert.ok(r.ok);
+      const c = (client = createGatewayClient({ origin: sim.url, caPem: sim.caPem, timeoutMs: 3000, proxy: r.proxy && { ...r.proxy, strictSSL: true } }));
+      try {
+        return await c.statisticsEx('101' as AgentId, sim.guid);
+      } finally {
+        await c.close();
+        client = undefined;
+      }
+    };
+    // HTTPS_PROXY alone: through the proxy.
+    await go(resolveProxy(sim.url, { env: { HTTPS_PROXY: proxy.url } }));
+    assert.equal(proxy.connects.length, 1);
+    // http.proxy wins over a dead HTTPS_PROXY.
+    await go(resolveProxy(sim.url, { proxyUrl: proxy.url, env: { HTTPS_PROXY: `http://127.0.0.1:${closedPort}` } }));
+    assert.equal(proxy.connects.length, 2);
+    // NO_PROXY, http.noProxy (with the port) and "*" each send it direct: the proxy sees nothing more.
+    await go(resolveProxy(sim.url, { env: { HTTPS_PROXY: proxy.url, NO_PROXY: 'foo.org,127.0.0.1' } }));
+    await go(resolveProxy(sim.url, { proxyUrl: proxy.url, noProxy: [`127.0.0.1:${new URL(sim.url).port}`] }));
+    await go(resolveProxy(sim.url, { proxyUrl: proxy.url, noProxy: ['*'] }));
+    // http.proxySupport "off": direct, whatever is set.
+    await go(resolveProxy(sim.url, { proxyUrl: `http://127.0.0.1:${closedPort}`, proxySupport: 'off', env: { HTTPS_PROXY: `http://127.0.0.1:${closedPort}` } }));
+    assert.equal(proxy.connects.length, 2);
+    assert.equal(sim.stats.requests, 6);
+  });
+
+  describe('an https:// proxy', () => {
+    let tlsProxy: ConnectProxy;
+    beforeEach(async () => {
+      // Signed by a CA the client does not know.
+      const certs = await generateServerCertificates('valid');
+      tlsProxy = await startConnectProxy({ tls: { certPem: certs.certPem, keyPem: certs.keyPem } });
+    });
+    afterEach(() => tlsProxy.stop());
+
+    it('http.proxyStrictSSL true: an unverifiable proxy certificate is the proxy\'s problem, named as such; no Guid leaves', async () => {
+      await assert.rejects(through({ url: tlsProxy.url, display: `127.0.0.1:${tlsProxy.port}` }).statisticsEx('101' as AgentId, sim.guid), (e: unknown) => {
+        assert.ok(isGatewayError(e));
+        assert.equal(e.kind, 'tls');
+        assert.match(e.message, /^Cannot connect securely to the proxy 127\.0\.0\.1:\d+ \(.+\); this is the proxy's certificate, not the gateway's\..*http\.proxyStrictSSL/);
+        assert.ok(e.details.code?.startsWith('PROXY_'));
+        return true;
+      });
+      assert.equal(tlsProxy.connects.length, 0, 'no CONNECT before the proxy is verified');
+      assert.equal(sim.stats.requests, 0);
+    });
+
+    it('http.proxyStrictSSL false relaxes the proxy\'s certificate only: the gateway is still verified', async () => {
+      const relaxed = { url: tlsProxy.url, display: 'p', strictSSL: false };
+      client = createGatewayClient({ origin: sim.url, caPem: sim.caPem, timeoutMs: 3000, proxy: relaxed });
+      assert.equal(typeof (await client.statisticsEx('101' as AgentId, sim.guid)).talktime, 'number');
+      assert.equal(tlsProxy.connects.length, 1);
+      await client.close();
+      // The same relaxed proxy, but the gateway's CA not given: refused inside the tunnel.
+      const requestsBefore = sim.stats.requests;
+      client = createGatewayClient({ origin: sim.url, timeoutMs: 3000, proxy: relaxed });
+      await assert.rejects(client.statisticsEx('101' as AgentId, sim.guid), (e: unknown) => {
+        assert.ok(isGatewayError(e));
+        assert.equal(e.kind, 'tls');
+        assert.ok(e.message.startsWith(`Cannot connect securely to ${new URL(sim.url).origin}:`), e.message);
+        return true;
+      });
+      assert.equal(tlsProxy.connects.length, 2);
+      assert.equal(sim.stats.requests, requestsBefore, 'the Guid never reached the gateway');
+    });
   });
 });

@@ -1,8 +1,9 @@
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
+import { createProxyDispatcher } from './proxyDispatcher';
 import type { AgentStatistics, DetailedStatistics, GatewayClient, GatewayClientOptions, RequestLogEntry } from './types';
 
 /** statisticsEx answers are ~100 bytes; anything near this is not the gateway talking. */
@@ -39,16 +40,7 @@ export class UndiciGatewayClient implements GatewayClient {
       ...(options.caPem ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) } : {}),
     };
     const proxy = options.proxy;
-    this.pool = proxy
-      ? new ProxyAgent({
-          ...poolOptions,
-          uri: proxy.url,
-          ...(proxy.authorization ? { token: proxy.authorization } : {}),
-          // TLS inside the tunnel, to the gateway: the same verification as without a proxy.
-          requestTls: gatewayTls,
-          proxyTls: { rejectUnauthorized: proxy.strictSSL },
-        })
-      : new Pool(this.origin, { ...poolOptions, connect: gatewayTls });
+    this.pool = proxy ? createProxyDispatcher(proxy, poolOptions, gatewayTls, options.timeoutMs) : new Pool(this.origin, { ...poolOptions, connect: gatewayTls });
   }
 
   async statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics> {
@@ -96,7 +88,7 @@ export class UndiciGatewayClient implements GatewayClient {
         throw e;
       }
       if (signal?.aborted) throw new GatewayError('cancelled', 'The request was cancelled.');
-      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin)) || errorForTransport(e, this.origin, this.options.timeoutMs);
+      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin, this.options.timeoutMs)) || errorForTransport(e, this.origin, this.options.timeoutMs);
       this.log({ agentId, operation, durationMs: Date.now() - started, outcome: `${err.kind}${err.details.code ? ` ${err.details.code}` : ''}` });
       throw err;
     }

@@ -89,27 +89,62 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
-/** Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain words naming the origin. */
-/**
- * Failures that belong to the proxy, named as such: a refused or unknown proxy, or a
- * CONNECT it answered with something other than 200. Undefined when the error is not the proxy's.
- */
-export function errorForProxy(err: unknown, proxy: string, origin: string): GatewayError | undefined {
-  const code = errorCode(err);
-  const fix = 'Check http.proxy (or HTTPS_PROXY when http.proxy is empty).';
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
-    return new GatewayError('network', `The proxy ${proxy} cannot be reached (${code}). ${fix}`, { code: `PROXY_${code}` });
-  }
-  const status = /Proxy response \((\d{3})\)/.exec(err instanceof Error ? err.message : '')?.[1];
-  if (status === '407') {
-    return new GatewayError('network', `The proxy ${proxy} asks for credentials (HTTP 407). Set http.proxyAuthorization, or user:password in the proxy URL.`, { code: 'PROXY_407', httpStatus: 407 });
-  }
-  if (status) {
-    return new GatewayError('network', `The proxy ${proxy} did not open a tunnel to ${origin} (HTTP ${status}): the proxy refuses or cannot reach the gateway. ${fix}`, { code: `PROXY_${status}`, httpStatus: Number(status) });
+/** The code of the error the proxy dispatcher raises when a tunnel could not be opened (see proxyDispatcher.ts). */
+export const PROXY_TUNNEL_CODE = 'CCG_PROXY_TUNNEL';
+
+function tunnelFailure(err: unknown): { statusCode?: unknown; cause?: unknown } | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if ((e as { code?: unknown }).code === PROXY_TUNNEL_CODE) return e;
+    e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
+/**
+ * Failures that belong to the proxy, named as such (host:port, never credentials): a proxy
+ * that cannot be reached, closes the connection, stays silent, presents a certificate that
+ * does not verify, or answers CONNECT with something other than 200. Undefined when the
+ * error is not the proxy's (a failure inside the tunnel is the gateway's: errorForTransport).
+ */
+export function errorForProxy(err: unknown, proxy: string, origin: string, timeoutMs: number): GatewayError | undefined {
+  const tunnel = tunnelFailure(err);
+  if (!tunnel) return undefined;
+  const fix = 'Check http.proxy (or HTTPS_PROXY when http.proxy is empty).';
+  const status = typeof tunnel.statusCode === 'number' ? tunnel.statusCode : undefined;
+  if (status === 407) {
+    return new GatewayError('network', `The proxy ${proxy} asks for credentials (HTTP 407). Set http.proxyAuthorization, or user:password in the proxy URL.`, { code: 'PROXY_407', httpStatus: 407 });
+  }
+  if (status) {
+    return new GatewayError('network', `The proxy ${proxy} did not open a tunnel to ${origin} (HTTP ${status}): the proxy refuses or cannot reach the gateway. ${fix}`, { code: `PROXY_${status}`, httpStatus: status });
+  }
+  const code = errorCode(tunnel.cause);
+  if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
+    return new GatewayError(
+      'tls',
+      `Cannot connect securely to the proxy ${proxy} (${code}); this is the proxy's certificate, not the gateway's. Check http.proxy; http.proxyStrictSSL set to false accepts the proxy's certificate (the gateway's is still verified).`,
+      { code: `PROXY_${code}` },
+    );
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new GatewayError('network', `The proxy ${proxy} cannot be reached (${code}). ${fix}`, { code: `PROXY_${code}` });
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new GatewayError('network', `The proxy ${proxy} did not answer within ${Math.round(timeoutMs / 1000)} s. ${fix}`, { code: `PROXY_${code}` });
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new GatewayError('network', `The proxy ${proxy} closed the connection before opening a tunnel to ${origin} (${code}). ${fix}`, { code: `PROXY_${code}` });
+    default:
+      return new GatewayError('network', `No tunnel through the proxy ${proxy} to ${origin}${code ? ` (${code})` : ''}. ${fix}`, { code: code ? `PROXY_${code}` : 'PROXY' });
+  }
+}
+
+/** Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain words naming the origin. */
 export function errorForTransport(err: unknown, origin: string, timeoutMs: number): GatewayError {
   const code = errorCode(err);
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
