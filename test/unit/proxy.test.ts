@@ -65,6 +65,77 @@ describe('proxy resolution', () => {
   });
 });
 
+describe('proxy resolution: edges', () => {
+  const p = (r: ReturnType<typeof resolveProxy>) => (r.ok ? r.proxy : undefined);
+
+  it('environment: lower-case first as curl and undici read it, empty counts as unset, ALL_PROXY last', () => {
+    assert.equal(p(resolveProxy(GW, { env: { https_proxy: 'http://lower:2', HTTPS_PROXY: 'http://upper:1' } }))?.display, 'lower:2');
+    assert.equal(p(resolveProxy(GW, { env: { https_proxy: ' ', HTTPS_PROXY: 'http://upper:1' } }))?.display, 'upper:1');
+    const all = p(resolveProxy(GW, { env: { ALL_PROXY: 'http://all:3' } }));
+    assert.equal(all?.display, 'all:3');
+    assert.equal(all?.source, 'ALL_PROXY');
+    assert.equal(p(resolveProxy(GW, { env: { HTTPS_PROXY: 'http://h:1', ALL_PROXY: 'http://all:3' } }))?.display, 'h:1');
+    // Only the https variables: the gateway is https, so HTTP_PROXY does not apply.
+    assert.equal(p(resolveProxy(GW, { env: { HTTP_PROXY: 'http://plain:80', http_proxy: 'http://plain:80' } })), undefined);
+    assert.equal(p(resolveProxy(GW, { proxyUrl: '  ', env: {} })), undefined);
+  });
+
+  it('NO_PROXY from the environment applies to the environment\'s proxy only; http.noProxy to both', () => {
+    const env = { HTTPS_PROXY: 'http://env:1', no_proxy: 'cc.example.com' };
+    assert.equal(p(resolveProxy(GW, { env })), undefined);
+    assert.equal(p(resolveProxy(GW, { proxyUrl: 'http://set:2', env }))?.display, 'set:2');
+    assert.equal(p(resolveProxy(GW, { proxyUrl: 'http://set:2', noProxy: ['cc.example.com'], env })), undefined);
+    // Separated by commas and/or white space.
+    assert.equal(p(resolveProxy(GW, { env: { HTTPS_PROXY: 'http://env:1', NO_PROXY: 'a.org b.org\t.example.com' } })), undefined);
+  });
+
+  it('loopback is not excluded implicitly: only when listed', () => {
+    assert.ok(!bypassesProxy('https://127.0.0.1:8043', []));
+    assert.ok(!bypassesProxy('https://localhost:8043', ['127.0.0.1']), 'names and addresses are not resolved into each other');
+    assert.equal(p(resolveProxy('https://localhost:8043', { proxyUrl: 'http://set:2' }))?.display, 'set:2');
+  });
+
+  it('IP addresses match as addresses (never as suffixes) and CIDR ranges', () => {
+    assert.ok(!bypassesProxy('https://127.0.0.1:8043', ['0.0.1', '.0.0.1', '27.0.0.1']));
+    assert.ok(bypassesProxy('https://10.1.2.3:8043', ['10.0.0.0/8']));
+    assert.ok(!bypassesProxy('https://11.1.2.3:8043', ['10.0.0.0/8']));
+    assert.ok(bypassesProxy('https://192.168.7.9:8043', ['192.168.7.9/32']));
+    assert.ok(bypassesProxy('https://[fd00::5]:8043', ['fd00::/8']));
+    assert.ok(bypassesProxy('https://[fd00::5]:8043', ['[fd00::]/8']));
+    assert.ok(!bypassesProxy('https://[fe80::5]:8043', ['fd00::/8']));
+    assert.ok(!bypassesProxy('https://10.1.2.3:8043', ['10.0.0.0/99', '10.0.0.0/8x']), 'a malformed range matches nothing');
+    assert.ok(!bypassesProxy('https://cc.example.com:8043', ['10.0.0.0/8']), 'ranges are for IP hosts');
+    assert.ok(bypassesProxy('https://[::1]:8043', ['0:0:0:0:0:0:0:1']), 'IPv6 compared as addresses, not text');
+    assert.ok(bypassesProxy('https://10.1.2.3:8043', ['10.1.2.3:8043']));
+    assert.ok(!bypassesProxy('https://10.1.2.3:8043', ['10.1.2.3:443']));
+    assert.ok(!bypassesProxy('https://[::1]:8043', ['[::1]:443']));
+  });
+
+  it('host names: suffixes only on label boundaries; the default port counts', () => {
+    assert.ok(!bypassesProxy(GW, ['example.co', 'xample.com', 'cc.example.com.evil']));
+    assert.ok(bypassesProxy('https://cc.example.com', ['cc.example.com:443']));
+    assert.ok(bypassesProxy(GW, [' CC.Example.COM ']));
+    assert.ok(!bypassesProxy(GW, ['', '  ']));
+  });
+
+  it('a proxy URL that does not parse is refused without echoing it (it may hold a password)', () => {
+    const r = resolveProxy(GW, { proxyUrl: 'http://alice:s3cret@corp-proxy:99999' });
+    assert.ok(!r.ok);
+    assert.equal(r.message, 'The proxy in http.proxy is not a URL. Use http://host:port.');
+    const e = resolveProxy(GW, { env: { HTTPS_PROXY: 'ftp://bob:pw@corp:21' } });
+    assert.ok(!e.ok);
+    assert.ok(!e.message.includes('pw') && e.message.includes('HTTPS_PROXY'), e.message);
+  });
+
+  it('an https:// proxy keeps its scheme and default port; a bare host:port means http', () => {
+    const s = p(resolveProxy(GW, { proxyUrl: 'https://secure-proxy' }));
+    assert.equal(s?.url, 'https://secure-proxy/');
+    assert.equal(s?.display, 'secure-proxy:443');
+    assert.equal(p(resolveProxy(GW, { proxyUrl: 'corp:3128' }))?.url, 'http://corp:3128/');
+    assert.equal(p(resolveProxy(GW, { proxyUrl: 'http://[::1]:3128' }))?.display, '[::1]:3128');
+  });
+});
+
 describe('the client through a real CONNECT proxy', function () {
   this.timeout(15_000);
   let sim: Simulator;
