@@ -129,11 +129,21 @@ describe('CC-Gateway extension in the extension host', function () {
       const expected = sim.counters('102').answernums;
       await until('row 102 updated through the proxy', () => api.monitor.store.get('102')?.stats?.answernums === expected && proxy.connects.length > 0);
       assert.ok(!JSON.stringify(proxy.connects).includes(sim.guid), 'the proxy never saw the Guid');
+      // http.noProxy is followed live too: with the gateway listed, polls go direct.
+      const tunnels = proxy.connects.length;
+      await http().update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
+      sim.simulateCall('102', { talkSeconds: 30 });
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      const direct = sim.counters('102').answernums;
+      await until('row 102 updated direct', () => api.monitor.store.get('102')?.stats?.answernums === direct);
+      assert.equal(proxy.connects.length, tunnels, 'no tunnel while the gateway is in http.noProxy');
+      await http().update('noProxy', undefined, vscode.ConfigurationTarget.Global);
       await proxy.stop();
       await vscode.commands.executeCommand('ccGateway.refresh');
       await until('rows name the proxy', () => api.monitor.store.all().some((e) => e.state === 'stale' && e.error?.message.includes(`proxy 127.0.0.1:${proxy.port}`)));
     } finally {
       await http().update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await http().update('noProxy', undefined, vscode.ConfigurationTarget.Global);
       await proxy.stop().catch(() => undefined);
     }
     await vscode.commands.executeCommand('ccGateway.refresh');
