@@ -1,6 +1,7 @@
 // Proxies: which one applies (settings, environment, no-proxy lists), and the real client
 // tunnelling through a real CONNECT proxy on loopback to the simulator.
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { createGatewayClient } from '../../src/core/gateway/client';
 import { isGatewayError } from '../../src/core/gateway/errors';
 import { bypassesProxy, resolveProxy } from '../../src/core/gateway/proxy';
@@ -250,6 +251,28 @@ describe('the client through a real CONNECT proxy', function () {
     });
     // undici's own default for a CONNECT answer is 300 s; ours is the request timeout (its timers tick at 0.5 s).
     assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+  });
+
+  it('a gateway silent inside the tunnel times out after the request timeout, and the gateway is named', async () => {
+    // The proxy does its job; behind it, something accepts TCP and never starts TLS.
+    const mute = net.createServer((s) => s.on('error', () => undefined));
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const origin = `https://127.0.0.1:${(mute.address() as net.AddressInfo).port}`;
+    try {
+      const c = (client = createGatewayClient({ origin, caPem: sim.caPem, timeoutMs: 1000, proxy: { url: proxy.url, display: `127.0.0.1:${proxy.port}`, strictSSL: true } }));
+      const started = Date.now();
+      await assert.rejects(c.statisticsEx('101' as AgentId, sim.guid), (e: unknown) => {
+        assert.ok(isGatewayError(e));
+        assert.equal(e.message, `The gateway ${origin} did not answer within 1 s; retrying later.`);
+        return true;
+      });
+      // undici's own default for the TLS handshake is 10 s.
+      assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+      assert.equal(proxy.connects.length, 1);
+    } finally {
+      await client?.close();
+      mute.close();
+    }
   });
 
   it('the pool\'s connection limit holds through the proxy: one tunnel per connection', async () => {
