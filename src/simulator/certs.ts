@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as x509 from '@peculiar/x509';
 
 /** Which certificate the simulator presents. */
-export type CertVariant = 'valid' | 'wrongHost' | 'expired' | 'unknownCa';
+export type CertVariant = 'valid' | 'wrongHost' | 'expired' | 'unknownCa' | 'selfSigned';
 
 /** Host names / addresses the valid leaf is issued for. */
 export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
@@ -123,12 +123,37 @@ export async function generateLeaf(ca: CaMaterial, opts: LeafOptions = {}): Prom
   return { certPem: cert.toString('pem'), keyPem: privateKeyPem(keys.privateKey) };
 }
 
+/** A server leaf that is its own issuer (no CA), for the loopback names, valid for a year. */
+export async function generateSelfSignedLeaf(names: readonly string[] = LOOPBACK_NAMES): Promise<LeafMaterial> {
+  const keys = await generateKeyPair();
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: `CN=${names[0] ?? 'localhost'}, O=CC-Gateway Simulator (self-signed)`,
+    notBefore: new Date(now - DAY_MS),
+    notAfter: new Date(now + 365 * DAY_MS),
+    signingAlgorithm: SIGNING_ALG,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((n) => (net.isIP(n) !== 0 ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: privateKeyPem(keys.privateKey) };
+}
+
 /**
  * Everything an HTTPS server needs for one variant:
  * - 'valid': leaf for localhost, 127.0.0.1 and ::1, signed by the trusted CA;
  * - 'wrongHost': leaf for `wrong.example` only;
  * - 'expired': validity entirely in the past (2 years ago to 1 year ago);
- * - 'unknownCa': leaf signed by a second CA that the client is not given.
+ * - 'unknownCa': leaf signed by a second CA that the client is not given;
+ * - 'selfSigned': a leaf for the loopback names that signs itself (what many gateways ship with).
  */
 export async function generateServerCertificates(variant: CertVariant = 'valid'): Promise<ServerCertificates> {
   const trusted = await generateCa();
@@ -148,8 +173,10 @@ export async function generateServerCertificates(variant: CertVariant = 'valid')
     case 'unknownCa':
       signer = await generateCa('CC-Gateway Simulator Unknown CA');
       break;
+    case 'selfSigned':
+      break;
   }
-  const leaf = await generateLeaf(signer, leafOpts);
+  const leaf = variant === 'selfSigned' ? await generateSelfSignedLeaf() : await generateLeaf(signer, leafOpts);
   return {
     variant,
     certPem: leaf.certPem,

@@ -74,6 +74,15 @@ export interface Simulator {
   readonly fingerprint256: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /**
+   * Presents a newly generated certificate from now on (new key, new fingerprint)
+   * and closes open connections so the next request sees it, as after a gateway's
+   * certificate renewal. Only variants a client cannot verify anyway: the CA it
+   * was given (caPem) stays the same. Resolves to the new fingerprint.
+   */
+  replaceCertificate(variant?: 'selfSigned' | 'unknownCa'): Promise<string>;
+  /** The certificate presented now (PEM). */
+  readonly certPem: string;
   simulateCall(agentId: string, c?: { talkSeconds?: number; outbound?: boolean; internal?: boolean; missed?: boolean }): void;
   setCounters(agentId: string, c: Partial<AgentCounters>): void;
   counters(agentId: string): AgentCounters;
@@ -237,7 +246,7 @@ class GatewaySimulator implements Simulator {
   private readonly handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
 
   constructor(
-    private readonly certs: ServerCertificates,
+    private certs: ServerCertificates,
     readonly caFile: string,
     private readonly opts: SimulatorOptions,
   ) {
@@ -266,6 +275,9 @@ class GatewaySimulator implements Simulator {
   }
   get fingerprint256(): string {
     return this.certs.fingerprint256;
+  }
+  get certPem(): string {
+    return this.certs.certPem;
   }
   get openSockets(): number {
     return this.rawSockets.size;
@@ -345,6 +357,14 @@ class GatewaySimulator implements Simulator {
   async restart(): Promise<void> {
     await this.stop();
     await this.start(this.listenPort);
+  }
+
+  async replaceCertificate(variant: 'selfSigned' | 'unknownCa' = 'selfSigned'): Promise<string> {
+    const next = await generateServerCertificates(variant);
+    this.certs = { ...next, caPem: this.certs.caPem };
+    this.server?.setSecureContext({ cert: next.certPem, key: next.keyPem });
+    for (const s of this.tlsSockets) s.destroy();
+    return next.fingerprint256;
   }
 
   private startAutoCalls(): void {

@@ -102,7 +102,7 @@ describe('faults: client + scheduler + store against the simulator', function ()
     assert.ok(e.store.all().every((x) => x.stats), 'numbers kept');
   });
 
-  for (const variant of ['wrongHost', 'expired', 'unknownCa'] as TlsVariant[]) {
+  for (const variant of ['wrongHost', 'expired', 'unknownCa', 'selfSigned'] as TlsVariant[]) {
     it(`refuses a ${variant} certificate and never sends the Guid`, async () => {
       await sim.stop();
       sim = await startSimulator({ tls: variant });

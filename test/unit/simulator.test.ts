@@ -524,6 +524,7 @@ describe('simulator: TLS variants fail verification', () => {
     { tls: 'expired', codes: ['CERT_HAS_EXPIRED'] },
     { tls: 'wrongHost', codes: ['ERR_TLS_CERT_ALTNAME_INVALID'] },
     { tls: 'unknownCa', codes: ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'] },
+    { tls: 'selfSigned', codes: ['DEPTH_ZERO_SELF_SIGNED_CERT'] },
   ] as const;
   for (const c of cases) {
     it(`${c.tls}: a verifying client refuses the certificate`, async () => {

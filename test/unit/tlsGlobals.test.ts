@@ -19,6 +19,16 @@ const FORBIDDEN: [RegExp, string][] = [
   [/NODE_EXTRA_CA_CERTS/, 'changes process-wide trust'],
 ];
 
+/**
+ * The one deliberate exception: verifyingConnector.ts opens the handshake with
+ * rejectUnauthorized off so it can read a refused certificate, and then decides
+ * itself (verified, or exactly the pinned fingerprint). certificateTrust.test and
+ * the TLS fault tests show it refuses what Node would refuse.
+ */
+const ALLOWED: Record<string, string[]> = {
+  'src/core/gateway/verifyingConnector.ts': ['turns certificate verification off'],
+};
+
 function sources(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -33,7 +43,8 @@ describe('process-wide TLS settings', () => {
     const hits: string[] = [];
     for (const f of files) {
       const text = fs.readFileSync(f, 'utf8');
-      for (const [re, what] of FORBIDDEN) if (re.test(text)) hits.push(`${path.relative(repo, f)} ${what}`);
+      const rel = path.relative(repo, f).split(path.sep).join('/');
+      for (const [re, what] of FORBIDDEN) if (re.test(text) && !ALLOWED[rel]?.includes(what)) hits.push(`${rel} ${what}`);
     }
     assert.deepEqual(hits, []);
   });

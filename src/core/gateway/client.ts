@@ -4,6 +4,7 @@ import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
 import { createProxyDispatcher } from './proxyDispatcher';
+import { verifyingConnector, type GatewayTlsOptions } from './verifyingConnector';
 import type { AgentStatistics, DetailedStatistics, GatewayClient, GatewayClientOptions, RequestLogEntry } from './types';
 
 /** statisticsEx answers are ~100 bytes; anything near this is not the gateway talking. */
@@ -11,8 +12,9 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const BASE_PATH = '/agentgateway/resource/calldata/';
 
 /**
- * One keep-alive pool per gateway origin. TLS verification stays on; a
- * configured CA is added to Node's default roots, never replacing them.
+ * One keep-alive pool per gateway origin. Every connection is verified
+ * (verifyingConnector.ts): a configured CA is added to Node's default roots,
+ * never replacing them; a pinned certificate is accepted for this origin only.
  */
 export class UndiciGatewayClient implements GatewayClient {
   readonly origin: string;
@@ -34,13 +36,16 @@ export class UndiciGatewayClient implements GatewayClient {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     };
-    const gatewayTls = {
-      rejectUnauthorized: true,
+    const gatewayTls: GatewayTlsOptions = {
+      timeout: options.timeoutMs,
       // Built once: a `ca` list would be parsed again (150 roots) for every new connection.
       ...(options.caPem ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) } : {}),
     };
     const proxy = options.proxy;
-    this.pool = proxy ? createProxyDispatcher(proxy, poolOptions, gatewayTls, options.timeoutMs) : new Pool(this.origin, { ...poolOptions, connect: gatewayTls });
+    const pinned = options.trustedFingerprints ?? [];
+    this.pool = proxy
+      ? createProxyDispatcher(proxy, poolOptions, gatewayTls, pinned, options.timeoutMs)
+      : new Pool(this.origin, { ...poolOptions, connect: verifyingConnector(gatewayTls, pinned) });
   }
 
   async statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics> {

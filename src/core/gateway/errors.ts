@@ -1,3 +1,4 @@
+import type { CertificateRefusal } from './certificate';
 import { printable } from '../validation/agentId';
 
 /**
@@ -21,6 +22,8 @@ export interface GatewayErrorDetails {
   readonly code?: string;
   /** 000-007: the gateway asked us to call less often. */
   readonly slowDown?: boolean;
+  /** A gateway certificate that did not verify: what to show before the user may trust it. */
+  readonly refusal?: CertificateRefusal;
 }
 
 /**
@@ -144,16 +147,53 @@ export function errorForProxy(err: unknown, proxy: string, origin: string, timeo
   }
 }
 
+function tlsWhy(code: string): string {
+  return code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired'
+    : code === 'CERT_NOT_YET_VALID' ? 'its certificate is not valid yet'
+    : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for a different host name'
+    : code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? 'its certificate is self-signed'
+    : code.includes('SELF_SIGNED') || code.includes('ISSUER') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? 'its certificate is not signed by a trusted CA'
+    : 'the TLS handshake failed';
+}
+
+/** `AB:CD:EF:01…67:89` – enough to tell two certificates apart in a sentence; dialogs show all 32 pairs. */
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.length > 24 ? `${fingerprint.slice(0, 11)}…${fingerprint.slice(-11)}` : fingerprint;
+}
+
+function certificateRefusal(err: unknown): { code: string; refusal: CertificateRefusal } | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code, refusal } = e as { code?: unknown; refusal?: CertificateRefusal };
+    if (typeof code === 'string' && refusal && typeof refusal === 'object' && refusal.certificate) return { code, refusal };
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A gateway certificate refused by verifyingConnector: says why, and how to review and trust it. */
+function errorForCertificate(code: string, refusal: CertificateRefusal, origin: string): GatewayError {
+  const presented = shortFingerprint(refusal.certificate.fingerprint256);
+  if (refusal.pinned) {
+    return new GatewayError(
+      'tls',
+      `${origin} presented a different certificate (SHA-256 ${presented}) from the one you trusted for it (${shortFingerprint(refusal.pinned)}), so it was refused. Either the gateway's certificate was replaced or someone is intercepting the connection: if your administrators replaced it, review and trust the new one with "CC-Gateway: Trust Gateway Certificate…".`,
+      { code, refusal },
+    );
+  }
+  return new GatewayError(
+    'tls',
+    `Cannot connect securely to ${origin}: ${tlsWhy(refusal.reason)} (${refusal.reason}; SHA-256 ${presented}). Set ccGateway.tls.caFile to the gateway's CA, or review this certificate and trust it for this gateway with "CC-Gateway: Trust Gateway Certificate…".`,
+    { code, refusal },
+  );
+}
+
 /** Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain words naming the origin. */
 export function errorForTransport(err: unknown, origin: string, timeoutMs: number): GatewayError {
+  const refused = certificateRefusal(err);
+  if (refused) return errorForCertificate(refused.code, refused.refusal, origin);
   const code = errorCode(err);
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
-    const why =
-      code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired'
-      : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for a different host name'
-      : code.includes('SELF_SIGNED') || code.includes('ISSUER') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? 'its certificate is not signed by a trusted CA'
-      : 'the TLS handshake failed';
-    return new GatewayError('tls', `Cannot connect securely to ${origin}: ${why} (${code}). If the gateway uses a private CA, set ccGateway.tls.caFile to its PEM file.`, { code });
+    return new GatewayError('tls', `Cannot connect securely to ${origin}: ${tlsWhy(code)} (${code}). If the gateway uses a private CA, set ccGateway.tls.caFile to its PEM file.`, { code });
   }
   switch (code) {
     case 'ECONNREFUSED':

@@ -5,6 +5,7 @@ import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import type buildConnector from 'undici/types/connector';
 import { PROXY_TUNNEL_CODE } from './errors';
 import type { GatewayClientOptions } from './types';
+import { unverifiedRequestTls, verifying, type GatewayTlsOptions } from './verifyingConnector';
 
 /**
  * Opening a tunnel (TCP or TLS to the proxy, then CONNECT) failed. The original error
@@ -50,19 +51,23 @@ class TunnelPool extends Pool {
 export function createProxyDispatcher(
   proxy: NonNullable<GatewayClientOptions['proxy']>,
   poolOptions: Pool.Options,
-  gatewayTls: buildConnector.BuildOptions,
+  gatewayTls: GatewayTlsOptions,
+  pinned: readonly string[],
   timeoutMs: number,
 ): Dispatcher {
   return new ProxyAgent({
     ...poolOptions,
     uri: proxy.url,
     ...(proxy.authorization ? { token: proxy.authorization } : {}),
-    // TLS inside the tunnel, to the gateway: the same verification as without a proxy.
+    // TLS inside the tunnel, to the gateway: the same verification as without a proxy,
+    // done by `verifying` on the sockets this leg yields (see the factory below).
     // ProxyAgent connects with its own connectors, so the pool's connectTimeout does not reach them.
-    requestTls: { ...gatewayTls, timeout: timeoutMs },
+    requestTls: unverifiedRequestTls({ ...gatewayTls, timeout: timeoutMs }),
     // http.proxyStrictSSL is about the proxy's certificate only.
     proxyTls: { rejectUnauthorized: proxy.strictSSL, timeout: timeoutMs },
     // undici's default tunnel pool waits 300 s for a CONNECT answer; a silent proxy must time out like a silent gateway.
+    // The gateway pools: their connect is ProxyAgent's (tunnel, then requestTls); ours checks what it yields.
+    factory: (origin, opts) => new Pool(origin, { ...(opts as Pool.Options), connect: verifying((opts as { connect: buildConnector.connector }).connect, pinned) }),
     clientFactory: (origin, opts) => new TunnelPool(origin, { ...(opts as Pool.Options), headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
   });
 }

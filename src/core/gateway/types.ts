@@ -27,6 +27,11 @@ export interface GatewayClientOptions {
   readonly origin: string;
   /** Extra PEM trust (private CA or self-signed cert), added to the default roots. */
   readonly caPem?: string;
+  /**
+   * SHA-256 fingerprints of certificates the user trusted for this origin
+   * ("Trust This Certificate"): accepted when verification fails, nothing else is.
+   */
+  readonly trustedFingerprints?: readonly string[];
   readonly timeoutMs: number;
   /** Answers larger than this are refused; statisticsEx answers are under 200 bytes. */
   readonly maxBodyBytes?: number;
