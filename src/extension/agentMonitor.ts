@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import type { CertificateRefusal } from '../core/gateway/certificate';
 import { GatewayError } from '../core/gateway/errors';
 import { resolveProxy } from '../core/gateway/proxy';
 import type { AgentStatistics, DetailedStatistics, GatewayClient } from '../core/gateway/types';
@@ -8,6 +9,7 @@ import { StatsStore } from '../core/state/store';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { AgentId } from '../core/validation/agentId';
 import type { GuidStore } from './auth/guidStore';
+import type { TrustedCertificates } from './auth/trustedCertificates';
 import { affectsConnection, readSettings, SECTION, type Settings } from './configuration/settings';
 import { loadCreateGatewayClient } from './gateway/clientLoader';
 import { logRequest } from './logging/log';
@@ -40,6 +42,10 @@ export class AgentMonitor extends Disposable {
   private readonly onDidRefuseGuidEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
   /** Once per refusal of a credential, until a new Guid lifts it. */
   readonly onDidRefuseGuid = this.onDidRefuseGuidEmitter.event;
+  private certificateRefusal: { readonly origin: string; readonly refusal: CertificateRefusal } | undefined;
+  private readonly onDidChangeCertificateRefusalEmitter = this._register(new Emitter<void>());
+  /** Fires when the gateway's certificate is refused (a new one) or is accepted again. */
+  readonly onDidChangeCertificateRefusal = this.onDidChangeCertificateRefusalEmitter.event;
   private readonly onDidChangeSettingsEmitter = this._register(new Emitter<Settings>());
   readonly onDidChangeSettings = this.onDidChangeSettingsEmitter.event;
 
@@ -47,6 +53,7 @@ export class AgentMonitor extends Disposable {
     private readonly guids: GuidStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly notifier: BackgroundNotifier,
+    private readonly trusted: TrustedCertificates,
   ) {
     super();
     this.settingsValue = readSettings();
@@ -60,6 +67,7 @@ export class AgentMonitor extends Disposable {
       }),
     );
     this._register(guids.onDidChange((e) => void this.onGuidChanged(e.origin, e.agentId)));
+    this._register(trusted.onDidChange((origin) => origin === this.settingsValue.origin && this.onTrustChanged()));
     this._register({ dispose: () => this.teardownConnection() });
     this.reportInvalidAgents();
     this.buildConnection();
@@ -80,6 +88,11 @@ export class AgentMonitor extends Disposable {
   /** Credentials (origin or origin|agent) the gateway refused and that wait for a new Guid. */
   get refusedCredentials(): string[] {
     return [...this.authBlocked];
+  }
+
+  /** The current gateway's certificate, as last refused (it neither verifies nor matches a trusted one). */
+  get refusedCertificate(): { readonly origin: string; readonly refusal: CertificateRefusal } | undefined {
+    return this.certificateRefusal?.origin === this.settingsValue.origin ? this.certificateRefusal : undefined;
   }
 
   setViewVisible(visible: boolean): void {
@@ -198,6 +211,7 @@ export class AgentMonitor extends Disposable {
         return loadCreateGatewayClient()({
           origin,
           caPem,
+          trustedFingerprints: this.trusted.fingerprints(origin),
           proxy,
           timeoutMs: s.requestTimeoutMs,
           onRequest: (entry) => logRequest(this.log, entry),
@@ -215,9 +229,11 @@ export class AgentMonitor extends Disposable {
   private onOutcome(agentId: string, outcome: PollOutcome, at: number): void {
     if (outcome.ok) {
       this.store.applySuccess(agentId, outcome.stats, at);
+      if (this.certificateRefusal) this.setCertificateRefusal(undefined);
       return;
     }
     const e = outcome.error;
+    if (e.kind === 'tls' && e.details.refusal && this.settingsValue.origin) this.setCertificateRefusal({ origin: this.settingsValue.origin, refusal: e.details.refusal });
     if (e.kind === 'auth') this.lastAuthCode.set(this.credentialKey(this.settingsValue.origin ?? '', agentId), e.details.code ?? e.details.retcode);
     this.store.applyFailure(agentId, { kind: e.kind, message: e.message, code: e.details.retcode ?? e.details.code }, at);
     if (e.kind !== 'auth') this.log.warn(`agent ${agentId}: ${e.message}`);
@@ -248,6 +264,21 @@ export class AgentMonitor extends Disposable {
       this.scheduler?.unblock(key);
     }
     await this.updateViewState();
+  }
+
+  private setCertificateRefusal(value: { origin: string; refusal: CertificateRefusal } | undefined): void {
+    const before = this.certificateRefusal;
+    this.certificateRefusal = value;
+    const same = before?.origin === value?.origin && before?.refusal.certificate.fingerprint256 === value?.refusal.certificate.fingerprint256 && before?.refusal.pinned === value?.refusal.pinned;
+    if (!same) this.onDidChangeCertificateRefusalEmitter.fire();
+  }
+
+  /** A certificate was trusted or forgotten for this gateway: new connections, and every agent polled again now. */
+  private onTrustChanged(): void {
+    this.setCertificateRefusal(undefined);
+    this.teardownConnection();
+    this.buildConnection();
+    this.scheduler?.refresh();
   }
 
   private onSettingsChanged(e: vscode.ConfigurationChangeEvent | undefined): void {

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import { shortFingerprint } from '../core/gateway/errors';
 import { AgentMonitor } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
+import { TrustedCertificates } from './auth/trustedCertificates';
 import { registerAddAgent } from './commands/addAgent';
+import { registerCertificateCommands } from './commands/certificateCommands';
 import type { CommandContext } from './commands/commandContext';
 import { registerCopyAsJson } from './commands/copyAsJson';
 import { registerExportStatistics } from './commands/exportStatistics';
@@ -23,6 +26,7 @@ export interface ExtensionApi {
   readonly tree: AgentsTreeProvider;
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
+  readonly trusted: TrustedCertificates;
 }
 
 /**
@@ -35,9 +39,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = createLog();
   context.subscriptions.push(log);
   const guids = new GuidStore(context.secrets, context.globalState);
+  const trusted = new TrustedCertificates(context.globalState);
   const notifier = new BackgroundNotifier();
-  const monitor = new AgentMonitor(guids, log, notifier);
-  context.subscriptions.push(guids, monitor);
+  const monitor = new AgentMonitor(guids, log, notifier, trusted);
+  context.subscriptions.push(guids, trusted, monitor);
 
   const tree = new AgentsTreeProvider(monitor);
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
@@ -76,10 +81,36 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
 
+  // A refused certificate: one notification per certificate (not per agent or cycle), resolved once it is accepted.
+  const updateCertificateContext = () => {
+    void vscode.commands.executeCommand('setContext', 'ccGateway.certificateRefused', monitor.refusedCertificate !== undefined);
+    void vscode.commands.executeCommand('setContext', 'ccGateway.hasTrustedCertificates', trusted.origins().length > 0);
+  };
+  updateCertificateContext();
+  context.subscriptions.push(
+    trusted.onDidChange(updateCertificateContext),
+    monitor.onDidChangeCertificateRefusal(() => {
+      updateCertificateContext();
+      const refused = monitor.refusedCertificate;
+      for (const topic of notifier.openTopics('certificate:')) if (topic !== `certificate:${refused?.origin}`) notifier.resolve(topic);
+      if (!refused) return;
+      const { certificate, pinned } = refused.refusal;
+      notifier.notify(
+        `certificate:${refused.origin}`,
+        certificate.fingerprint256,
+        'warning',
+        pinned
+          ? vscode.l10n.t('{0} presented a different certificate from the one you trusted (SHA-256 {1}), so nothing is sent to it. Review it before trusting it.', refused.origin, shortFingerprint(certificate.fingerprint256))
+          : vscode.l10n.t('The certificate of {0} could not be verified ({1}), so nothing is sent to it. Review the certificate, or set ccGateway.tls.caFile to the CA that issued it.', refused.origin, refused.refusal.reason),
+        { title: vscode.l10n.t('Review Certificate…'), run: () => vscode.commands.executeCommand('ccGateway.trustCertificate') },
+      );
+    }),
+  );
+
   const statusBar = new StatsStatusBar(monitor);
   context.subscriptions.push(statusBar);
 
-  const ctx: CommandContext = { monitor, guids, log };
+  const ctx: CommandContext = { monitor, guids, trusted, log };
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -89,10 +120,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerQueryNow(ctx),
     registerShowDetails(ctx),
     ...registerGuidCommands(ctx),
+    ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
   );
-  return { monitor, tree, statusBar, notifier };
+  return { monitor, tree, statusBar, notifier, trusted };
 }
 
 export function deactivate(): void {

@@ -129,7 +129,7 @@ export async function generateSelfSignedLeaf(names: readonly string[] = LOOPBACK
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: `CN=${names[0] ?? 'localhost'}, O=CC-Gateway Simulator (self-signed)`,
+    name: `CN=${names[0] ?? 'localhost'}, O=CC-Gateway Simulator`,
     notBefore: new Date(now - DAY_MS),
     notAfter: new Date(now + 365 * DAY_MS),
     signingAlgorithm: SIGNING_ALG,

@@ -264,6 +264,65 @@ describe('CC-Gateway extension in the extension host', function () {
     await until('back to ready', () => api.monitor.viewState === 'ready');
   });
 
+  it('a self-signed gateway: its certificate is shown once, trusted for that origin only, and a replacement is refused again', async () => {
+    const selfSigned = await startSimulator({ tls: 'selfSigned' });
+    const origin = new URL(selfSigned.url).origin;
+    const topic = `certificate:${origin}`;
+    try {
+      await set('tls.caFile', undefined);
+      await set('gatewayUrl', selfSigned.url);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', selfSigned.guid), true);
+      const refused = await until('certificate refused', () => api.monitor.refusedCertificate);
+      assert.equal(refused.origin, origin);
+      assert.equal(refused.refusal.certificate.fingerprint256, selfSigned.fingerprint256);
+      assert.equal(refused.refusal.reason, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+      await until('rows say why', () => api.monitor.store.all().every((e) => e.error?.kind === 'tls'));
+      const banner = rows()[0]?.item;
+      assert.equal(banner?.id, 'banner:certificate');
+      assert.equal(banner?.command?.command, 'ccGateway.trustCertificate');
+      for (let i = 0; i < 3; i++) {
+        await vscode.commands.executeCommand('ccGateway.refresh');
+        await sleep(150);
+      }
+      assert.equal(api.notifier.count(topic), 1, 'one notification for the certificate, not one per agent or cycle');
+      assert.equal(selfSigned.stats.guidsSeen.size, 0, 'no Guid to a certificate nobody trusted');
+
+      // Only the certificate that was presented can be pinned.
+      assert.equal(await vscode.commands.executeCommand('ccGateway.trustCertificate', { fingerprint256: 'AB'.repeat(32) }), false);
+      assert.deepEqual(api.trusted.origins(), []);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.trustCertificate', { fingerprint256: selfSigned.fingerprint256.toLowerCase() }), true);
+      assert.deepEqual(api.trusted.origins(), [origin], 'trusted for this origin only');
+      assert.deepEqual(api.trusted.fingerprints(origin), [selfSigned.fingerprint256]);
+      await until('numbers through the pinned certificate', () => api.monitor.store.all().every((e) => e.state === 'ok'));
+      assert.deepEqual([...selfSigned.stats.guidsSeen], [selfSigned.guid]);
+      assert.equal(api.monitor.refusedCertificate, undefined);
+      assert.notEqual(rows()[0]?.item.id, 'banner:certificate');
+      assert.deepEqual(api.notifier.openTopics('certificate:'), [], 'the notification topic is resolved');
+
+      // The gateway now presents another certificate: refused, explained, numbers kept.
+      const trusted = selfSigned.fingerprint256;
+      const second = await selfSigned.replaceCertificate('selfSigned');
+      selfSigned.stats.guidsSeen.clear();
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      const changed = await until('replacement refused', () => (api.monitor.refusedCertificate?.refusal.pinned ? api.monitor.refusedCertificate : undefined));
+      assert.equal(changed.refusal.certificate.fingerprint256, second);
+      assert.equal(changed.refusal.pinned, trusted);
+      await until('rows stale, numbers kept', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.stats && /different certificate/.test(e.error?.message ?? '')));
+      assert.equal(rows()[0]?.item.label, 'Certificate changed: review it');
+      assert.equal(api.notifier.count(topic), 2, 'a different certificate is news again');
+      assert.equal(selfSigned.stats.guidsSeen.size, 0, 'no Guid to the replacement');
+
+      assert.equal(await vscode.commands.executeCommand('ccGateway.forgetTrustedCertificates', origin), 1);
+      assert.deepEqual(api.trusted.origins(), []);
+      await vscode.commands.executeCommand('ccGateway.clearGuid');
+    } finally {
+      await set('tls.caFile', sim.caFile);
+      await set('gatewayUrl', sim.url);
+      await selfSigned.stop();
+    }
+    await until('back to ready', () => api.monitor.viewState === 'ready');
+  });
+
   it('disposing the monitor (what deactivation does) leaves no timers or sockets', async () => {
     await until('polling', () => api.monitor.store.get('101')?.state === 'ok');
     await sleep(200);

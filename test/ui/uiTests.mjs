@@ -273,6 +273,43 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     await ctx.shot('05-after-call.png');
   });
 
+  test('06 a self-signed gateway: review its certificate in the dialog, trust it, numbers appear', async () => {
+    const { page, u } = ctx;
+    const { startSimulator } = createRequire(import.meta.url)(path.join(repoRoot, 'out', 'src', 'simulator', 'simulator.js'));
+    const selfSigned = await startSimulator({ guid, tls: 'selfSigned' });
+    cleanup(() => selfSigned.stop());
+    selfSigned.setCounters('101', COUNTERS['101']);
+    selfSigned.setCounters('102', COUNTERS['102']);
+    await u.clearNotifications();
+    await u.runCommand('CC-Gateway: Set Gateway URL');
+    await typeIntoInputBox(selfSigned.url);
+    // Guids are kept per gateway: this one needs its own.
+    await u.welcomeShows(/Guid/, 'Set Guid…');
+    await u.runCommand('CC-Gateway: Set Guid');
+    await u.quickInput.locator('input[type="password"]').waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    await page.keyboard.type(guid, { delay: 5 });
+    await page.keyboard.press('Enter');
+
+    const banner = u.treeRow('Certificate not trusted: review it').first();
+    await waitFor('the "Certificate not trusted" row', () => banner.isVisible());
+    assert(selfSigned.stats.guidsSeen.size === 0, 'a Guid reached a gateway whose certificate nobody trusted');
+    await banner.click();
+    const dialog = page.locator('.monaco-dialog-box');
+    const text = await waitFor('the certificate dialog with the fingerprint', async () => {
+      const t = (await dialog.isVisible()) ? await dialog.innerText() : '';
+      return t.includes(selfSigned.fingerprint256) ? t : undefined;
+    });
+    assert(/Subject: CN=localhost/.test(text) && /\(self-signed\)/.test(text) && /Problem: its certificate is self-signed/.test(text) && /Valid: \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/.test(text), `dialog says "${text.replace(/\s+/g, ' ')}"`);
+    await ctx.shot('06-trust-certificate.png');
+    await dialog.getByRole('button', { name: 'Trust This Certificate' }).click();
+    const d101 = await waitFor('row "Agent 101" with numbers from the self-signed gateway', async () => {
+      const d = await u.rowDescription('Agent 101');
+      return d && /answered/.test(d) ? d : undefined;
+    });
+    assert(d101.includes('5 answered'), `row Agent 101 shows "${d101}"`);
+    assert(selfSigned.stats.guidsSeen.has(guid), 'the Guid went to the trusted gateway');
+  });
+
   // --- setup ---------------------------------------------------------------
   const t0 = Date.now();
   let setupError;

@@ -147,7 +147,8 @@ export function errorForProxy(err: unknown, proxy: string, origin: string, timeo
   }
 }
 
-function tlsWhy(code: string): string {
+/** Why a certificate did not verify, in words ("its certificate is self-signed"), from Node's code. */
+export function tlsWhy(code: string): string {
   return code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired'
     : code === 'CERT_NOT_YET_VALID' ? 'its certificate is not valid yet'
     : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for a different host name'

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shortFingerprint } from '../../core/gateway/errors';
 import { averageTalkSeconds, describeStats, formatAge, formatDuration } from '../../core/format/format';
 import type { AgentEntry } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
@@ -17,7 +18,7 @@ interface MetricNode {
 /** A problem that needs the user, shown as its own row above the agents. */
 interface BannerNode {
   readonly type: 'banner';
-  readonly kind: 'auth';
+  readonly kind: 'auth' | 'certificate';
 }
 export type Node = AgentNode | MetricNode | BannerNode;
 
@@ -31,7 +32,8 @@ export function isAgentNode(value: unknown): value is AgentNode {
  */
 export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly nodes = new Map<string, AgentNode>();
-  private readonly banner: BannerNode = { type: 'banner', kind: 'auth' };
+  private readonly authBanner: BannerNode = { type: 'banner', kind: 'auth' };
+  private readonly certificateBanner: BannerNode = { type: 'banner', kind: 'certificate' };
   private readonly emitter = this._register(new vscode.EventEmitter<Node | Node[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   /** Counters for tests and the benchmark: how much each store change refreshed. */
@@ -51,6 +53,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     );
     this._register(monitor.onDidChangeViewState(() => this.fireAll()));
     this._register(monitor.onDidChangeAuth(() => this.fireAll()));
+    this._register(monitor.onDidChangeCertificateRefusal(() => this.fireAll()));
   }
 
   private fireAll(): void {
@@ -75,7 +78,10 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       const watched = new Set(ids);
       for (const id of this.nodes.keys()) if (!watched.has(id)) this.nodes.delete(id);
       const rows: Node[] = ids.map((id) => this.nodeFor(id));
-      return this.monitor.refusedCredentials.length > 0 ? [this.banner, ...rows] : rows;
+      const banners: Node[] = [];
+      if (this.monitor.refusedCertificate) banners.push(this.certificateBanner);
+      if (this.monitor.refusedCredentials.length > 0) banners.push(this.authBanner);
+      return [...banners, ...rows];
     }
     if (element.type === 'agent') {
       const entry = this.monitor.store.get(element.agentId);
@@ -91,7 +97,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getTreeItem(element: Node): vscode.TreeItem {
-    if (element.type === 'banner') return this.bannerItem();
+    if (element.type === 'banner') return element.kind === 'auth' ? this.authBannerItem() : this.certificateBannerItem();
     const entry = this.monitor.store.get(element.agentId);
     if (element.type === 'metric') return this.metricItem(element, entry);
     return this.agentItem(element.agentId, entry);
@@ -148,7 +154,24 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     return item;
   }
 
-  private bannerItem(): vscode.TreeItem {
+  private certificateBannerItem(): vscode.TreeItem {
+    const refusal = this.monitor.refusedCertificate?.refusal;
+    const item = new vscode.TreeItem(
+      refusal?.pinned ? vscode.l10n.t('Certificate changed: review it') : vscode.l10n.t('Certificate not trusted: review it'),
+      vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = 'banner:certificate';
+    item.description = refusal ? `SHA-256 ${shortFingerprint(refusal.certificate.fingerprint256)}` : '';
+    item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.warningForeground'));
+    item.tooltip = refusal?.pinned
+      ? vscode.l10n.t('The gateway presents a different certificate from the one you trusted, so nothing is sent to it. Click to review it.')
+      : vscode.l10n.t('The gateway\'s certificate could not be verified ({0}), so nothing is sent to it. Click to review it and decide whether to trust it.', refusal?.reason ?? '');
+    item.command = { command: 'ccGateway.trustCertificate', title: vscode.l10n.t('Review Certificate…') };
+    item.contextValue = 'banner.certificate';
+    return item;
+  }
+
+  private authBannerItem(): vscode.TreeItem {
     const refused = this.monitor.refusedCredentials;
     const item = new vscode.TreeItem('Guid refused: set a new Guid', vscode.TreeItemCollapsibleState.None);
     item.id = 'banner:auth';
