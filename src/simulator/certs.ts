@@ -93,6 +93,17 @@ export async function generateCa(commonName = 'CC-Gateway Simulator Test CA'): P
   return { certPem: cert.toString('pem'), keyPem: privateKeyPem(keys.privateKey), privateKey: keys.privateKey, cert };
 }
 
+/** What makes a certificate a TLS server's: not a CA, serverAuth, the names it is for. */
+async function serverLeafExtensions(names: readonly string[], publicKey: crypto.webcrypto.CryptoKey): Promise<x509.Extension[]> {
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.SubjectAlternativeNameExtension(names.map((n) => (net.isIP(n) !== 0 ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n }))),
+    await x509.SubjectKeyIdentifierExtension.create(publicKey),
+  ];
+}
+
 /** A server (TLS web server) leaf certificate signed by `ca`. */
 export async function generateLeaf(ca: CaMaterial, opts: LeafOptions = {}): Promise<LeafMaterial> {
   const names = opts.names ?? LOOPBACK_NAMES;
@@ -109,13 +120,7 @@ export async function generateLeaf(ca: CaMaterial, opts: LeafOptions = {}): Prom
       publicKey: keys.publicKey,
       signingKey: ca.privateKey,
       extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension(
-          names.map((n) => (net.isIP(n) !== 0 ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
-        ),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        ...(await serverLeafExtensions(names, keys.publicKey)),
         await x509.AuthorityKeyIdentifierExtension.create(ca.cert.publicKey),
       ],
     },
@@ -134,15 +139,7 @@ export async function generateSelfSignedLeaf(names: readonly string[] = LOOPBACK
     notAfter: new Date(now + 365 * DAY_MS),
     signingAlgorithm: SIGNING_ALG,
     keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(
-        names.map((n) => (net.isIP(n) !== 0 ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
+    extensions: await serverLeafExtensions(names, keys.publicKey),
   });
   return { certPem: cert.toString('pem'), keyPem: privateKeyPem(keys.privateKey) };
 }
