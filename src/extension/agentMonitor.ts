@@ -129,7 +129,7 @@ export class AgentMonitor extends Disposable {
 
   private notReadyError(): GatewayError {
     const s = this.settingsValue;
-    return new GatewayError('invalid-request', s.gatewayUrlProblem ?? 'No gateway URL is set. Run "CC-Gateway: Set Gateway URL…" first.');
+    return new GatewayError('invalid-request', s.gatewayUrlProblem ?? vscode.l10n.t('No gateway URL is set. Run "CC-Gateway: Set Gateway URL…" first.'));
   }
 
   private requireOrigin(): string {
@@ -140,7 +140,7 @@ export class AgentMonitor extends Disposable {
 
   private async requireGuid(origin: string, agentId: string): Promise<string> {
     const guid = await this.guids.get(origin, agentId);
-    if (!guid) throw new GatewayError('auth', `No Guid is stored for ${origin}. Run "CC-Gateway: Set Guid…".`, { code: 'NO_GUID' });
+    if (!guid) throw new GatewayError('auth', vscode.l10n.t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…".', origin), { code: 'NO_GUID' });
     return guid;
   }
 
@@ -193,10 +193,10 @@ export class AgentMonitor extends Disposable {
             caPem = await readFile(s.caFile, 'utf8');
           } catch (e) {
             const code = (e as { code?: string }).code ?? 'unreadable';
-            throw new GatewayError('tls', `Cannot read the CA file set in ccGateway.tls.caFile (${code}). Fix the path or clear the setting.`, { code: 'CA_FILE' });
+            throw new GatewayError('tls', vscode.l10n.t('Cannot read the CA file set in ccGateway.tls.caFile ({0}). Fix the path or clear the setting.', code), { code: 'CA_FILE' });
           }
           if (!caPem.includes('-----BEGIN CERTIFICATE-----')) {
-            throw new GatewayError('tls', 'The file in ccGateway.tls.caFile is not a PEM certificate (no "BEGIN CERTIFICATE" line).', { code: 'CA_FILE' });
+            throw new GatewayError('tls', vscode.l10n.t('The file in ccGateway.tls.caFile is not a PEM certificate (no "BEGIN CERTIFICATE" line).'), { code: 'CA_FILE' });
           }
         }
         const proxied = resolveProxy(origin, s.proxy);
@@ -308,8 +308,10 @@ export class AgentMonitor extends Disposable {
       'invalidAgents',
       JSON.stringify(invalid.map((i) => i.value)),
       'warning',
-      `ccGateway.agents has ${invalid.length} invalid entr${invalid.length === 1 ? 'y' : 'ies'}, skipped: ${first.message}`,
-      { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agents') },
+      invalid.length === 1
+        ? vscode.l10n.t('ccGateway.agents has 1 invalid entry, skipped: {0}', first.message)
+        : vscode.l10n.t('ccGateway.agents has {0} invalid entries, skipped: {1}', invalid.length, first.message),
+      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agents') },
     );
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../core/gateway/errors';
+import { setLocalizer } from '../core/l10n/localize';
 import { AgentMonitor } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
 import { TrustedCertificates } from './auth/trustedCertificates';
@@ -33,9 +34,17 @@ export interface ExtensionApi {
  * Wires the UI to the core. No network or disk work here: the first poll runs
  * from a timer after activation, and the HTTP client loads on first use.
  */
-const setGuidAction = { title: 'Set Guid…', run: () => vscode.commands.executeCommand('ccGateway.setGuid') };
+const setGuidAction = {
+  get title() {
+    return vscode.l10n.t('Set Guid…');
+  },
+  run: () => vscode.commands.executeCommand('ccGateway.setGuid'),
+};
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  // The core's messages (errors, validation) go through the same bundles as ours.
+  setLocalizer((message, ...args) => vscode.l10n.t(message, ...args));
+  context.subscriptions.push({ dispose: () => setLocalizer(undefined) });
   const log = createLog();
   context.subscriptions.push(log);
   const guids = new GuidStore(context.secrets, context.globalState);
@@ -59,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     monitor.onDidChangeViewState((state) => {
       const origin = monitor.settings.origin;
       if (state !== 'noGuid' || !origin) return;
-      notifier.notify('noGuid', origin, 'info', `No Guid is stored for ${origin}. Guids are kept per gateway, so the one of another gateway is never sent here.`, setGuidAction);
+      notifier.notify('noGuid', origin, 'info', vscode.l10n.t('No Guid is stored for {0}. Guids are kept per gateway, so the one of another gateway is never sent here.', origin), setGuidAction);
     }),
   );
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
@@ -71,7 +80,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         `refused:${agentId ? `${origin}|${agentId}` : origin}`,
         'refused',
         'warning',
-        `The CC-Gateway at ${origin} refused the Guid${agentId ? ` of agent ${agentId}` : ''} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.`,
+        agentId
+          ? vscode.l10n.t('The CC-Gateway at {0} refused the Guid of agent {1} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin, agentId)
+          : vscode.l10n.t('The CC-Gateway at {0} refused the Guid (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin),
         setGuidAction,
       );
     }),

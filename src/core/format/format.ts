@@ -1,3 +1,4 @@
+import { t } from '../l10n/localize';
 import type { AgentStatistics } from '../gateway/types';
 
 /** Talk time as h:mm:ss (hours unbounded: a long shift can pass 24 h). */
@@ -10,7 +11,7 @@ export function formatDuration(totalSeconds: number): string {
 }
 
 export function describeStats(stats: AgentStatistics): string {
-  return `${stats.answernums} answered · ${stats.calloutnums} out · ${formatDuration(stats.talktime)}`;
+  return t('{0} answered · {1} out · {2}', stats.answernums, stats.calloutnums, formatDuration(stats.talktime));
 }
 
 /** Average talk time per answered call, or undefined when no call was answered. */
@@ -25,17 +26,17 @@ export function signed(n: number): string {
 export function formatDelta(current: AgentStatistics, previous: AgentStatistics | undefined): string | undefined {
   if (!previous) return undefined;
   const dt = current.talktime - previous.talktime;
-  return `${signed(current.answernums - previous.answernums)} answered, ${signed(current.calloutnums - previous.calloutnums)} out, ${dt >= 0 ? '+' : '−'}${formatDuration(Math.abs(dt))} talk time`;
+  return t('{0} answered, {1} out, {2}{3} talk time', signed(current.answernums - previous.answernums), signed(current.calloutnums - previous.calloutnums), dt >= 0 ? '+' : '−', formatDuration(Math.abs(dt)));
 }
 
 /** "just now", "42 s ago", "5 min ago", "2 h ago". */
 export function formatAge(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 5) return 'just now';
-  if (s < 90) return `${s} s ago`;
+  if (s < 5) return t('just now');
+  if (s < 90) return t('{0} s ago', s);
   const m = Math.round(s / 60);
-  if (m < 90) return `${m} min ago`;
-  return `${Math.round(m / 60)} h ago`;
+  if (m < 90) return t('{0} min ago', m);
+  return t('{0} h ago', Math.round(m / 60));
 }
 
 /** Text shown inside Markdown: escape everything Markdown or HTML could act on. */

@@ -1,3 +1,4 @@
+import { t } from '../l10n/localize';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
 import type { AgentId } from '../validation/agentId';
@@ -24,7 +25,7 @@ export class UndiciGatewayClient implements GatewayClient {
 
   constructor(private readonly options: GatewayClientOptions) {
     const url = new URL(options.origin);
-    if (url.protocol !== 'https:') throw new GatewayError('invalid-request', 'The gateway URL must use https.');
+    if (url.protocol !== 'https:') throw new GatewayError('invalid-request', t('The gateway URL must use https.'));
     this.origin = url.origin;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const poolOptions = {
@@ -78,11 +79,11 @@ export class UndiciGatewayClient implements GatewayClient {
   }
 
   private async get(agentId: AgentId, operation: RequestLogEntry['operation'], guid: string, signal?: AbortSignal): Promise<{ raw: RawAnswer; started: number }> {
-    if (this.closed) throw new GatewayError('cancelled', 'The gateway client was closed.');
+    if (this.closed) throw new GatewayError('cancelled', t('The gateway client was closed.'));
     // Defence in depth: the branded type already guarantees digits, but nothing may reach the path unchecked.
-    if (!/^[0-9]{1,7}$/.test(agentId)) throw new GatewayError('invalid-request', 'The agent ID must be digits only.');
-    if (!/^[\x21-\x7e]{1,512}$/.test(guid)) throw new GatewayError('auth', 'The stored Guid is not a valid header value. Set a new Guid.');
-    if (signal?.aborted) throw new GatewayError('cancelled', 'The request was cancelled.');
+    if (!/^[0-9]{1,7}$/.test(agentId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
+    if (!/^[\x21-\x7e]{1,512}$/.test(guid)) throw new GatewayError('auth', t('The stored Guid is not a valid header value. Set a new Guid.'));
+    if (signal?.aborted) throw new GatewayError('cancelled', t('The request was cancelled.'));
 
     const started = Date.now();
     try {
@@ -92,7 +93,7 @@ export class UndiciGatewayClient implements GatewayClient {
         this.log({ agentId, operation, httpStatus: e.details.httpStatus, durationMs: Date.now() - started, outcome: e.kind });
         throw e;
       }
-      if (signal?.aborted) throw new GatewayError('cancelled', 'The request was cancelled.');
+      if (signal?.aborted) throw new GatewayError('cancelled', t('The request was cancelled.'));
       const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin, this.options.timeoutMs)) || errorForTransport(e, this.origin, this.options.timeoutMs);
       this.log({ agentId, operation, durationMs: Date.now() - started, outcome: `${err.kind}${err.details.code ? ` ${err.details.code}` : ''}` });
       throw err;
@@ -113,7 +114,7 @@ export class UndiciGatewayClient implements GatewayClient {
       let contentType: string | undefined;
       let abort: ((err: Error) => void) | undefined;
       let settled = false;
-      const cancelled = () => new GatewayError('cancelled', 'The request was cancelled.');
+      const cancelled = () => new GatewayError('cancelled', t('The request was cancelled.'));
       const onAbort = () => abort?.(cancelled());
       const finish = (err: Error | undefined, value?: RawAnswer) => {
         if (settled) return;
@@ -144,7 +145,7 @@ export class UndiciGatewayClient implements GatewayClient {
           onData: (chunk) => {
             size += chunk.length;
             if (size > maxBodyBytes) {
-              abort?.(new GatewayError('protocol', `The gateway's answer is larger than ${Math.round(maxBodyBytes / 1024)} KiB (HTTP ${status}); that is not a statistics answer, so it was dropped.`, { httpStatus: status }));
+              abort?.(new GatewayError('protocol', t("The gateway's answer is larger than {0} KiB (HTTP {1}); that is not a statistics answer, so it was dropped.", Math.round(maxBodyBytes / 1024), status), { httpStatus: status }));
               return false;
             }
             chunks.push(chunk);

@@ -1,4 +1,5 @@
 import type { CertificateRefusal } from './certificate';
+import { t } from '../l10n/localize';
 import { printable } from '../validation/agentId';
 
 /**
@@ -59,21 +60,21 @@ export function errorForRetcode(retcode: string, gatewayMessage: unknown, agentI
   const details = { retcode, httpStatus };
   switch (retcode) {
     case '000-002':
-      return new GatewayError('invalid-request', `The gateway rejected the request as invalid (000-002): check agent ID ${agentId} and the gateway URL.`, details);
+      return new GatewayError('invalid-request', t('The gateway rejected the request as invalid (000-002): check agent ID {0} and the gateway URL.', agentId), details);
     case '000-003':
-      return new GatewayError('auth', 'The gateway refused the Guid (000-003): it is invalid or has expired. Set a new Guid.', details);
+      return new GatewayError('auth', t('The gateway refused the Guid (000-003): it is invalid or has expired. Set a new Guid.'), details);
     case '000-004':
-      return new GatewayError('transient', `Agent ${agentId} is being switched over (000-004); retrying later.`, details);
+      return new GatewayError('transient', t('Agent {0} is being switched over (000-004); retrying later.', agentId), details);
     case '000-007':
-      return new GatewayError('transient', 'The gateway says it is being called too often (000-007); polling slows down.', { ...details, slowDown: true });
+      return new GatewayError('transient', t('The gateway says it is being called too often (000-007); polling slows down.'), { ...details, slowDown: true });
     case '100-006':
-      return new GatewayError('agent-offline', `Agent ${agentId} has not signed in (100-006); there is nothing to show until the agent signs in.`, details);
+      return new GatewayError('agent-offline', t('Agent {0} has not signed in (100-006); there is nothing to show until the agent signs in.', agentId), details);
     case '100-007':
-      return new GatewayError('transient', 'The gateway had an internal error (100-007); retrying with back-off.', details);
+      return new GatewayError('transient', t('The gateway had an internal error (100-007); retrying with back-off.'), details);
     default: {
       const text = gatewayMessageText(gatewayMessage);
       const safeCode = printable(retcode, 20);
-      return new GatewayError('protocol', `The gateway answered with error ${safeCode}${text ? `: ${text}` : ''}.`, details);
+      return new GatewayError('protocol', text ? t('The gateway answered with error {0}: {1}.', safeCode, text) : t('The gateway answered with error {0}.', safeCode), details);
     }
   }
 }
@@ -112,19 +113,19 @@ function tunnelFailure(err: unknown): { statusCode?: unknown; cause?: unknown } 
 export function errorForProxy(err: unknown, proxy: string, origin: string, timeoutMs: number): GatewayError | undefined {
   const tunnel = tunnelFailure(err);
   if (!tunnel) return undefined;
-  const fix = 'Check http.proxy (or HTTPS_PROXY when http.proxy is empty).';
+  const fix = t('Check http.proxy (or HTTPS_PROXY when http.proxy is empty).');
   const status = typeof tunnel.statusCode === 'number' ? tunnel.statusCode : undefined;
   if (status === 407) {
-    return new GatewayError('network', `The proxy ${proxy} asks for credentials (HTTP 407). Set http.proxyAuthorization, or user:password in the proxy URL.`, { code: 'PROXY_407', httpStatus: 407 });
+    return new GatewayError('network', t('The proxy {0} asks for credentials (HTTP 407). Set http.proxyAuthorization, or user:password in the proxy URL.', proxy), { code: 'PROXY_407', httpStatus: 407 });
   }
   if (status) {
-    return new GatewayError('network', `The proxy ${proxy} did not open a tunnel to ${origin} (HTTP ${status}): the proxy refuses or cannot reach the gateway. ${fix}`, { code: `PROXY_${status}`, httpStatus: status });
+    return new GatewayError('network', t('The proxy {0} did not open a tunnel to {1} (HTTP {2}): the proxy refuses or cannot reach the gateway. {3}', proxy, origin, status, fix), { code: `PROXY_${status}`, httpStatus: status });
   }
   const code = errorCode(tunnel.cause);
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
     return new GatewayError(
       'tls',
-      `Cannot connect securely to the proxy ${proxy} (${code}); this is the proxy's certificate, not the gateway's. Check http.proxy; http.proxyStrictSSL set to false accepts the proxy's certificate (the gateway's is still verified).`,
+      t("Cannot connect securely to the proxy {0} ({1}); this is the proxy's certificate, not the gateway's. Check http.proxy; http.proxyStrictSSL set to false accepts the proxy's certificate (the gateway's is still verified).", proxy, code),
       { code: `PROXY_${code}` },
     );
   }
@@ -134,27 +135,27 @@ export function errorForProxy(err: unknown, proxy: string, origin: string, timeo
     case 'EAI_AGAIN':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new GatewayError('network', `The proxy ${proxy} cannot be reached (${code}). ${fix}`, { code: `PROXY_${code}` });
+      return new GatewayError('network', t('The proxy {0} cannot be reached ({1}). {2}', proxy, code, fix), { code: `PROXY_${code}` });
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return new GatewayError('network', `The proxy ${proxy} did not answer within ${Math.round(timeoutMs / 1000)} s. ${fix}`, { code: `PROXY_${code}` });
+      return new GatewayError('network', t('The proxy {0} did not answer within {1} s. {2}', proxy, Math.round(timeoutMs / 1000), fix), { code: `PROXY_${code}` });
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
-      return new GatewayError('network', `The proxy ${proxy} closed the connection before opening a tunnel to ${origin} (${code}). ${fix}`, { code: `PROXY_${code}` });
+      return new GatewayError('network', t('The proxy {0} closed the connection before opening a tunnel to {1} ({2}). {3}', proxy, origin, code, fix), { code: `PROXY_${code}` });
     default:
-      return new GatewayError('network', `No tunnel through the proxy ${proxy} to ${origin}${code ? ` (${code})` : ''}. ${fix}`, { code: code ? `PROXY_${code}` : 'PROXY' });
+      return new GatewayError('network', code ? t('No tunnel through the proxy {0} to {1} ({2}). {3}', proxy, origin, code, fix) : t('No tunnel through the proxy {0} to {1}. {2}', proxy, origin, fix), { code: code ? `PROXY_${code}` : 'PROXY' });
   }
 }
 
 /** Why a certificate did not verify, in words ("its certificate is self-signed"), from Node's code. */
 export function tlsWhy(code: string): string {
-  return code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired'
-    : code === 'CERT_NOT_YET_VALID' ? 'its certificate is not valid yet'
-    : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for a different host name'
-    : code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? 'its certificate is self-signed'
-    : code.includes('SELF_SIGNED') || code.includes('ISSUER') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? 'its certificate is not signed by a trusted CA'
-    : 'the TLS handshake failed';
+  return code === 'CERT_HAS_EXPIRED' ? t('its certificate has expired')
+    : code === 'CERT_NOT_YET_VALID' ? t('its certificate is not valid yet')
+    : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? t('its certificate is for a different host name')
+    : code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? t('its certificate is self-signed')
+    : code.includes('SELF_SIGNED') || code.includes('ISSUER') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? t('its certificate is not signed by a trusted CA')
+    : t('the TLS handshake failed');
 }
 
 /** `AB:CD:EF:01…67:89` – enough to tell two certificates apart in a sentence; dialogs show all 32 pairs. */
@@ -177,13 +178,24 @@ function errorForCertificate(code: string, refusal: CertificateRefusal, origin: 
   if (refusal.pinned) {
     return new GatewayError(
       'tls',
-      `${origin} presented a different certificate (SHA-256 ${presented}) from the one you trusted for it (${shortFingerprint(refusal.pinned)}), so it was refused. Either the gateway's certificate was replaced or someone is intercepting the connection: if your administrators replaced it, review and trust the new one with "CC-Gateway: Trust Gateway Certificate…".`,
+      t(
+        '{0} presented a different certificate (SHA-256 {1}) from the one you trusted for it ({2}), so it was refused. Either the gateway\'s certificate was replaced or someone is intercepting the connection: if your administrators replaced it, review and trust the new one with "CC-Gateway: Trust Gateway Certificate…".',
+        origin,
+        presented,
+        shortFingerprint(refusal.pinned),
+      ),
       { code, refusal },
     );
   }
   return new GatewayError(
     'tls',
-    `Cannot connect securely to ${origin}: ${tlsWhy(refusal.reason)} (${refusal.reason}; SHA-256 ${presented}). Set ccGateway.tls.caFile to the gateway's CA, or review this certificate and trust it for this gateway with "CC-Gateway: Trust Gateway Certificate…".`,
+    t(
+      'Cannot connect securely to {0}: {1} ({2}; SHA-256 {3}). Set ccGateway.tls.caFile to the gateway\'s CA, or review this certificate and trust it for this gateway with "CC-Gateway: Trust Gateway Certificate…".',
+      origin,
+      tlsWhy(refusal.reason),
+      refusal.reason,
+      presented,
+    ),
     { code, refusal },
   );
 }
@@ -194,20 +206,20 @@ export function errorForTransport(err: unknown, origin: string, timeoutMs: numbe
   if (refused) return errorForCertificate(refused.code, refused.refusal, origin);
   const code = errorCode(err);
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
-    return new GatewayError('tls', `Cannot connect securely to ${origin}: ${tlsWhy(code)} (${code}). If the gateway uses a private CA, set ccGateway.tls.caFile to its PEM file.`, { code });
+    return new GatewayError('tls', t('Cannot connect securely to {0}: {1} ({2}). If the gateway uses a private CA, set ccGateway.tls.caFile to its PEM file.', origin, tlsWhy(code), code), { code });
   }
   switch (code) {
     case 'ECONNREFUSED':
-      return new GatewayError('network', `The gateway ${origin} refused the connection (ECONNREFUSED): is it running, and is the port right?`, { code });
+      return new GatewayError('network', t('The gateway {0} refused the connection (ECONNREFUSED): is it running, and is the port right?', origin), { code });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new GatewayError('network', `The host name of ${origin} cannot be resolved (${code}): check ccGateway.gatewayUrl.`, { code });
+      return new GatewayError('network', t('The host name of {0} cannot be resolved ({1}): check ccGateway.gatewayUrl.', origin, code), { code });
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return new GatewayError('network', `The gateway ${origin} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying later.`, { code });
+      return new GatewayError('network', t('The gateway {0} did not answer within {1} s; retrying later.', origin, Math.round(timeoutMs / 1000)), { code });
     default:
-      return new GatewayError('network', `The connection to ${origin} failed${code ? ` (${code})` : ''}; retrying later.`, code ? { code } : {});
+      return new GatewayError('network', code ? t('The connection to {0} failed ({1}); retrying later.', origin, code) : t('The connection to {0} failed; retrying later.', origin), code ? { code } : {});
   }
 }
 

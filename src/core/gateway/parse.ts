@@ -1,3 +1,4 @@
+import { t } from '../l10n/localize';
 import { errorForRetcode, GatewayError } from './errors';
 import type { AgentStatistics, DetailedStatistics } from './types';
 
@@ -50,18 +51,21 @@ function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unkno
   }
   if (status < 200 || status > 299) throw errorForHttpStatus(status, looksLikeHtml(text, answer.contentType));
   if (!isJson) {
-    const what = text === '' ? 'an empty body' : looksLikeHtml(text, answer.contentType) ? 'an HTML page' : 'something that is not JSON';
-    throw new GatewayError('protocol', `The gateway answered HTTP ${status} with ${what} instead of the JSON envelope; is ccGateway.gatewayUrl pointing at the CC-Gateway?`, { httpStatus: status });
+    const message =
+      text === '' ? t('The gateway answered HTTP {0} with an empty body instead of the JSON envelope; is ccGateway.gatewayUrl pointing at the CC-Gateway?', status)
+      : looksLikeHtml(text, answer.contentType) ? t('The gateway answered HTTP {0} with an HTML page instead of the JSON envelope; is ccGateway.gatewayUrl pointing at the CC-Gateway?', status)
+      : t('The gateway answered HTTP {0} with something that is not JSON instead of the JSON envelope; is ccGateway.gatewayUrl pointing at the CC-Gateway?', status);
+    throw new GatewayError('protocol', message, { httpStatus: status });
   }
   if (!envelope) {
-    throw new GatewayError('protocol', `The gateway answered HTTP ${status} with JSON that is not the documented envelope object.`, { httpStatus: status });
+    throw new GatewayError('protocol', t('The gateway answered HTTP {0} with JSON that is not the documented envelope object.', status), { httpStatus: status });
   }
   if (typeof envelope.retcode !== 'string') {
-    throw new GatewayError('protocol', `The gateway's answer has no text "retcode" field (HTTP ${status}); it is not the documented envelope.`, { httpStatus: status });
+    throw new GatewayError('protocol', t('The gateway\'s answer has no text "retcode" field (HTTP {0}); it is not the documented envelope.', status), { httpStatus: status });
   }
   const result = envelope.result;
   if (!result || typeof result !== 'object' || Array.isArray(result)) {
-    throw new GatewayError('protocol', `The gateway reported success but sent no "result" object (HTTP ${status}).`, { httpStatus: status, retcode: '0' });
+    throw new GatewayError('protocol', t('The gateway reported success but sent no "result" object (HTTP {0}).', status), { httpStatus: status, retcode: '0' });
   }
   return result as Record<string, unknown>;
 }
@@ -69,8 +73,8 @@ function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unkno
 function requireCounter(result: Record<string, unknown>, field: string, status: number): number {
   const value = result[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    const got = value === undefined ? 'it is missing' : `got ${typeof value === 'string' ? 'text' : typeof value === 'number' ? String(value) : typeof value}`;
-    throw new GatewayError('protocol', `The gateway's "${field}" is not a non-negative whole number (${got}); the answer was ignored.`, { httpStatus: status, retcode: '0' });
+    const got = value === undefined ? t('it is missing') : t('got {0}', typeof value === 'string' ? t('text') : typeof value === 'number' ? String(value) : typeof value);
+    throw new GatewayError('protocol', t('The gateway\'s "{0}" is not a non-negative whole number ({1}); the answer was ignored.', field, got), { httpStatus: status, retcode: '0' });
   }
   return value;
 }
@@ -80,18 +84,24 @@ function looksLikeHtml(text: string, contentType?: string): boolean {
 }
 
 function errorForHttpStatus(status: number, html: boolean): GatewayError {
-  const page = html ? ' with an HTML page' : '';
   if (status === 502 || status === 503 || status === 504 || status === 500) {
-    return new GatewayError('transient', `The gateway or a load balancer in front of it answered HTTP ${status}${page}; retrying with back-off.`, { httpStatus: status });
+    const message = html
+      ? t('The gateway or a load balancer in front of it answered HTTP {0} with an HTML page; retrying with back-off.', status)
+      : t('The gateway or a load balancer in front of it answered HTTP {0}; retrying with back-off.', status);
+    return new GatewayError('transient', message, { httpStatus: status });
   }
   if (status === 429) {
-    return new GatewayError('transient', 'The gateway answered HTTP 429 (too many requests); polling slows down.', { httpStatus: status, slowDown: true });
+    return new GatewayError('transient', t('The gateway answered HTTP 429 (too many requests); polling slows down.'), { httpStatus: status, slowDown: true });
   }
   if (status === 401 || status === 403) {
-    return new GatewayError('auth', `The gateway answered HTTP ${status}: the Guid is not accepted. Set a new Guid.`, { httpStatus: status });
+    return new GatewayError('auth', t('The gateway answered HTTP {0}: the Guid is not accepted. Set a new Guid.', status), { httpStatus: status });
   }
   if (status === 404 || status === 405) {
-    return new GatewayError('invalid-request', `The gateway answered HTTP ${status}${page}: the interface was not found. Check ccGateway.gatewayUrl (https://host:8043).`, { httpStatus: status });
+    const message = html
+      ? t('The gateway answered HTTP {0} with an HTML page: the interface was not found. Check ccGateway.gatewayUrl (https://host:8043).', status)
+      : t('The gateway answered HTTP {0}: the interface was not found. Check ccGateway.gatewayUrl (https://host:8043).', status);
+    return new GatewayError('invalid-request', message, { httpStatus: status });
   }
-  return new GatewayError(status >= 500 ? 'transient' : 'protocol', `The gateway answered HTTP ${status}${page} instead of the JSON envelope.`, { httpStatus: status });
+  const message = html ? t('The gateway answered HTTP {0} with an HTML page instead of the JSON envelope.', status) : t('The gateway answered HTTP {0} instead of the JSON envelope.', status);
+  return new GatewayError(status >= 500 ? 'transient' : 'protocol', message, { httpStatus: status });
 }

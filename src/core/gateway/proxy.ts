@@ -1,3 +1,4 @@
+import { t } from '../l10n/localize';
 import { BlockList, isIP } from 'node:net';
 
 /**
@@ -100,10 +101,10 @@ export function resolveProxy(origin: string, inputs: ProxyInputs): ProxyResult {
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
-    return { ok: false, message: `The proxy in ${source} is not a URL. Use http://host:port.` };
+    return { ok: false, message: t('The proxy in {0} is not a URL. Use http://host:port.', source) };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, message: `The proxy in ${source} uses ${url.protocol.replace(':', '')}; only http:// and https:// proxies are supported.` };
+    return { ok: false, message: t('The proxy in {0} uses {1}; only http:// and https:// proxies are supported.', source, url.protocol.replace(':', '')) };
   }
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const display = `${url.hostname}:${port}`;

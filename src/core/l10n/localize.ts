@@ -11,13 +11,16 @@ export type Localizer = (message: string, ...args: Array<string | number | boole
 
 const english: Localizer = (message, ...args) => message.replace(/\{(\d+)\}/g, (m: string, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
 
-let current: Localizer = english;
+// The HTTP client is a second bundle with its own copy of this module: a registry-wide
+// symbol on globalThis lets one setLocalizer reach both (as GatewayError's brand does).
+const KEY = Symbol.for('ccgateway-agent-stats.localizer');
+const slot = globalThis as unknown as Record<symbol, Localizer | undefined>;
 
 export function t(message: string, ...args: Array<string | number | boolean>): string {
-  return current(message, ...args);
+  return (slot[KEY] ?? english)(message, ...args);
 }
 
 /** Installed by the extension (vscode.l10n.t); `undefined` restores English. */
 export function setLocalizer(localizer: Localizer | undefined): void {
-  current = localizer ?? english;
+  slot[KEY] = localizer;
 }

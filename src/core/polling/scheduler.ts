@@ -1,3 +1,4 @@
+import { t } from '../l10n/localize';
 import { GatewayError, isGatewayError } from '../gateway/errors';
 import type { AgentStatistics } from '../gateway/types';
 import type { IDisposable } from '../util/lifecycle';
@@ -265,7 +266,7 @@ export class PollScheduler implements IDisposable {
         this.settle(agentId, slot, { ok: true, stats });
         return stats;
       } catch (e) {
-        const error = isGatewayError(e) ? e : new GatewayError('protocol', 'Unexpected failure while reading the gateway answer.');
+        const error = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while reading the gateway answer.'));
         this.settle(agentId, slot, { ok: false, error });
         throw error;
       }

@@ -1,3 +1,5 @@
+import { t } from '../l10n/localize';
+
 /** The documented range of this API edition; later editions allow up to 999999. */
 export const AGENT_ID_MIN = 101;
 export const DEFAULT_AGENT_ID_MAX = 59999;
@@ -10,7 +12,7 @@ export type AgentId = string & { readonly [validAgentIdBrand]: true };
 export type AgentIdResult = { ok: true; value: AgentId } | { ok: false; message: string };
 
 export function agentIdRangeText(max: number): string {
-  return `Agent ID must be digits between ${AGENT_ID_MIN} and ${max}.`;
+  return t('Agent ID must be digits between {0} and {1}.', AGENT_ID_MIN, max);
 }
 
 /**
@@ -20,16 +22,16 @@ export function agentIdRangeText(max: number): string {
 export function validateAgentId(input: unknown, max: number = DEFAULT_AGENT_ID_MAX): AgentIdResult {
   const limit = normalizeAgentIdMax(max);
   if (typeof input !== 'string' && typeof input !== 'number') {
-    return { ok: false, message: `${agentIdRangeText(limit)} Enter an agent ID such as ${AGENT_ID_MIN}.` };
+    return { ok: false, message: t('{0} Enter an agent ID such as {1}.', agentIdRangeText(limit), AGENT_ID_MIN) };
   }
   const text = String(input).trim();
-  if (text === '') return { ok: false, message: `Enter an agent ID. ${agentIdRangeText(limit)}` };
+  if (text === '') return { ok: false, message: t('Enter an agent ID. {0}', agentIdRangeText(limit)) };
   if (!/^[0-9]{1,7}$/.test(text)) {
-    return { ok: false, message: `"${printable(text)}" is not an agent ID. ${agentIdRangeText(limit)}` };
+    return { ok: false, message: t('"{0}" is not an agent ID. {1}', printable(text), agentIdRangeText(limit)) };
   }
   const n = Number(text);
   if (n < AGENT_ID_MIN || n > limit) {
-    return { ok: false, message: `${n} is outside the valid range. ${agentIdRangeText(limit)}` };
+    return { ok: false, message: t('{0} is outside the valid range. {1}', n, agentIdRangeText(limit)) };
   }
   // Canonical form: "0101" and "101" are the same agent.
   return { ok: true, value: String(n) as AgentId };

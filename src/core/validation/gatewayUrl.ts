@@ -1,3 +1,5 @@
+import { t } from '../l10n/localize';
+
 export const DEFAULT_GATEWAY_PORT = 8043;
 
 export type GatewayUrlResult = { ok: true; origin: string } | { ok: false; message: string };
@@ -8,7 +10,7 @@ export type GatewayUrlResult = { ok: true; origin: string } | { ok: false; messa
  */
 export function parseGatewayUrl(input: unknown): GatewayUrlResult {
   if (typeof input !== 'string' || input.trim() === '') {
-    return { ok: false, message: 'No gateway URL is set. Set ccGateway.gatewayUrl to https://host:8043.' };
+    return { ok: false, message: t('No gateway URL is set. Set ccGateway.gatewayUrl to https://host:8043.') };
   }
   let text = input.trim();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
@@ -16,16 +18,16 @@ export function parseGatewayUrl(input: unknown): GatewayUrlResult {
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, message: 'The gateway URL is not a valid URL. Use the form https://host:8043.' };
+    return { ok: false, message: t('The gateway URL is not a valid URL. Use the form https://host:8043.') };
   }
   if (url.protocol !== 'https:') {
-    return { ok: false, message: `The gateway URL must use https, not ${url.protocol.replace(':', '')}: the Guid must never travel unencrypted. Use https://host:8043.` };
+    return { ok: false, message: t('The gateway URL must use https, not {0}: the Guid must never travel unencrypted. Use https://host:8043.', url.protocol.replace(':', '')) };
   }
   if (url.username || url.password) {
-    return { ok: false, message: 'The gateway URL must not contain a user name or password. Use https://host:8043 and set the Guid with "Set Guid…".' };
+    return { ok: false, message: t('The gateway URL must not contain a user name or password. Use https://host:8043 and set the Guid with "Set Guid…".') };
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    return { ok: false, message: 'The gateway URL must be only https://host:port, without a path or query; the extension adds /agentgateway/... itself.' };
+    return { ok: false, message: t('The gateway URL must be only https://host:port, without a path or query; the extension adds /agentgateway/... itself.') };
   }
   // URL drops an explicit default port (":443"), so look at the text for it.
   const explicit443 = /^https:\/\/(\[[^\]]*\]|[^/:?#]*):443(?:[/?#]|$)/i.test(text);

@@ -9,14 +9,14 @@ export function registerAddAgent(ctx: CommandContext): vscode.Disposable {
     let value: unknown = typeof arg === 'string' || typeof arg === 'number' ? arg : undefined;
     if (value === undefined) {
       value = await vscode.window.showInputBox({
-        title: 'CC-Gateway: Add Agent',
-        prompt: `Agent ID to watch (101–${max})`,
+        title: vscode.l10n.t('CC-Gateway: Add Agent'),
+        prompt: vscode.l10n.t('Agent ID to watch (101–{0})', max),
         placeHolder: 'e.g. 101',
         ignoreFocusOut: true,
         validateInput: (v) => {
           const r = validateAgentId(v, max);
           if (!r.ok) return r.message;
-          return ctx.monitor.settings.agents.includes(r.value) ? `Agent ${r.value} is already watched.` : undefined;
+          return ctx.monitor.settings.agents.includes(r.value) ? vscode.l10n.t('Agent {0} is already watched.', r.value) : undefined;
         },
       });
       if (value === undefined) return false;

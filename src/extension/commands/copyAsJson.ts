@@ -18,7 +18,7 @@ export function registerCopyAsJson(ctx: CommandContext): vscode.Disposable {
       ...(entry.error && entry.state !== 'ok' ? { problem: entry.error.message } : {}),
     });
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`Copied agent ${entry.agentId} as JSON`, 3000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied agent {0} as JSON', entry.agentId), 3000);
     return text;
   });
 }

@@ -29,17 +29,17 @@ export function registerExportStatistics(ctx: CommandContext): vscode.Disposable
   return vscode.commands.registerCommand('ccGateway.exportStatistics', async (arg?: ExportTarget): Promise<vscode.Uri | undefined> => {
     const entries = ctx.monitor.store.all();
     if (entries.length === 0) {
-      void vscode.window.showInformationMessage('No agents are watched, so there is nothing to export. Add an agent first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No agents are watched, so there is nothing to export. Add an agent first.'));
       return undefined;
     }
     const scripted = targetFromArgument(arg);
     let target = scripted;
     if (!target) {
       const uri = await vscode.window.showSaveDialog({
-        title: 'Export CC-Gateway statistics',
+        title: vscode.l10n.t('Export CC-Gateway statistics'),
         defaultUri: defaultUri(),
         filters: { CSV: ['csv'], JSON: ['json'] },
-        saveLabel: 'Export',
+        saveLabel: vscode.l10n.t('Export'),
       });
       if (!uri) return undefined;
       target = { uri };
@@ -50,12 +50,12 @@ export function registerExportStatistics(ctx: CommandContext): vscode.Disposable
       await vscode.workspace.fs.writeFile(target.uri, new TextEncoder().encode(text));
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      void vscode.window.showErrorMessage(`Could not write ${target.uri.fsPath}: ${reason}. Choose another folder.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Choose another folder.', target.uri.fsPath, reason));
       return undefined;
     }
     ctx.log.info(`Exported ${entries.length} agent(s) as ${format.toUpperCase()} to ${target.uri.fsPath}`);
     if (!scripted) {
-      void vscode.window.showInformationMessage(`Exported ${entries.length} agent(s) to ${target.uri.fsPath}.`, 'Open').then((c) => c && vscode.window.showTextDocument(target.uri));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} agent(s) to {1}.', entries.length, target.uri.fsPath), vscode.l10n.t('Open')).then((c) => (c ? vscode.window.showTextDocument(target.uri) : undefined));
     }
     return target.uri;
   });

@@ -13,7 +13,7 @@ export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
   const setGuid = async (arg?: unknown): Promise<boolean> => {
     const origin = ctx.monitor.settings.origin;
     if (!origin) {
-      const choice = await vscode.window.showErrorMessage('Set the gateway URL first: a Guid is stored for one gateway.', 'Set Gateway URL…');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Set the gateway URL first: a Guid is stored for one gateway.'), vscode.l10n.t('Set Gateway URL…'));
       if (choice) await vscode.commands.executeCommand('ccGateway.setGatewayUrl');
       return false;
     }
@@ -35,8 +35,10 @@ export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
     }
     if (value === undefined) {
       value = await vscode.window.showInputBox({
-        title: agentId ? `CC-Gateway: Set Guid for Agent ${agentId}` : 'CC-Gateway: Set Guid',
-        prompt: `Guid for ${origin}${agentId ? `, agent ${agentId} only` : ''} (the value after JSESSIONID= is fine too)`,
+        title: agentId ? vscode.l10n.t('CC-Gateway: Set Guid for Agent {0}', agentId) : vscode.l10n.t('CC-Gateway: Set Guid'),
+        prompt: agentId
+          ? vscode.l10n.t('Guid for {0}, agent {1} only (the value after JSESSIONID= is fine too)', origin, agentId)
+          : vscode.l10n.t('Guid for {0} (the value after JSESSIONID= is fine too)', origin),
         password: true,
         ignoreFocusOut: true,
         validateInput: (v) => {
@@ -53,7 +55,7 @@ export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
     }
     await ctx.guids.set(origin, r.value, agentId);
     ctx.log.info(`A Guid was stored for ${origin}${agentId ? `, agent ${agentId}` : ''}.`);
-    vscode.window.setStatusBarMessage(`$(key) Guid stored for ${origin}${agentId ? `, agent ${agentId}` : ''}`, 4000);
+    vscode.window.setStatusBarMessage(`$(key) ${agentId ? vscode.l10n.t('Guid stored for {0}, agent {1}', origin, agentId) : vscode.l10n.t('Guid stored for {0}', origin)}`, 4000);
     return true;
   };
 
@@ -63,7 +65,9 @@ export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
     const agentId = isAgentNode(arg) ? arg.agentId : undefined;
     await ctx.guids.delete(origin, agentId);
     ctx.log.info(`The Guid for ${origin}${agentId ? `, agent ${agentId}` : ''} was removed.`);
-    void vscode.window.showInformationMessage(`The Guid for ${origin}${agentId ? `, agent ${agentId}` : ''} was removed from secret storage.`);
+    void vscode.window.showInformationMessage(
+      agentId ? vscode.l10n.t('The Guid for {0}, agent {1} was removed from secret storage.', origin, agentId) : vscode.l10n.t('The Guid for {0} was removed from secret storage.', origin),
+    );
     return true;
   };
 

@@ -24,9 +24,9 @@ export function registerQueryAgent(ctx: CommandContext): vscode.Disposable {
       agentId = r.value;
     } else {
       const input = await vscode.window.showInputBox({
-        title: 'CC-Gateway: Query Agent Statistics',
-        prompt: `Agent ID (${101}–${max})`,
-        placeHolder: 'e.g. 101',
+        title: vscode.l10n.t('CC-Gateway: Query Agent Statistics'),
+        prompt: vscode.l10n.t('Agent ID ({0}–{1})', 101, max),
+        placeHolder: vscode.l10n.t('e.g. {0}', 101),
         ignoreFocusOut: true,
         validateInput: (value) => {
           const r = validateAgentId(value, max);
@@ -46,20 +46,25 @@ export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promi
   let stats: AgentStatistics;
   try {
     stats = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Querying agent ${agentId}…`, cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Querying agent {0}…', agentId), cancellable: false },
       () => ctx.monitor.query(agentId),
     );
   } catch (e) {
-    showGatewayError(e, `Agent ${agentId}: `);
+    showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
     return undefined;
   }
   const watched = ctx.monitor.settings.agents.includes(agentId);
-  const actions = watched ? ['Copy as JSON'] : ['Add to Watched Agents', 'Copy as JSON'];
-  const avg = stats.answernums > 0 ? ` · average ${formatDuration(Math.round(stats.talktime / stats.answernums))}` : '';
+  const copy = vscode.l10n.t('Copy as JSON');
+  const add = vscode.l10n.t('Add to Watched Agents');
+  const actions = watched ? [copy] : [add, copy];
+  const message =
+    stats.answernums > 0
+      ? vscode.l10n.t('Agent {0}: {1} talk time · average {2}', agentId, describeStats(stats), formatDuration(Math.round(stats.talktime / stats.answernums)))
+      : vscode.l10n.t('Agent {0}: {1} talk time', agentId, describeStats(stats));
   // Not awaited: a script calling the command must not wait for someone to click.
-  void vscode.window.showInformationMessage(`Agent ${agentId}: ${describeStats(stats)} talk time${avg}`, ...actions).then(async (choice) => {
-    if (choice === 'Add to Watched Agents') await addAgentToSettings(agentId);
-    if (choice === 'Copy as JSON') await vscode.env.clipboard.writeText(statsJson(agentId, stats));
+  void vscode.window.showInformationMessage(message, ...actions).then(async (choice) => {
+    if (choice === add) await addAgentToSettings(agentId);
+    if (choice === copy) await vscode.env.clipboard.writeText(statsJson(agentId, stats));
   });
   return stats;
 }

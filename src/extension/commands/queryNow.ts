@@ -11,7 +11,7 @@ export function registerQueryNow(ctx: CommandContext): vscode.Disposable {
     try {
       return await vscode.window.withProgress({ location: { viewId: 'ccGateway.agents' } }, () => ctx.monitor.query(agentId));
     } catch (e) {
-      showGatewayError(e, `Agent ${agentId}: `);
+      showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
       return undefined;
     }
   });

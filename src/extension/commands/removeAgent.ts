@@ -11,10 +11,10 @@ export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
     if (agentId === undefined) {
       const watched = ctx.monitor.settings.agents;
       if (watched.length === 0) {
-        void vscode.window.showInformationMessage('No agents are watched.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No agents are watched.'));
         return false;
       }
-      agentId = await vscode.window.showQuickPick(watched, { title: 'CC-Gateway: Remove Agent', placeHolder: 'Agent to stop watching' });
+      agentId = await vscode.window.showQuickPick(watched, { title: vscode.l10n.t('CC-Gateway: Remove Agent'), placeHolder: vscode.l10n.t('Agent to stop watching') });
       if (!agentId) return false;
     }
     const r = validateAgentId(agentId, ctx.monitor.settings.agentIdMax);
@@ -27,7 +27,7 @@ export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
       return (c.ok ? c.value : v) !== canonical;
     });
     if (next.length === list.length) {
-      void vscode.window.showInformationMessage(`Agent ${canonical} is not watched.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Agent {0} is not watched.', canonical));
       return false;
     }
     await updateSetting('agents', next);

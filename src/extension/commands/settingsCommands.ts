@@ -9,8 +9,8 @@ export function registerSettingsCommands(ctx: CommandContext): vscode.Disposable
       let value: unknown = typeof arg === 'string' ? arg : undefined;
       if (value === undefined) {
         value = await vscode.window.showInputBox({
-          title: 'CC-Gateway: Set Gateway URL',
-          prompt: 'https://host:port of the CC-Gateway (port 8043 when omitted)',
+          title: vscode.l10n.t('CC-Gateway: Set Gateway URL'),
+          prompt: vscode.l10n.t('https://host:port of the CC-Gateway (port 8043 when omitted)'),
           placeHolder: 'https://ccgateway.example.com:8043',
           value: ctx.monitor.settings.gatewayUrlText,
           ignoreFocusOut: true,

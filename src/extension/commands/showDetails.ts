@@ -16,11 +16,11 @@ export function registerShowDetails(ctx: CommandContext): vscode.Disposable {
     let details: DetailedStatistics;
     try {
       details = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fetching detailed statistics of agent ${agentId}…` },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching detailed statistics of agent {0}…', agentId) },
         () => ctx.monitor.queryDetailed(agentId),
       );
     } catch (e) {
-      showGatewayError(e, `Agent ${agentId}: `);
+      showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
       return undefined;
     }
     const content = JSON.stringify({ agentId: agentId, fetchedAt: new Date().toISOString(), ...details }, null, 2);

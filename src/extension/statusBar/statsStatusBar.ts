@@ -3,7 +3,7 @@ import { escapeMarkdown, formatDuration } from '../../core/format/format';
 import { totals } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
-import { STATE_LABEL } from '../treeViews/agentTooltip';
+import { stateLabel } from '../treeViews/agentTooltip';
 
 const MAX_TOOLTIP_ROWS = 50;
 
@@ -16,7 +16,7 @@ export class StatsStatusBar extends Disposable {
     super();
     // An id and a name let users hide it from the status bar's context menu.
     this.item = this._register(vscode.window.createStatusBarItem('ccGateway.status', vscode.StatusBarAlignment.Left, 10));
-    this.item.name = 'CC-Gateway Agent Statistics';
+    this.item.name = vscode.l10n.t('CC-Gateway Agent Statistics');
     this.item.command = 'ccGateway.agents.focus';
     const schedule = () => this.schedule();
     this._register(monitor.store.onDidChange(schedule));
@@ -51,8 +51,8 @@ export class StatsStatusBar extends Disposable {
     }
     const warning = new vscode.ThemeColor('statusBarItem.warningBackground');
     if (m.viewState === 'badUrl' || m.viewState === 'noGuid') {
-      this.item.text = m.viewState === 'noGuid' ? '$(key) CC-Gateway: Set Guid' : '$(warning) CC-Gateway: check URL';
-      this.item.tooltip = m.viewState === 'noGuid' ? `No Guid is stored for ${m.settings.origin ?? 'the gateway'}. Click to open the view and set one.` : m.settings.gatewayUrlProblem;
+      this.item.text = m.viewState === 'noGuid' ? `$(key) ${vscode.l10n.t('CC-Gateway: Set Guid')}` : `$(warning) ${vscode.l10n.t('CC-Gateway: check URL')}`;
+      this.item.tooltip = m.viewState === 'noGuid' ? vscode.l10n.t('No Guid is stored for {0}. Click to open the view and set one.', m.settings.origin ?? '') : m.settings.gatewayUrlProblem;
       this.item.backgroundColor = warning;
       this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
       this.item.show();
@@ -67,19 +67,20 @@ export class StatsStatusBar extends Disposable {
     this.item.text = `${icon}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}`;
     this.item.backgroundColor = needsUser ? warning : undefined;
     this.item.accessibilityInformation = {
-      label: `CC-Gateway: ${t.answernums} answered, ${t.calloutnums} outbound, talk time ${formatDuration(t.talktime)}`,
+      label: vscode.l10n.t('CC-Gateway: {0} answered, {1} outbound, talk time {2}', t.answernums, t.calloutnums, formatDuration(t.talktime)),
     };
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
-    md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ' · polling paused' : ''}\n\n`);
-    if (m.refusedCredentials.length > 0) md.appendMarkdown('$(key) The gateway refused the Guid: run **Set Guid…**.\n\n');
-    md.appendMarkdown('| Agent | Answered | Outbound | Talk time | State |\n|---|--:|--:|--:|---|\n');
+    md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
+    if (m.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
+    const header = [vscode.l10n.t('Agent'), vscode.l10n.t('Answered'), vscode.l10n.t('Outbound'), vscode.l10n.t('Talk time'), vscode.l10n.t('State')];
+    md.appendMarkdown(`| ${header.join(' | ')} |\n|---|--:|--:|--:|---|\n`);
     for (const e of entries.slice(0, MAX_TOOLTIP_ROWS)) {
       const s = e.stats;
-      md.appendMarkdown(`| ${e.agentId} | ${s?.answernums ?? '–'} | ${s?.calloutnums ?? '–'} | ${s ? formatDuration(s.talktime) : '–'} | ${escapeMarkdown(STATE_LABEL[e.state])} |\n`);
+      md.appendMarkdown(`| ${e.agentId} | ${s?.answernums ?? '–'} | ${s?.calloutnums ?? '–'} | ${s ? formatDuration(s.talktime) : '–'} | ${escapeMarkdown(stateLabel(e.state))} |\n`);
     }
-    if (entries.length > MAX_TOOLTIP_ROWS) md.appendMarkdown(`\n…and ${entries.length - MAX_TOOLTIP_ROWS} more agents in the view.`);
-    md.appendMarkdown(`\n\n**Total** ${t.answernums} answered · ${t.calloutnums} outbound · ${formatDuration(t.talktime)}`);
+    if (entries.length > MAX_TOOLTIP_ROWS) md.appendMarkdown(`\n${vscode.l10n.t('…and {0} more agents in the view.', entries.length - MAX_TOOLTIP_ROWS)}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('**Total** {0} answered · {1} outbound · {2}', t.answernums, t.calloutnums, formatDuration(t.talktime))}`);
     this.item.tooltip = md;
     this.item.show();
     this.visible = true;

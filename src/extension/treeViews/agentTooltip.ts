@@ -2,14 +2,23 @@ import * as vscode from 'vscode';
 import { averageTalkSeconds, escapeMarkdown, formatAge, formatDelta, formatDuration } from '../../core/format/format';
 import type { AgentEntry } from '../../core/state/store';
 
-export const STATE_LABEL: Record<AgentEntry['state'], string> = {
-  loading: 'waiting for the first answer',
-  ok: 'up to date',
-  stale: 'stale: last update failed',
-  error: 'failing',
-  auth: 'Guid refused: set a new Guid',
-  offline: 'not signed in',
-};
+/** The state in words (a function, not a table: the words depend on VS Code's display language). */
+export function stateLabel(state: AgentEntry['state']): string {
+  switch (state) {
+    case 'loading':
+      return vscode.l10n.t('waiting for the first answer');
+    case 'ok':
+      return vscode.l10n.t('up to date');
+    case 'stale':
+      return vscode.l10n.t('stale: last update failed');
+    case 'error':
+      return vscode.l10n.t('failing');
+    case 'auth':
+      return vscode.l10n.t('Guid refused: set a new Guid');
+    case 'offline':
+      return vscode.l10n.t('not signed in');
+  }
+}
 
 /** Built on hover (resolveTreeItem), so "fetched … ago" is current without refreshing rows. */
 export function agentTooltip(entry: AgentEntry, now: number): vscode.MarkdownString {
@@ -17,18 +26,19 @@ export function agentTooltip(entry: AgentEntry, now: number): vscode.MarkdownStr
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown(`**Agent ${escapeMarkdown(entry.agentId)}** · $(${stateIcon(entry).id}) ${escapeMarkdown(STATE_LABEL[entry.state])}\n\n`);
+  md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${stateIcon(entry).id}) ${escapeMarkdown(stateLabel(entry.state))}\n\n`);
   const s = entry.stats;
   if (s) {
     const avg = averageTalkSeconds(s);
     md.appendMarkdown('| | |\n|---|---|\n');
-    md.appendMarkdown(`| Answered calls | ${s.answernums} |\n`);
-    md.appendMarkdown(`| Outbound calls | ${s.calloutnums} |\n`);
-    md.appendMarkdown(`| Talk time | ${formatDuration(s.talktime)} (${s.talktime} s) |\n`);
-    md.appendMarkdown(`| Average per answered call | ${avg === undefined ? '–' : formatDuration(avg)} |\n`);
+    const row = (label: string, value: string) => md.appendMarkdown(`| ${label} | ${value} |\n`);
+    row(vscode.l10n.t('Answered calls'), String(s.answernums));
+    row(vscode.l10n.t('Outbound calls'), String(s.calloutnums));
+    row(vscode.l10n.t('Talk time'), vscode.l10n.t('{0} ({1} s)', formatDuration(s.talktime), s.talktime));
+    row(vscode.l10n.t('Average per answered call'), avg === undefined ? '–' : formatDuration(avg));
     const delta = formatDelta(s, entry.previous);
-    if (delta) md.appendMarkdown(`| Since previous poll | ${escapeMarkdown(delta)} |\n`);
-    if (entry.fetchedAt) md.appendMarkdown(`| Fetched | ${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()}) |\n`);
+    if (delta) row(vscode.l10n.t('Since previous poll'), escapeMarkdown(delta));
+    if (entry.fetchedAt) row(vscode.l10n.t('Fetched'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
   }
   if (entry.error && entry.state !== 'ok') {
     md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(entry.error.message)}`);

@@ -4,7 +4,7 @@ import { averageTalkSeconds, describeStats, formatAge, formatDuration } from '..
 import type { AgentEntry } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
-import { agentTooltip, STATE_LABEL, stateIcon } from './agentTooltip';
+import { agentTooltip, stateIcon, stateLabel } from './agentTooltip';
 
 export interface AgentNode {
   readonly type: 'agent';
@@ -112,7 +112,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   private agentItem(agentId: string, entry: AgentEntry | undefined): vscode.TreeItem {
-    const item = new vscode.TreeItem(`Agent ${agentId}`, entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Agent {0}', agentId), entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `agent:${agentId}`;
     item.contextValue = entry?.stats ? 'agent.withStats' : 'agent';
     if (!entry) return item;
@@ -121,15 +121,15 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     switch (entry.state) {
       case 'ok':
       case 'loading':
-        item.description = numbers ?? (entry.state === 'loading' ? 'loading…' : '');
+        item.description = numbers ?? (entry.state === 'loading' ? vscode.l10n.t('loading…') : '');
         break;
       case 'offline':
-        item.description = numbers ? `${numbers} · not signed in` : 'not signed in';
+        item.description = numbers ? vscode.l10n.t('{0} · not signed in', numbers) : vscode.l10n.t('not signed in');
         break;
       default:
-        item.description = numbers ? `${numbers} · stale` : STATE_LABEL[entry.state];
+        item.description = numbers ? vscode.l10n.t('{0} · stale', numbers) : stateLabel(entry.state);
     }
-    item.accessibilityInformation = { label: `Agent ${agentId}, ${String(item.description)}, ${STATE_LABEL[entry.state]}` };
+    item.accessibilityInformation = { label: vscode.l10n.t('Agent {0}, {1}, {2}', agentId, String(item.description), stateLabel(entry.state)) };
     return item;
   }
 
@@ -140,11 +140,11 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.contextValue = 'metric';
     const avg = s ? averageTalkSeconds(s) : undefined;
     const rows: Record<MetricNode['metric'], [string, string, string]> = {
-      answered: ['Answered', String(s?.answernums ?? '–'), 'call-incoming'],
-      outbound: ['Outbound', String(s?.calloutnums ?? '–'), 'call-outgoing'],
-      talktime: ['Talk time', s ? formatDuration(s.talktime) : '–', 'clock'],
-      average: ['Average per call', avg === undefined ? '–' : formatDuration(avg), 'graph-line'],
-      fetched: ['Fetched', entry?.fetchedAt ? new Date(entry.fetchedAt).toLocaleTimeString() : '–', 'history'],
+      answered: [vscode.l10n.t('Answered'), String(s?.answernums ?? '–'), 'call-incoming'],
+      outbound: [vscode.l10n.t('Outbound'), String(s?.calloutnums ?? '–'), 'call-outgoing'],
+      talktime: [vscode.l10n.t('Talk time'), s ? formatDuration(s.talktime) : '–', 'clock'],
+      average: [vscode.l10n.t('Average per call'), avg === undefined ? '–' : formatDuration(avg), 'graph-line'],
+      fetched: [vscode.l10n.t('Fetched'), entry?.fetchedAt ? new Date(entry.fetchedAt).toLocaleTimeString() : '–', 'history'],
     };
     const [label, value, icon] = rows[node.metric];
     item.label = label;
@@ -173,14 +173,15 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   private authBannerItem(): vscode.TreeItem {
     const refused = this.monitor.refusedCredentials;
-    const item = new vscode.TreeItem('Guid refused: set a new Guid', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Guid refused: set a new Guid'), vscode.TreeItemCollapsibleState.None);
     item.id = 'banner:auth';
-    item.description = refused.length > 1 ? `${refused.length} credentials` : (refused[0] ?? '').replace('|', ' · agent ');
+    const [origin, agent] = (refused[0] ?? '').split('|');
+    item.description = refused.length > 1 ? vscode.l10n.t('{0} credentials', refused.length) : agent ? vscode.l10n.t('{0} · agent {1}', origin, agent) : origin;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    item.tooltip = 'The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.';
+    item.tooltip = vscode.l10n.t('The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.');
     // A refused per-agent Guid is replaced for that agent, not for the whole gateway.
     const agentId = refused.length === 1 ? refused[0].split('|')[1] : undefined;
-    item.command = { command: 'ccGateway.setGuid', title: 'Set Guid…', arguments: agentId ? [{ agentId }] : [] };
+    item.command = { command: 'ccGateway.setGuid', title: vscode.l10n.t('Set Guid…'), arguments: agentId ? [{ agentId }] : [] };
     item.contextValue = 'banner.auth';
     return item;
   }
