@@ -188,7 +188,7 @@ const CONSOLE_NOISE = [
 ];
 
 /** suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode. */
-async function integrationTests(codeServerBin, suite = 'main') {
+async function integrationTests(codeServerBin, suite = 'main', serverOptions = {}) {
   const guid = `${crypto.randomUUID()}.AgentGateway1`;
   secrets.add(guid);
   const resultFile = path.join(artifacts, `integration-${suite}.json`);
@@ -198,6 +198,7 @@ async function integrationTests(codeServerBin, suite = 'main') {
     codeServerBin,
     workspaceTrust: suite === 'untrusted',
     env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_SUITE: suite },
+    ...serverOptions,
   });
   cleanups.push(server.stop);
   serverRuns.push(server.dirs);
@@ -330,6 +331,36 @@ async function packageVsix() {
   return file;
 }
 
+/**
+ * A language pack that only switches VS Code's display language to zh-cn (it translates
+ * nothing of VS Code): without one, --locale zh-cn falls back to English and vscode.l10n
+ * would never load our Chinese bundle. Packaged from test/fixtures/ for each run.
+ */
+const ZH_CN_PACK = { id: 'ccgateway-tests.test-language-pack-zh-cn', version: '0.0.1' };
+async function zhCnLanguagePack() {
+  const file = path.join(artifacts, 'test-language-pack-zh-cn.vsix');
+  fs.rmSync(file, { force: true });
+  const args = [bin('vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', file];
+  await mustSucceed('vsce package (test language pack)', node, args, { cwd: path.join(repoRoot, 'test', 'fixtures', 'zh-cn-language-pack'), timeoutMs: 120_000 });
+  return file;
+}
+
+/**
+ * VS Code resolves the display language from languagepacks.json in the user-data dir, a
+ * cache its language-pack service writes some time after an install; written here as that
+ * service would, so the very first window already starts in zh-cn.
+ */
+function writeLanguagePackCache(dirs) {
+  const translations = path.join(dirs.ext, `${ZH_CN_PACK.id}-${ZH_CN_PACK.version}`, 'translations', 'main.i18n.json');
+  if (!fs.existsSync(translations)) throw new Error(`the test language pack is not installed (${path.relative(repoRoot, translations)} is missing)`);
+  const cache = { 'zh-cn': { hash: 'ccgateway-test-pack', extensions: [{ extensionIdentifier: { id: ZH_CN_PACK.id }, version: ZH_CN_PACK.version }], translations: { vscode: translations }, label: '中文(简体)' } };
+  fs.writeFileSync(path.join(dirs.ud, 'languagepacks.json'), JSON.stringify(cache));
+}
+
+async function zhCnIntegrationTests(codeServerBin) {
+  await integrationTests(codeServerBin, 'zh-cn', { installVsix: await zhCnLanguagePack(), locale: 'zh-cn', beforeStart: writeLanguagePackCache });
+}
+
 // ---------------------------------------------------------------------------
 
 async function main() {
@@ -372,6 +403,7 @@ async function main() {
   else if (!interrupted) {
     await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
     if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
+    if (!interrupted) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
   }
 
   if (skipUi) skipped('UI tests', 'flag');

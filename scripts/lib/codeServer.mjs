@@ -74,7 +74,9 @@ function tail(file, lines = 30) {
  * Returns { port, baseUrl, dirs: { run, ud, ext, workspace, log, config }, pid, stop(), alive(), url({ extensionTestsPath? }) }.
  * stop() kills the server's whole process group (SIGTERM, SIGKILL after 5 s); it is idempotent.
  * `env` is added to the server's environment (the extension host inherits it).
- * `installVsix`: install that package into the extensions dir first and load it instead of `extensionPath`.
+ * `installVsix`: install that package (or those) into the extensions dir first; url() then loads it instead of `extensionPath`.
+ * `locale`: VS Code's display language (`--locale`); other than English it needs a language pack among `installVsix`.
+ * `beforeStart(dirs)`: runs once the dirs exist and the packages are installed, before the server starts.
  * `workspaceTrust: true` leaves Workspace Trust on, so the workspace opens untrusted (Restricted Mode).
  */
 export async function startCodeServer({
@@ -86,6 +88,8 @@ export async function startCodeServer({
   readyTimeoutMs = 60_000,
   workspaceTrust = false,
   installVsix,
+  locale,
+  beforeStart,
 } = {}) {
   if (!fs.existsSync(codeServerBin)) throw new Error(`code-server not installed at ${codeServerBin} (run ensurePrereqs first)`);
   const run = newRunDir();
@@ -107,15 +111,16 @@ export async function startCodeServer({
   fs.writeFileSync(dirs.config, 'auth: none\n');
 
   // Installed like a user would (`--install-extension`), instead of loading the development folder.
-  if (installVsix) {
-    const r = spawnSync(process.execPath, [codeServerBin, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--install-extension', installVsix], {
+  for (const vsix of [installVsix ?? []].flat()) {
+    const r = spawnSync(process.execPath, [codeServerBin, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--install-extension', vsix], {
       cwd: run,
       encoding: 'utf8',
       timeout: 120_000,
     });
-    if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(installVsix)} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim().slice(-500)}`);
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim().slice(-500)}`);
   }
 
+  beforeStart?.(dirs);
   const port = await freePort();
   const childEnv = { ...process.env };
   // Variables code-server (or a surrounding VS Code) would read instead of our flags.
@@ -135,6 +140,7 @@ export async function startCodeServer({
     '--disable-getting-started-override',
     '--user-data-dir', dirs.ud,
     '--extensions-dir', dirs.ext,
+    ...(locale ? ['--locale', locale] : []),
     dirs.workspace,
   ];
   const logFd = fs.openSync(dirs.log, 'a');

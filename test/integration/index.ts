@@ -21,13 +21,18 @@ function log(line: string): void {
   console.log(redact(line));
 }
 
-/** CCGW_TEST_SUITE=untrusted runs untrusted/ (the harness opens an untrusted workspace for it); otherwise the rest. */
-const SUITE = process.env.CCGW_TEST_SUITE === 'untrusted' ? 'untrusted' : 'main';
+/**
+ * CCGW_TEST_SUITE=untrusted runs untrusted/ (the harness opens an untrusted workspace for it),
+ * zh-cn runs zh-cn/ (the harness starts VS Code in Simplified Chinese); otherwise the rest.
+ */
+const SUITES = ['untrusted', 'zh-cn'];
+const requested = process.env.CCGW_TEST_SUITE ?? '';
+const SUITE = SUITES.includes(requested) ? requested : 'main';
 
 function testFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.test.js') && (SUITE === 'untrusted') === f.startsWith(`untrusted${path.sep}`))
+    .filter((f) => f.endsWith('.test.js') && (SUITE === 'main' ? !SUITES.some((s) => f.startsWith(`${s}${path.sep}`)) : f.startsWith(`${SUITE}${path.sep}`)))
     .map((f) => path.join(dir, f))
     .sort();
 }
