@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../core/gateway/errors';
 import { setLocalizer } from '../core/l10n/localize';
+import { setUnexpectedErrorHandler } from '../core/util/unexpectedError';
 import { AgentMonitor } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
 import { TrustedCertificates } from './auth/trustedCertificates';
@@ -16,7 +17,7 @@ import { registerQueryNow } from './commands/queryNow';
 import { registerRemoveAgent } from './commands/removeAgent';
 import { registerSettingsCommands } from './commands/settingsCommands';
 import { registerShowDetails } from './commands/showDetails';
-import { createLog } from './logging/log';
+import { createLog, logUnexpected } from './logging/log';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
@@ -47,6 +48,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push({ dispose: () => setLocalizer(undefined) });
   const log = createLog();
   context.subscriptions.push(log);
+  // Failures nobody can handle (a throwing listener, a bug in a poll) are logged with their stack.
+  setUnexpectedErrorHandler((error, where) => logUnexpected(log, error, where));
+  context.subscriptions.push({ dispose: () => setUnexpectedErrorHandler(undefined) });
   const guids = new GuidStore(context.secrets, context.globalState);
   const trusted = new TrustedCertificates(context.globalState);
   const notifier = new BackgroundNotifier();

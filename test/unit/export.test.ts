@@ -28,7 +28,16 @@ describe('export', () => {
     assert.equal(rows[2].problem, `'-1 refused, retrying`);
     assert.deepEqual([rows[2].answered_calls, rows[2].talk_time, rows[2].fetched_at], ['', '', ''], 'unknown numbers stay empty, never 0');
     assert.equal(rows[3].state, 'loading');
-    assert.ok(!csv.includes(GUID));
+  });
+
+  it('writes only the documented fields: whatever else an entry carries stays out', () => {
+    // An entry as it might look if a credential ever travelled with it (a field, or the raw request).
+    const carrying = { ...entries[0], guid: GUID, request: { headers: { guid: GUID } } } as AgentEntry;
+    const csv = exportCsv([carrying]);
+    const json = exportJson([carrying], { gateway: 'https://cc.example.com:8043', exportedAt: at });
+    assert.ok(!csv.includes(GUID), 'no Guid in the CSV');
+    assert.ok(!json.includes(GUID), 'no Guid in the JSON');
+    assert.deepEqual(Object.keys((JSON.parse(json) as { agents: object[] }).agents[0]).sort(), ['agentId', 'answeredCalls', 'fetchedAt', 'lastAttemptAt', 'outboundCalls', 'problem', 'state', 'talkTimeSeconds'].sort());
   });
 
   it('JSON carries the gateway, the export time and nulls for what is unknown', () => {

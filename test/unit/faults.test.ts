@@ -1,42 +1,48 @@
-// The real client, scheduler and store against the simulator's faults over HTTPS on loopback.
+// The real connection (client, scheduler, store) against the simulator's faults over HTTPS on loopback.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { connectionSettings } from '../../src/core/connection/connectionSettings';
+import { GatewayMonitor } from '../../src/core/connection/gatewayMonitor';
 import { createGatewayClient } from '../../src/core/gateway/client';
-import type { GatewayClient } from '../../src/core/gateway/types';
-import { PollScheduler } from '../../src/core/polling/scheduler';
-import { StatsStore } from '../../src/core/state/store';
-import type { AgentId } from '../../src/core/validation/agentId';
 import { startSimulator, type Simulator, type TlsVariant } from '../../src/simulator/simulator';
 import { sleep, until } from '../support/wait';
 
-
-/** The engine the extension runs, minus VS Code. */
-function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; timeoutMs?: number; caPem?: string; maxBackoffMs?: number } = {}) {
-  const client: GatewayClient = createGatewayClient({ origin: sim.url, caPem: opts.caPem ?? sim.caPem, timeoutMs: opts.timeoutMs ?? 2000 });
-  const store = new StatsStore();
-  store.setAgents(agents);
+/** The engine the extension runs (the real GatewayMonitor and its connection), minus VS Code. */
+function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; timeoutMs?: number; caFile?: string; maxBackoffMs?: number } = {}) {
   const blocked: string[] = [];
-  const scheduler = new PollScheduler({
-    intervalMs: opts.intervalMs ?? 200,
-    jitterRatio: 0.1,
-    fetch: (id, signal) => client.statisticsEx(id as AgentId, sim.guid, signal),
-    onOutcome: (id, o, at) => (o.ok ? store.applySuccess(id, o.stats, at) : store.applyFailure(id, { kind: o.error.kind, message: o.error.message }, at)),
-    onAuthBlocked: (k) => blocked.push(k),
-    ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
-  });
-  scheduler.setAgents(agents);
+  const origin = sim.origin;
+  const monitor = new GatewayMonitor(
+    {
+      gatewayUrlText: sim.url,
+      agents,
+      pollIntervalMs: opts.intervalMs ?? 200,
+      connection: connectionSettings({ origin, caFile: opts.caFile ?? sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: opts.timeoutMs ?? 2000 }),
+    },
+    {
+      credentials: { guid: () => Promise.resolve(sim.guid), keyOf: (o) => o, hasAny: () => Promise.resolve(true) },
+      loadClientFactory: () => createGatewayClient,
+      readTextFile: (p) => readFile(p, 'utf8'),
+      log: { info: () => undefined, warn: () => undefined },
+      jitterRatio: 0.1,
+      ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+    },
+  );
+  monitor.onDidRefuseGuid((r) => blocked.push(r.origin === origin ? 'origin' : r.origin));
   return {
-    store,
-    scheduler,
+    store: monitor.store,
+    monitor,
     blocked,
+    snapshot: () => monitor.connection!.schedulerSnapshot,
+    /** A new Guid after a refusal, as the extension does. */
+    newGuid: () => monitor.credentialsChanged(origin),
     async close() {
-      scheduler.dispose();
-      store.dispose();
-      await client.close();
+      monitor.dispose();
+      await until('connections closed', () => sim.openSockets === 0, { timeoutMs: 5000 }).catch(() => undefined);
     },
   };
 }
 
-describe('faults: client + scheduler + store against the simulator', function () {
+describe('faults: the real connection (client, scheduler, store) against the simulator', function () {
   this.timeout(20_000);
   let sim: Simulator;
   let e: ReturnType<typeof engine> | undefined;
@@ -64,12 +70,12 @@ describe('faults: client + scheduler + store against the simulator', function ()
     const good = e.store.get('101')!.stats;
     for (const fault of [{ kind: 'http', status: 502, html: true }, { kind: 'truncatedJson' }, { kind: 'negative' }, { kind: 'wrongTypes' }] as const) {
       sim.setFault(fault);
-      e.scheduler.refresh();
+      e.monitor.refresh();
       await until(`stale after ${fault.kind}`, () => e!.store.get('101')?.state === 'stale');
       assert.deepEqual(e.store.get('101')!.stats, good);
       assert.ok(e.store.get('101')!.error!.message.length > 0);
       sim.setFault(undefined);
-      e.scheduler.refresh();
+      e.monitor.refresh();
       await until(`recovered from ${fault.kind}`, () => e!.store.get('101')?.state === 'ok');
     }
   });
@@ -78,8 +84,8 @@ describe('faults: client + scheduler + store against the simulator', function ()
     e = engine(sim, ['101', '102'], { intervalMs: 300 });
     await until('ok', () => e!.store.get('101')?.state === 'ok');
     await sim.stop();
-    e.scheduler.refresh();
-    await until('origin down', () => e!.scheduler.snapshot().originDown);
+    e.monitor.refresh();
+    await until('origin down', () => e!.snapshot().originDown);
     await sleep(500);
     await sim.restart();
     const back = Date.now();
@@ -93,9 +99,9 @@ describe('faults: client + scheduler + store against the simulator', function ()
     e = engine(sim, ['101', '102', '103']);
     await until('ok', () => e!.store.all().every((x) => x.state === 'ok'));
     sim.expireGuid();
-    e.scheduler.refresh();
+    e.monitor.refresh();
     await until('auth', () => e!.store.all().every((x) => x.state === 'auth'));
-    assert.deepEqual(e.blocked, ['default']);
+    assert.deepEqual(e.blocked, ['origin'], 'reported once for the shared Guid');
     const n = sim.stats.requests;
     await sleep(600);
     assert.equal(sim.stats.requests, n, 'no requests after the refusal');
@@ -106,7 +112,7 @@ describe('faults: client + scheduler + store against the simulator', function ()
     it(`refuses a ${variant} certificate and never sends the Guid`, async () => {
       await sim.stop();
       sim = await startSimulator({ tls: variant });
-      e = engine(sim, ['101'], { caPem: sim.caPem });
+      e = engine(sim, ['101'], { caFile: sim.caFile });
       await until('tls error', () => e!.store.get('101')?.state === 'error');
       assert.equal(e.store.get('101')!.error!.kind, 'tls');
       assert.equal(sim.stats.guidsSeen.size, 0);
@@ -129,14 +135,14 @@ describe('faults: client + scheduler + store against the simulator', function ()
       await until('first numbers', () => e!.store.get('101')?.state === 'ok');
       const good = e.store.get('101')!.stats;
       sim.setFault({ kind: 'retcode', retcode: c.retcode, message: '[click](command:x) <b>hi</b>\u0007' });
-      e.scheduler.refresh();
+      e.monitor.refresh();
       const entry = await until(`state ${c.state}`, () => (e!.store.get('101')?.state === c.state ? e!.store.get('101') : undefined));
       assert.equal(entry.error!.kind, c.kind);
       assert.match(entry.error!.message, c.text);
       assert.ok(!entry.error!.message.includes('\u0007'), 'control characters from the gateway are dropped');
       assert.ok(!entry.error!.message.includes(sim.guid));
       assert.deepEqual(entry.stats, good);
-      if (c.retcode === '000-007') assert.ok(e.scheduler.snapshot().slowDownFactor > 1, 'polling slowed down');
+      if (c.retcode === '000-007') assert.ok(e.snapshot().slowDownFactor > 1, 'polling slowed down');
     });
   }
 
@@ -203,7 +209,7 @@ describe('faults: soak', function () {
         sim.setFault(f);
       }
       // A new Guid after a refusal, as the extension does.
-      if (e.scheduler.isBlocked('default')) e.scheduler.unblock('default');
+      if (e.monitor.refusedCredentials.length > 0) e.newGuid();
       await sleep(25);
       if (!heapAtWarmup && cycles() > 300) {
         gc();
@@ -211,7 +217,7 @@ describe('faults: soak', function () {
       }
     }
     sim.setFault(undefined);
-    if (e.scheduler.isBlocked('default')) e.scheduler.unblock('default');
+    if (e.monitor.refusedCredentials.length > 0) e.newGuid();
     await until('every agent fresh after the soak', () => e!.store.all().every((x) => x.state === 'ok'), { timeoutMs: 5000 });
     gc();
     const heapGrowth = process.memoryUsage().heapUsed - heapAtWarmup;

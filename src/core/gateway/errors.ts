@@ -40,8 +40,10 @@ export class GatewayError extends Error {
     readonly kind: FailureKind,
     message: string,
     readonly details: GatewayErrorDetails = {},
+    /** What really failed (a keyring error, a bug): logged with its stack, never shown. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -1,7 +1,9 @@
 import { t } from '../l10n/localize';
 import { GatewayError, isGatewayError } from '../gateway/errors';
 import type { AgentStatistics } from '../gateway/types';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import type { IDisposable } from '../util/lifecycle';
+import { onUnexpectedError } from '../util/unexpectedError';
 
 export type PollOutcome = { readonly ok: true; readonly stats: AgentStatistics } | { readonly ok: false; readonly error: GatewayError };
 
@@ -21,7 +23,7 @@ export interface SchedulerOptions {
   readonly jitterRatio?: number;
   readonly maxBackoffMs?: number;
   readonly random?: () => number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 interface Slot {
@@ -45,7 +47,7 @@ const MAX_SLOWDOWN = 8;
 export class PollScheduler implements IDisposable {
   private readonly slots = new Map<string, Slot>();
   private readonly blocked = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
   private timerDueAt = 0;
   private inFlightCount = 0;
   private intervalMs: number;
@@ -66,7 +68,7 @@ export class PollScheduler implements IDisposable {
   private readonly jitterRatio: number;
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly keyOf: (agentId: string) => string;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -75,7 +77,7 @@ export class PollScheduler implements IDisposable {
     this.jitterRatio = Math.min(0.5, Math.max(0, options.jitterRatio ?? 0.1));
     this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
     this.random = options.random ?? Math.random;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.keyOf = options.credentialKey ?? (() => 'default');
   }
 
@@ -88,14 +90,14 @@ export class PollScheduler implements IDisposable {
         this.slots.delete(id);
       }
     }
-    const now = this.now();
+    const now = this.clock.now();
     for (const id of wanted) if (!this.slots.has(id)) this.slots.set(id, { nextDueAt: now, failures: 0 });
     this.rescan();
   }
 
   setIntervalMs(ms: number): void {
     if (ms === this.intervalMs) return;
-    const now = this.now();
+    const now = this.clock.now();
     // Pull in agents that were waiting on the old, longer interval.
     for (const slot of this.slots.values()) if (slot.failures === 0) slot.nextDueAt = Math.min(slot.nextDueAt, now + ms);
     this.intervalMs = ms;
@@ -129,7 +131,7 @@ export class PollScheduler implements IDisposable {
 
   /** Immediate poll of all agents (or one), skipping back-off waits but not auth stops. */
   refresh(agentId?: string): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [id, slot] of this.slots) if (agentId === undefined || id === agentId) slot.nextDueAt = now;
     if (this.originDown) this.nextProbeAt = now;
     this.rescan();
@@ -155,7 +157,7 @@ export class PollScheduler implements IDisposable {
   /** A new Guid arrived for this credential: its agents are due at once. */
   unblock(credentialKey: string): void {
     const wasBlocked = this.blocked.delete(credentialKey);
-    const now = this.now();
+    const now = this.clock.now();
     for (const [id, slot] of this.slots) {
       if (this.keyOf(id) === credentialKey && (wasBlocked || slot.failures > 0)) {
         slot.nextDueAt = now;
@@ -167,7 +169,7 @@ export class PollScheduler implements IDisposable {
 
   /** For tests and the benchmark: what is pending right now. */
   snapshot(): { inFlight: number; timerArmed: boolean; originDown: boolean; slowDownFactor: number; blocked: string[]; nextDueInMs: Record<string, number> } {
-    const now = this.now();
+    const now = this.clock.now();
     const nextDueInMs: Record<string, number> = {};
     for (const [id, slot] of this.slots) nextDueInMs[id] = slot.nextDueAt - now;
     return { inFlight: this.inFlightCount, timerArmed: this.timer !== undefined, originDown: this.originDown, slowDownFactor: this.slowDownFactor, blocked: [...this.blocked], nextDueInMs };
@@ -192,7 +194,7 @@ export class PollScheduler implements IDisposable {
       this.clearTimer();
       return;
     }
-    const now = this.now();
+    const now = this.clock.now();
     if (!this.originDown) {
       while (this.dueQueue.length > 0 && this.inFlightCount < this.concurrency) {
         const [id, slot] = this.dueQueue.shift()!;
@@ -244,14 +246,14 @@ export class PollScheduler implements IDisposable {
     if (this.timer !== undefined && this.timerDueAt === now + delay) return;
     this.clearTimer();
     this.timerDueAt = now + delay;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.pump();
     }, delay);
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 
@@ -266,7 +268,7 @@ export class PollScheduler implements IDisposable {
         this.settle(agentId, slot, { ok: true, stats });
         return stats;
       } catch (e) {
-        const error = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while reading the gateway answer.'));
+        const error = isGatewayError(e) ? e : unexpected(agentId, e);
         this.settle(agentId, slot, { ok: false, error });
         throw error;
       }
@@ -283,13 +285,14 @@ export class PollScheduler implements IDisposable {
       if (!this.disposed) this.pump();
       return;
     }
-    const now = this.now();
+    const now = this.clock.now();
     // Report first: the host may need the outcome to handle onAuthBlocked.
     if (!(outcome.ok === false && outcome.error.kind === 'cancelled')) {
       try {
         this.options.onOutcome(agentId, outcome, now);
-      } catch {
-        /* a UI failure must not stop polling */
+      } catch (e) {
+        // A UI failure must not stop polling.
+        onUnexpectedError(e, `showing the result of agent ${agentId}`);
       }
     }
     if (outcome.ok) this.onSuccess(slot, now);
@@ -325,8 +328,8 @@ export class PollScheduler implements IDisposable {
           this.blocked.add(key);
           try {
             this.options.onAuthBlocked?.(key);
-          } catch {
-            /* ignore */
+          } catch (e) {
+            onUnexpectedError(e, 'reporting a refused credential');
           }
         }
         return;
@@ -358,4 +361,10 @@ export class PollScheduler implements IDisposable {
   private jitter(ms: number): number {
     return Math.max(0, Math.round(ms * (1 + (this.random() * 2 - 1) * this.jitterRatio)));
   }
+}
+
+/** Not the gateway's doing (a keyring failure, a bug): logged with its stack, shown as a short message. */
+function unexpected(agentId: string, e: unknown): GatewayError {
+  onUnexpectedError(e, `polling agent ${agentId}`);
+  return new GatewayError('protocol', t('Unexpected failure while polling; see the "CC-Gateway" log.'), { code: 'UNEXPECTED' }, e);
 }

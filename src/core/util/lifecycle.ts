@@ -1,3 +1,5 @@
+import { onUnexpectedError } from './unexpectedError';
+
 export interface IDisposable {
   dispose(): void;
 }
@@ -23,8 +25,9 @@ export abstract class Disposable implements IDisposable {
     for (const d of this.disposables.splice(0).reverse()) {
       try {
         d.dispose();
-      } catch {
-        /* one failing disposal must not leak the rest */
+      } catch (e) {
+        // One failing disposal must not leak the rest.
+        onUnexpectedError(e, 'dispose');
       }
     }
   }
@@ -45,8 +48,9 @@ export class Emitter<T> implements IDisposable {
     for (const listener of [...this.listeners]) {
       try {
         listener(event);
-      } catch {
-        /* a failing listener must not stop the others */
+      } catch (e) {
+        // A failing listener must not stop the others, and must not vanish either.
+        onUnexpectedError(e, 'event listener');
       }
     }
   }

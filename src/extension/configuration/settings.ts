@@ -116,7 +116,7 @@ export async function updateSetting(key: string, value: unknown): Promise<void> 
 
 export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
   return (
-    ['gatewayUrl', 'tls.caFile', 'requestTimeoutSeconds', 'agentIdMax'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) ||
+    ['gatewayUrl', 'tls.caFile', 'requestTimeoutSeconds'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) ||
     PROXY_SETTINGS.some((k) => e.affectsConfiguration(k))
   );
 }

@@ -13,3 +13,10 @@ export function createLog(): vscode.LogOutputChannel {
 export function logRequest(log: vscode.LogOutputChannel, e: RequestLogEntry): void {
   log.debug(`GET ${e.operation} agent=${e.agentId} status=${e.httpStatus ?? '-'} retcode=${e.retcode ?? '-'} ${e.durationMs}ms ${e.outcome}`);
 }
+
+/** A failure that is not the gateway's (a keyring error, a bug), with its stack and cause. */
+export function logUnexpected(log: vscode.LogOutputChannel, error: unknown, where: string): void {
+  const text = (e: unknown) => (e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+  const cause = error instanceof Error ? error.cause : undefined;
+  log.error(`Unexpected error (${where}): ${text(error)}${cause === undefined ? '' : `\nCaused by: ${text(cause)}`}`);
+}

@@ -1,0 +1,251 @@
+import type { CertificateRefusal } from '../gateway/certificate';
+import { GatewayError } from '../gateway/errors';
+import type { AgentStatistics, DetailedStatistics } from '../gateway/types';
+import { t } from '../l10n/localize';
+import { StatsStore } from '../state/store';
+import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
+import type { AgentId } from '../validation/agentId';
+import { sameConnection, type ConnectionSettings } from './connectionSettings';
+import { GatewayConnection, type ConnectionDeps, type ConnectionOutcome } from './gatewayConnection';
+
+/** What the view shows when it has no rows; each has a welcome view with the fix. `checking`: the Guid lookup has not answered yet. */
+export type ViewState = 'noUrl' | 'badUrl' | 'noAgents' | 'noGuid' | 'checking' | 'ready';
+
+/** One reading of the settings that matter to monitoring. */
+export interface MonitorSettings {
+  readonly gatewayUrlText: string;
+  readonly gatewayUrlProblem?: string;
+  readonly agents: readonly string[];
+  readonly pollIntervalMs: number;
+  /** Present exactly when the gateway URL is valid. */
+  readonly connection?: ConnectionSettings;
+}
+
+/** A query interrupted this many swaps in a row gives up (each swap is a settings change). */
+const MAX_SWAPS_PER_QUERY = 5;
+
+/**
+ * Holds exactly one current connection and swaps it when a connection setting
+ * changes. Everything the UI shows is derived from the current connection only:
+ * the old one's listeners go with it, so its late answers change nothing.
+ * Queries interrupted by a swap are asked again on the new connection.
+ */
+export class GatewayMonitor extends Disposable {
+  readonly store = this._register(new StatsStore());
+  private current: GatewayConnection | undefined;
+  private currentListeners: IDisposable[] = [];
+  private settingsValue: MonitorSettings;
+  private active = false;
+  private paused = false;
+  private viewStateValue: ViewState = 'noUrl';
+  private refusedKey = '';
+  private certificateKey = '';
+
+  private readonly onDidChangeViewStateEmitter = this._register(new Emitter<ViewState>());
+  readonly onDidChangeViewState = this.onDidChangeViewStateEmitter.event;
+  private readonly onDidChangeAuthEmitter = this._register(new Emitter<void>());
+  /** The refused credentials of the current connection changed (banner row, status bar colour). */
+  readonly onDidChangeAuth = this.onDidChangeAuthEmitter.event;
+  private readonly onDidRefuseGuidEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
+  /** Once per refusal of a credential of the current connection. */
+  readonly onDidRefuseGuid = this.onDidRefuseGuidEmitter.event;
+  private readonly onDidChangeCertificateRefusalEmitter = this._register(new Emitter<void>());
+  /** The current gateway's certificate was refused (a new one) or is accepted again. */
+  readonly onDidChangeCertificateRefusal = this.onDidChangeCertificateRefusalEmitter.event;
+  private readonly onDidSwapEmitter = this._register(new Emitter<GatewayConnection | undefined>());
+  /** A new connection replaced the old one (or there is none now). */
+  readonly onDidSwap = this.onDidSwapEmitter.event;
+
+  constructor(
+    settings: MonitorSettings,
+    private readonly deps: ConnectionDeps,
+    state: { readonly active: boolean } = { active: true },
+  ) {
+    super();
+    this.settingsValue = settings;
+    this.active = state.active;
+    this._register({ dispose: () => this.swap(undefined) });
+    this.store.setAgents(settings.connection ? settings.agents : []);
+    this.swap(settings.connection);
+  }
+
+  get settings(): MonitorSettings {
+    return this.settingsValue;
+  }
+
+  get origin(): string | undefined {
+    return this.current?.origin;
+  }
+
+  /** The current connection; for reading its state only (the monitor owns it). */
+  get connection(): GatewayConnection | undefined {
+    return this.current;
+  }
+
+  get viewState(): ViewState {
+    return this.viewStateValue;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get refusedCredentials(): readonly string[] {
+    return this.current?.refusedCredentials ?? [];
+  }
+
+  get refusedCertificate(): { readonly origin: string; readonly refusal: CertificateRefusal } | undefined {
+    const c = this.current;
+    return c?.refusedCertificate ? { origin: c.origin, refusal: c.refusedCertificate } : undefined;
+  }
+
+  /** Applies new settings: the connection is rebuilt only when a connection setting differs. */
+  configure(settings: MonitorSettings): void {
+    if (this.isDisposed) return;
+    const before = this.settingsValue;
+    this.settingsValue = settings;
+    const next = settings.connection;
+    if (!sameConnection(this.current?.settings, next)) {
+      // Numbers from another gateway are not these agents'.
+      if (before.connection?.origin !== next?.origin) this.store.setAgents([]);
+      this.store.setAgents(next ? settings.agents : []);
+      this.swap(next);
+      return;
+    }
+    this.store.setAgents(next ? settings.agents : []);
+    this.current?.setIntervalMs(settings.pollIntervalMs);
+    this.current?.setAgents(settings.agents);
+    this.updateViewState();
+  }
+
+  /** False while the window is unfocused or nothing shows the numbers. */
+  setActive(active: boolean): void {
+    this.active = active;
+    this.current?.setActive(active);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.current?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.current?.resume();
+  }
+
+  refresh(agentId?: string): void {
+    this.current?.refresh(agentId);
+  }
+
+  /** A Guid was set or removed for `origin` (here or in another window). */
+  credentialsChanged(origin: string, agentId?: string): void {
+    const c = this.current;
+    if (!c || c.origin !== origin) return;
+    const key = agentId ? `${origin}|${agentId}` : origin;
+    void c.credentialsChanged(agentId).then(() => {
+      if (c !== this.current) return;
+      const affected = this.store.all().filter((e) => e.state === 'auth' && c.credentialKey(e.agentId) === key);
+      this.store.markPending(affected.map((e) => e.agentId));
+    });
+  }
+
+  /** One agent's numbers now, on whichever connection is current when it is answered. */
+  query(agentId: AgentId): Promise<AgentStatistics> {
+    return this.onCurrent((c) => c.query(agentId));
+  }
+
+  /** The heavier drill-down call; on demand only, never polled. */
+  queryDetailed(agentId: AgentId): Promise<DetailedStatistics> {
+    return this.onCurrent((c) => c.queryDetailed(agentId));
+  }
+
+  /**
+   * Runs a query on the current connection; if a swap disposed that connection under
+   * it, the question still stands and goes to the new one (which may refuse it
+   * with its own reason: no Guid, no URL).
+   */
+  private async onCurrent<T>(run: (c: GatewayConnection) => Promise<T>): Promise<T> {
+    for (let swaps = 0; ; swaps++) {
+      const c = this.current;
+      if (!c) throw this.notReadyError();
+      try {
+        return await run(c);
+      } catch (e) {
+        if (c.isClosed && !this.isDisposed && swaps < MAX_SWAPS_PER_QUERY) continue;
+        throw e;
+      }
+    }
+  }
+
+  private notReadyError(): GatewayError {
+    if (this.isDisposed) return new GatewayError('cancelled', t('The request was cancelled.'));
+    return new GatewayError('invalid-request', this.settingsValue.gatewayUrlProblem ?? t('No gateway URL is set. Run "CC-Gateway: Set Gateway URL…" first.'));
+  }
+
+  /** Disposes the current connection (if any) and makes one for `next` (if any). */
+  private swap(next: ConnectionSettings | undefined): void {
+    const old = this.current;
+    for (const l of this.currentListeners.splice(0)) l.dispose();
+    this.current = undefined;
+    old?.dispose();
+    if (next && !this.isDisposed) {
+      const s = this.settingsValue;
+      const c = new GatewayConnection(
+        next,
+        { agents: s.agents, intervalMs: s.pollIntervalMs, active: this.active, paused: this.paused },
+        this.deps,
+        old?.origin === next.origin ? old.credentialPresence : 'unknown',
+      );
+      this.current = c;
+      this.currentListeners = [
+        c.onOutcome((o) => this.onOutcome(o)),
+        c.onDidChange(() => this.updateDerived()),
+        c.onDidRefuseGuid((e) => this.onDidRefuseGuidEmitter.fire(e)),
+      ];
+    }
+    this.updateDerived();
+    this.onDidSwapEmitter.fire(this.current);
+  }
+
+  private onOutcome({ agentId, outcome, at }: ConnectionOutcome): void {
+    if (outcome.ok) {
+      this.store.applySuccess(agentId, outcome.stats, at);
+      return;
+    }
+    const e = outcome.error;
+    this.store.applyFailure(agentId, { kind: e.kind, message: e.message, code: e.details.retcode ?? e.details.code }, at);
+    if (e.kind !== 'auth') this.deps.log.warn(`agent ${agentId}: ${e.message}`);
+  }
+
+  /** View state, banner and certificate from the current connection; each event fires only on a real change. */
+  private updateDerived(): void {
+    this.updateViewState();
+    const refused = this.refusedCredentials.join('\n');
+    if (refused !== this.refusedKey) {
+      this.refusedKey = refused;
+      this.onDidChangeAuthEmitter.fire();
+    }
+    const cert = this.refusedCertificate;
+    const certKey = cert ? `${cert.origin} ${cert.refusal.certificate.fingerprint256} ${cert.refusal.pinned ?? ''}` : '';
+    if (certKey !== this.certificateKey) {
+      this.certificateKey = certKey;
+      this.onDidChangeCertificateRefusalEmitter.fire();
+    }
+  }
+
+  private updateViewState(): void {
+    const s = this.settingsValue;
+    const c = this.current;
+    const state: ViewState =
+      !s.gatewayUrlText ? 'noUrl'
+      : !c ? 'badUrl'
+      : s.agents.length === 0 ? 'noAgents'
+      : c.credentialPresence === 'absent' ? 'noGuid'
+      : c.credentialPresence === 'unknown' ? 'checking'
+      : 'ready';
+    if (state === this.viewStateValue) return;
+    this.viewStateValue = state;
+    this.onDidChangeViewStateEmitter.fire(state);
+  }
+}
