@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../core/gateway/errors';
+import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { setLocalizer } from '../core/l10n/localize';
 import { setUnexpectedErrorHandler } from '../core/util/unexpectedError';
-import { AgentMonitor } from './agentMonitor';
+import { AgentMonitor, guidCredentials } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
 import { TrustedCertificates } from './auth/trustedCertificates';
 import { registerAddAgent } from './commands/addAgent';
@@ -29,6 +30,8 @@ export interface ExtensionApi {
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
   readonly trusted: TrustedCertificates;
+  /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
+  readonly testHooks: { secretLatencyMs: number };
 }
 
 /**
@@ -54,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const guids = new GuidStore(context.secrets, context.globalState);
   const trusted = new TrustedCertificates(context.globalState);
   const notifier = new BackgroundNotifier();
-  const monitor = new AgentMonitor(guids, log, notifier, trusted);
+  const testHooks = { secretLatencyMs: 0 };
+  const monitor = new AgentMonitor(guids, log, notifier, trusted, withLatency(guidCredentials(guids), () => testHooks.secretLatencyMs));
   context.subscriptions.push(guids, trusted, monitor);
 
   const tree = new AgentsTreeProvider(monitor);
@@ -139,7 +143,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
   );
-  return { monitor, tree, statusBar, notifier, trusted };
+  return { monitor, tree, statusBar, notifier, trusted, testHooks };
+}
+
+/** Slow secret lookups on demand (tests); zero means none. */
+function withLatency(source: CredentialSource, latencyMs: () => number): CredentialSource {
+  const wait = () => new Promise((resolve) => setTimeout(resolve, latencyMs()));
+  return {
+    keyOf: (origin, agentId) => source.keyOf(origin, agentId),
+    guid: async (origin, agentId) => (latencyMs() > 0 && (await wait()), source.guid(origin, agentId)),
+    hasAny: async (origin, agentIds) => (latencyMs() > 0 && (await wait()), source.hasAny(origin, agentIds)),
+  };
 }
 
 export function deactivate(): void {

@@ -12,6 +12,9 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { createGatewayClient } from '../../src/core/gateway/client';
+import { readFile } from 'node:fs/promises';
+import { connectionSettings } from '../../src/core/connection/connectionSettings';
+import { GatewayConnection } from '../../src/core/connection/gatewayConnection';
 import { PollScheduler } from '../../src/core/polling/scheduler';
 import { StatsStore } from '../../src/core/state/store';
 import type { AgentId } from '../../src/core/validation/agentId';
@@ -78,20 +81,27 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-/** One full cycle over all agents through PollScheduler + the undici client: the product's code path. */
+/** One full cycle over all agents through GatewayConnection (its scheduler, Guid lookup and undici client): the product's code path. */
 async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]; cpu: PhaseCpu[]; peakRss: number; coldMs: number }> {
-  const client = createGatewayClient({ origin: sim.url, caPem: readFileSync(sim.caFile, 'utf8'), timeoutMs: 10_000, connections: CONNECTIONS });
   let done = 0;
   let resolveCycle: () => void = () => undefined;
-  const scheduler = new PollScheduler({
-    intervalMs: 3_600_000, // one cycle per refresh(): the timer never fires on its own during the bench
-    concurrency: CONNECTIONS,
-    jitterRatio: 0,
-    fetch: (id, signal) => client.statisticsEx(id as AgentId, sim.guid, signal),
-    onOutcome: (_id, o) => {
-      if (!o.ok) throw new Error(`bench request failed: ${o.error.message}`);
-      if (++done === AGENTS) resolveCycle();
+  const connection = new GatewayConnection(
+    connectionSettings({ origin: new URL(sim.url).origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 10_000 }),
+    // One cycle per refresh(): the timer never fires on its own during the bench.
+    { agents: [], intervalMs: 3_600_000, active: true, paused: false },
+    {
+      credentials: { guid: () => Promise.resolve(sim.guid), keyOf: (origin) => origin, hasAny: () => Promise.resolve(true) },
+      loadClientFactory: () => createGatewayClient,
+      readTextFile: (p) => readFile(p, 'utf8'),
+      log: { info: () => undefined, warn: () => undefined },
+      concurrency: CONNECTIONS,
+      poolConnections: CONNECTIONS,
+      jitterRatio: 0,
     },
+  );
+  connection.onOutcome(({ outcome: o }) => {
+    if (!o.ok) throw new Error(`bench request failed: ${o.error.message}`);
+    if (++done === AGENTS) resolveCycle();
   });
   const rps: number[] = [], cycleMs: number[] = [], cpu: PhaseCpu[] = [];
   let peakRss = 0;
@@ -102,8 +112,8 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
       const finished = new Promise<void>((res) => (resolveCycle = res));
       const t0 = performance.now();
       const meter = cpuMeter(sim);
-      if (r === 0) scheduler.setAgents(ids);
-      else scheduler.refresh();
+      if (r === 0) connection.setAgents(ids);
+      else connection.refresh();
       await finished;
       const ms = performance.now() - t0;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -114,8 +124,7 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
       cpu.push(meter(AGENTS));
     }
   } finally {
-    scheduler.dispose();
-    await client.close();
+    connection.dispose();
   }
   return { rps, cycleMs, cpu, peakRss, coldMs };
 }
@@ -296,7 +305,7 @@ async function main(): Promise<void> {
     console.log(`\nCC-Gateway bench: ${AGENTS} agents, ${CONNECTIONS} connections, medians of ${REPEATS} cycles after ${WARMUP} warm-up cycles (naive and ceiling: 3 runs), simulator in its own process, node ${process.version}\n`);
     console.log('| client | requests/s | cycle p50 ms | cycle p95 ms | client CPU µs/request | simulator CPU µs/request | simulator busy (of one core) |');
     console.log('|---|--:|--:|--:|--:|--:|--:|');
-    console.log(`| ours (PollScheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${us(ours.cpu, 'clientUsPerReq')} | ${us(ours.cpu, 'simUsPerReq')} | ${core(ours.cpu)} |`);
+    console.log(`| ours (GatewayConnection: scheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${us(ours.cpu, 'clientUsPerReq')} | ${us(ours.cpu, 'simUsPerReq')} | ${core(ours.cpu)} |`);
     console.log(`| naive (node:https, new TLS per request) | ${f(n)} | ${median(naive.cycleMs).toFixed(1)} | ${pct(naive.cycleMs, 0.95).toFixed(1)} | ${us(naive.cpu, 'clientUsPerReq')} | ${us(naive.cpu, 'simUsPerReq')} | ${core(naive.cpu)} |`);
     console.log(`| ceiling (autocannon, keep-alive, 3 s) | ${f(c)} | – | – | ${us(ceil.cpu, 'clientUsPerReq')} | ${us(ceil.cpu, 'simUsPerReq')} | ${core(ceil.cpu)} |`);
     console.log(`\nratios: ours/ceiling = ${(o / c).toFixed(2)}   ours/naive = ${(o / n).toFixed(1)}   (targets: >= 0.5, >= 20; cycle p50 < 150 ms)`);

@@ -248,15 +248,81 @@ describe('CC-Gateway extension in the extension host', function () {
     await until('back after the outage', () => api.monitor.store.all().every((e) => e.state === 'ok'));
   });
 
-  it('a new gateway origin gets no Guid and asks for one', async () => {
+  it('flipping gatewayUrl between two gateways, each with its own Guid, while polls are in flight: neither ever receives the other’s', async () => {
+    const other = await startSimulator();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-ca-'));
+    const bundle = path.join(dir, 'both.pem');
+    fs.writeFileSync(bundle, `${sim.caPem}\n${other.caPem}`);
+    const simOrigin = new URL(sim.url).origin;
+    const otherOrigin = new URL(other.url).origin;
+    try {
+      await set('tls.caFile', bundle);
+      await until('ready on the bundle CA', () => api.monitor.viewState === 'ready' && api.monitor.store.all().every((e) => e.state === 'ok'));
+      // A gateway with no Guid of its own is asked for one and sent nothing, though this one's polls are in flight.
+      sim.setFault({ kind: 'latency', ms: 150 });
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await set('gatewayUrl', other.url);
+      await until('noGuid for the new origin', () => api.monitor.viewState === 'noGuid');
+      await sleep(300);
+      assert.equal(other.stats.guidsSeen.size, 0, 'no Guid was sent to a gateway that has none stored');
+      assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', other.guid), true);
+      await until('numbers from the other gateway', () => api.monitor.store.all().every((e) => e.state === 'ok'));
+
+      // Slow Guid lookups (a keyring, a remote window) and slow answers keep requests waiting across the flips.
+      api.testHooks.secretLatencyMs = 40;
+      other.setFault({ kind: 'latency', ms: 60 });
+      sim.setFault({ kind: 'latency', ms: 60 });
+      sim.resetStats();
+      other.resetStats();
+      let flips = 0;
+      for (let i = 0; i < 16; i++) {
+        await set('gatewayUrl', i % 2 === 0 ? sim.url : other.url);
+        flips++;
+        await vscode.commands.executeCommand('ccGateway.refresh');
+        await sleep(20 + ((i * 37) % 90));
+      }
+      await sleep(800);
+      console.log(`[integration] ${flips} flips: ${sim.stats.requests} requests at ${simOrigin}, ${other.stats.requests} at ${otherOrigin}`);
+      assert.ok(sim.stats.requests > 0 && other.stats.requests > 0, 'both gateways were polled during the flips');
+      assert.deepEqual([...sim.stats.guidsSeen], [sim.guid], `${simOrigin} received only its own Guid`);
+      assert.deepEqual([...other.stats.guidsSeen], [other.guid], `${otherOrigin} received only its own Guid`);
+    } finally {
+      api.testHooks.secretLatencyMs = 0;
+      sim.setFault(undefined);
+      other.setFault(undefined);
+      await set('gatewayUrl', other.url);
+      await vscode.commands.executeCommand('ccGateway.clearGuid');
+      await set('tls.caFile', sim.caFile);
+      await set('gatewayUrl', sim.url);
+      await other.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await until('back to ready', () => api.monitor.viewState === 'ready');
+  });
+
+  it('a query issued right after a connection setting changes is answered by the new connection', async () => {
     const other = await startSimulator();
     try {
-      await set('tls.caFile', other.caFile);
+      sim.setCounters('4343', { talktime: 1, answernums: 1, calloutnums: 1 });
+      other.setCounters('4343', { talktime: 90, answernums: 9, calloutnums: 4 });
       await set('gatewayUrl', other.url);
-      await until('noGuid for new origin', () => api.monitor.viewState === 'noGuid');
-      await sleep(300);
-      assert.equal(other.stats.guidsSeen.size, 0, 'no Guid was sent to the other origin');
+      await set('tls.caFile', other.caFile);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', other.guid), true);
+      // Slow polls are in flight when the settings change under them.
+      other.setFault({ kind: 'latency', ms: 200 });
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await set('requestTimeoutSeconds', 9);
+      const stats = await vscode.commands.executeCommand('ccGateway.queryAgent', '4343');
+      assert.deepEqual(stats, { talktime: 90, answernums: 9, calloutnums: 4 }, 'the numbers, not undefined or "cancelled"');
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await set('requestTimeoutSeconds', 8);
+      const details = await vscode.commands.executeCommand<Record<string, number>>('ccGateway.showDetails', '4343');
+      assert.equal(details?.answernums, 9, 'the drill-down too');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('ccGateway.clearGuid');
     } finally {
+      other.setFault(undefined);
+      await set('requestTimeoutSeconds', undefined);
       await set('tls.caFile', sim.caFile);
       await set('gatewayUrl', sim.url);
       await other.stop();
@@ -323,16 +389,20 @@ describe('CC-Gateway extension in the extension host', function () {
     await until('back to ready', () => api.monitor.viewState === 'ready');
   });
 
-  it('disposing the monitor (what deactivation does) leaves no timers or sockets', async () => {
+  it('disposing the monitor (what deactivation does) closes its connection: no timer armed, nothing in flight, no socket, no request', async () => {
     await until('polling', () => api.monitor.store.get('101')?.state === 'ok');
     await sleep(200);
     assert.ok(sim.openSockets > 0, 'the pool holds a keep-alive connection');
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
+    const connection = api.monitor.gateway.connection;
+    assert.ok(connection);
+    assert.equal(connection.schedulerSnapshot.timerArmed, true, 'the next poll is armed before disposal');
     api.monitor.dispose();
+    assert.equal(api.monitor.gateway.connection, undefined);
+    assert.equal(connection.isClosed, true);
+    assert.deepEqual({ timerArmed: connection.schedulerSnapshot.timerArmed, inFlight: connection.schedulerSnapshot.inFlight }, { timerArmed: false, inFlight: 0 });
     await until('sockets closed', () => sim.openSockets === 0, 5_000);
-    console.log(`[integration] Timeout handles in the extension host: ${before} before, ${timers()} after disposal`);
     sim.resetStats();
+    await vscode.commands.executeCommand('ccGateway.refresh');
     await sleep(500);
     assert.equal(sim.stats.requests, 0);
   });

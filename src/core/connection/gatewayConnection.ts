@@ -36,6 +36,8 @@ export interface ConnectionDeps {
   readonly concurrency?: number;
   readonly jitterRatio?: number;
   readonly maxBackoffMs?: number;
+  /** Keep-alive connections in the client's pool (the client's default when unset). */
+  readonly poolConnections?: number;
 }
 
 export interface PollingState {
@@ -259,7 +261,7 @@ export class GatewayConnection extends Disposable {
     const options = await clientOptionsFor(this.settings, this.deps.readTextFile);
     if (this.isDisposed) throw cancelled();
     if (options.proxy) this.deps.log.info(`Requests to ${this.origin} go through the proxy ${options.proxy.display}.`);
-    return this.deps.loadClientFactory()({ ...options, onRequest: this.deps.onRequest });
+    return this.deps.loadClientFactory()({ ...options, onRequest: this.deps.onRequest, ...(this.deps.poolConnections ? { connections: this.deps.poolConnections } : {}) });
   }
 
   private closeClient(): void {
