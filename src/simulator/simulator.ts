@@ -15,6 +15,7 @@ import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateServerCertificates, type CertVariant, type ServerCertificates } from './certs';
+import { SimulatedSessions, type AuthOptions, type SignInVariant } from './sessions';
 
 export type TlsVariant = CertVariant;
 
@@ -33,6 +34,11 @@ export interface SimulatorOptions {
   autoCalls?: { everyMs: number; agents: string[] };
   /** Where to write ca.pem; default a fresh mkdtemp under os.tmpdir() (removed at process exit). */
   caDir?: string;
+  /**
+   * Sign-in and authentication mode. In dynamic mode (2) the gateway-wide Guid (`guid`,
+   * what a person would paste) is replaced every `rotateEveryMs` too, handed to nobody.
+   */
+  auth?: AuthOptions;
 }
 
 export interface AgentCounters {
@@ -91,6 +97,8 @@ export interface Simulator {
   expireGuid(guid?: string): void;
   rotateGuid(): string;
   setFault(fault: Fault | undefined, agentId?: string): void;
+  /** Sign-in sessions, the event long poll and Guid rotation (sessions.ts). */
+  readonly sessions: SimulatedSessions;
   readonly stats: SimulatorStats;
   resetStats(): void;
   readonly openSockets: number;
@@ -102,9 +110,9 @@ export interface Simulator {
 const HOST = '127.0.0.1';
 const CALLDATA_PREFIX = '/agentgateway/resource/calldata/';
 const ONLINEAGENT_PREFIX = '/agentgateway/resource/onlineagent/';
+const AGENTEVENT_PREFIX = '/agentgateway/resource/agentevent/';
 const AGENT_ID_MIN = 101;
 const DEFAULT_AGENT_ID_MAX = 59999;
-const MAX_SIGNIN_BODY = 64 * 1024;
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const HTML_TYPE = 'text/html';
@@ -127,7 +135,6 @@ function envelope(retcode: string, message = RETCODE_MESSAGES[retcode] ?? ''): s
 const BODY_NO_RIGHT = envelope('000-003');
 const BODY_BAD_PARAM = envelope('000-002');
 const BODY_NOT_SIGNED_IN = envelope('100-006');
-const BODY_SIGNIN_OK = '{"message":"","retcode":"0"}';
 const BODY_NOT_FOUND = JSON.stringify({ message: 'the url is not found', retcode: '000-002' });
 const BODY_NOT_ALLOWED = JSON.stringify({ message: 'the method is not allowed', retcode: '000-002' });
 const LEN_NO_RIGHT = String(Buffer.byteLength(BODY_NO_RIGHT));
@@ -206,7 +213,7 @@ function registerTempDir(dir: string): void {
   });
 }
 
-type Route = 'ex' | 'full' | 'signin';
+type Route = 'ex' | 'full' | SignInVariant | 'logout' | 'event';
 
 interface HangingRequest {
   readonly res: http.ServerResponse;
@@ -229,6 +236,10 @@ class GatewaySimulator implements Simulator {
   private listenPort = 0;
   private currentGuid: string;
   private readonly validGuids = new Set<string>();
+  /** Dynamic mode: when the gateway-wide Guid was last replaced, and until when each superseded one works. */
+  private legacyRotatedAt = Date.now();
+  private readonly legacyExpiry = new Map<string, number>();
+  readonly sessions: SimulatedSessions;
   private readonly agentIdMax: number;
   private readonly allSignedIn: boolean;
   private readonly signedIn = new Set<string>();
@@ -252,6 +263,7 @@ class GatewaySimulator implements Simulator {
   ) {
     this.currentGuid = opts.guid ?? newGuid();
     this.validGuids.add(this.currentGuid);
+    this.sessions = new SimulatedSessions(opts.auth);
     this.agentIdMax = opts.agentIdMax ?? DEFAULT_AGENT_ID_MAX;
     const signed = opts.signedInAgents ?? 'all';
     this.allSignedIn = signed === 'all';
@@ -271,7 +283,33 @@ class GatewaySimulator implements Simulator {
     return this.certs.caPem;
   }
   get guid(): string {
+    this.rotateLegacy();
     return this.currentGuid;
+  }
+
+  /** Dynamic mode: the pasted kind of Guid dies too, GUIDINTERVAL + grace after it was issued. */
+  private rotateLegacy(): void {
+    const auth = this.opts.auth;
+    if (auth?.mode !== 2) return;
+    const now = Date.now();
+    const every = auth.rotateEveryMs ?? 60_000;
+    if (now - this.legacyRotatedAt < every) return;
+    this.legacyRotatedAt = now;
+    this.legacyExpiry.set(this.currentGuid, now + (auth.graceMs ?? 60_000));
+    this.currentGuid = newGuid();
+    this.validGuids.add(this.currentGuid);
+    for (const [g, at] of this.legacyExpiry) {
+      if (at > now) continue;
+      this.legacyExpiry.delete(g);
+      this.validGuids.delete(g);
+    }
+  }
+
+  private isValidGuid(guid: string | undefined): boolean {
+    if (guid === undefined) return false;
+    this.rotateLegacy();
+    if (this.validGuids.has(guid) && (this.legacyExpiry.get(guid) ?? Infinity) > Date.now()) return true;
+    return this.sessions.isValid(guid);
   }
   get fingerprint256(): string {
     return this.certs.fingerprint256;
@@ -322,6 +360,7 @@ class GatewaySimulator implements Simulator {
     this.autoTimer = undefined;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.sessions.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // The server's close callback can run before the sockets' own 'close' events:
     // wait for those too, so openSockets is 0 and no handle is left when stop() resolves.
@@ -449,6 +488,11 @@ class GatewaySimulator implements Simulator {
     return g;
   }
 
+  private markSignedIn(k: string): void {
+    this.signedOut.delete(k);
+    this.signedIn.add(k);
+  }
+
   signOut(agentId: string): void {
     const k = this.key(agentId);
     this.signedIn.delete(k);
@@ -528,8 +572,14 @@ class GatewaySimulator implements Simulator {
         if (route) rawAgent = pathname.slice(CALLDATA_PREFIX.length, slash);
       }
     } else if (pathname.startsWith(ONLINEAGENT_PREFIX)) {
-      rawAgent = pathname.slice(ONLINEAGENT_PREFIX.length);
-      if (rawAgent.length > 0 && !rawAgent.includes('/')) route = 'signin';
+      const [agent, action, more] = pathname.slice(ONLINEAGENT_PREFIX.length).split('/');
+      rawAgent = agent ?? '';
+      if (rawAgent.length > 0 && more === undefined) {
+        route = action === undefined ? 'login' : action === 'loginex' ? 'loginex' : action === 'forcelogin' ? 'forcelogin' : action === 'logout' ? 'logout' : undefined;
+      }
+    } else if (pathname.startsWith(AGENTEVENT_PREFIX)) {
+      rawAgent = pathname.slice(AGENTEVENT_PREFIX.length);
+      if (rawAgent.length > 0 && !rawAgent.includes('/')) route = 'event';
     }
     if (route === undefined) {
       res.writeHead(404, ['Content-Type', JSON_TYPE, 'Content-Length', LEN_NOT_FOUND]);
@@ -537,6 +587,16 @@ class GatewaySimulator implements Simulator {
       return;
     }
 
+    // The event long poll is the session's business, counted there: it would swamp the per-agent statistics counts.
+    if (route === 'event') {
+      if (req.method !== 'GET') {
+        res.writeHead(405, ['Allow', 'GET', 'Content-Type', JSON_TYPE, 'Content-Length', LEN_NOT_ALLOWED]);
+        res.end(BODY_NOT_ALLOWED);
+        return;
+      }
+      this.sessions.pollEvent(res, parseAgentId(rawAgent, this.agentIdMax), guid);
+      return;
+    }
     // Per-agent bookkeeping (keyed by the id as sent), incl. in-flight concurrency.
     stats.byAgent.set(rawAgent, (stats.byAgent.get(rawAgent) ?? 0) + 1);
     const inFlight = (this.inFlight.get(rawAgent) ?? 0) + 1;
@@ -556,13 +616,21 @@ class GatewaySimulator implements Simulator {
 
   private handleAgentRequest(req: http.IncomingMessage, res: http.ServerResponse, route: Route, rawAgent: string, guid: string | undefined): void {
     const method = req.method;
-    if (route === 'signin') {
-      if (method !== 'PUT') {
-        res.writeHead(405, ['Allow', 'PUT', 'Content-Type', JSON_TYPE, 'Content-Length', LEN_NOT_ALLOWED]);
+    if (route === 'login' || route === 'loginex' || route === 'forcelogin' || route === 'logout') {
+      const allowed = route === 'logout' ? 'DELETE' : 'PUT';
+      if (method !== allowed) {
+        res.writeHead(405, ['Allow', allowed, 'Content-Type', JSON_TYPE, 'Content-Length', LEN_NOT_ALLOWED]);
         res.end(BODY_NOT_ALLOWED);
         return;
       }
-      this.onSignIn(req, res, rawAgent);
+      const agentKey = parseAgentId(rawAgent, this.agentIdMax);
+      if (route === 'logout') {
+        if (this.sessions.signOut(res, agentKey, guid)) this.signOut(agentKey!);
+        return;
+      }
+      // A session makes the agent signed in for the statistics interfaces too.
+      res.once('finish', () => agentKey !== undefined && this.sessions.isSignedIn(agentKey) && this.markSignedIn(agentKey));
+      this.sessions.signIn(route, req, res, agentKey);
       return;
     }
     if (method !== 'GET') {
@@ -572,7 +640,7 @@ class GatewaySimulator implements Simulator {
     }
 
     // The gateway reports errors inside the envelope with HTTP 200.
-    if (guid === undefined || !this.validGuids.has(guid)) {
+    if (!this.isValidGuid(guid)) {
       res.writeHead(200, ['Content-Type', JSON_TYPE, 'Content-Length', LEN_NO_RIGHT]);
       res.end(BODY_NO_RIGHT);
       return;
@@ -693,24 +761,6 @@ class GatewaySimulator implements Simulator {
         return;
     }
   }
-
-  private onSignIn(req: http.IncomingMessage, res: http.ServerResponse, rawAgent: string): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_SIGNIN_BODY) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const agentKey = parseAgentId(rawAgent, this.agentIdMax);
-      if (agentKey === undefined || size > MAX_SIGNIN_BODY || !hasPassword(Buffer.concat(chunks).toString('utf8'))) {
-        this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
-        return;
-      }
-      const g = this.signIn(agentKey);
-      this.sendBody(res, 200, JSON_TYPE, BODY_SIGNIN_OK, ['Set-GUID', `JSESSIONID=${g}`]);
-    });
-  }
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -736,18 +786,6 @@ function validateFault(fault: Fault): void {
     default:
       break;
   }
-}
-
-function hasPassword(text: string): boolean {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return false;
-  const password: unknown = (parsed as Record<string, unknown>).password;
-  return typeof password === 'string' && password.length > 0;
 }
 
 /** Start a simulator on 127.0.0.1 (ephemeral port unless `opts.port`). */

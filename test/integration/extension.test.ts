@@ -269,17 +269,18 @@ describe('CC-Gateway extension in the extension host', function () {
       await until('numbers from the other gateway', () => api.monitor.store.all().every((e) => e.state === 'ok'));
 
       // Slow Guid lookups (a keyring, a remote window) and slow answers keep requests waiting across the flips.
-      api.testHooks.secretLatencyMs = 40;
+      api.testHooks.secretLatencyMs = 150;
       other.setFault({ kind: 'latency', ms: 60 });
       sim.setFault({ kind: 'latency', ms: 60 });
       sim.resetStats();
       other.resetStats();
       let flips = 0;
-      for (let i = 0; i < 16; i++) {
+      // Short stays flip while lookups are pending (the race); every third stay is long enough for answers.
+      for (let i = 0; i < 18; i++) {
         await set('gatewayUrl', i % 2 === 0 ? sim.url : other.url);
         flips++;
         await vscode.commands.executeCommand('ccGateway.refresh');
-        await sleep(20 + ((i * 37) % 90));
+        await sleep(i % 3 === 2 ? 500 : 10 + ((i * 37) % 60));
       }
       await sleep(800);
       console.log(`[integration] ${flips} flips: ${sim.stats.requests} requests at ${simOrigin}, ${other.stats.requests} at ${otherOrigin}`);
@@ -300,24 +301,30 @@ describe('CC-Gateway extension in the extension host', function () {
     await until('back to ready', () => api.monitor.viewState === 'ready');
   });
 
-  it('a query issued right after a connection setting changes is answered by the new connection', async () => {
+  it('a query or drill-down interrupted by a connection change is answered by the new connection, never "cancelled"', async () => {
     const other = await startSimulator();
     try {
-      sim.setCounters('4343', { talktime: 1, answernums: 1, calloutnums: 1 });
-      other.setCounters('4343', { talktime: 90, answernums: 9, calloutnums: 4 });
+      other.setCounters('101', { talktime: 90, answernums: 9, calloutnums: 4 });
+      other.setCounters('4343', { talktime: 30, answernums: 3, calloutnums: 1 });
+      // Settings written and queried at once, as a script does.
       await set('gatewayUrl', other.url);
       await set('tls.caFile', other.caFile);
       assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', other.guid), true);
-      // Slow polls are in flight when the settings change under them.
-      other.setFault({ kind: 'latency', ms: 200 });
+      assert.deepEqual(await vscode.commands.executeCommand('ccGateway.queryAgent', '4343'), { talktime: 30, answernums: 3, calloutnums: 1 });
+
+      // A query of a watched agent joins its poll in flight; a connection setting then changes under it.
+      other.setFault({ kind: 'latency', ms: 400 });
       await vscode.commands.executeCommand('ccGateway.refresh');
+      await sleep(100);
+      const query = vscode.commands.executeCommand('ccGateway.queryAgent', '101');
+      await sleep(50);
       await set('requestTimeoutSeconds', 9);
-      const stats = await vscode.commands.executeCommand('ccGateway.queryAgent', '4343');
-      assert.deepEqual(stats, { talktime: 90, answernums: 9, calloutnums: 4 }, 'the numbers, not undefined or "cancelled"');
-      await vscode.commands.executeCommand('ccGateway.refresh');
+      assert.deepEqual(await query, { talktime: 90, answernums: 9, calloutnums: 4 }, 'the numbers, not undefined or "cancelled"');
+
+      const details = vscode.commands.executeCommand<Record<string, number>>('ccGateway.showDetails', '101');
+      await sleep(100);
       await set('requestTimeoutSeconds', 8);
-      const details = await vscode.commands.executeCommand<Record<string, number>>('ccGateway.showDetails', '4343');
-      assert.equal(details?.answernums, 9, 'the drill-down too');
+      assert.equal((await details)?.answernums, 9, 'the drill-down too');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.commands.executeCommand('ccGateway.clearGuid');
     } finally {

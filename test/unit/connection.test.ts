@@ -60,6 +60,9 @@ function recordingFactory(sent: Sent[], clients: GatewayClient[]) {
       origin: real.origin,
       statisticsEx: (id, guid, signal) => (sent.push({ clientOrigin: options.origin, guid, afterClose: closed }), real.statisticsEx(id, guid, signal)),
       statistics: (id, guid, signal) => (sent.push({ clientOrigin: options.origin, guid, afterClose: closed }), real.statistics(id, guid, signal)),
+      signIn: (id, variant, body, signal) => real.signIn(id, variant, body, signal),
+      pollEvent: (id, guid, hold, signal) => (sent.push({ clientOrigin: options.origin, guid, afterClose: closed }), real.pollEvent(id, guid, hold, signal)),
+      signOut: (id, guid, signal) => (sent.push({ clientOrigin: options.origin, guid, afterClose: closed }), real.signOut(id, guid, signal)),
       close: () => ((closed = true), real.close()),
     };
     clients.push(client);

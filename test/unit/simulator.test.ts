@@ -226,7 +226,7 @@ describe('simulator: routes and sessions', () => {
     assert.ok(m?.[1], 'Set-GUID header');
     assert.notEqual(m[1], sim.guid);
     assert.equal(await retcodeOf(sim, EX('106'), { guid: m[1] }), '0');
-    assert.equal(await retcodeOf(sim, SIGNIN('106'), { method: 'PUT', body: '{"password":"","phonenum":"1"}' }), '000-002');
+    assert.equal(await retcodeOf(sim, SIGNIN('106'), { method: 'PUT', body: '{"password":"","phonenum":"1"}' }), '100-001', 'an empty password is an empty parameter');
     assert.equal(await retcodeOf(sim, SIGNIN('106'), { method: 'PUT', body: 'not json' }), '000-002');
     assert.equal(await retcodeOf(sim, SIGNIN('99'), { method: 'PUT', body: '{"password":"pw"}' }), '000-002');
   });

@@ -1,12 +1,13 @@
 import type { CertificateRefusal } from '../gateway/certificate';
 import { GatewayError } from '../gateway/errors';
-import type { AgentStatistics, CreateGatewayClient, DetailedStatistics, GatewayClient, RequestLogEntry } from '../gateway/types';
+import type { AgentStatistics, CreateGatewayClient, DetailedStatistics, GatewayClient, RequestLogEntry, SignInVariant } from '../gateway/types';
 import { t } from '../l10n/localize';
 import { PollScheduler, type PollOutcome } from '../polling/scheduler';
-import type { Clock } from '../util/clock';
+import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
 import type { AgentId } from '../validation/agentId';
+import { AgentSession, DEFAULT_SESSION_TIMING, type SessionSnapshot, type SessionStatus, type SessionTiming } from './agentSession';
 import { clientOptionsFor, type ConnectionSettings } from './connectionSettings';
 
 /** Where a connection gets its Guids. It asks for its own origin only. */
@@ -17,6 +18,15 @@ export interface CredentialSource {
   keyOf(origin: string, agentId: string): string;
   /** Whether any of these agents has a Guid for `origin`. */
   hasAny(origin: string, agentIds: readonly string[]): Promise<boolean>;
+  /** A stored Guid was renewed by the gateway (`Set-GUID`): store `guid` under the same key. */
+  renew?(origin: string, agentId: string | undefined, guid: string): Promise<void>;
+  /** The password stored for signing this agent in again. */
+  password?(origin: string, agentId: string): Promise<string | undefined>;
+}
+
+/** How signing in is done at this gateway (a setting). */
+export interface SignInPolicy {
+  readonly variant: Exclude<SignInVariant, 'forcelogin'>;
 }
 
 export interface ConnectionLog {
@@ -38,6 +48,8 @@ export interface ConnectionDeps {
   readonly maxBackoffMs?: number;
   /** Keep-alive connections in the client's pool (the client's default when unset). */
   readonly poolConnections?: number;
+  readonly signIn?: SignInPolicy;
+  readonly sessionTiming?: SessionTiming;
 }
 
 export interface PollingState {
@@ -81,6 +93,14 @@ export class GatewayConnection extends Disposable {
   /** Credential checks run one after another, so the last one asked is the last one applied. */
   private presenceChain: Promise<void> = Promise.resolve();
   private agents: readonly string[];
+  /** The extension's own sign-in sessions at this origin, by agent. */
+  private readonly sessions = new Map<string, AgentSession>();
+  /** Superseded Guid → the one that replaced it (Set-GUID), so nothing is sent with an old one. */
+  private readonly renewed = new Map<string, string>();
+  /** Which stored credential each pasted Guid sent came from, to store its renewal under the same key. */
+  private readonly sentFrom = new Map<string, { agentId?: string }>();
+  /** The event polls' own client: a held poll must not take a connection the statistics need. */
+  private sessionClient: Promise<GatewayClient> | undefined;
 
   private readonly onOutcomeEmitter = this._register(new Emitter<ConnectionOutcome>());
   /** Every finished request of a watched agent (polled or queried). */
@@ -91,6 +111,9 @@ export class GatewayConnection extends Disposable {
   private readonly onDidRefuseGuidEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
   /** Once per refusal of a credential, until a new Guid lifts it. */
   readonly onDidRefuseGuid = this.onDidRefuseGuidEmitter.event;
+  private readonly onDidChangeSessionEmitter = this._register(new Emitter<{ agentId: string; status: SessionStatus }>());
+  /** A session of this connection changed state (signed in, renewed, lost, stopped, signed out). */
+  readonly onDidChangeSession = this.onDidChangeSessionEmitter.event;
 
   constructor(
     readonly settings: ConnectionSettings,
@@ -98,6 +121,8 @@ export class GatewayConnection extends Disposable {
     private readonly deps: ConnectionDeps,
     /** What an earlier connection to the same origin knew, so the view does not blink. */
     initialPresence: CredentialPresence = 'unknown',
+    /** Sessions handed over by an earlier connection to the same origin: they go on with their Guids. */
+    resume: readonly SessionSnapshot[] = [],
   ) {
     super();
     this.origin = settings.origin;
@@ -118,6 +143,8 @@ export class GatewayConnection extends Disposable {
       }),
     );
     this._register({ dispose: () => this.closeClient() });
+    this._register({ dispose: () => this.disposeSessions() });
+    for (const snapshot of resume) void this.startSession(snapshot.agentId, {}, { resume: snapshot });
     if (polling.paused) this.scheduler.pause();
     this.scheduler.setActive(polling.active);
     this.scheduler.setAgents(polling.agents);
@@ -146,13 +173,52 @@ export class GatewayConnection extends Disposable {
     return this.scheduler.isPaused;
   }
 
+  /** The sessions of this connection and where each stands. */
+  get sessionStatuses(): ReadonlyMap<string, SessionStatus> {
+    return new Map([...this.sessions].map(([id, s]) => [id, s.status]));
+  }
+
+  /** For a swap to the same origin: the sessions go on in the new connection, not signed out. */
+  handOverSessions(): SessionSnapshot[] {
+    const out = [...this.sessions.values()].filter((s) => s.status.kind === 'signed-in').map((s) => s.snapshot());
+    this.disposeSessions();
+    return out;
+  }
+
+  /**
+   * Signs the agent in and keeps the session alive (the password must already be stored
+   * for signing in again later). Resolves true when signed in.
+   */
+  signIn(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean } = {}): Promise<boolean> {
+    if (this.isDisposed) return Promise.resolve(false);
+    return this.startSession(agentId, options, {});
+  }
+
+  /** Signs the agent's session out (logout), or all of them; resolves when the gateway answered or timed out. */
+  async signOut(agentId?: string): Promise<void> {
+    const chosen = [...this.sessions.values()].filter((s) => agentId === undefined || s.agentId === agentId);
+    for (const s of chosen) this.sessions.delete(s.agentId);
+    await Promise.all(chosen.map((s) => s.signOut().finally(() => s.dispose())));
+    if (chosen.length) this.checkCredentials();
+  }
+
+  /** Signs every session out, then disposes: what leaving this gateway does. Disposes at once when there is no session. */
+  retire(): Promise<void> {
+    this.scheduler.dispose();
+    if (this.sessions.size === 0) {
+      this.dispose();
+      return Promise.resolve();
+    }
+    return this.signOut().finally(() => this.dispose());
+  }
+
   /** For tests and the benchmark. */
   get schedulerSnapshot(): ReturnType<PollScheduler['snapshot']> {
     return this.scheduler.snapshot();
   }
 
   credentialKey(agentId: string): string {
-    return this.deps.credentials.keyOf(this.origin, agentId);
+    return this.sessions.get(agentId)?.guid ? `${this.origin}|session|${agentId}` : this.deps.credentials.keyOf(this.origin, agentId);
   }
 
   setAgents(agents: readonly string[]): void {
@@ -218,20 +284,96 @@ export class GatewayConnection extends Disposable {
     super.dispose();
   }
 
+  private startSession(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean }, how: { readonly resume?: SessionSnapshot }): Promise<boolean> {
+    const old = this.sessions.get(agentId);
+    if (old && !options.force && (old.status.kind === 'signed-in' || old.status.kind === 'signing-in' || old.status.kind === 'reconnecting')) {
+      return Promise.resolve(old.status.kind === 'signed-in');
+    }
+    old?.dispose();
+    const session = new AgentSession(
+      agentId,
+      {
+        client: () => this.getSessionClient(),
+        password: () => this.deps.credentials.password?.(this.origin, agentId) ?? Promise.resolve(undefined),
+        variant: this.deps.signIn?.variant ?? 'loginex',
+        clock: this.deps.clock ?? systemClock,
+        random: this.deps.random ?? Math.random,
+        timing: this.deps.sessionTiming ?? DEFAULT_SESSION_TIMING,
+        log: this.deps.log,
+      },
+      how.resume,
+      options.phoneNumber ?? how.resume?.phoneNumber,
+    );
+    this.sessions.set(agentId, session);
+    session.onDidChange((status) => this.onSessionChanged(agentId, status));
+    // Busy after sign-in, no auto-answer: a monitoring session must not be offered calls.
+    return session.start({ password: options.password, phonenum: options.phoneNumber ?? how.resume?.phoneNumber, status: 3, autoanswer: false, autoenteridle: false, releasephone: true }, options.force);
+  }
+
+  private onSessionChanged(agentId: string, status: SessionStatus): void {
+    if (this.isDisposed) return;
+    if (status.kind === 'signed-in') {
+      // A live session Guid lifts a stop: of its agent's own key, and of the gateway's when nothing was pasted.
+      this.scheduler.unblock(`${this.origin}|session|${agentId}`);
+      this.scheduler.unblock(this.origin);
+      this.checkCredentials();
+    }
+    this.onDidChangeSessionEmitter.fire({ agentId, status });
+  }
+
+  private disposeSessions(): void {
+    for (const s of this.sessions.values()) s.dispose();
+    this.sessions.clear();
+  }
+
+  /** A live session's Guid: the agent's own, else any (the gateway's Guid when none was pasted). */
+  private sessionGuid(agentId: string, own: boolean): string | undefined {
+    const mine = this.sessions.get(agentId)?.guid;
+    if (mine || own) return mine;
+    for (const s of this.sessions.values()) if (s.guid) return s.guid;
+    return undefined;
+  }
+
+  /** Follows renewals: the newest Guid that replaced `guid`. */
+  private newest(guid: string): string {
+    let g = guid;
+    for (let i = 0; i < 100 && this.renewed.has(g); i++) g = this.renewed.get(g)!;
+    return g;
+  }
+
+  /** Called by the clients before the answer that carried Set-GUID settles. */
+  private onGuidRenewed(r: { readonly agentId: string; readonly sentGuid: string; readonly newGuid: string }): void {
+    for (const s of this.sessions.values()) if (s.adopt(r.sentGuid, r.newGuid)) return;
+    if (this.renewed.has(r.sentGuid)) return;
+    this.renewed.set(r.sentGuid, r.newGuid);
+    const from = this.sentFrom.get(r.sentGuid);
+    this.deps.log.info(`Guid renewed for ${this.origin}${from?.agentId ? `, agent ${from.agentId}` : ''}.`);
+    if (from && this.deps.credentials.renew) {
+      this.deps.credentials.renew(this.origin, from.agentId, r.newGuid).catch((e: unknown) => onUnexpectedError(e, 'storing a renewed Guid'));
+    }
+  }
+
   /**
    * Reads the Guid for this origin, then sends on this origin's client. After every
    * wait it checks that the connection still stands: a disposed one sends nothing.
+   * The Guid is picked after the last wait, so a renewal that arrived meanwhile is used.
    */
   private async send<T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const guid = await this.guidFor(agentId);
+    const stored = this.sessions.get(agentId)?.guid ? undefined : await this.storedGuid(agentId);
     if (this.isDisposed || signal.aborted) throw cancelled();
     const client = await this.getClient();
     // No await between this check and the request: it is on the wire or not at all.
     if (this.isDisposed || signal.aborted) throw cancelled();
+    const own = this.sessionGuid(agentId, true);
+    const pasted = stored && this.newest(stored.guid);
+    const guid = own ?? pasted ?? this.sessionGuid(agentId, false);
+    if (!guid) throw new GatewayError('auth', t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…" or "CC-Gateway: Sign In…".', this.origin), { code: 'NO_GUID' });
+    if (guid === pasted && stored) this.sentFrom.set(guid, { agentId: stored.agentId });
     return request(client, guid, signal);
   }
 
-  private async guidFor(agentId: string): Promise<string> {
+  /** The pasted Guid this agent uses (its own, or the gateway's), with the key it is stored under. */
+  private async storedGuid(agentId: string): Promise<{ guid: string; agentId?: string } | undefined> {
     let guid: string | undefined;
     try {
       guid = await this.deps.credentials.guid(this.origin, agentId);
@@ -240,8 +382,9 @@ export class GatewayConnection extends Disposable {
       onUnexpectedError(e, `reading the Guid for ${this.origin}`);
       throw new GatewayError('auth', t('The Guid for {0} could not be read from the secret store; see the "CC-Gateway" log.', this.origin), { code: 'SECRET_STORE' }, e);
     }
-    if (!guid) throw new GatewayError('auth', t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…".', this.origin), { code: 'NO_GUID' });
-    return guid;
+    if (!guid) return undefined;
+    const key = this.deps.credentials.keyOf(this.origin, agentId);
+    return { guid, agentId: key === this.origin ? undefined : agentId };
   }
 
   private getClient(): Promise<GatewayClient> {
@@ -257,17 +400,35 @@ export class GatewayConnection extends Disposable {
     return this.client;
   }
 
-  private async createClient(): Promise<GatewayClient> {
+  private getSessionClient(): Promise<GatewayClient> {
+    if (this.isDisposed) return Promise.reject(cancelled());
+    if (!this.sessionClient) {
+      const created = this.createClient(Math.max(1, this.sessions.size));
+      created.catch(() => {
+        if (this.sessionClient === created) this.sessionClient = undefined;
+      });
+      this.sessionClient = created;
+    }
+    return this.sessionClient;
+  }
+
+  private async createClient(connections?: number): Promise<GatewayClient> {
     const options = await clientOptionsFor(this.settings, this.deps.readTextFile);
     if (this.isDisposed) throw cancelled();
-    if (options.proxy) this.deps.log.info(`Requests to ${this.origin} go through the proxy ${options.proxy.display}.`);
-    return this.deps.loadClientFactory()({ ...options, onRequest: this.deps.onRequest, ...(this.deps.poolConnections ? { connections: this.deps.poolConnections } : {}) });
+    if (options.proxy && connections === undefined) this.deps.log.info(`Requests to ${this.origin} go through the proxy ${options.proxy.display}.`);
+    const pool = connections ?? this.deps.poolConnections;
+    return this.deps.loadClientFactory()({
+      ...options,
+      onRequest: this.deps.onRequest,
+      onGuidRenewed: (r) => this.onGuidRenewed(r),
+      ...(pool ? { connections: pool } : {}),
+    });
   }
 
   private closeClient(): void {
-    const client = this.client;
+    for (const client of [this.client, this.sessionClient]) void client?.then((c) => c.close()).catch(() => undefined);
     this.client = undefined;
-    void client?.then((c) => c.close()).catch(() => undefined);
+    this.sessionClient = undefined;
   }
 
   private onPollOutcome(agentId: string, outcome: PollOutcome, at: number): void {
@@ -283,8 +444,8 @@ export class GatewayConnection extends Disposable {
 
   private onAuthBlocked(key: string): void {
     const code = this.lastAuthCode.get(key);
-    // A missing Guid is the "Set Guid" welcome view's business; only a refusal is news.
-    if (code === 'NO_GUID' || code === 'SECRET_STORE') {
+    // A missing Guid is the "Set Guid" welcome view's business; a session's Guid is renewed by its session. Only a refusal of a pasted Guid is news.
+    if (code === 'NO_GUID' || code === 'SECRET_STORE' || key.includes('|session|')) {
       this.checkCredentials();
       return;
     }
@@ -308,7 +469,7 @@ export class GatewayConnection extends Disposable {
       if (this.isDisposed) return;
       let present: boolean;
       try {
-        present = agents.length > 0 && (await this.deps.credentials.hasAny(this.origin, agents));
+        present = agents.length > 0 && ([...this.sessions.values()].some((x) => x.guid) || (await this.deps.credentials.hasAny(this.origin, agents)));
       } catch (e) {
         onUnexpectedError(e, `looking up the Guid for ${this.origin}`);
         return;

@@ -6,6 +6,7 @@ import { StatsStore } from '../state/store';
 import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
 import type { AgentId } from '../validation/agentId';
 import { sameConnection, type ConnectionSettings } from './connectionSettings';
+import type { SessionSnapshot, SessionStatus } from './agentSession';
 import { GatewayConnection, type ConnectionDeps, type ConnectionOutcome } from './gatewayConnection';
 
 /** What the view shows when it has no rows; each has a welcome view with the fix. `checking`: the Guid lookup has not answered yet. */
@@ -19,6 +20,8 @@ export interface MonitorSettings {
   readonly pollIntervalMs: number;
   /** Present exactly when the gateway URL is valid. */
   readonly connection?: ConnectionSettings;
+  /** Agents signed in from here at this gateway earlier: signed in again (stored password) when a connection to it starts. */
+  readonly sessions?: readonly { readonly agentId: string; readonly phoneNumber?: string }[];
 }
 
 /** A query interrupted this many swaps in a row gives up (each swap is a settings change). */
@@ -52,6 +55,11 @@ export class GatewayMonitor extends Disposable {
   private readonly onDidChangeCertificateRefusalEmitter = this._register(new Emitter<void>());
   /** The current gateway's certificate was refused (a new one) or is accepted again. */
   readonly onDidChangeCertificateRefusal = this.onDidChangeCertificateRefusalEmitter.event;
+  private readonly onDidChangeSessionEmitter = this._register(new Emitter<{ agentId: string; status: SessionStatus }>());
+  /** A session of the current connection changed (signed in, Guid renewed, lost, stopped, signed out). */
+  readonly onDidChangeSession = this.onDidChangeSessionEmitter.event;
+  /** Sign-outs of connections that were left, still talking to their old gateway. */
+  private readonly retiring = new Set<Promise<void>>();
   private readonly onDidSwapEmitter = this._register(new Emitter<GatewayConnection | undefined>());
   /** A new connection replaced the old one (or there is none now). */
   readonly onDidSwap = this.onDidSwapEmitter.event;
@@ -160,6 +168,29 @@ export class GatewayMonitor extends Disposable {
     return this.onCurrent((c) => c.queryDetailed(agentId));
   }
 
+  /** Sign-in sessions at the current gateway and where each stands. */
+  get sessions(): ReadonlyMap<string, SessionStatus> {
+    return this.current?.sessionStatuses ?? new Map();
+  }
+
+  /** Signs the agent in at the current gateway; true when signed in. The password must be stored first for later re-sign-ins. */
+  signIn(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean } = {}): Promise<boolean> {
+    const c = this.current;
+    if (!c) return Promise.reject(this.notReadyError());
+    return c.signIn(agentId, options);
+  }
+
+  /** Signs the agent (or every session) out at the current gateway; resolves when answered or timed out. */
+  signOut(agentId?: string): Promise<void> {
+    return this.current?.signOut(agentId) ?? Promise.resolve();
+  }
+
+  /** Disposes, and resolves when the sessions have been signed out (bounded by the request timeout). */
+  async shutdown(): Promise<void> {
+    this.dispose();
+    await Promise.allSettled([...this.retiring]);
+  }
+
   /**
    * Runs a query on the current connection; if a swap disposed that connection under
    * it, the question still stands and goes to the new one (which may refuse it
@@ -188,7 +219,16 @@ export class GatewayMonitor extends Disposable {
     const old = this.current;
     for (const l of this.currentListeners.splice(0)) l.dispose();
     this.current = undefined;
-    old?.dispose();
+    // The same gateway: its sessions go on in the new connection. Another one (or none): sign out where we were.
+    let resume: SessionSnapshot[] = [];
+    if (old && next && old.origin === next.origin) {
+      resume = old.handOverSessions();
+      old.dispose();
+    } else if (old) {
+      const retired = old.retire();
+      this.retiring.add(retired);
+      void retired.finally(() => this.retiring.delete(retired));
+    }
     if (next && !this.isDisposed) {
       const s = this.settingsValue;
       const c = new GatewayConnection(
@@ -196,13 +236,20 @@ export class GatewayMonitor extends Disposable {
         { agents: s.agents, intervalMs: s.pollIntervalMs, active: this.active, paused: this.paused },
         this.deps,
         old?.origin === next.origin ? old.credentialPresence : 'unknown',
+        resume,
       );
       this.current = c;
       this.currentListeners = [
         c.onOutcome((o) => this.onOutcome(o)),
         c.onDidChange(() => this.updateDerived()),
         c.onDidRefuseGuid((e) => this.onDidRefuseGuidEmitter.fire(e)),
+        c.onDidChangeSession((e) => this.onDidChangeSessionEmitter.fire(e)),
       ];
+      // Sessions remembered for this gateway and not handed over: sign in again with the stored password.
+      for (const remembered of s.sessions ?? []) {
+        if (resume.some((r) => r.agentId === remembered.agentId)) continue;
+        void c.signIn(remembered.agentId as AgentId, { phoneNumber: remembered.phoneNumber });
+      }
     }
     this.updateDerived();
     this.onDidSwapEmitter.fire(this.current);

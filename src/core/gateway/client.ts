@@ -1,16 +1,30 @@
 import { t } from '../l10n/localize';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
+import { onUnexpectedError } from '../util/unexpectedError';
 import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
+import { parseEventPoll, parseSignIn, parseSignOut, type EventPollResult, type SignInResult } from './sessionAnswers';
 import { createProxyDispatcher } from './proxyDispatcher';
 import { verifyingConnector, type GatewayTlsOptions } from './verifyingConnector';
-import type { AgentStatistics, DetailedStatistics, GatewayClient, GatewayClientOptions, RequestLogEntry } from './types';
+import type { AgentStatistics, DetailedStatistics, GatewayClient, GatewayClientOptions, Operation, RequestLogEntry, SignInBody, SignInVariant } from './types';
 
 /** statisticsEx answers are ~100 bytes; anything near this is not the gateway talking. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const BASE_PATH = '/agentgateway/resource/calldata/';
+const SESSION_PATH = '/agentgateway/resource/onlineagent/';
+const EVENT_PATH = '/agentgateway/resource/agentevent/';
+
+interface OutgoingRequest {
+  readonly method: 'GET' | 'PUT' | 'DELETE';
+  readonly path: string;
+  /** The Guid header; absent for sign-in. */
+  readonly guid?: string;
+  readonly body?: string;
+  /** Overrides the wait for headers and body (the event poll is held by the gateway). */
+  readonly waitMs?: number;
+}
 
 /**
  * One keep-alive pool per gateway origin. Every connection is verified
@@ -50,13 +64,31 @@ export class UndiciGatewayClient implements GatewayClient {
   }
 
   async statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics> {
-    const answer = await this.get(agentId, 'statisticsEx', guid, signal);
+    const answer = await this.send(agentId, 'statisticsEx', { method: 'GET', path: `${BASE_PATH}${agentId}/statisticsEx`, guid }, signal);
     return this.parsed(agentId, 'statisticsEx', answer, () => parseStatisticsEx(answer.raw, agentId));
   }
 
   async statistics(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<DetailedStatistics> {
-    const answer = await this.get(agentId, 'statistics', guid, signal);
+    const answer = await this.send(agentId, 'statistics', { method: 'GET', path: `${BASE_PATH}${agentId}/statistics`, guid }, signal);
     return this.parsed(agentId, 'statistics', answer, () => parseStatistics(answer.raw, agentId));
+  }
+
+  async signIn(agentId: AgentId, variant: SignInVariant, body: SignInBody, signal?: AbortSignal): Promise<SignInResult> {
+    // The password travels in the body only; the body is never logged.
+    const path = `${SESSION_PATH}${agentId}${variant === 'login' ? '' : `/${variant}`}`;
+    const answer = await this.send(agentId, variant, { method: 'PUT', path, body: JSON.stringify(body) }, signal);
+    return this.parsed(agentId, variant, answer, () => parseSignIn(answer.raw, agentId));
+  }
+
+  async pollEvent(agentId: AgentId, guid: string, holdMs: number, signal?: AbortSignal): Promise<EventPollResult> {
+    // The gateway holds an idle poll: the wait for its headers is the hold plus the usual timeout.
+    const answer = await this.send(agentId, 'agentevent', { method: 'GET', path: `${EVENT_PATH}${agentId}`, guid, waitMs: holdMs + this.options.timeoutMs }, signal);
+    return this.parsed(agentId, 'agentevent', answer, () => parseEventPoll(answer.raw, agentId));
+  }
+
+  async signOut(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<void> {
+    const answer = await this.send(agentId, 'logout', { method: 'DELETE', path: `${SESSION_PATH}${agentId}/logout`, guid }, signal);
+    this.parsed(agentId, 'logout', answer, () => parseSignOut(answer.raw, agentId));
   }
 
   async close(): Promise<void> {
@@ -66,7 +98,7 @@ export class UndiciGatewayClient implements GatewayClient {
     await this.pool.destroy();
   }
 
-  private parsed<T>(agentId: string, operation: RequestLogEntry['operation'], answer: { raw: RawAnswer; started: number }, parse: () => T): T {
+  private parsed<T>(agentId: string, operation: Operation, answer: { raw: RawAnswer; started: number }, parse: () => T): T {
     try {
       const value = parse();
       this.log({ agentId, operation, httpStatus: answer.raw.status, retcode: '0', durationMs: Date.now() - answer.started, outcome: 'ok' });
@@ -78,26 +110,36 @@ export class UndiciGatewayClient implements GatewayClient {
     }
   }
 
-  private async get(agentId: AgentId, operation: RequestLogEntry['operation'], guid: string, signal?: AbortSignal): Promise<{ raw: RawAnswer; started: number }> {
+  private async send(agentId: AgentId, operation: Operation, request: OutgoingRequest, signal?: AbortSignal): Promise<{ raw: RawAnswer; started: number }> {
     if (this.closed) throw new GatewayError('cancelled', t('The gateway client was closed.'));
     // Defence in depth: the branded type already guarantees digits, but nothing may reach the path unchecked.
     if (!/^[0-9]{1,7}$/.test(agentId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
-    if (!/^[\x21-\x7e]{1,512}$/.test(guid)) throw new GatewayError('auth', t('The stored Guid is not a valid header value. Set a new Guid.'));
+    if (request.guid !== undefined && !/^[\x21-\x7e]{1,512}$/.test(request.guid)) throw new GatewayError('auth', t('The stored Guid is not a valid header value. Set a new Guid.'));
     if (signal?.aborted) throw new GatewayError('cancelled', t('The request was cancelled.'));
 
     const started = Date.now();
+    let raw: RawAnswer;
     try {
-      return { raw: await this.dispatch(`${BASE_PATH}${agentId}/${operation}`, guid, signal), started };
+      raw = await this.dispatch(request, signal);
     } catch (e) {
       if (isGatewayError(e)) {
         this.log({ agentId, operation, httpStatus: e.details.httpStatus, durationMs: Date.now() - started, outcome: e.kind });
         throw e;
       }
       if (signal?.aborted) throw new GatewayError('cancelled', t('The request was cancelled.'));
-      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin, this.options.timeoutMs)) || errorForTransport(e, this.origin, this.options.timeoutMs);
+      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin, this.options.timeoutMs)) || errorForTransport(e, this.origin, request.waitMs ?? this.options.timeoutMs);
       this.log({ agentId, operation, durationMs: Date.now() - started, outcome: `${err.kind}${err.details.code ? ` ${err.details.code}` : ''}` });
       throw err;
     }
+    // Adopted before this request settles: nothing can be sent with the superseded Guid after this line.
+    if (raw.setGuid && request.guid !== undefined && raw.setGuid !== request.guid) {
+      try {
+        this.options.onGuidRenewed?.({ agentId, sentGuid: request.guid, newGuid: raw.setGuid });
+      } catch (e) {
+        onUnexpectedError(e, 'adopting a renewed Guid');
+      }
+    }
+    return { raw, started };
   }
 
   /**
@@ -105,13 +147,14 @@ export class UndiciGatewayClient implements GatewayClient {
    * async iterator, no per-request timer (the pool's connect/headers/body timeouts
    * bound it). At 1,000 agents per cycle these costs were most of our CPU per request.
    */
-  private dispatch(path: string, guid: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
+  private dispatch(request: OutgoingRequest, signal: AbortSignal | undefined): Promise<RawAnswer> {
     const maxBodyBytes = this.maxBodyBytes;
     return new Promise<RawAnswer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let status = 0;
       let contentType: string | undefined;
+      let setGuid: string | undefined;
       let abort: ((err: Error) => void) | undefined;
       let settled = false;
       const cancelled = () => new GatewayError('cancelled', t('The request was cancelled.'));
@@ -124,8 +167,17 @@ export class UndiciGatewayClient implements GatewayClient {
         else resolve(value!);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
+      if (request.guid !== undefined) headers.guid = request.guid;
       this.pool.dispatch(
-        { origin: this.origin, path, method: 'GET', headers: { 'content-type': 'application/json; charset=UTF-8', guid } },
+        {
+          origin: this.origin,
+          path: request.path,
+          method: request.method,
+          headers,
+          ...(request.body !== undefined ? { body: request.body } : {}),
+          ...(request.waitMs !== undefined ? { headersTimeout: request.waitMs, bodyTimeout: request.waitMs } : {}),
+        },
         {
           onConnect: (abortRequest) => {
             abort = abortRequest;
@@ -135,10 +187,8 @@ export class UndiciGatewayClient implements GatewayClient {
             status = statusCode;
             for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
               const name = rawHeaders[i];
-              if (name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') {
-                contentType = rawHeaders[i + 1].toString('latin1');
-                break;
-              }
+              if (name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') contentType = rawHeaders[i + 1].toString('latin1');
+              else if (name.length === 8 && name.toString('latin1').toLowerCase() === 'set-guid') setGuid = guidFromHeader(rawHeaders[i + 1].toString('latin1'));
             }
             return true;
           },
@@ -151,7 +201,7 @@ export class UndiciGatewayClient implements GatewayClient {
             chunks.push(chunk);
             return true;
           },
-          onComplete: () => finish(undefined, { status, body: Buffer.concat(chunks, size).toString('utf8'), contentType }),
+          onComplete: () => finish(undefined, { status, body: Buffer.concat(chunks, size).toString('utf8'), contentType, setGuid }),
           onError: (err) => finish(err),
         },
       );
@@ -161,10 +211,17 @@ export class UndiciGatewayClient implements GatewayClient {
   private log(entry: RequestLogEntry): void {
     try {
       this.options.onRequest?.(entry);
-    } catch {
-      /* a logging failure must never fail a request */
+    } catch (e) {
+      // A logging failure must never fail a request, but it is still reported.
+      onUnexpectedError(e, 'logging a request');
     }
   }
+}
+
+/** `JSESSIONID=<guid>` or the bare value (with attributes after `;` dropped); undefined unless it is a usable header value. */
+export function guidFromHeader(value: string): string | undefined {
+  const v = value.split(';')[0].trim().replace(/^JSESSIONID=/i, '').trim();
+  return /^[\x21-\x7e]{1,512}$/.test(v) ? v : undefined;
 }
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {

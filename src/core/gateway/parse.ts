@@ -6,6 +6,15 @@ export interface RawAnswer {
   readonly status: number;
   readonly contentType?: string;
   readonly body: string;
+  /** The Guid in a `Set-GUID` header (bare or `JSESSIONID=…`), when the answer carried one. */
+  readonly setGuid?: string;
+}
+
+export interface EnvelopeOptions {
+  /** Where the payload is: `result` (default) or `event` (the event poll); `none` accepts any. */
+  readonly field?: 'result' | 'event' | 'none';
+  /** Plain words for a failure retcode; the statistics wording by default. */
+  readonly mapRetcode?: (retcode: string, message: unknown, agentId: string, httpStatus: number) => GatewayError;
 }
 
 const REQUIRED = ['talktime', 'answernums', 'calloutnums'] as const;
@@ -30,7 +39,8 @@ export function parseStatistics(answer: RawAnswer, agentId: string): DetailedSta
   return stats as unknown as DetailedStatistics;
 }
 
-function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unknown> {
+/** The documented envelope `{message, retcode, result}`: a failure retcode or a malformed answer becomes a GatewayError. */
+export function parseEnvelope(answer: RawAnswer, agentId: string, options: EnvelopeOptions = {}): Record<string, unknown> {
   const { status } = answer;
   const text = answer.body.trim();
   let parsed: unknown;
@@ -47,7 +57,7 @@ function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unkno
 
   // An envelope with a failure retcode wins over the HTTP status: the gateway reports errors inside it.
   if (envelope && typeof envelope.retcode === 'string' && envelope.retcode !== '0') {
-    throw errorForRetcode(envelope.retcode, envelope.message, agentId, status);
+    throw (options.mapRetcode ?? errorForRetcode)(envelope.retcode, envelope.message, agentId, status);
   }
   if (status < 200 || status > 299) throw errorForHttpStatus(status, looksLikeHtml(text, answer.contentType));
   if (!isJson) {
@@ -63,6 +73,8 @@ function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unkno
   if (typeof envelope.retcode !== 'string') {
     throw new GatewayError('protocol', t('The gateway\'s answer has no text "retcode" field (HTTP {0}); it is not the documented envelope.', status), { httpStatus: status });
   }
+  if (options.field === 'none') return envelope;
+  if (options.field === 'event') return envelope.event && typeof envelope.event === 'object' && !Array.isArray(envelope.event) ? { event: envelope.event } : {};
   const result = envelope.result;
   if (!result || typeof result !== 'object' || Array.isArray(result)) {
     throw new GatewayError('protocol', t('The gateway reported success but sent no "result" object (HTTP {0}).', status), { httpStatus: status, retcode: '0' });

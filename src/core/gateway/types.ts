@@ -1,4 +1,5 @@
 import type { AgentId } from '../validation/agentId';
+import type { EventPollResult, SignInResult } from './sessionAnswers';
 
 /** The `result` of statisticsEx: counters since the agent signed in. */
 export interface AgentStatistics {
@@ -13,9 +14,24 @@ export interface DetailedStatistics extends AgentStatistics {
   readonly [counter: string]: number;
 }
 
+export type Operation = 'statisticsEx' | 'statistics' | SignInVariant | 'logout' | 'agentevent';
+
+/** `login` takes calls and a licence; `loginex` signs in to the CTI platform only (no licence); `forcelogin` signs another client out. */
+export type SignInVariant = 'login' | 'loginex' | 'forcelogin';
+
+export interface SignInBody {
+  readonly password: string;
+  readonly phonenum?: string;
+  /** State after sign-in: 3 busy, 4 idle, 5 wrap-up. */
+  readonly status: 3 | 4 | 5;
+  readonly autoanswer: boolean;
+  readonly autoenteridle: boolean;
+  readonly releasephone: boolean;
+}
+
 export interface RequestLogEntry {
   readonly agentId: string;
-  readonly operation: 'statisticsEx' | 'statistics';
+  readonly operation: Operation;
   readonly httpStatus?: number;
   readonly retcode?: string;
   readonly durationMs: number;
@@ -38,6 +54,11 @@ export interface GatewayClientOptions {
   /** Connections kept alive in the pool for this origin. */
   readonly connections?: number;
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * An answer to a request sent with `sentGuid` carried a new Guid (`Set-GUID`). Called
+   * before the request's promise settles, so the caller can adopt it before anything else is sent.
+   */
+  readonly onGuidRenewed?: (renewal: { readonly agentId: string; readonly sentGuid: string; readonly newGuid: string }) => void;
   /** Tunnel through this HTTP(S) proxy (CONNECT); TLS to the gateway stays end to end and verified. */
   readonly proxy?: {
     readonly url: string;
@@ -54,6 +75,12 @@ export interface GatewayClient {
   readonly origin: string;
   statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics>;
   statistics(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<DetailedStatistics>;
+  /** PUT …/onlineagent/{id}[/loginex|/forcelogin]: a new session; the Guid comes from Set-GUID. */
+  signIn(agentId: AgentId, variant: SignInVariant, body: SignInBody, signal?: AbortSignal): Promise<SignInResult>;
+  /** GET …/agentevent/{id}: held by the gateway up to `holdMs` when there is no event. */
+  pollEvent(agentId: AgentId, guid: string, holdMs: number, signal?: AbortSignal): Promise<EventPollResult>;
+  /** DELETE …/onlineagent/{id}/logout. */
+  signOut(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
