@@ -187,7 +187,10 @@ const CONSOLE_NOISE = [
   /ChatSessionStore|copilot-instructions/,
 ];
 
-/** suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode. */
+/**
+ * suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode;
+ * 'plain': test/integration/plain/, activated as for a user (no CCGW_TEST_HOOKS).
+ */
 async function integrationTests(codeServerBin, suite = 'main', serverOptions = {}) {
   const guid = `${crypto.randomUUID()}.AgentGateway1`;
   secrets.add(guid);
@@ -197,7 +200,7 @@ async function integrationTests(codeServerBin, suite = 'main', serverOptions = {
   const server = await startCodeServer({
     codeServerBin,
     workspaceTrust: suite === 'untrusted',
-    env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_SUITE: suite },
+    env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_SUITE: suite, ...suiteEnv(suite) },
     ...serverOptions,
   });
   cleanups.push(server.stop);
@@ -244,6 +247,11 @@ async function integrationTests(codeServerBin, suite = 'main', serverOptions = {
   if (code === 'timeout') throw new Error(`the integration suite did not finish within ${INTEGRATION_TIMEOUT_MS / 1000}s`);
   if (!result) throw new Error(`the integration suite wrote no results (exit code ${code}); see the [exthost] lines above`);
   if (code !== 0 && result.failed === 0) throw new Error(`the extension host exited with code ${code} although no test failed`);
+}
+
+/** The extension host's environment per suite: the test hooks (src/extension/testHooks.ts) for all but 'plain'. */
+function suiteEnv(suite) {
+  return suite === 'plain' ? {} : { CCGW_TEST_HOOKS: '1' };
 }
 
 async function uiTests(codeServerBin, vsix) {
@@ -404,6 +412,7 @@ async function main() {
     await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
     if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
     if (!interrupted) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
+    if (!interrupted) await step('integration tests (plain activation, no test hooks)', () => integrationTests(prereqs.codeServerBin, 'plain'));
   }
 
   if (skipUi) skipped('UI tests', 'flag');

@@ -19,9 +19,10 @@ import { registerShowDetails } from './commands/showDetails';
 import { createLog } from './logging/log';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
+import { exportsFor } from './testHooks';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 
-/** What activate() hands to integration tests (via extension.exports). */
+/** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
 export interface ExtensionApi {
   readonly monitor: AgentMonitor;
   readonly tree: AgentsTreeProvider;
@@ -41,7 +42,7 @@ const setGuidAction = {
   run: () => vscode.commands.executeCommand('ccGateway.setGuid'),
 };
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   // The core's messages (errors, validation) go through the same bundles as ours.
   setLocalizer((message, ...args) => vscode.l10n.t(message, ...args));
   context.subscriptions.push({ dispose: () => setLocalizer(undefined) });
@@ -135,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
   );
-  return { monitor, tree, statusBar, notifier, trusted };
+  return exportsFor({ monitor, tree, statusBar, notifier, trusted }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 
 export function deactivate(): void {

@@ -1,0 +1,14 @@
+// Whether activate() hands its internals out. Kept free of the vscode module so a plain
+// unit test can pin the decision down (test/unit/testHooks.test.ts).
+
+/** Set to "1" by the test harness for the extension host (scripts/test.mjs, test/desktop/runDesktop.ts). */
+export const TEST_HOOKS_ENV = 'CCGW_TEST_HOOKS';
+
+/**
+ * What activate() returns: the test API only when VS Code runs the extension for tests
+ * (ExtensionMode.Test) and the harness asked for the hooks; otherwise nothing, so another
+ * extension's `getExtension(…).exports` reaches no monitor to dispose and no state to change.
+ */
+export function exportsFor<T>(api: T, runningTests: boolean, env: Readonly<Record<string, string | undefined>> = process.env): T | undefined {
+  return runningTests && env[TEST_HOOKS_ENV] === '1' ? api : undefined;
+}
