@@ -64,11 +64,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
   updateContext();
   context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
-  // Switching to a gateway without a Guid says so once, naming it: its welcome view cannot.
+  // Switching to a gateway without a Guid says so once, naming it, unless the view is showing
+  // its welcome text (a notification cannot be withdrawn, and would be wrong once the Guid is set).
   context.subscriptions.push(
     monitor.onDidChangeViewState((state) => {
       const origin = monitor.settings.origin;
-      if (state !== 'noGuid' || !origin) return;
+      if (state !== 'noGuid' || !origin || view.visible) return;
       notifier.notify('noGuid', origin, 'info', vscode.l10n.t('No Guid is stored for {0}. Guids are kept per gateway, so the one of another gateway is never sent here.', origin), setGuidAction);
     }),
   );
