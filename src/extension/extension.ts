@@ -10,6 +10,7 @@ import type { CommandContext } from './commands/commandContext';
 import { registerCopyAsJson } from './commands/copyAsJson';
 import { registerExportStatistics } from './commands/exportStatistics';
 import { registerGuidCommands } from './commands/guidCommands';
+import { registerManageCredentials, type CredentialPickItem } from './commands/manageCredentials';
 import { registerPollingCommands } from './commands/pollingCommands';
 import { registerQueryAgent } from './commands/queryAgent';
 import { registerQueryNow } from './commands/queryNow';
@@ -29,6 +30,7 @@ export interface ExtensionApi {
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
   readonly trusted: TrustedCertificates;
+  readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
 }
 
 /**
@@ -124,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   context.subscriptions.push(statusBar);
 
   const ctx: CommandContext = { monitor, guids, trusted, log };
+  const credentials = registerManageCredentials(ctx);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -136,8 +139,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
+    credentials.disposable,
   );
-  return exportsFor({ monitor, tree, statusBar, notifier, trusted }, context.extensionMode === vscode.ExtensionMode.Test);
+  return exportsFor({ monitor, tree, statusBar, notifier, trusted, credentialPicker: credentials.onDidShowPicker }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 
 export function deactivate(): void {
