@@ -189,7 +189,8 @@ const CONSOLE_NOISE = [
 
 /**
  * suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode;
- * 'plain': test/integration/plain/, activated as for a user (no CCGW_TEST_HOOKS).
+ * 'plain': test/integration/plain/, activated as for a user (no CCGW_TEST_HOOKS) with an OS certificate
+ * store the test controls (SSL_CERT_FILE names a bundle that starts empty).
  */
 async function integrationTests(codeServerBin, suite = 'main', serverOptions = {}) {
   const guid = `${crypto.randomUUID()}.AgentGateway1`;
@@ -249,9 +250,15 @@ async function integrationTests(codeServerBin, suite = 'main', serverOptions = {
   if (code !== 0 && result.failed === 0) throw new Error(`the extension host exited with code ${code} although no test failed`);
 }
 
-/** The extension host's environment per suite: the test hooks (src/extension/testHooks.ts) for all but 'plain'. */
+/** The extension host's environment per suite: test hooks for all but 'plain', which gets an OS store instead. */
 function suiteEnv(suite) {
-  return suite === 'plain' ? {} : { CCGW_TEST_HOOKS: '1' };
+  if (suite !== 'plain') return { CCGW_TEST_HOOKS: '1' };
+  const store = path.join(artifacts, 'os-store');
+  fs.rmSync(store, { recursive: true, force: true });
+  fs.mkdirSync(path.join(store, 'certs'), { recursive: true });
+  fs.writeFileSync(path.join(store, 'ca-bundle.crt'), '');
+  // What OpenSSL (and the extension on Linux) reads as the system store: nothing of this machine's.
+  return { SSL_CERT_FILE: path.join(store, 'ca-bundle.crt'), SSL_CERT_DIR: path.join(store, 'certs') };
 }
 
 async function uiTests(codeServerBin, vsix) {
@@ -412,7 +419,7 @@ async function main() {
     await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
     if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
     if (!interrupted) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
-    if (!interrupted) await step('integration tests (plain activation, no test hooks)', () => integrationTests(prereqs.codeServerBin, 'plain'));
+    if (!interrupted) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
   }
 
   if (skipUi) skipped('UI tests', 'flag');

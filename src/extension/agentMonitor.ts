@@ -211,6 +211,7 @@ export class AgentMonitor extends Disposable {
         return loadCreateGatewayClient()({
           origin,
           caPem,
+          systemCertificates: s.systemCertificates,
           trustedFingerprints: this.trusted.fingerprints(origin),
           proxy,
           timeoutMs: s.requestTimeoutMs,

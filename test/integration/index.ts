@@ -23,8 +23,8 @@ function log(line: string): void {
 
 /**
  * CCGW_TEST_SUITE=untrusted runs untrusted/ (the harness opens an untrusted workspace for it),
- * zh-cn runs zh-cn/ (the harness starts VS Code in Simplified Chinese), plain runs plain/ (activated
- * as for a user: no test hooks); otherwise the rest.
+ * zh-cn runs zh-cn/ (the harness starts VS Code in Simplified Chinese), plain runs plain/ (no
+ * test hooks, an OS certificate store of the harness's); otherwise the rest.
  */
 const SUITES = ['untrusted', 'zh-cn', 'plain'];
 const requested = process.env.CCGW_TEST_SUITE ?? '';

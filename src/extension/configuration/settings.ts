@@ -29,6 +29,8 @@ export interface Settings {
   readonly caFile?: string;
   readonly agentIdMax: number;
   readonly statusBarEnabled: boolean;
+  /** VS Code's http.systemCertificates: also trust the CAs of the operating system's store (default true). */
+  readonly systemCertificates: boolean;
   /** VS Code's own proxy settings (http.*) and the environment, resolved per origin by the core. */
   readonly proxy: ProxyInputs & { readonly strictSSL: boolean; readonly authorization?: string };
 }
@@ -79,6 +81,7 @@ export function readSettings(): Settings {
     caFile: caFile === '' ? undefined : caFile,
     agentIdMax,
     statusBarEnabled: config.get<unknown>('statusBar.enabled', DEFAULTS.statusBarEnabled) !== false,
+    systemCertificates: vscode.workspace.getConfiguration('http').get<unknown>('systemCertificates') !== false,
     proxy: readProxySettings(),
   };
 }
@@ -101,7 +104,8 @@ function readProxySettings(): Settings['proxy'] {
   };
 }
 
-const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization', 'http.proxySupport'];
+/** VS Code's http.* settings that change how the gateway is reached or which certificates it may present. */
+const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization', 'http.proxySupport', 'http.systemCertificates'];
 
 /** Writes where the user keeps the value: the workspace if it defines it, else user settings. */
 export async function updateSetting(key: string, value: unknown): Promise<void> {
