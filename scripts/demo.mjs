@@ -3,12 +3,14 @@
 // calls happen), then opens a real VS Code with the extension loaded and configured:
 // desktop `code` when it is installed, otherwise code-server in the browser.
 // The simulator's Guid is printed (a throwaway test credential): paste it into
-// "CC-Gateway: Set Guid…". Ctrl+C stops everything this script started.
+// "CC-Gateway: Set Guid…". Ctrl+C, SIGTERM, SIGHUP (its terminal closed) stop everything
+// this script started: the workbench server's whole process group, the simulator, any build
+// still running (test/demo/stopCheck.mjs checks it with ps).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ensurePrereqs, needsNpmCi, repoRoot, runCommand } from './lib/prereqs.mjs';
+import { ensurePrereqs, needsNpmCi, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
 
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
@@ -17,6 +19,22 @@ const agents = ['101', '102', '103', '104', '105'];
 function say(line) {
   console.log(line);
 }
+
+// Everything to stop, newest last. Signals are handled from the start, so a build or a
+// server still starting is stopped too; every child runs in a process group of its own
+// (prereqs.mjs), which the terminal's SIGHUP does not reach: we end them ourselves.
+const cleanups = [];
+let stopping = false;
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  await terminateAllTracked(); // the workbench server's group, a build in progress
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(0));
+// A closed terminal makes writes fail (EIO/EPIPE): that must not kill us before the cleanup.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 async function main() {
   const why = needsNpmCi();
@@ -33,16 +51,7 @@ async function main() {
   const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents } });
   const settings = { 'ccGateway.gatewayUrl': sim.url, 'ccGateway.tls.caFile': sim.caFile, 'ccGateway.agents': agents, 'ccGateway.pollIntervalSeconds': 5 };
 
-  const cleanups = [() => sim.stop()];
-  let stopping = false;
-  const stopAll = async (code = 0) => {
-    if (stopping) return;
-    stopping = true;
-    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  cleanups.push(() => sim.stop());
 
   const hasDesktopCode = !forceBrowser && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
   say('');
@@ -72,5 +81,5 @@ async function main() {
 
 main().catch((e) => {
   console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  void stopAll(1);
 });
