@@ -21,7 +21,10 @@ const ctx = await esbuild.context({
   platform: 'node',
   target: 'node20',
   outdir: 'dist',
-  external: ['vscode'],
+  // system-ca reads the Windows and macOS stores through these native helpers, which a
+  // platform-neutral .vsix cannot carry: left as runtime requires, they fail there and the
+  // client keeps Node's roots plus ccGateway.tls.caFile (Linux needs neither helper).
+  external: ['vscode', 'win-export-certificate-and-key', 'macos-export-certificate-and-key'],
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

@@ -2,21 +2,42 @@
 // Installs what is missing, builds, starts the simulator (numbers grow as simulated
 // calls happen), then opens a real VS Code with the extension loaded and configured:
 // desktop `code` when it is installed, otherwise code-server in the browser.
-// The simulator's Guid is printed (a throwaway test credential): paste it into
-// "CC-Gateway: Set Guid…". Ctrl+C stops everything this script started.
+// The simulator authenticates dynamically by default, as new gateways do (a new Guid every
+// minute): sign in from VS Code with the printed throwaway agent and password. `--static`
+// runs a legacy static gateway whose printed Guid can be pasted into "Set Guid…". Ctrl+C, SIGTERM, SIGHUP (its terminal closed) stop everything
+// this script started: the workbench server's whole process group, the simulator, any build
+// still running (test/demo/stopCheck.mjs checks it with ps).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ensurePrereqs, needsNpmCi, repoRoot, runCommand } from './lib/prereqs.mjs';
+import { ensurePrereqs, needsNpmCi, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
 
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
+const staticAuth = args.includes('--static');
+const DEMO_PASSWORD = 'demo1234'; // the simulator's throwaway password (src/simulator/cli.ts)
 const agents = ['101', '102', '103', '104', '105'];
 
 function say(line) {
   console.log(line);
 }
+
+// Everything to stop, newest last. Signals are handled from the start, so a build or a
+// server still starting is stopped too; every child runs in a process group of its own
+// (prereqs.mjs), which the terminal's SIGHUP does not reach: we end them ourselves.
+const cleanups = [];
+let stopping = false;
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  await terminateAllTracked(); // the workbench server's group, a build in progress
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(0));
+// A closed terminal makes writes fail (EIO/EPIPE): that must not kill us before the cleanup.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 async function main() {
   const why = needsNpmCi();
@@ -30,25 +51,17 @@ async function main() {
 
   const require = createRequire(import.meta.url);
   const { startSimulator } = require(path.join(repoRoot, 'out', 'src', 'simulator', 'simulator.js'));
-  const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents } });
+  const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents }, auth: { mode: staticAuth ? 1 : 2, defaultPassword: DEMO_PASSWORD } });
   const settings = { 'ccGateway.gatewayUrl': sim.url, 'ccGateway.tls.caFile': sim.caFile, 'ccGateway.agents': agents, 'ccGateway.pollIntervalSeconds': 5 };
 
-  const cleanups = [() => sim.stop()];
-  let stopping = false;
-  const stopAll = async (code = 0) => {
-    if (stopping) return;
-    stopping = true;
-    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  cleanups.push(() => sim.stop());
 
   const hasDesktopCode = !forceBrowser && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
   say('');
   say(`CC-Gateway simulator: ${sim.url}   (agents ${agents.join(', ')}; calls happen every 3 s)`);
   say(`CA file:              ${sim.caFile}`);
-  say(`Guid for the demo:    ${sim.guid}`);
+  if (staticAuth) say(`Guid for the demo:    ${sim.guid}   (static gateway: paste it into "Set Guid…")`);
+  else say(`Sign in as:           agent 101 (or 102…105), password ${DEMO_PASSWORD}   (dynamic gateway: the Guid changes every minute)`);
   say('');
   if (hasDesktopCode) {
     const workspace = fs.mkdtempSync(path.join(repoRoot, '.vscode-test', 'demo-'));
@@ -56,7 +69,7 @@ async function main() {
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
     const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${repoRoot}`, workspace], { stdio: 'inherit' });
     child.on('error', () => undefined);
-    say('Opened desktop VS Code with the extension. In it: CC-Gateway view → "Set Guid…" → paste the Guid above.');
+    say(`Opened desktop VS Code with the extension. In it: CC-Gateway view → ${staticAuth ? '"Set Guid…" → paste the Guid above' : '"Sign In…" → agent and password above'}.`);
   } else {
     const { startCodeServer } = await import('./lib/codeServer.mjs');
     await ensurePrereqs({ needBrowser: false, log: (l) => say(`  ${l}`) });
@@ -64,7 +77,7 @@ async function main() {
     cleanups.push(() => server.stop());
     say('Open this URL in a browser on this machine (or forward the port):');
     say(`  ${server.url()}`);
-    say('In it: the CC-Gateway icon in the activity bar → "Set Guid…" → paste the Guid above.');
+    say(`In it: the CC-Gateway icon in the activity bar → ${staticAuth ? '"Set Guid…" → paste the Guid above' : '"Sign In…" → agent and password above'}.`);
   }
   say('Press Ctrl+C to stop the simulator and the server.');
   await new Promise(() => undefined); // runs until a signal arrives
@@ -72,5 +85,5 @@ async function main() {
 
 main().catch((e) => {
   console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  void stopAll(1);
 });

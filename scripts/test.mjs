@@ -1,6 +1,6 @@
 // `npm test` (and CI): install prerequisites, build, lint, then run
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
-//   (code-server + Chromium), the browser UI tests, and a leak check for the test Guids.
+//   (code-server + Chromium), the browser UI tests, and a leak check for the test Guids and passwords.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
 // Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui.
 import * as crypto from 'node:crypto';
@@ -35,7 +35,7 @@ const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0 };
 const timings = [];
 const stepErrors = [];
-/** Test Guids of this run: never printed, searched for by the leak check. */
+/** Test Guids and passwords of this run: never printed, searched for by the leak check. */
 const secrets = new Set();
 /** Dirs of the code-server runs of this process (for the leak check). */
 const serverRuns = [];
@@ -187,17 +187,24 @@ const CONSOLE_NOISE = [
   /ChatSessionStore|copilot-instructions/,
 ];
 
-/** suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode. */
+/**
+ * suite 'main': test/integration/*.test.ts; 'untrusted': test/integration/untrusted/, in Restricted Mode;
+ * 'plain': test/integration/plain/, activated as for a user (no CCGW_TEST_HOOKS) with an OS certificate
+ * store the test controls (SSL_CERT_FILE names a bundle that starts empty).
+ */
 async function integrationTests(codeServerBin, suite = 'main', serverOptions = {}) {
   const guid = `${crypto.randomUUID()}.AgentGateway1`;
   secrets.add(guid);
+  // The sign-in tests' password: a credential like the Guid, searched for by the leak check.
+  const password = `Pw-${crypto.randomBytes(9).toString('base64url')}`;
+  secrets.add(password);
   const resultFile = path.join(artifacts, `integration-${suite}.json`);
   fs.rmSync(resultFile, { force: true });
 
   const server = await startCodeServer({
     codeServerBin,
     workspaceTrust: suite === 'untrusted',
-    env: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_SUITE: suite },
+    env: { CCGW_TEST_GUID: guid, CCGW_TEST_PASSWORD: password, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_SUITE: suite, ...suiteEnv(suite) },
     ...serverOptions,
   });
   cleanups.push(server.stop);
@@ -244,6 +251,17 @@ async function integrationTests(codeServerBin, suite = 'main', serverOptions = {
   if (code === 'timeout') throw new Error(`the integration suite did not finish within ${INTEGRATION_TIMEOUT_MS / 1000}s`);
   if (!result) throw new Error(`the integration suite wrote no results (exit code ${code}); see the [exthost] lines above`);
   if (code !== 0 && result.failed === 0) throw new Error(`the extension host exited with code ${code} although no test failed`);
+}
+
+/** The extension host's environment per suite: test hooks for all but 'plain', which gets an OS store instead. */
+function suiteEnv(suite) {
+  if (suite !== 'plain') return { CCGW_TEST_HOOKS: '1' };
+  const store = path.join(artifacts, 'os-store');
+  fs.rmSync(store, { recursive: true, force: true });
+  fs.mkdirSync(path.join(store, 'certs'), { recursive: true });
+  fs.writeFileSync(path.join(store, 'ca-bundle.crt'), '');
+  // What OpenSSL (and the extension on Linux) reads as the system store: nothing of this machine's.
+  return { SSL_CERT_FILE: path.join(store, 'ca-bundle.crt'), SSL_CERT_DIR: path.join(store, 'certs') };
 }
 
 async function uiTests(codeServerBin, vsix) {
@@ -304,11 +322,11 @@ function leakCheck() {
       hits.push(...r.hits);
     }
   }
-  for (const f of hits) say(`  ✗ leak check: a test Guid was found in ${path.relative(repoRoot, f)}`);
+  for (const f of hits) say(`  ✗ leak check: a test credential (Guid or password) was found in ${path.relative(repoRoot, f)}`);
   if (hits.length) totals.failed += hits.length;
   else {
     totals.passed += 1;
-    say(`  ✓ leak check: no test Guid in ${scanned} files of ${serverRuns.length} user-data/workspace dir pair(s)`);
+    say(`  ✓ leak check: no test Guid or password in ${scanned} files of ${serverRuns.length} user-data/workspace dir pair(s)`);
   }
 }
 
@@ -404,6 +422,7 @@ async function main() {
     await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
     if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
     if (!interrupted) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
+    if (!interrupted) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
   }
 
   if (skipUi) skipped('UI tests', 'flag');

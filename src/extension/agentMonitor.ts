@@ -5,6 +5,7 @@ import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { GatewayMonitor, type MonitorSettings } from '../core/connection/gatewayMonitor';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { GuidStore } from './auth/guidStore';
+import type { SessionStore } from './auth/sessionStore';
 import type { TrustedCertificates } from './auth/trustedCertificates';
 import { affectsConnection, readSettings, SECTION, type Settings } from './configuration/settings';
 import { loadCreateGatewayClient } from './gateway/clientLoader';
@@ -30,7 +31,8 @@ export class AgentMonitor extends Disposable {
     log: vscode.LogOutputChannel,
     private readonly notifier: BackgroundNotifier,
     private readonly trusted: TrustedCertificates,
-    credentials: CredentialSource = guidCredentials(guids),
+    private readonly sessionStore: SessionStore,
+    credentials: CredentialSource = guidCredentials(guids, sessionStore),
   ) {
     super();
     this.settingsValue = readSettings();
@@ -38,7 +40,14 @@ export class AgentMonitor extends Disposable {
     this.core = this._register(
       new GatewayMonitor(
         this.monitorSettings(this.settingsValue),
-        { credentials, loadClientFactory: loadCreateGatewayClient, readTextFile: (p) => readFile(p, 'utf8'), log, onRequest: (entry) => logRequest(log, entry) },
+        {
+          credentials,
+          loadClientFactory: loadCreateGatewayClient,
+          readTextFile: (p) => readFile(p, 'utf8'),
+          log,
+          onRequest: (entry) => logRequest(log, entry),
+          signInVariant: () => this.settingsValue.signInMethod,
+        },
         { active: this.isActive() },
       ),
     );
@@ -96,6 +105,32 @@ export class AgentMonitor extends Disposable {
   get onDidChangeCertificateRefusal() {
     return this.core.onDidChangeCertificateRefusal;
   }
+  get onDidChangeSession() {
+    return this.core.onDidChangeSession;
+  }
+  /** A new connection replaced the old one: its sessions are shown anew. */
+  get onDidSwap() {
+    return this.core.onDidSwap;
+  }
+  get sessions() {
+    return this.core.sessions;
+  }
+
+  signIn(...args: Parameters<GatewayMonitor['signIn']>) {
+    this.syncSettings();
+    return this.core.signIn(...args);
+  }
+
+  signOut(agentId?: string) {
+    return this.core.signOut(agentId);
+  }
+
+  /** Deactivation: sign the sessions out (bounded by the request timeout), then stop. */
+  shutdown(): Promise<void> {
+    const done = this.core.shutdown();
+    this.dispose();
+    return done;
+  }
 
   setViewVisible(visible: boolean): void {
     this.viewVisible = visible;
@@ -136,8 +171,9 @@ export class AgentMonitor extends Disposable {
       gatewayUrlProblem: s.gatewayUrlProblem,
       agents: s.agents,
       pollIntervalMs: s.pollIntervalMs,
+      sessions: s.origin ? this.sessionStore.remembered(s.origin) : [],
       connection: s.origin
-        ? connectionSettings({ origin: s.origin, caFile: s.caFile, trustedFingerprints: this.trusted.fingerprints(s.origin), proxy: s.proxy, requestTimeoutMs: s.requestTimeoutMs })
+        ? connectionSettings({ origin: s.origin, caFile: s.caFile, trustedFingerprints: this.trusted.fingerprints(s.origin), proxy: s.proxy, requestTimeoutMs: s.requestTimeoutMs, systemCertificates: s.systemCertificates })
         : undefined,
     };
   }
@@ -171,11 +207,13 @@ export class AgentMonitor extends Disposable {
   }
 }
 
-/** The Guid store as a connection sees it: one origin at a time, the agent's own Guid first. */
-export function guidCredentials(guids: GuidStore): CredentialSource {
+/** The secret stores as a connection sees them: one origin at a time, the agent's own Guid first. */
+export function guidCredentials(guids: GuidStore, sessions: SessionStore): CredentialSource {
   return {
     guid: (origin, agentId) => guids.get(origin, agentId || undefined),
     keyOf: (origin, agentId) => (guids.agentsWithOwnGuid(origin).includes(agentId) ? `${origin}|${agentId}` : origin),
     hasAny: async (origin, agentIds) => agentIds.some((a) => guids.agentsWithOwnGuid(origin).includes(a)) || (await guids.has(origin)),
+    renew: (origin, agentId, guid) => guids.set(origin, guid, agentId, true),
+    password: (origin, agentId) => sessions.password(origin, agentId),
   };
 }

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../core/gateway/errors';
-import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { setLocalizer } from '../core/l10n/localize';
 import { setUnexpectedErrorHandler } from '../core/util/unexpectedError';
 import { AgentMonitor, guidCredentials } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
+import { SessionStore } from './auth/sessionStore';
 import { TrustedCertificates } from './auth/trustedCertificates';
 import { registerAddAgent } from './commands/addAgent';
 import { registerCertificateCommands } from './commands/certificateCommands';
@@ -12,18 +12,22 @@ import type { CommandContext } from './commands/commandContext';
 import { registerCopyAsJson } from './commands/copyAsJson';
 import { registerExportStatistics } from './commands/exportStatistics';
 import { registerGuidCommands } from './commands/guidCommands';
+import { registerManageCredentials, type CredentialPickItem } from './commands/manageCredentials';
 import { registerPollingCommands } from './commands/pollingCommands';
 import { registerQueryAgent } from './commands/queryAgent';
 import { registerQueryNow } from './commands/queryNow';
 import { registerRemoveAgent } from './commands/removeAgent';
+import { registerSessionCommands } from './commands/sessionCommands';
 import { registerSettingsCommands } from './commands/settingsCommands';
 import { registerShowDetails } from './commands/showDetails';
 import { createLog, logUnexpected } from './logging/log';
+import { registerCredentialNotifications } from './notifications/credentialNotifications';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
+import { exportsFor, withLatency } from './testHooks';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 
-/** What activate() hands to integration tests (via extension.exports). */
+/** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
 export interface ExtensionApi {
   readonly monitor: AgentMonitor;
   readonly tree: AgentsTreeProvider;
@@ -32,6 +36,7 @@ export interface ExtensionApi {
   readonly trusted: TrustedCertificates;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
+  readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
 }
 
 /**
@@ -45,7 +50,7 @@ const setGuidAction = {
   run: () => vscode.commands.executeCommand('ccGateway.setGuid'),
 };
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   // The core's messages (errors, validation) go through the same bundles as ours.
   setLocalizer((message, ...args) => vscode.l10n.t(message, ...args));
   context.subscriptions.push({ dispose: () => setLocalizer(undefined) });
@@ -55,10 +60,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   setUnexpectedErrorHandler((error, where) => logUnexpected(log, error, where));
   context.subscriptions.push({ dispose: () => setUnexpectedErrorHandler(undefined) });
   const guids = new GuidStore(context.secrets, context.globalState);
+  const sessions = new SessionStore(context.secrets, context.globalState);
   const trusted = new TrustedCertificates(context.globalState);
   const notifier = new BackgroundNotifier();
   const testHooks = { secretLatencyMs: 0 };
-  const monitor = new AgentMonitor(guids, log, notifier, trusted, withLatency(guidCredentials(guids), () => testHooks.secretLatencyMs));
+  const monitor = new AgentMonitor(guids, log, notifier, trusted, sessions, withLatency(guidCredentials(guids, sessions), () => testHooks.secretLatencyMs));
+  running = monitor;
   context.subscriptions.push(guids, trusted, monitor);
 
   const tree = new AgentsTreeProvider(monitor);
@@ -71,34 +78,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
   updateContext();
   context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
-  // Switching to a gateway without a Guid says so once, naming it: its welcome view cannot.
+  // Switching to a gateway without a Guid says so once, naming it, unless the view is showing
+  // its welcome text (a notification cannot be withdrawn, and would be wrong once the Guid is set).
   context.subscriptions.push(
     monitor.onDidChangeViewState((state) => {
       const origin = monitor.settings.origin;
-      if (state !== 'noGuid' || !origin) return;
+      if (state !== 'noGuid' || !origin || view.visible) return;
       notifier.notify('noGuid', origin, 'info', vscode.l10n.t('No Guid is stored for {0}. Guids are kept per gateway, so the one of another gateway is never sent here.', origin), setGuidAction);
     }),
   );
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
 
-  // One notification per refused credential, not one per agent or per cycle; a new Guid re-arms it.
-  context.subscriptions.push(
-    monitor.onDidRefuseGuid(({ origin, agentId }) => {
-      notifier.notify(
-        `refused:${agentId ? `${origin}|${agentId}` : origin}`,
-        'refused',
-        'warning',
-        agentId
-          ? vscode.l10n.t('The CC-Gateway at {0} refused the Guid of agent {1} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin, agentId)
-          : vscode.l10n.t('The CC-Gateway at {0} refused the Guid (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin),
-        setGuidAction,
-      );
-    }),
-    monitor.onDidChangeAuth(() => {
-      const refused = new Set(monitor.refusedCredentials.map((key) => `refused:${key}`));
-      for (const topic of notifier.openTopics('refused:')) if (!refused.has(topic)) notifier.resolve(topic);
-    }),
-  );
+  context.subscriptions.push(...registerCredentialNotifications(monitor, guids, notifier));
+  // Sign Out shows where there is a session to end.
+  const updateSessionContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.signedIn', monitor.sessions.size > 0);
+  updateSessionContext();
+  context.subscriptions.push(monitor.onDidChangeSession(updateSessionContext), monitor.onDidSwap(updateSessionContext));
 
   // A refused certificate: one notification per certificate (not per agent or cycle), resolved once it is accepted.
   const updateCertificateContext = () => {
@@ -129,7 +124,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const statusBar = new StatsStatusBar(monitor);
   context.subscriptions.push(statusBar);
 
-  const ctx: CommandContext = { monitor, guids, trusted, log };
+  const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
+  const credentials = registerManageCredentials(ctx);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -142,20 +138,23 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
+    ...registerSessionCommands(ctx),
+    credentials.disposable,
   );
-  return { monitor, tree, statusBar, notifier, trusted, testHooks };
+  return exportsFor({ monitor, tree, statusBar, notifier, trusted, testHooks, credentialPicker: credentials.onDidShowPicker }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 
-/** Slow secret lookups on demand (tests); zero means none. */
-function withLatency(source: CredentialSource, latencyMs: () => number): CredentialSource {
-  const wait = () => new Promise((resolve) => setTimeout(resolve, latencyMs()));
-  return {
-    keyOf: (origin, agentId) => source.keyOf(origin, agentId),
-    guid: async (origin, agentId) => (latencyMs() > 0 && (await wait()), source.guid(origin, agentId)),
-    hasAny: async (origin, agentIds) => (latencyMs() > 0 && (await wait()), source.hasAny(origin, agentIds)),
-  };
-}
+/** The monitor of this activation, for deactivate(). */
+let running: AgentMonitor | undefined;
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions: VS Code disposes it, which stops timers and closes sockets.
+/**
+ * Signs the sessions out (best effort, bounded by the request timeout) before VS Code disposes
+ * context.subscriptions, which stops timers and closes sockets.
+ */
+export function deactivate(): Promise<void> | undefined {
+  const monitor = running;
+  running = undefined;
+  if (!monitor) return undefined;
+  const limit = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
+  return Promise.race([monitor.shutdown(), limit]);
 }

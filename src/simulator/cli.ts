@@ -1,5 +1,5 @@
 // Command-line front end of the CC-Gateway simulator, for demos and scripts:
-//   node out/src/simulator/cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--json]
+//   node out/src/simulator/cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--json]
 // Prints the URL, the CA file and the (throwaway, test-only) Guid; with --json a
 // single JSON line {"url","caFile","guid","pid"} that scripts parse.
 import { startSimulator, type Simulator } from './simulator';
@@ -9,13 +9,20 @@ export interface CliOptions {
   agents: string[];
   callsEveryMs: number;
   json: boolean;
+  /** AUTHMODE: dynamic (2, the vendor's default: a new Guid every 60 s, handed out to signed-in sessions) or static (1). */
+  auth: 'static' | 'dynamic';
+  /** The password every agent signs in with. */
+  password: string;
 }
 
-const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--json]';
+/** The demo's password: a throwaway for the simulator only. */
+export const DEMO_PASSWORD = 'demo1234';
+
+const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--json]';
 
 /** Parse argv (without node and script). Throws an Error with a usage hint on bad input. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false };
+  const opts: CliOptions = { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'static', password: DEMO_PASSWORD };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
@@ -48,6 +55,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--json':
         opts.json = true;
         break;
+      case '--auth': {
+        const v = value();
+        if (v !== 'static' && v !== 'dynamic') throw new Error(`--auth must be static or dynamic. ${USAGE}`);
+        opts.auth = v;
+        break;
+      }
+      case '--password': {
+        const v = value();
+        if (v.length > 32) throw new Error(`--password must be at most 32 characters. ${USAGE}`);
+        opts.password = v;
+        break;
+      }
       case '--help':
       case '-h':
         throw new Error(USAGE);
@@ -70,6 +89,7 @@ async function main(): Promise<void> {
   const sim: Simulator = await startSimulator({
     port: opts.port,
     autoCalls: opts.callsEveryMs > 0 ? { everyMs: opts.callsEveryMs, agents: opts.agents } : undefined,
+    auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password },
   });
   // The simulator's timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -94,14 +114,16 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ url: sim.url, caFile: sim.caFile, guid: sim.guid, pid: process.pid })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: sim.url, caFile: sim.caFile, guid: sim.guid, auth: opts.auth, pid: process.pid })}\n`);
   } else {
     process.stdout.write(
       [
         'CC-Gateway simulator running (test gateway; the Guid below is throwaway)',
         `  URL:     ${sim.url}`,
         `  CA file: ${sim.caFile}`,
-        `  Guid:    ${sim.guid}`,
+        opts.auth === 'dynamic'
+          ? `  Sign in: agent ${opts.agents[0]} (any of ${opts.agents.join(', ')}), password ${opts.password} (dynamic authentication: a pasted Guid dies within 2 minutes)`
+          : `  Guid:    ${sim.guid}`,
         `  Agents:  ${opts.agents.join(', ')} (all signed in${opts.callsEveryMs > 0 ? `, simulated calls every ${opts.callsEveryMs} ms` : ''})`,
         '  Press Ctrl+C to stop.',
         '',

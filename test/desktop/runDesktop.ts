@@ -62,7 +62,8 @@ async function main(): Promise<number> {
       version: process.env.VSCODE_TEST_VERSION ?? 'stable',
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index'),
-      extensionTestsEnv: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts },
+      // CCGW_TEST_HOOKS: activate() hands the suite its internals only when asked (src/extension/testHooks.ts).
+      extensionTestsEnv: { CCGW_TEST_GUID: guid, CCGW_TEST_ARTIFACTS: artifacts, CCGW_TEST_HOOKS: '1' },
       launchArgs: [
         workspace,
         '--user-data-dir', userDataDir,

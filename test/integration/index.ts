@@ -23,9 +23,10 @@ function log(line: string): void {
 
 /**
  * CCGW_TEST_SUITE=untrusted runs untrusted/ (the harness opens an untrusted workspace for it),
- * zh-cn runs zh-cn/ (the harness starts VS Code in Simplified Chinese); otherwise the rest.
+ * zh-cn runs zh-cn/ (the harness starts VS Code in Simplified Chinese), plain runs plain/ (no
+ * test hooks, an OS certificate store of the harness's); otherwise the rest.
  */
-const SUITES = ['untrusted', 'zh-cn'];
+const SUITES = ['untrusted', 'zh-cn', 'plain'];
 const requested = process.env.CCGW_TEST_SUITE ?? '';
 const SUITE = SUITES.includes(requested) ? requested : 'main';
 

@@ -549,10 +549,11 @@ describe('simulator: TLS variants fail verification', () => {
 
 describe('simulator CLI', () => {
   it('parses arguments', () => {
-    assert.deepEqual(parseArgs([]), { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false });
-    assert.deepEqual(parseArgs(['--port', '8043', '--agents', '101, 102', '--calls-every=500', '--json']), {
-      port: 8043, agents: ['101', '102'], callsEveryMs: 500, json: true,
+    assert.deepEqual(parseArgs([]), { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'static', password: 'demo1234' });
+    assert.deepEqual(parseArgs(['--port', '8043', '--agents', '101, 102', '--calls-every=500', '--json', '--auth', 'dynamic', '--password=pw']), {
+      port: 8043, agents: ['101', '102'], callsEveryMs: 500, json: true, auth: 'dynamic', password: 'pw',
     });
+    assert.throws(() => parseArgs(['--auth', 'none']), /--auth must be static or dynamic/);
     assert.throws(() => parseArgs(['--port', 'x']), /--port/);
     assert.throws(() => parseArgs(['--agents', 'a,b']), /--agents/);
     assert.throws(() => parseArgs(['--bogus']), /Unknown argument/);

@@ -20,6 +20,8 @@ export interface ConnectionSettings {
   /** The proxy for this origin, resolved once (or why the proxy settings are unusable). */
   readonly proxy: { readonly ok: true; readonly proxy?: ResolvedProxy & { readonly strictSSL: boolean } } | { readonly ok: false; readonly message: string };
   readonly requestTimeoutMs: number;
+  /** Trust the operating system's CA store too (VS Code's http.systemCertificates). */
+  readonly systemCertificates?: boolean;
 }
 
 export function connectionSettings(input: {
@@ -28,6 +30,7 @@ export function connectionSettings(input: {
   readonly trustedFingerprints: readonly string[];
   readonly proxy: ProxySettings;
   readonly requestTimeoutMs: number;
+  readonly systemCertificates?: boolean;
 }): ConnectionSettings {
   const resolved = resolveProxy(input.origin, input.proxy);
   const proxy: ConnectionSettings['proxy'] = !resolved.ok
@@ -46,6 +49,7 @@ export function connectionSettings(input: {
     trustedFingerprints: [...input.trustedFingerprints].sort(),
     proxy,
     requestTimeoutMs: input.requestTimeoutMs,
+    systemCertificates: input.systemCertificates ?? false,
   };
 }
 
@@ -83,5 +87,6 @@ export async function clientOptionsFor(
     trustedFingerprints: s.trustedFingerprints,
     proxy: p && { url: p.url, display: p.display, strictSSL: p.strictSSL, authorization: p.authorization },
     timeoutMs: s.requestTimeoutMs,
+    systemCertificates: s.systemCertificates ?? false,
   };
 }

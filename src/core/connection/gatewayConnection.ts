@@ -24,10 +24,7 @@ export interface CredentialSource {
   password?(origin: string, agentId: string): Promise<string | undefined>;
 }
 
-/** How signing in is done at this gateway (a setting). */
-export interface SignInPolicy {
-  readonly variant: Exclude<SignInVariant, 'forcelogin'>;
-}
+
 
 export interface ConnectionLog {
   info(message: string): void;
@@ -48,7 +45,8 @@ export interface ConnectionDeps {
   readonly maxBackoffMs?: number;
   /** Keep-alive connections in the client's pool (the client's default when unset). */
   readonly poolConnections?: number;
-  readonly signIn?: SignInPolicy;
+  /** How this gateway is signed in to (a setting, read when signing in): `loginex` takes no calls and no licence. */
+  readonly signInVariant?: () => Exclude<SignInVariant, 'forcelogin'>;
   readonly sessionTiming?: SessionTiming;
 }
 
@@ -295,7 +293,7 @@ export class GatewayConnection extends Disposable {
       {
         client: () => this.getSessionClient(),
         password: () => this.deps.credentials.password?.(this.origin, agentId) ?? Promise.resolve(undefined),
-        variant: this.deps.signIn?.variant ?? 'loginex',
+        variant: this.deps.signInVariant?.() ?? 'loginex',
         clock: this.deps.clock ?? systemClock,
         random: this.deps.random ?? Math.random,
         timing: this.deps.sessionTiming ?? DEFAULT_SESSION_TIMING,

@@ -7,6 +7,7 @@ import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from '
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
 import { parseEventPoll, parseSignIn, parseSignOut, type EventPollResult, type SignInResult } from './sessionAnswers';
 import { createProxyDispatcher } from './proxyDispatcher';
+import { readSystemCertificates, trustedCas } from './systemCertificates';
 import { verifyingConnector, type GatewayTlsOptions } from './verifyingConnector';
 import type { AgentStatistics, DetailedStatistics, GatewayClient, GatewayClientOptions, Operation, RequestLogEntry, SignInBody, SignInVariant } from './types';
 
@@ -28,12 +29,15 @@ interface OutgoingRequest {
 
 /**
  * One keep-alive pool per gateway origin. Every connection is verified
- * (verifyingConnector.ts): a configured CA is added to Node's default roots,
- * never replacing them; a pinned certificate is accepted for this origin only.
+ * (verifyingConnector.ts): a configured CA and, with `systemCertificates`, the
+ * OS store's CAs are added to Node's default roots, never replacing them; a
+ * pinned certificate is accepted for this origin only.
  */
 export class UndiciGatewayClient implements GatewayClient {
   readonly origin: string;
-  private readonly pool: Dispatcher;
+  /** Set once the trust list is known: at once, or after the OS store was read. */
+  private pool: Dispatcher | undefined;
+  private readonly poolReady: Promise<Dispatcher>;
   private readonly maxBodyBytes: number;
   private closed = false;
 
@@ -51,16 +55,26 @@ export class UndiciGatewayClient implements GatewayClient {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     };
-    const gatewayTls: GatewayTlsOptions = {
-      timeout: options.timeoutMs,
-      // Built once: a `ca` list would be parsed again (150 roots) for every new connection.
-      ...(options.caPem ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) } : {}),
-    };
     const proxy = options.proxy;
     const pinned = options.trustedFingerprints ?? [];
-    this.pool = proxy
-      ? createProxyDispatcher(proxy, poolOptions, gatewayTls, pinned, options.timeoutMs)
-      : new Pool(this.origin, { ...poolOptions, connect: verifyingConnector(gatewayTls, pinned) });
+    const build = (cas: string[] | undefined): Dispatcher => {
+      const gatewayTls: GatewayTlsOptions = {
+        timeout: options.timeoutMs,
+        // Built once: a `ca` list would be parsed again (150+ roots) for every new connection.
+        ...(cas ? { secureContext: createSecureContext({ ca: cas }) } : {}),
+      };
+      return proxy
+        ? createProxyDispatcher(proxy, poolOptions, gatewayTls, pinned, options.timeoutMs)
+        : new Pool(this.origin, { ...poolOptions, connect: verifyingConnector(gatewayTls, pinned) });
+    };
+    if (options.systemCertificates) {
+      // Reading the store is file (or native) I/O: done off the constructor, before the first connection.
+      this.poolReady = readSystemCertificates().then(({ certificates }) => (this.pool = build(trustedCas(certificates, options.caPem))));
+      this.poolReady.catch(() => undefined); // surfaces in the first request; never unhandled
+    } else {
+      this.pool = build(options.caPem ? [...rootCertificates, options.caPem] : undefined);
+      this.poolReady = Promise.resolve(this.pool);
+    }
   }
 
   async statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics> {
@@ -95,7 +109,7 @@ export class UndiciGatewayClient implements GatewayClient {
     if (this.closed) return;
     this.closed = true;
     // destroy, not close: a hanging request must not keep the pool (and the extension host) alive.
-    await this.pool.destroy();
+    await this.poolReady.then((pool) => pool.destroy(), () => undefined);
   }
 
   private parsed<T>(agentId: string, operation: Operation, answer: { raw: RawAnswer; started: number }, parse: () => T): T {
@@ -148,6 +162,13 @@ export class UndiciGatewayClient implements GatewayClient {
    * bound it). At 1,000 agents per cycle these costs were most of our CPU per request.
    */
   private dispatch(request: OutgoingRequest, signal: AbortSignal | undefined): Promise<RawAnswer> {
+    const pool = this.pool;
+    if (!pool) {
+      return this.poolReady.then(() => {
+        if (this.closed) throw new GatewayError('cancelled', t('The gateway client was closed.'));
+        return this.dispatch(request, signal);
+      });
+    }
     const maxBodyBytes = this.maxBodyBytes;
     return new Promise<RawAnswer>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -169,7 +190,7 @@ export class UndiciGatewayClient implements GatewayClient {
       signal?.addEventListener('abort', onAbort, { once: true });
       const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
       if (request.guid !== undefined) headers.guid = request.guid;
-      this.pool.dispatch(
+      pool.dispatch(
         {
           origin: this.origin,
           path: request.path,

@@ -44,6 +44,12 @@ export interface GatewayClientOptions {
   /** Extra PEM trust (private CA or self-signed cert), added to the default roots. */
   readonly caPem?: string;
   /**
+   * Also trust the operating system's CAs (VS Code's http.systemCertificates), read when
+   * the client is created: on Linux SSL_CERT_FILE / SSL_CERT_DIR or the distribution's
+   * bundle and directories. Added to Node's roots and caPem, never instead. Default false.
+   */
+  readonly systemCertificates?: boolean;
+  /**
    * SHA-256 fingerprints of certificates the user trusted for this origin
    * ("Trust This Certificate"): accepted when verification fails, nothing else is.
    */

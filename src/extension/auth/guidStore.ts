@@ -3,6 +3,16 @@ import { Disposable, Emitter } from '../../core/util/lifecycle';
 
 const PREFIX = 'ccGateway.guid';
 const AGENT_INDEX_KEY = 'ccGateway.agentGuidIndex';
+/** Origins with a gateway-wide Guid: SecretStorage cannot list its keys, so Manage Credentials reads this. */
+const ORIGIN_INDEX_KEY = 'ccGateway.guidOriginIndex';
+/** When each Guid was pasted (not its value): a refusal soon after suggests the gateway rotates Guids. */
+const SET_AT_KEY = 'ccGateway.guidSetAt';
+
+/** A stored Guid, named (never its value): gateway-wide when agentId is undefined. */
+export interface StoredGuid {
+  readonly origin: string;
+  readonly agentId?: string;
+}
 
 /**
  * The Guid lives only in SecretStorage, keyed by gateway origin, so a Guid
@@ -43,11 +53,14 @@ export class GuidStore extends Disposable {
     return (await this.read(keyFor(origin))) !== undefined;
   }
 
-  async set(origin: string, guid: string, agentId?: string): Promise<void> {
+  /** `renewal`: the gateway replaced the Guid (Set-GUID); it keeps the time it was pasted. */
+  async set(origin: string, guid: string, agentId?: string, renewal = false): Promise<void> {
     const key = keyFor(origin, agentId);
     this.cache.set(key, guid);
     await this.secrets.store(key, guid);
+    if (!renewal) await this.globalState.update(SET_AT_KEY, { ...this.globalState.get<Record<string, number>>(SET_AT_KEY, {}), [key]: Date.now() });
     if (agentId) await this.updateIndex(origin, agentId, true);
+    else await this.updateOriginIndex(origin, true);
     this.onDidChangeEmitter.fire({ origin, agentId });
   }
 
@@ -56,13 +69,45 @@ export class GuidStore extends Disposable {
     this.cache.set(key, undefined);
     await this.secrets.delete(key);
     if (agentId) await this.updateIndex(origin, agentId, false);
+    else await this.updateOriginIndex(origin, false);
     this.onDidChangeEmitter.fire({ origin, agentId });
+  }
+
+  /** When the Guid (origin-wide, or the agent's own) was last pasted. */
+  setAt(origin: string, agentId?: string): number | undefined {
+    const at = this.globalState.get<Record<string, number>>(SET_AT_KEY, {})[keyFor(origin, agentId)];
+    return typeof at === 'number' ? at : undefined;
   }
 
   /** Agent IDs that have a Guid of their own for this origin (IDs are not secret; the values are). */
   agentsWithOwnGuid(origin: string): string[] {
     const index = this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {});
     return Array.isArray(index[origin]) ? index[origin] : [];
+  }
+
+  /**
+   * Every Guid that is stored, by origin (sorted) then gateway-wide before per agent: the
+   * indexes say where to look, SecretStorage whether it is really there. `alsoCheck`: origins
+   * to look at even when no index names them (a Guid stored before the origin index existed).
+   */
+  async stored(alsoCheck: readonly string[] = []): Promise<StoredGuid[]> {
+    const agentIndex = this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {});
+    const origins = new Set([...this.globalState.get<string[]>(ORIGIN_INDEX_KEY, []), ...Object.keys(agentIndex), ...alsoCheck]);
+    const found: StoredGuid[] = [];
+    for (const origin of [...origins].sort()) {
+      if (await this.read(keyFor(origin))) found.push({ origin });
+      const agents = [...this.agentsWithOwnGuid(origin)].sort((a, b) => Number(a) - Number(b));
+      for (const agentId of agents) if (await this.read(keyFor(origin, agentId))) found.push({ origin, agentId });
+    }
+    return found;
+  }
+
+  private async updateOriginIndex(origin: string, present: boolean): Promise<void> {
+    const index = new Set(this.globalState.get<string[]>(ORIGIN_INDEX_KEY, []));
+    if (present === index.has(origin)) return;
+    if (present) index.add(origin);
+    else index.delete(origin);
+    await this.globalState.update(ORIGIN_INDEX_KEY, [...index]);
   }
 
   private async read(key: string): Promise<string | undefined> {

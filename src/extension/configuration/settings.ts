@@ -14,6 +14,7 @@ export const DEFAULTS = {
   caFile: '',
   agentIdMax: DEFAULT_AGENT_ID_MAX,
   statusBarEnabled: true,
+  signInMethod: 'loginex' as 'loginex' | 'login',
 };
 
 export interface Settings {
@@ -29,6 +30,10 @@ export interface Settings {
   readonly caFile?: string;
   readonly agentIdMax: number;
   readonly statusBarEnabled: boolean;
+  /** `loginex`: signs in to the CTI platform only (no licence, no calls); `login`: the full sign-in, for sites without loginex. */
+  readonly signInMethod: 'loginex' | 'login';
+  /** VS Code's http.systemCertificates: also trust the CAs of the operating system's store (default true). */
+  readonly systemCertificates: boolean;
   /** VS Code's own proxy settings (http.*) and the environment, resolved per origin by the core. */
   readonly proxy: ProxyInputs & { readonly strictSSL: boolean; readonly authorization?: string };
 }
@@ -79,6 +84,8 @@ export function readSettings(): Settings {
     caFile: caFile === '' ? undefined : caFile,
     agentIdMax,
     statusBarEnabled: config.get<unknown>('statusBar.enabled', DEFAULTS.statusBarEnabled) !== false,
+    signInMethod: config.get<unknown>('signIn.method', DEFAULTS.signInMethod) === 'login' ? 'login' : 'loginex',
+    systemCertificates: vscode.workspace.getConfiguration('http').get<unknown>('systemCertificates') !== false,
     proxy: readProxySettings(),
   };
 }
@@ -101,7 +108,8 @@ function readProxySettings(): Settings['proxy'] {
   };
 }
 
-const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization', 'http.proxySupport'];
+/** VS Code's http.* settings that change how the gateway is reached or which certificates it may present. */
+const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization', 'http.proxySupport', 'http.systemCertificates'];
 
 /** Writes where the user keeps the value: the workspace if it defines it, else user settings. */
 export async function updateSetting(key: string, value: unknown): Promise<void> {

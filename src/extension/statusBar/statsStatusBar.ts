@@ -4,6 +4,7 @@ import { totals } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
 import { stateLabel } from '../treeViews/agentTooltip';
+import { sessionLine } from '../treeViews/sessionRows';
 
 const MAX_TOOLTIP_ROWS = 50;
 
@@ -23,6 +24,8 @@ export class StatsStatusBar extends Disposable {
     this._register(monitor.onDidChangeViewState(schedule));
     this._register(monitor.onDidChangeAuth(schedule));
     this._register(monitor.onDidChangeSettings(schedule));
+    this._register(monitor.onDidChangeSession(schedule));
+    this._register(monitor.onDidSwap(schedule));
     this.update();
   }
 
@@ -73,6 +76,7 @@ export class StatsStatusBar extends Disposable {
     md.isTrusted = false;
     md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
     if (m.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
+    for (const [agentId, status] of m.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now()))}\n\n`);
     const header = [vscode.l10n.t('Agent'), vscode.l10n.t('Answered'), vscode.l10n.t('Outbound'), vscode.l10n.t('Talk time'), vscode.l10n.t('State')];
     md.appendMarkdown(`| ${header.join(' | ')} |\n|---|--:|--:|--:|---|\n`);
     for (const e of entries.slice(0, MAX_TOOLTIP_ROWS)) {

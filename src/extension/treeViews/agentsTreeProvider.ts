@@ -5,6 +5,7 @@ import type { AgentEntry } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
 import { agentTooltip, stateIcon, stateLabel } from './agentTooltip';
+import { sessionItem, sessionTooltip } from './sessionRows';
 
 export interface AgentNode {
   readonly type: 'agent';
@@ -20,7 +21,12 @@ interface BannerNode {
   readonly type: 'banner';
   readonly kind: 'auth' | 'certificate';
 }
-export type Node = AgentNode | MetricNode | BannerNode;
+/** A sign-in session of this window, shown above the agents. */
+interface SessionNode {
+  readonly type: 'session';
+  readonly agentId: string;
+}
+export type Node = AgentNode | MetricNode | BannerNode | SessionNode;
 
 export function isAgentNode(value: unknown): value is AgentNode {
   return !!value && typeof value === 'object' && (value as AgentNode).type === 'agent' && typeof (value as AgentNode).agentId === 'string';
@@ -32,6 +38,7 @@ export function isAgentNode(value: unknown): value is AgentNode {
  */
 export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly nodes = new Map<string, AgentNode>();
+  private readonly sessionNodes = new Map<string, SessionNode>();
   private readonly authBanner: BannerNode = { type: 'banner', kind: 'auth' };
   private readonly certificateBanner: BannerNode = { type: 'banner', kind: 'certificate' };
   private readonly emitter = this._register(new vscode.EventEmitter<Node | Node[] | undefined>());
@@ -54,6 +61,15 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register(monitor.onDidChangeViewState(() => this.fireAll()));
     this._register(monitor.onDidChangeAuth(() => this.fireAll()));
     this._register(monitor.onDidChangeCertificateRefusal(() => this.fireAll()));
+    // A renewal refreshes its session row only; a session that appears or goes changes the list.
+    this._register(
+      monitor.onDidChangeSession(({ agentId }) => {
+        const node = this.sessionNodes.get(agentId);
+        if (node && monitor.sessions.has(agentId)) this.emitter.fire(node);
+        else this.fireAll();
+      }),
+    );
+    this._register(monitor.onDidSwap(() => this.fireAll()));
   }
 
   private fireAll(): void {
@@ -81,7 +97,10 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       const banners: Node[] = [];
       if (this.monitor.refusedCertificate) banners.push(this.certificateBanner);
       if (this.monitor.refusedCredentials.length > 0) banners.push(this.authBanner);
-      return [...banners, ...rows];
+      const sessions = [...this.monitor.sessions.keys()];
+      for (const id of this.sessionNodes.keys()) if (!sessions.includes(id)) this.sessionNodes.delete(id);
+      const sessionRows = sessions.map((agentId) => this.sessionNodes.get(agentId) ?? this.sessionNodes.set(agentId, { type: 'session', agentId }).get(agentId)!);
+      return [...banners, ...sessionRows, ...rows];
     }
     if (element.type === 'agent') {
       const entry = this.monitor.store.get(element.agentId);
@@ -98,12 +117,17 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   getTreeItem(element: Node): vscode.TreeItem {
     if (element.type === 'banner') return element.kind === 'auth' ? this.authBannerItem() : this.certificateBannerItem();
+    if (element.type === 'session') return sessionItem(element.agentId, this.monitor.sessions.get(element.agentId) ?? { kind: 'signed-out' });
     const entry = this.monitor.store.get(element.agentId);
     if (element.type === 'metric') return this.metricItem(element, entry);
     return this.agentItem(element.agentId, entry);
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
+    if (element.type === 'session') {
+      const status = this.monitor.sessions.get(element.agentId);
+      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now());
+    }
     if (element.type === 'agent') {
       const entry = this.monitor.store.get(element.agentId);
       if (entry) item.tooltip = agentTooltip(entry, Date.now());

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import type { AgentMonitor } from '../agentMonitor';
+import type { GuidStore } from '../auth/guidStore';
+import { describeStop } from '../commands/sessionCommands';
+import type { BackgroundNotifier } from './notifier';
+
+/** A pasted Guid refused this soon after it was set most likely died of rotation, not of a typo. */
+const ROTATION_SUSPECT_MS = 5 * 60_000;
+
+const action = (title: string, command: string) => ({ title, run: () => vscode.commands.executeCommand(command) });
+
+/**
+ * One notification per refused credential (not per agent or per cycle; a new Guid re-arms it),
+ * and one when a session that was signed in is lost for good.
+ */
+export function registerCredentialNotifications(monitor: AgentMonitor, guids: GuidStore, notifier: BackgroundNotifier, now: () => number = Date.now): vscode.Disposable[] {
+  const wasSignedIn = new Set<string>();
+  return [
+    monitor.onDidRefuseGuid(({ origin, agentId }) => {
+      const setAt = guids.setAt(origin, agentId);
+      const soon = setAt !== undefined && now() - setAt < ROTATION_SUSPECT_MS;
+      const topic = `refused:${agentId ? `${origin}|${agentId}` : origin}`;
+      if (soon) {
+        // Dynamic authentication (the default for new gateways) replaces a Guid within about two minutes.
+        notifier.notify(
+          topic,
+          'refused',
+          'warning',
+          vscode.l10n.t('The CC-Gateway at {0} refused a Guid pasted {1} minutes ago. The gateway most likely renews Guids every minute (dynamic authentication), so a pasted Guid stops working within about two minutes. Sign in from VS Code instead: the extension then follows every new Guid.', origin, Math.max(1, Math.round((now() - setAt) / 60_000))),
+          action(vscode.l10n.t('Sign In…'), 'ccGateway.signIn'),
+        );
+        return;
+      }
+      notifier.notify(
+        topic,
+        'refused',
+        'warning',
+        agentId
+          ? vscode.l10n.t('The CC-Gateway at {0} refused the Guid of agent {1} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin, agentId)
+          : vscode.l10n.t('The CC-Gateway at {0} refused the Guid (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin),
+        action(vscode.l10n.t('Set Guid…'), 'ccGateway.setGuid'),
+      );
+    }),
+    monitor.onDidChangeAuth(() => {
+      const refused = new Set(monitor.refusedCredentials.map((key) => `refused:${key}`));
+      for (const topic of notifier.openTopics('refused:')) if (!refused.has(topic)) notifier.resolve(topic);
+    }),
+    monitor.onDidChangeSession(({ agentId, status }) => {
+      const topic = `session:${monitor.settings.origin}|${agentId}`;
+      if (status.kind === 'signed-in') {
+        wasSignedIn.add(agentId);
+        notifier.resolve(topic);
+        return;
+      }
+      if (status.kind === 'signed-out') {
+        wasSignedIn.delete(agentId);
+        notifier.resolve(topic);
+        return;
+      }
+      // A failed first sign-in is answered by the command itself; a lost session is news.
+      if (status.kind !== 'stopped' || !wasSignedIn.has(agentId)) return;
+      notifier.notify(topic, `${status.failure}:${status.retcode ?? ''}`, 'warning', vscode.l10n.t('The session of agent {0} ended and could not be re-established: {1}', agentId, describeStop(agentId, status)), action(vscode.l10n.t('Sign In…'), 'ccGateway.signIn'));
+    }),
+  ];
+}

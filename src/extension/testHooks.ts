@@ -1,0 +1,28 @@
+// Whether activate() hands its internals out. Kept free of the vscode module so a plain
+// unit test can pin the decision down (test/unit/testHooks.test.ts).
+
+import type { CredentialSource } from '../core/connection/gatewayConnection';
+
+/** Set to "1" by the test harness for the extension host (scripts/test.mjs, test/desktop/runDesktop.ts). */
+export const TEST_HOOKS_ENV = 'CCGW_TEST_HOOKS';
+
+/**
+ * What activate() returns: the test API only when VS Code runs the extension for tests
+ * (ExtensionMode.Test) and the harness asked for the hooks; otherwise nothing, so another
+ * extension's `getExtension(…).exports` reaches no monitor to dispose and no state to change.
+ */
+export function exportsFor<T>(api: T, runningTests: boolean, env: Readonly<Record<string, string | undefined>> = process.env): T | undefined {
+  return runningTests && env[TEST_HOOKS_ENV] === '1' ? api : undefined;
+}
+
+/** Slow secret lookups on demand (tests); zero means none. */
+export function withLatency(source: CredentialSource, latencyMs: () => number): CredentialSource {
+  const wait = () => (latencyMs() > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs())) : Promise.resolve());
+  return {
+    keyOf: (origin, agentId) => source.keyOf(origin, agentId),
+    guid: async (origin, agentId) => (await wait(), source.guid(origin, agentId)),
+    hasAny: async (origin, agentIds) => (await wait(), source.hasAny(origin, agentIds)),
+    renew: (origin, agentId, guid) => source.renew?.(origin, agentId, guid) ?? Promise.resolve(),
+    password: (origin, agentId) => source.password?.(origin, agentId) ?? Promise.resolve(undefined),
+  };
+}

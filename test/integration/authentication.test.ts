@@ -1,0 +1,101 @@
+// Signing in from VS Code against a dynamically authenticating simulator (a new Guid every 1.5 s),
+// in a real extension host. Runs before extension.test.ts, whose last test disposes the monitor.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension/extension';
+import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { sleep, until as waitUntil } from '../support/wait';
+
+const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
+/** The harness's throwaway password: the leak check looks for it in every file the run leaves. */
+const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';
+const config = () => vscode.workspace.getConfiguration('ccGateway');
+const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+describe('signing in from VS Code (dynamic authentication)', function () {
+  this.timeout(120_000);
+  let api: ExtensionApi;
+  let sim: Simulator;
+  const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000) =>
+    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify({ view: api.monitor.viewState, sessions: [...api.monitor.sessions], rows: api.monitor.store.all().map((e) => [e.agentId, e.state, e.error?.message]) }) });
+
+  before(async () => {
+    sim = await startSimulator({ auth: { mode: 2, rotateEveryMs: 1500, graceMs: 1500, eventHoldMs: 1000, defaultPassword: PASSWORD, passwords: { '103': `${PASSWORD}-other` } } });
+    const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = (await ext.activate())!;
+    await set('tls.caFile', sim.caFile);
+    await set('gatewayUrl', sim.url);
+    await set('agents', ['101', '102']);
+    await set('pollIntervalSeconds', 5);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('ccGateway.signOut', '101').then(undefined, () => undefined);
+    for (const key of ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds']) await set(key, undefined);
+    await sim.stop();
+  });
+
+  it('without a Guid the view offers Sign In', async () => {
+    await until('noGuid', () => api.monitor.viewState === 'noGuid');
+  });
+
+  it('Sign In with the script argument signs in without taking calls; rows stay fresh across 10 Guid rotations, never "Guid refused"', async () => {
+    assert.equal(await vscode.commands.executeCommand('ccGateway.signIn', { agentId: '101', password: PASSWORD }), true);
+    const signIn = sim.sessions.stats.signIns[0];
+    assert.equal(signIn.variant, 'loginex', 'the sign-in that occupies no licence');
+    assert.deepEqual([signIn.body.status, signIn.body.autoanswer], [3, false], 'busy, auto-answer off');
+    await until('ready with numbers', () => api.monitor.viewState === 'ready' && api.monitor.store.all().every((e) => e.state === 'ok'));
+
+    const problems: string[] = [];
+    const watch = [
+      api.monitor.onDidChangeAuth(() => api.monitor.refusedCredentials.length > 0 && problems.push(`banner: ${api.monitor.refusedCredentials.join()}`)),
+      api.monitor.store.onDidChange(() => {
+        for (const e of api.monitor.store.all()) if (e.state !== 'ok') problems.push(`${e.agentId} ${e.state}: ${e.error?.message}`);
+      }),
+    ];
+    try {
+      const issued = sim.sessions.stats.guidsIssued;
+      let calls = 0;
+      while (sim.sessions.stats.guidsIssued < issued + 10) {
+        sim.simulateCall('102', { talkSeconds: 3 });
+        calls++;
+        await sleep(1500);
+      }
+      const expected = sim.counters('102').talktime;
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await until('the latest numbers after 10 rotations', () => api.monitor.store.get('102')?.stats?.talktime === expected);
+      console.log(`[integration] ${sim.sessions.stats.guidsIssued - issued} rotations, ${calls} calls, ${sim.stats.byPath.get('/agentgateway/resource/calldata/102/statisticsEx') ?? 0} polls of 102`);
+    } finally {
+      for (const w of watch) w.dispose();
+    }
+    assert.deepEqual(problems, [], 'no row ever stale or refused, no "Guid refused" banner');
+    assert.equal(sim.sessions.stats.signIns.length, 1, 'one sign-in for the whole time');
+    assert.equal(sim.sessions.stats.maxEventPollsInFlight.get('101'), 1, 'one event poll at a time');
+    assert.equal(api.monitor.sessions.get('101')?.kind, 'signed-in');
+    const all = JSON.stringify(vscode.workspace.getConfiguration().get('ccGateway'));
+    assert.ok(!all.includes(PASSWORD), 'the password is in no setting');
+  });
+
+  it('a wrong password gives one message and no second sign-in request', async () => {
+    const before = sim.sessions.stats.signIns.length;
+    const toasts = api.notifier.count();
+    assert.equal(await vscode.commands.executeCommand('ccGateway.signIn', { agentId: '103', password: PASSWORD }), false);
+    await sleep(3000);
+    const attempts = sim.sessions.stats.signIns.slice(before);
+    assert.deepEqual(attempts.map((a) => [a.agentId, a.retcode]), [['103', '100-004']], 'exactly one request, refused');
+    assert.equal(api.notifier.count() - toasts, 0, 'no background notification on top of the command’s own message');
+    const status = api.monitor.sessions.get('103');
+    assert.equal(status?.kind === 'stopped' && status.failure, 'credentials');
+  });
+
+  it('Sign Out sends the logout and ends the event polling', async () => {
+    assert.equal(await vscode.commands.executeCommand('ccGateway.signOut', '101'), true);
+    assert.deepEqual(sim.sessions.stats.signOuts, ['101']);
+    const polls = () => sim.stats.byPath.get('/agentgateway/resource/agentevent/101') ?? 0;
+    const n = polls();
+    await sleep(2500);
+    assert.equal(polls(), n, 'no event poll after the sign-out');
+    assert.equal(api.monitor.sessions.has('101'), false);
+  });
+});

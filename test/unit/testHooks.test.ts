@@ -1,0 +1,31 @@
+// activate()'s return value: the internals go to the test harness only. A normal activation
+// (not VS Code's test mode, or no CCGW_TEST_HOOKS=1 from the harness) exports nothing, so
+// another extension's getExtension(…).exports cannot dispose or drive the monitor.
+// The extension-host side of this is test/integration/plain/.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { exportsFor, TEST_HOOKS_ENV } from '../../src/extension/testHooks';
+
+describe('what activate() exports', () => {
+  const api = { monitor: { dispose: () => undefined } };
+
+  it('nothing in a normal activation, whatever the environment says', () => {
+    assert.equal(exportsFor(api, false, {}), undefined);
+    assert.equal(exportsFor(api, false, { [TEST_HOOKS_ENV]: '1' }), undefined);
+  });
+
+  it('nothing under tests unless the harness asked for the hooks with exactly "1"', () => {
+    for (const value of [undefined, '', '0', 'true', 'yes', ' 1']) assert.equal(exportsFor(api, true, { [TEST_HOOKS_ENV]: value }), undefined, String(value));
+    assert.equal(exportsFor(api, true, { [TEST_HOOKS_ENV]: '1' }), api);
+  });
+
+  it('activate() returns through exportsFor, with VS Code’s test mode as the switch', () => {
+    const source = fs.readFileSync(path.resolve(__dirname, '../../../src/extension/extension.ts'), 'utf8');
+    const start = source.indexOf('export function activate(');
+    const body = source.slice(start, source.indexOf('\n}\n', start));
+    const returns = body.match(/^ {2}return .*$/gm) ?? [];
+    assert.equal(returns.length, 1, `activate() has ${returns.length} return statements`);
+    assert.match(returns[0], /^ {2}return exportsFor\(\{.*\}, context\.extensionMode === vscode\.ExtensionMode\.Test\);$/);
+  });
+});
