@@ -13,12 +13,16 @@ export interface CliOptions {
   auth: 'static' | 'dynamic';
   /** The password every agent signs in with. */
   password: string;
+  /** Dynamic mode: a new Guid this often (GUIDINTERVAL). */
+  rotateEveryMs?: number;
+  /** How long an idle event poll is held (about 10 s on a real gateway). */
+  eventHoldMs?: number;
 }
 
 /** The demo's password: a throwaway for the simulator only. */
 export const DEMO_PASSWORD = 'demo1234';
 
-const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--json]';
+const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--rotate-every ms] [--event-hold ms] [--json]';
 
 /** Parse argv (without node and script). Throws an Error with a usage hint on bad input. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -61,6 +65,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         opts.auth = v;
         break;
       }
+      case '--rotate-every':
+      case '--event-hold': {
+        const ms = Number(value());
+        if (!Number.isInteger(ms) || ms < 10 || ms > 3_600_000) throw new Error(`${name} must be milliseconds (10..3600000). ${USAGE}`);
+        if (name === '--rotate-every') opts.rotateEveryMs = ms;
+        else opts.eventHoldMs = ms;
+        break;
+      }
       case '--password': {
         const v = value();
         if (v.length > 32) throw new Error(`--password must be at most 32 characters. ${USAGE}`);
@@ -89,7 +101,7 @@ async function main(): Promise<void> {
   const sim: Simulator = await startSimulator({
     port: opts.port,
     autoCalls: opts.callsEveryMs > 0 ? { everyMs: opts.callsEveryMs, agents: opts.agents } : undefined,
-    auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password },
+    auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password, rotateEveryMs: opts.rotateEveryMs, eventHoldMs: opts.eventHoldMs },
   });
   // The simulator's timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => undefined, 1 << 30);

@@ -37,9 +37,9 @@ interface Sim {
   child: ChildProcess;
 }
 
-async function startSimProcess(): Promise<Sim> {
+async function startSimProcess(extra: string[] = []): Promise<Sim> {
   const cli = path.join(__dirname, '..', '..', 'src', 'simulator', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
@@ -260,6 +260,71 @@ function treeEfficiency(): { events: number; itemsRefreshed: number; structural:
   return { events, itemsRefreshed: items, structural };
 }
 
+/**
+ * The cost of keeping sessions: SESSIONS agents signed in through the product's GatewayConnection
+ * against a dynamic simulator (its own process) holding idle event polls EVENT_HOLD_MS, with Guid
+ * rotation, while statistics are polled every STATS_INTERVAL_MS. CPU per event poll is measured,
+ * then scaled to the real gateway's 10 s hold: polls per agent-hour = 3600 / (10 + 0.35).
+ */
+async function sessionCost(): Promise<string> {
+  const SESSIONS = 20, EVENT_HOLD_MS = 500, STATS_INTERVAL_MS = 5000, RUN_MS = 20_000;
+  const sim = await startSimProcess(['--auth', 'dynamic', '--password', 'bench-pw', '--rotate-every', '3000', '--event-hold', String(EVENT_HOLD_MS), '--agents', '101']);
+  const agents = Array.from({ length: SESSIONS }, (_, i) => String(2001 + i));
+  const counts = { agentevent: 0, statisticsEx: 0, renewed: 0, refused: 0 };
+  const connection = new GatewayConnection(
+    connectionSettings({ origin: new URL(sim.url).origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 10_000 }),
+    { agents: [], intervalMs: STATS_INTERVAL_MS, active: true, paused: false },
+    {
+      credentials: { guid: () => Promise.resolve(undefined), keyOf: (origin) => origin, hasAny: () => Promise.resolve(false), password: () => Promise.resolve('bench-pw') },
+      loadClientFactory: () => createGatewayClient,
+      readTextFile: (p) => readFile(p, 'utf8'),
+      log: { info: (m) => m.startsWith('Guid renewed') && counts.renewed++, warn: () => undefined },
+      onRequest: (e) => {
+        if (e.operation === 'agentevent' || e.operation === 'statisticsEx') counts[e.operation]++;
+        if (e.outcome === 'auth') counts.refused++;
+      },
+      jitterRatio: 0,
+    },
+  );
+  try {
+    for (const a of agents) if (!(await connection.signIn(a as AgentId, { password: 'bench-pw' }))) throw new Error(`bench sign-in of ${a} failed`);
+    connection.setAgents(agents);
+    await new Promise((r) => setTimeout(r, 2000)); // sign-in events drained, first statistics cycle done
+    counts.agentevent = counts.statisticsEx = counts.renewed = counts.refused = 0;
+    const c0 = cpuMs(), t0 = performance.now();
+    await new Promise((r) => setTimeout(r, RUN_MS));
+    const cpu = cpuMs() - c0, wall = performance.now() - t0;
+    const held = establishedTo(new URL(sim.url).port);
+    const perPollUs = (cpu / counts.agentevent) * 1000;
+    const pollsPerAgentHour = 3600 / (10 + 0.35);
+    const statsPerAgentPerInterval = counts.statisticsEx / SESSIONS / (wall / STATS_INTERVAL_MS);
+    return (
+      `sessions: ${SESSIONS} agents signed in, idle event polls held ${EVENT_HOLD_MS} ms, Guid rotated every 3 s, ${(wall / 1000).toFixed(0)} s: ` +
+      `${counts.agentevent} event polls, ${counts.renewed} Guids adopted, ${counts.refused} refused requests; ` +
+      `extension-host CPU ${perPollUs.toFixed(0)} µs per event poll → ${((perPollUs * pollsPerAgentHour) / 1000).toFixed(0)} ms CPU per signed-in agent per hour at the gateway's 10 s hold; ` +
+      `connections held ${held ?? '–'} (${SESSIONS} event polls + the statistics pool); statistics requests per agent per interval ${statsPerAgentPerInterval.toFixed(2)}`
+    );
+  } finally {
+    connection.dispose();
+    sim.child.kill('SIGTERM');
+  }
+}
+
+/** Established TCP connections to 127.0.0.1:port, from /proc (Linux); undefined elsewhere. */
+function establishedTo(port: string): number | undefined {
+  try {
+    const hex = Number(port).toString(16).toUpperCase().padStart(4, '0');
+    const rows = readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1);
+    // local address is ours (any port), remote is the simulator's; state 01 = ESTABLISHED
+    return rows.filter((r) => {
+      const f = r.trim().split(/\s+/);
+      return f[2]?.endsWith(`:${hex}`) && f[3] === '01';
+    }).length;
+  } catch {
+    return undefined;
+  }
+}
+
 function bundleSizes(): string {
   const dist = path.join(__dirname, '..', '..', '..', 'dist');
   return ['extension.js', 'gatewayClient.js']
@@ -285,6 +350,8 @@ function activationLine(): string {
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=sessions: just the session-keeping phase (while working on it).
+  if (process.env.BENCH_ONLY === 'sessions') return void console.log(await sessionCost());
   const sim = await startSimProcess();
   try {
     const ours = await oursCycles(sim);
@@ -319,6 +386,7 @@ async function main(): Promise<void> {
   } finally {
     sim.child.kill('SIGTERM');
   }
+  console.log(await sessionCost());
 }
 
 main().catch((e: unknown) => {

@@ -68,6 +68,9 @@ export interface ConnectionOutcome {
 
 let nextId = 1;
 
+/** Each signed-in agent holds one connection with its event poll (held up to ~10 s): room for that many sessions at once. */
+const SESSION_CONNECTIONS = 64;
+
 /**
  * A connection to one gateway origin with one snapshot of the connection settings.
  * It owns its HTTP client, its scheduler and the way it obtains Guids, and is
@@ -401,7 +404,7 @@ export class GatewayConnection extends Disposable {
   private getSessionClient(): Promise<GatewayClient> {
     if (this.isDisposed) return Promise.reject(cancelled());
     if (!this.sessionClient) {
-      const created = this.createClient(Math.max(1, this.sessions.size));
+      const created = this.createClient(SESSION_CONNECTIONS);
       created.catch(() => {
         if (this.sessionClient === created) this.sessionClient = undefined;
       });
