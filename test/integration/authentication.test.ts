@@ -89,6 +89,25 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     assert.equal(status?.kind === 'stopped' && status.failure, 'credentials');
   });
 
+  it('Manage Credentials lists the stored password by agent (never its value) and removes it; a refused password was not kept', async () => {
+    let listed: string[] = [];
+    const sub = api.credentialPicker((qp) => {
+      listed = qp.items.map((i) => i.label);
+      qp.hide();
+    });
+    try {
+      await vscode.commands.executeCommand('ccGateway.manageCredentials');
+    } finally {
+      sub.dispose();
+    }
+    assert.ok(listed.some((l) => l.includes('101')), `the password of 101 is listed: ${JSON.stringify(listed)}`);
+    assert.ok(!listed.some((l) => l.includes('103')), 'the refused password of 103 was removed');
+    assert.ok(!JSON.stringify(listed).includes(PASSWORD), 'never the value');
+    const remove = { remove: [{ kind: 'password', origin: sim.url, agentId: '101' }] };
+    assert.equal(await vscode.commands.executeCommand('ccGateway.manageCredentials', remove), 1);
+    assert.equal(await vscode.commands.executeCommand('ccGateway.manageCredentials', remove), 0, 'gone');
+  });
+
   it('Sign Out sends the logout and ends the event polling', async () => {
     assert.equal(await vscode.commands.executeCommand('ccGateway.signOut', '101'), true);
     assert.deepEqual(sim.sessions.stats.signOuts, ['101']);
