@@ -2,7 +2,7 @@
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
 //   (code-server + Chromium), the browser UI tests, and a leak check for the test Guids and passwords.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
-// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui.
+// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --suite=<main|untrusted|zh-cn|plain>.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,15 +14,19 @@ import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAll
 
 const argv = new Set(process.argv.slice(2));
 const known = new Set(['--only-unit', '--skip-integration', '--skip-ui']);
+const SUITE_NAMES = ['main', 'untrusted', 'zh-cn', 'plain'];
+// --suite=<name>: only that extension-host suite (no UI tests), for working on it.
+const onlySuite = [...argv].find((a) => a.startsWith('--suite='))?.slice('--suite='.length);
 for (const a of argv) {
-  if (!known.has(a)) {
-    console.error(`unknown flag ${a}; known: ${[...known].join(' ')}`);
+  if (!known.has(a) && !(a.startsWith('--suite=') && SUITE_NAMES.includes(onlySuite))) {
+    console.error(`unknown flag ${a}; known: ${[...known].join(' ')} --suite=${SUITE_NAMES.join('|')}`);
     process.exit(2);
   }
 }
 const onlyUnit = argv.has('--only-unit');
 const skipIntegration = onlyUnit || argv.has('--skip-integration');
-const skipUi = onlyUnit || argv.has('--skip-ui');
+const skipUi = onlyUnit || argv.has('--skip-ui') || onlySuite !== undefined;
+const runSuite = (name) => onlySuite === undefined || onlySuite === name;
 const INTEGRATION_TIMEOUT_MS = 180_000;
 
 const artifacts = path.join(repoRoot, 'artifacts');
@@ -419,10 +423,10 @@ async function main() {
   if (skipIntegration) skipped('integration tests', 'flag');
   else if (blocker) skipped('integration tests', blocker);
   else if (!interrupted) {
-    await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
-    if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
-    if (!interrupted) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
-    if (!interrupted) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
+    if (runSuite('main')) await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
+    if (!interrupted && runSuite('untrusted')) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
+    if (!interrupted && runSuite('zh-cn')) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
+    if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
   }
 
   if (skipUi) skipped('UI tests', 'flag');
