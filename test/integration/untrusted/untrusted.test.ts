@@ -1,5 +1,12 @@
 // Runs in an untrusted workspace (Restricted Mode; the harness leaves Workspace Trust on for it):
 // the folder's own ccGateway.gatewayUrl and ccGateway.tls.caFile must not count.
+//
+// Two mechanisms give that, and either alone passes the end-to-end test below (break checks:
+// reading workspace values in settings.ts → still passes; emptying restrictedConfigurations with
+// settings.ts intact → still passes; both → the hostile gateway gets requests and it fails):
+// 1. package.json declares both settings in capabilities.untrustedWorkspaces.restrictedConfigurations,
+//    so VS Code itself hides their workspace values in Restricted Mode (asserted below);
+// 2. settings.ts (trustedString) reads only user values while the workspace is untrusted.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/extension';
@@ -32,8 +39,10 @@ describe('in an untrusted workspace', function () {
     await evil?.stop();
   });
 
-  it('really is untrusted (otherwise the next test proves nothing)', () => {
+  it('really is untrusted (otherwise the next test proves nothing), and both settings are declared restricted', () => {
     assert.equal(vscode.workspace.isTrusted, false);
+    const declared = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } } } | undefined)?.capabilities?.untrustedWorkspaces?.restrictedConfigurations;
+    assert.deepEqual([...(declared ?? [])].sort(), ['ccGateway.gatewayUrl', 'ccGateway.tls.caFile']);
   });
 
   it('polls the user-level gateway; the folder’s gatewayUrl and caFile are ignored and get no request', async () => {
