@@ -168,6 +168,18 @@ describe('sessions: the extension’s session against the simulator', function (
     assert.ok(logs.every((l) => !l.includes(sim.sessions.currentGuid('101') ?? '-')), 'no Guid in the log');
   });
 
+  it('a pasted Guid that the gateway stops accepting: signing in lifts the "Guid refused" stop and the session’s Guid serves every agent', async () => {
+    sim = await startSimulator({ auth: { mode: 2, rotateEveryMs: 200, graceMs: 200, eventHoldMs: 100, defaultPassword: PASSWORD } });
+    const pasted = sim.guid;
+    monitor = make({}, { credentials: { guid: () => Promise.resolve(pasted), keyOf: (o) => o, hasAny: () => Promise.resolve(true), password: () => Promise.resolve(PASSWORD) } });
+    await until('numbers with the pasted Guid', () => monitor!.store.all().every((e) => e.state === 'ok'));
+    await until('the pasted Guid refused after rotation and grace', () => monitor!.refusedCredentials.length === 1, { timeoutMs: 5000 });
+    assert.equal(await monitor.signIn(id('101'), { password: PASSWORD }), true);
+    assert.deepEqual(monitor.refusedCredentials, [], 'the banner goes');
+    sim.simulateCall('102', { talkSeconds: 4 });
+    await until('102 polled again with the session’s Guid', () => monitor!.store.get('102')?.state === 'ok' && monitor!.store.get('102')?.stats?.talktime === sim.counters('102').talktime, { timeoutMs: 5000 });
+  });
+
   it('a lost session (the gateway signed the agent out) signs in again by itself', async () => {
     sim = await startSimulator({ auth: { mode: 2, rotateEveryMs: 60_000, eventHoldMs: 100, defaultPassword: PASSWORD } });
     monitor = make();

@@ -98,6 +98,8 @@ export class GatewayConnection extends Disposable {
   private readonly sessions = new Map<string, AgentSession>();
   /** Superseded Guid → the one that replaced it (Set-GUID), so nothing is sent with an old one. */
   private readonly renewed = new Map<string, string>();
+  /** Pasted Guids the gateway refused: a live session's Guid is used instead of them. */
+  private readonly refusedGuids = new Set<string>();
   /** Which stored credential each pasted Guid sent came from, to store its renewal under the same key. */
   private readonly sentFrom = new Map<string, { agentId?: string }>();
   /** The event polls' own client: a held poll must not take a connection the statistics need. */
@@ -314,9 +316,11 @@ export class GatewayConnection extends Disposable {
   private onSessionChanged(agentId: string, status: SessionStatus): void {
     if (this.isDisposed) return;
     if (status.kind === 'signed-in') {
-      // A live session Guid lifts a stop: of its agent's own key, and of the gateway's when nothing was pasted.
-      this.scheduler.unblock(`${this.origin}|session|${agentId}`);
-      this.scheduler.unblock(this.origin);
+      // A live session's Guid serves the agents whose pasted Guid was refused: those stops are lifted, the banner goes.
+      const lifted = [...this.refused].filter((key) => !key.includes('|session|'));
+      for (const key of lifted) this.refused.delete(key);
+      for (const key of [`${this.origin}|session|${agentId}`, this.origin, ...lifted]) this.scheduler.unblock(key);
+      if (lifted.length) this.onDidChangeEmitter.fire();
       this.checkCredentials();
     }
     this.onDidChangeSessionEmitter.fire({ agentId, status });
@@ -367,10 +371,14 @@ export class GatewayConnection extends Disposable {
     if (this.isDisposed || signal.aborted) throw cancelled();
     const own = this.sessionGuid(agentId, true);
     const pasted = stored && this.newest(stored.guid);
-    const guid = own ?? pasted ?? this.sessionGuid(agentId, false);
+    const usable = pasted && !this.refusedGuids.has(pasted) ? pasted : undefined;
+    const guid = own ?? usable ?? this.sessionGuid(agentId, false) ?? pasted;
     if (!guid) throw new GatewayError('auth', t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…" or "CC-Gateway: Sign In…".', this.origin), { code: 'NO_GUID' });
     if (guid === pasted && stored) this.sentFrom.set(guid, { agentId: stored.agentId });
-    return request(client, guid, signal);
+    return request(client, guid, signal).catch((e: unknown) => {
+      if (guid === pasted && e instanceof Error && (e as GatewayError).kind === 'auth' && (e as GatewayError).details?.retcode) this.refusedGuids.add(guid);
+      throw e;
+    });
   }
 
   /** The pasted Guid this agent uses (its own, or the gateway's), with the key it is stored under. */
