@@ -3,6 +3,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
 import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
+import { agentInfoPath, parseAgentInfo, type AgentInfo } from './agentInfo';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
 import { createProxyDispatcher } from './proxyDispatcher';
 import { verifyingConnector, type GatewayTlsOptions } from './verifyingConnector';
@@ -59,6 +60,14 @@ export class UndiciGatewayClient implements GatewayClient {
     return this.parsed(agentId, 'statistics', answer, () => parseStatistics(answer.raw, agentId));
   }
 
+  // --- Supervisor view (issue 13): agent state ---------------------------------
+  async agentInfo(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo> {
+    if (!/^[0-9]{1,7}$/.test(callerId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
+    const answer = await this.get(workno, 'agentbyworkno', guid, signal, agentInfoPath(callerId, workno));
+    return this.parsed(workno, 'agentbyworkno', answer, () => parseAgentInfo(answer.raw, workno));
+  }
+  // ------------------------------------------------------------------------------
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -78,7 +87,7 @@ export class UndiciGatewayClient implements GatewayClient {
     }
   }
 
-  private async get(agentId: AgentId, operation: RequestLogEntry['operation'], guid: string, signal?: AbortSignal): Promise<{ raw: RawAnswer; started: number }> {
+  private async get(agentId: AgentId, operation: RequestLogEntry['operation'], guid: string, signal?: AbortSignal, path = `${BASE_PATH}${agentId}/${operation}`): Promise<{ raw: RawAnswer; started: number }> {
     if (this.closed) throw new GatewayError('cancelled', t('The gateway client was closed.'));
     // Defence in depth: the branded type already guarantees digits, but nothing may reach the path unchecked.
     if (!/^[0-9]{1,7}$/.test(agentId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
@@ -87,7 +96,7 @@ export class UndiciGatewayClient implements GatewayClient {
 
     const started = Date.now();
     try {
-      return { raw: await this.dispatch(`${BASE_PATH}${agentId}/${operation}`, guid, signal), started };
+      return { raw: await this.dispatch(path, guid, signal), started };
     } catch (e) {
       if (isGatewayError(e)) {
         this.log({ agentId, operation, httpStatus: e.details.httpStatus, durationMs: Date.now() - started, outcome: e.kind });

@@ -30,7 +30,7 @@ export function parseStatistics(answer: RawAnswer, agentId: string): DetailedSta
   return stats as unknown as DetailedStatistics;
 }
 
-function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unknown> {
+export function parseEnvelope(answer: RawAnswer, agentId: string): Record<string, unknown> {
   const { status } = answer;
   const text = answer.body.trim();
   let parsed: unknown;

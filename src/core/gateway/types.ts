@@ -1,4 +1,5 @@
 import type { AgentId } from '../validation/agentId';
+import type { AgentInfo } from './agentInfo';
 
 /** The `result` of statisticsEx: counters since the agent signed in. */
 export interface AgentStatistics {
@@ -15,7 +16,7 @@ export interface DetailedStatistics extends AgentStatistics {
 
 export interface RequestLogEntry {
   readonly agentId: string;
-  readonly operation: 'statisticsEx' | 'statistics';
+  readonly operation: 'statisticsEx' | 'statistics' | 'agentbyworkno';
   readonly httpStatus?: number;
   readonly retcode?: string;
   readonly durationMs: number;
@@ -55,6 +56,10 @@ export interface GatewayClient {
   statisticsEx(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<AgentStatistics>;
   statistics(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<DetailedStatistics>;
   close(): Promise<void>;
+
+  // --- Supervisor view (issue 13): agent state ---------------------------------
+  /** `agentgroup/{callerId}/agentbyworkno/{workno}`: another agent's details (state). Optional so fakes need not implement it. */
+  agentInfo?(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo>;
 }
 
 export type CreateGatewayClient = (options: GatewayClientOptions) => GatewayClient;
