@@ -21,6 +21,8 @@ import { registerShowDetails } from './commands/showDetails';
 import { createLog, logUnexpected } from './logging/log';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
+import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
+import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 
 /** What activate() hands to integration tests (via extension.exports). */
@@ -30,6 +32,10 @@ export interface ExtensionApi {
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
   readonly trusted: TrustedCertificates;
+  /** Issue 13: the view's sort order. */
+  readonly viewOptions: ViewOptions;
+  /** Issue 13: drill-down and trend panels, history (for tests). */
+  readonly supervisor: SupervisorApi;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
 }
@@ -61,7 +67,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const monitor = new AgentMonitor(guids, log, notifier, trusted, withLatency(guidCredentials(guids), () => testHooks.secretLatencyMs));
   context.subscriptions.push(guids, trusted, monitor);
 
-  const tree = new AgentsTreeProvider(monitor);
+  const viewOptions = new ViewOptions(context.globalState);
+  const tree = new AgentsTreeProvider(monitor, viewOptions);
+  context.subscriptions.push(viewOptions);
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view);
   monitor.setViewVisible(view.visible);
@@ -130,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(statusBar);
 
   const ctx: CommandContext = { monitor, guids, trusted, log };
+  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -137,13 +146,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCopyAsJson(ctx),
     registerExportStatistics(ctx),
     registerQueryNow(ctx),
-    registerShowDetails(ctx),
+    registerShowDetails(ctx, supervisor.details),
     ...registerGuidCommands(ctx),
     ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
+    ...supervisor.disposables,
   );
-  return { monitor, tree, statusBar, notifier, trusted, testHooks };
+  return { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks };
 }
 
 /** Slow secret lookups on demand (tests); zero means none. */
