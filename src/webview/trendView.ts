@@ -101,7 +101,8 @@ function renderChart(d: TrendData, host: HTMLElement): void {
   const opts: uPlot.Options = {
     width: Math.max(320, host.clientWidth),
     height: 280,
-    scales: { x: { time: true }, calls: { range: (_u, _min, max) => [0, Math.max(1, max)] }, talk: { range: (_u, _min, max) => [0, Math.max(0.1, max)] } },
+    // Half a bucket of room either side, so one bucket is a bar, not a line at the edge.
+    scales: { x: { time: true, auto: false, range: [d.buckets[0] / 1000 - 450, d.buckets[d.buckets.length - 1] / 1000 + 1350] }, calls: { range: (_u, _min, max) => [0, Math.max(1, max)] }, talk: { range: (_u, _min, max) => [0, Math.max(0.1, max)] } },
     axes: [
       { ...axis, values: (_u, ticks) => ticks.map((t) => hm(t * 1000)) },
       { ...axis, scale: 'calls', label: d.words.calls },
@@ -109,8 +110,8 @@ function renderChart(d: TrendData, host: HTMLElement): void {
     ],
     series: [
       { value: (_u, v) => (v === null ? '–' : hm(v * 1000)) },
-      { label: d.words.answered, scale: 'calls', stroke: blue, fill: blue, paths: bars?.({ size: [0.4, 40], align: -1 }), points: { show: false } },
-      { label: d.words.outbound, scale: 'calls', stroke: orange, fill: orange, paths: bars?.({ size: [0.4, 40], align: 1 }), points: { show: false } },
+      { label: d.words.answered, scale: 'calls', stroke: blue, fill: blue, paths: bars?.({ size: [0.4, 40, 6], align: -1 }), points: { show: false } },
+      { label: d.words.outbound, scale: 'calls', stroke: orange, fill: orange, paths: bars?.({ size: [0.4, 40, 6], align: 1 }), points: { show: false } },
       { label: d.words.talk, scale: 'talk', stroke: green, width: 2, value: (_u, v) => (v === null ? '–' : hms(v * 3600)) },
     ],
     legend: { live: true },
