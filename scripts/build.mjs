@@ -3,6 +3,7 @@
 // Minified without source maps by default: tests, the demo, the benchmark and the
 // package all run what ships. `--dev` (and `--watch`) keep names and add source maps.
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -10,6 +11,24 @@ const production = !watch && !process.argv.includes('--dev');
 
 // Nothing left over from an earlier build (a stale .map would ship).
 fs.rmSync('dist', { recursive: true, force: true });
+
+// The Show Trend webview runs in the browser, not in node: its own type check (DOM
+// types) and its own bundle with uPlot and uPlot's CSS (dist/trendView.js, .css).
+const typeCheck = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'src/webview'], { stdio: 'inherit' });
+if (typeCheck.status !== 0) process.exit(typeCheck.status ?? 1);
+const webview = {
+  entryPoints: { trendView: 'src/webview/trendView.ts' },
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  outdir: 'dist',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+};
 
 const ctx = await esbuild.context({
   entryPoints: {
@@ -32,12 +51,17 @@ const ctx = await esbuild.context({
   metafile: true,
 });
 
+const webviewCtx = await esbuild.context(webview);
+
 if (watch) {
   await ctx.watch();
+  await webviewCtx.watch();
 } else {
-  const result = await ctx.rebuild();
-  await ctx.dispose();
-  for (const [file, meta] of Object.entries(result.metafile.outputs)) {
-    if (file.endsWith('.js')) console.log(`${file}\t${(meta.bytes / 1024).toFixed(1)} KiB`);
+  for (const c of [ctx, webviewCtx]) {
+    const result = await c.rebuild();
+    await c.dispose();
+    for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+      if (/\.(js|css)$/.test(file)) console.log(`${file}\t${(meta.bytes / 1024).toFixed(1)} KiB`);
+    }
   }
 }

@@ -51,6 +51,7 @@ export class AgentMonitor extends Disposable {
         { active: this.isActive() },
       ),
     );
+    this.core.setAgentStateEnabled(this.settingsValue.agentStateEnabled);
     this._register(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(SECTION) || affectsConnection(e)) && this.applySettings(e)));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.applySettings(undefined)));
     this._register(
@@ -131,6 +132,16 @@ export class AgentMonitor extends Disposable {
     this.dispose();
     return done;
   }
+  // Supervisor view (issue 13)
+  get states() {
+    return this.core.states;
+  }
+  get stateRefusal() {
+    return this.core.stateRefusal;
+  }
+  get onDidChangeStateAvailability() {
+    return this.core.onDidChangeStateAvailability;
+  }
 
   setViewVisible(visible: boolean): void {
     this.viewVisible = visible;
@@ -182,6 +193,7 @@ export class AgentMonitor extends Disposable {
     const after = readSettings();
     this.settingsValue = after;
     this.core.configure(this.monitorSettings(after));
+    this.core.setAgentStateEnabled(after.agentStateEnabled);
     this.core.setActive(this.isActive());
     if (!e || e.affectsConfiguration(`${SECTION}.agents`) || e.affectsConfiguration(`${SECTION}.agentIdMax`)) this.reportInvalidAgents();
     this.onDidChangeSettingsEmitter.fire(after);

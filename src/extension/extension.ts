@@ -25,6 +25,8 @@ import { registerCredentialNotifications } from './notifications/credentialNotif
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { exportsFor, withLatency } from './testHooks';
+import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
+import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 
 /** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
@@ -34,6 +36,10 @@ export interface ExtensionApi {
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
   readonly trusted: TrustedCertificates;
+  /** Issue 13: the view's sort order. */
+  readonly viewOptions: ViewOptions;
+  /** Issue 13: drill-down and trend panels, history (for tests). */
+  readonly supervisor: SupervisorApi;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
@@ -68,7 +74,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   running = monitor;
   context.subscriptions.push(guids, trusted, monitor);
 
-  const tree = new AgentsTreeProvider(monitor);
+  const viewOptions = new ViewOptions(context.globalState);
+  const tree = new AgentsTreeProvider(monitor, viewOptions);
+  context.subscriptions.push(viewOptions);
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view);
   monitor.setViewVisible(view.visible);
@@ -126,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 
   const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
   const credentials = registerManageCredentials(ctx);
+  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -133,15 +142,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     registerCopyAsJson(ctx),
     registerExportStatistics(ctx),
     registerQueryNow(ctx),
-    registerShowDetails(ctx),
+    registerShowDetails(ctx, supervisor.details),
     ...registerGuidCommands(ctx),
     ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
     ...registerSessionCommands(ctx),
     credentials.disposable,
+    ...supervisor.disposables,
   );
-  return exportsFor({ monitor, tree, statusBar, notifier, trusted, testHooks, credentialPicker: credentials.onDidShowPicker }, context.extensionMode === vscode.ExtensionMode.Test);
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker };
+  return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 
 /** The monitor of this activation, for deactivate(). */

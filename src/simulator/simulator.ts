@@ -14,7 +14,9 @@ import * as https from 'node:https';
 import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SimAgentStates, parseAgentGroupPath } from './agentStates';
 import { generateServerCertificates, type CertVariant, type ServerCertificates } from './certs';
+import { detailedBody, ZERO_EXTRAS, type DetailedExtras } from './detailedCounters';
 import { SimulatedSessions, type AuthOptions, type SignInVariant } from './sessions';
 
 export type TlsVariant = CertVariant;
@@ -102,6 +104,8 @@ export interface Simulator {
   readonly stats: SimulatorStats;
   resetStats(): void;
   readonly openSockets: number;
+  /** Issue 13: agent states for the agentbyworkno route (src/simulator/agentStates.ts). */
+  readonly agentStates: SimAgentStates;
 }
 
 // ---------------------------------------------------------------------------
@@ -171,11 +175,6 @@ function exBody(c: Readonly<FullCounters>): string {
     ',"calloutnums":' + c.calloutnums + '}}';
 }
 
-function fullBody(c: Readonly<FullCounters>): string {
-  return '{"message":"","retcode":"0","result":{"talktime":' + c.talktime + ',"answernums":' + c.answernums +
-    ',"noanswernums":' + c.noanswernums + ',"calloutnums":' + c.calloutnums + ',"intercallnums":' + c.intercallnums +
-    ',"waittime":' + c.waittime + ',"holdtime":' + c.holdtime + '}}';
-}
 
 /** Canonical agent key ("0101" → "101") if `raw` is a valid id, else undefined. Cheap: no regex. */
 function parseAgentId(raw: string, max: number): string | undefined {
@@ -213,7 +212,7 @@ function registerTempDir(dir: string): void {
   });
 }
 
-type Route = 'ex' | 'full' | SignInVariant | 'logout' | 'event';
+type Route = 'ex' | 'full' | SignInVariant | 'logout' | 'event' | 'state';
 
 interface HangingRequest {
   readonly res: http.ServerResponse;
@@ -223,6 +222,8 @@ interface HangingRequest {
 // ---------------------------------------------------------------------------
 
 class GatewaySimulator implements Simulator {
+  readonly agentStates = new SimAgentStates();
+  private readonly extras = new Map<string, DetailedExtras>();
   readonly stats: SimulatorStats = {
     requests: 0,
     byAgent: new Map(),
@@ -411,14 +412,25 @@ class GatewaySimulator implements Simulator {
     if (!auto || auto.agents.length === 0 || !(auto.everyMs > 0)) return;
     this.autoTimer = setInterval(() => {
       for (const agent of auto.agents) {
+        // Issue 13: an agent in a call, wrap-up or rest takes no new call; now and then one rests.
+        if (this.agentStates.isOccupied(this.key(agent))) continue;
+        if (Math.random() < 0.08) {
+          this.agentStates.rest(this.key(agent), auto.everyMs * (2 + Math.floor(Math.random() * 4)));
+          const x = this.mutableExtras(agent);
+          x.restnums += 1;
+          continue;
+        }
         if (Math.random() < 0.5) continue;
         const r = Math.random();
+        const talkSeconds = 10 + Math.floor(Math.random() * 290);
         this.simulateCall(agent, {
-          talkSeconds: 10 + Math.floor(Math.random() * 290),
+          talkSeconds,
           outbound: r < 0.25,
           missed: r >= 0.25 && r < 0.35,
           internal: r >= 0.35 && r < 0.4,
         });
+        // The demo's clock runs fast: a call occupies the agent for a share of the interval.
+        if (r >= 0.35 || r < 0.25) this.agentStates.call(this.key(agent), Math.min(auto.everyMs * 3, talkSeconds * 100), auto.everyMs);
       }
     }, auto.everyMs);
     this.autoTimer.unref();
@@ -457,6 +469,16 @@ class GatewaySimulator implements Simulator {
       k.answernums += 1;
       k.waittime += 3;
     }
+  }
+
+  private mutableExtras(agentId: string): DetailedExtras {
+    const k = this.key(agentId);
+    let x = this.extras.get(k);
+    if (!x) {
+      x = { ...ZERO_EXTRAS };
+      this.extras.set(k, x);
+    }
+    return x;
   }
 
   setCounters(agentId: string, c: Partial<AgentCounters>): void {
@@ -571,6 +593,10 @@ class GatewaySimulator implements Simulator {
         else if (tail === 'statistics') route = 'full';
         if (route) rawAgent = pathname.slice(CALLDATA_PREFIX.length, slash);
       }
+    } else if (parseAgentGroupPath(pathname) && this.agentStates.interfaceEnabled) {
+      // Issue 13: keyed (byAgent, in-flight) by the caller, like the other routes.
+      route = 'state';
+      rawAgent = parseAgentGroupPath(pathname)!.caller;
     } else if (pathname.startsWith(ONLINEAGENT_PREFIX)) {
       const [agent, action, more] = pathname.slice(ONLINEAGENT_PREFIX.length).split('/');
       rawAgent = agent ?? '';
@@ -656,6 +682,12 @@ class GatewaySimulator implements Simulator {
       res.end(BODY_NOT_SIGNED_IN);
       return;
     }
+    if (route === 'state') {
+      const workno = parseAgentId(parseAgentGroupPath(req.url?.split('?')[0] ?? '')?.workno ?? '', this.agentIdMax);
+      if (workno === undefined) this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
+      else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno)));
+      return;
+    }
     const full = route === 'full';
     const fault = this.faultFor(agentKey);
     if (fault !== undefined) {
@@ -667,7 +699,7 @@ class GatewaySimulator implements Simulator {
 
   private successBody(agentKey: string, full: boolean): string {
     const c = this.counterMap.get(agentKey) ?? ZERO;
-    return full ? fullBody(c) : exBody(c);
+    return full ? detailedBody(c, this.extras.get(agentKey)) : exBody(c);
   }
 
   private sendSuccess(res: http.ServerResponse, agentKey: string, full: boolean): void {

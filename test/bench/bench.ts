@@ -18,6 +18,7 @@ import { GatewayConnection } from '../../src/core/connection/gatewayConnection';
 import { PollScheduler } from '../../src/core/polling/scheduler';
 import { StatsStore } from '../../src/core/state/store';
 import type { AgentId } from '../../src/core/validation/agentId';
+import { supervisorBench } from './supervisorBench';
 
 const AGENTS = 1000;
 const CONNECTIONS = 16;
@@ -352,6 +353,7 @@ function activationLine(): string {
 async function main(): Promise<void> {
   // BENCH_ONLY=sessions: just the session-keeping phase (while working on it).
   if (process.env.BENCH_ONLY === 'sessions') return void console.log(await sessionCost());
+  if (process.env.BENCH_ONLY === 'supervisor') return void console.log((await supervisorBench()).join('\n'));
   const sim = await startSimProcess();
   try {
     const ours = await oursCycles(sim);
@@ -387,6 +389,7 @@ async function main(): Promise<void> {
     sim.child.kill('SIGTERM');
   }
   console.log(await sessionCost());
+  for (const line of await supervisorBench()) console.log(line);
 }
 
 main().catch((e: unknown) => {

@@ -74,9 +74,10 @@ describe('CC-Gateway extension in the extension host', function () {
     sim.setCounters('102', { talktime: 60, answernums: 1, calloutnums: 0 });
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', `JSESSIONID=${sim.guid}`), true);
     await until('ready', () => api.monitor.viewState === 'ready');
-    await until('row 101 numbers', () => row('101')?.description === '5 answered · 2 out · 1:12:08');
-    await until('row 102 numbers', () => row('102')?.description === '1 answered · 0 out · 0:01:00');
-    assert.equal(row('101')?.label, 'Agent 101');
+    await until('row 101 numbers', () => row('101')?.description === 'idle · ↓5 ↑2 · 1:12:08');
+    await until('row 102 numbers', () => row('102')?.description === 'idle · ↓1 ↑0 · 0:01:00');
+    assert.equal(row('101')?.label, '101');
+    assert.match(String(row('101')?.accessibilityInformation?.label), /^Agent 101, idle, 5 answered, 2 outbound, talk time 1:12:08$/);
     assert.deepEqual(sim.stats.guidsSeen, new Set([sim.guid]));
     const all = JSON.stringify(config().inspect('gatewayUrl')) + JSON.stringify(vscode.workspace.getConfiguration().get('ccGateway'));
     assert.ok(!all.includes(sim.guid), 'the Guid is not in any setting');
@@ -89,7 +90,7 @@ describe('CC-Gateway extension in the extension host', function () {
     const before = { ...api.tree.refreshCounts };
     sim.simulateCall('101', { talkSeconds: 60 });
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('row 101 updated', () => row('101')?.description === '6 answered · 2 out · 1:13:08');
+    await until('row 101 updated', () => row('101')?.description === 'idle · ↓6 ↑2 · 1:13:08');
     await until('status bar updated', () => api.statusBar.snapshot.label?.includes('7 answered'));
     assert.equal(api.tree.refreshCounts.full, before.full, 'no whole-tree refresh');
     assert.equal(api.tree.refreshCounts.items - before.items, 1, 'only agent 101 was refreshed');
@@ -162,7 +163,13 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.equal(details?.answernums, sim.counters('101').answernums);
     assert.equal(typeof details?.noanswernums, 'number');
     assert.equal(sim.stats.byPath.get('/agentgateway/resource/calldata/101/statistics'), 1);
-    assert.ok(vscode.window.activeTextEditor?.document.getText().includes('"noanswernums"'));
+    // A readable table (issue 13): plain words, h:mm:ss, the field names; no script, no Guid.
+    const html = api.supervisor.details.lastHtml.get('101') ?? '';
+    assert.match(html, /<th scope="row">Calls not answered for a long time<\/th><td class="num">\d+<\/td><td class="field">noanswernums<\/td>/);
+    assert.match(html, new RegExp(`<th scope="row">Talk time</th><td class="num">${Math.floor(sim.counters('101').talktime / 3600)}:\\d\\d:\\d\\d</td>`));
+    assert.match(html, /<th scope="row">waittime<\/th>/, 'a field the docs do not name is shown by its name');
+    assert.match(html, /script-src 'none'/);
+    assert.ok(!html.includes(sim.guid), 'no Guid in the page');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -182,7 +189,7 @@ describe('CC-Gateway extension in the extension host', function () {
     await set('pollIntervalSeconds', 5);
     sim.resetStats();
     await sleep(6_500);
-    const polls = sim.stats.byAgent.get('103') ?? 0;
+    const polls = sim.stats.byPath.get('/agentgateway/resource/calldata/103/statisticsEx') ?? 0;
     assert.ok(polls >= 1 && polls <= 2, `agent 103 polled ${polls} times in 6.5 s at 5 s`);
   });
 

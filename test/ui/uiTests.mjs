@@ -136,7 +136,33 @@ function ui(page) {
     await waitFor('the notification toasts to go away', async () => (await page.locator('.notifications-toasts .notification-toast').count()) === 0, 5000).catch(() => {});
   }
 
-  return { sidebar, welcome, quickInput, openView, welcomeShows, runCommand, treeRow, rowDescription, statusItem, statusLabel, clearNotifications };
+  /** Drags the sash to an exact width (the default side bar is about 300 px). */
+  async function setSideBarWidth(width) {
+    const box = await sidebar.boundingBox();
+    if (!box || Math.abs(box.width - width) < 4) return;
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + (width - box.width), y, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.move(860, 500);
+  }
+
+  /** The inner document of the webview whose heading matches (webviews are nested iframes). */
+  async function webview(headingRe) {
+    return waitFor(`a webview titled ${headingRe}`, async () => {
+      const n = await page.locator('iframe.webview.ready').count();
+      for (let i = 0; i < n; i++) {
+        const f = page.frameLocator(`iframe.webview.ready >> nth=${i}`).frameLocator('#active-frame');
+        const h = await f.locator('h1').first().innerText({ timeout: 500 }).catch(() => '');
+        if (headingRe.test(h)) return f;
+      }
+      return undefined;
+    });
+  }
+
+  return { sidebar, welcome, quickInput, openView, welcomeShows, runCommand, treeRow, rowDescription, statusItem, statusLabel, clearNotifications, setSideBarWidth, webview };
 }
 
 // ---------------------------------------------------------------------------
@@ -218,16 +244,16 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     await page.keyboard.type(guid, { delay: 5 });
     await page.keyboard.press('Enter');
 
-    const d101 = await waitFor('row "Agent 101" with its numbers', async () => {
-      const d = await u.rowDescription('Agent 101');
-      return d && /\d/.test(d) ? d : undefined;
+    const d101 = await waitFor('row "101" with its state and numbers', async () => {
+      const d = await u.rowDescription('101');
+      return d && /idle/.test(d) ? d : undefined;
     });
-    const d102 = await waitFor('row "Agent 102" with its numbers', async () => {
-      const d = await u.rowDescription('Agent 102');
-      return d && /\d/.test(d) ? d : undefined;
+    const d102 = await waitFor('row "102" with its state and numbers', async () => {
+      const d = await u.rowDescription('102');
+      return d && /idle/.test(d) ? d : undefined;
     });
-    assert(d101.includes('5 answered') && d101.includes('1:12:08'), `row Agent 101 shows "${d101}", expected 5 answered and 1:12:08`);
-    assert(d102.includes('3 answered') && d102.includes('2 out') && d102.includes('0:30:15'), `row Agent 102 shows "${d102}", expected 3 answered, 2 out, 0:30:15`);
+    assert(d101 === 'idle · ↓5 ↑0 · 1:12:08', `row 101 shows "${d101}", expected idle · ↓5 ↑0 · 1:12:08`);
+    assert(d102 === 'idle · ↓3 ↑2 · 0:30:15', `row 102 shows "${d102}", expected idle · ↓3 ↑2 · 0:30:15`);
     const label = await waitFor('the status bar item with the totals', async () => {
       const l = await u.statusLabel();
       return l && /answered/.test(l) ? l : undefined;
@@ -265,14 +291,14 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
   test('05 a new call shows up after Refresh', async () => {
     const { page, u } = ctx;
     await u.clearNotifications();
-    const before = await waitFor('row "Agent 101"', () => u.rowDescription('Agent 101'));
+    const before = await waitFor('row "101"', () => u.rowDescription('101'));
     ctx.sim.simulateCall('101', { talkSeconds: 60 });
     await u.runCommand('CC-Gateway: Refresh');
-    const after = await waitFor('the description of "Agent 101" to change', async () => {
-      const d = await u.rowDescription('Agent 101');
+    const after = await waitFor('the description of "101" to change', async () => {
+      const d = await u.rowDescription('101');
       return d && d !== before ? d : undefined;
     });
-    assert(after.includes('6 answered') && after.includes('1:13:08'), `after one more 60 s call, row Agent 101 shows "${after}" (before: "${before}"), expected 6 answered and 1:13:08`);
+    assert(after.includes('↓6') && after.includes('1:13:08'), `after one more 60 s call, row 101 shows "${after}" (before: "${before}"), expected ↓6 and 1:13:08`);
     await page.mouse.move(860, 500); // off the activity bar: no hover tooltip in the shot
     await ctx.shot('05-after-call.png');
   });
@@ -306,12 +332,160 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     assert(/Subject: CN=localhost/.test(text) && /\(self-signed\)/.test(text) && /Problem: its certificate is self-signed/.test(text) && /Valid: \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/.test(text), `dialog says "${text.replace(/\s+/g, ' ')}"`);
     await ctx.shot('06-trust-certificate.png');
     await dialog.getByRole('button', { name: 'Trust This Certificate' }).click();
-    const d101 = await waitFor('row "Agent 101" with numbers from the self-signed gateway', async () => {
-      const d = await u.rowDescription('Agent 101');
-      return d && /answered/.test(d) ? d : undefined;
+    const d101 = await waitFor('row "101" with numbers from the self-signed gateway', async () => {
+      const d = await u.rowDescription('101');
+      return d && /↓/.test(d) ? d : undefined;
     });
-    assert(d101.includes('5 answered'), `row Agent 101 shows "${d101}"`);
+    assert(d101.includes('↓5'), `row 101 shows "${d101}"`);
     assert(selfSigned.stats.guidsSeen.has(guid), 'the Guid went to the trusted gateway');
+  });
+
+  // --- Supervisor view (issue 13) -------------------------------------------
+  /** Picks the focused quick-pick entry whose label matches, like a person with the arrow keys. */
+  const pick = async (text) => {
+    const { page, u } = ctx;
+    const rows = u.quickInput.locator('.monaco-list-row');
+    await waitFor(`the quick pick entry "${text}"`, async () => (await rows.allInnerTexts()).some((t) => t.includes(text)));
+    await page.keyboard.type(text, { delay: 5 });
+    const focused = u.quickInput.locator('.monaco-list-row.focused');
+    await waitFor(`"${text}" focused`, async () => ((await focused.allInnerTexts())[0] ?? '').includes(text));
+    await page.keyboard.press('Enter');
+  };
+  const rowOrder = async (parentRe) => {
+    const { sidebar } = ctx.u;
+    const labels = await sidebar.locator('[role="treeitem"] .label-name').allInnerTexts();
+    const at = labels.findIndex((l) => parentRe.test(l));
+    return labels.slice(at + 1).filter((l) => /^\d+$/.test(l));
+  };
+
+  test('07 rows fit the default side bar width (300 px): state, counters and talk time, nothing cut off', async () => {
+    const { page, u } = ctx;
+    await u.clearNotifications();
+    await u.runCommand('CC-Gateway: Set Gateway URL');
+    await typeIntoInputBox(ctx.sim.url);
+    await u.openView();
+    await u.setSideBarWidth(300);
+    const d = await waitFor('row 101 from the first gateway', async () => {
+      const t = await u.rowDescription('101');
+      return t && t.includes('1:13:08') ? t : undefined;
+    });
+    assert(d === 'idle · ↓6 ↑0 · 1:13:08', `row 101 shows "${d}"`);
+    for (const id of ['101', '102']) {
+      const cut = await u.treeRow(id).first().locator('.monaco-icon-label-container').evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+      assert(!cut, `row ${id} is cut off at 300 px`);
+    }
+    await page.mouse.move(860, 500);
+    await ctx.shot('07-rows-300px.png');
+  });
+
+  test('08 teams: add agents to a team from the palette; team and totals rows with their sums', async () => {
+    const { page, u } = ctx;
+    for (const [id, existing] of [['101', false], ['102', true]]) {
+      await u.runCommand('CC-Gateway: Add to Team');
+      // A quick pick follows at once in the same widget: type and accept, without waiting for it to close.
+      const input = u.quickInput.locator('input.input');
+      await input.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+      await page.keyboard.type(id, { delay: 5 });
+      await page.keyboard.press('Enter');
+      if (existing) await pick('Hotline');
+      else {
+        await pick('New Team');
+        await typeIntoInputBox('Hotline');
+      }
+    }
+    const team = await waitFor('the Hotline row with its totals', async () => {
+      const t = await u.rowDescription('Hotline');
+      return t && t.startsWith('2 agents') ? t : undefined;
+    });
+    assert(team === '2 agents · ↓9 ↑2 · 1:43:23', `team row says "${team}"`);
+    const total = await u.rowDescription('Total');
+    assert(total === '2 agents · ↓9 ↑2 · 1:43:23', `totals row says "${total}"`);
+    await page.mouse.move(860, 500);
+    await ctx.shot('08-teams.png');
+  });
+
+  test('09 a sort change from the palette re-orders the rows and is kept', async () => {
+    const { u } = ctx;
+    assert((await rowOrder(/^Hotline$/)).join() === '101,102', `order before: ${(await rowOrder(/^Hotline$/)).join()}`);
+    await u.runCommand('CC-Gateway: Sort Agents By');
+    await pick('Outbound calls');
+    await waitFor('102 (2 outbound) above 101 (0)', async () => (await rowOrder(/^Hotline$/)).join() === '102,101');
+  });
+
+  test('10 a threshold: warning icon on the row, the reason in its label, the count in the status bar', async () => {
+    const { page, u } = ctx;
+    await u.runCommand('Preferences: Open User Settings');
+    await page.locator('.settings-editor .search-container').first().waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    await page.locator('.settings-editor .search-container').first().click();
+    await page.keyboard.type('ccGateway.thresholds.averageTalkSeconds', { delay: 5 });
+    const item = page.locator('.settings-editor .setting-item', { hasText: 'Average Talk Seconds' }).first();
+    await item.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    const input = item.locator('input').first();
+    await input.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('700', { delay: 20 }); // 101: 4388 s / 6 = 731 s per call; 102: 605 s
+    await delay(800); // the Settings editor writes after a short debounce
+    await ctx.shot('10-settings.png');
+    await u.runCommand('View: Close All Editors');
+    await u.openView();
+    const row = u.treeRow('101').first();
+    await waitFor('a warning icon on row 101', () => row.locator('.codicon-warning').first().isVisible());
+    const aria = await row.getAttribute('aria-label');
+    assert(/over the threshold 0:11:40/.test(aria ?? ''), `row 101 reads "${aria}"`);
+    assert(!(await u.treeRow('102').first().locator('.codicon-warning').count()), 'row 102 is under the threshold');
+    const label = await waitFor('the status bar count', async () => {
+      const l = await u.statusLabel();
+      return l && /1 agents need attention/.test(l) ? l : undefined;
+    });
+    assert(label.includes('answered'), label);
+    await page.mouse.move(860, 500);
+    await ctx.shot('10-threshold.png');
+  });
+
+  test('11 Show Trend from a row: chart and a data table with the simulator\'s numbers', async () => {
+    const { page, u } = ctx;
+    for (const talkSeconds of [90, 90]) {
+      const before = await u.rowDescription('101');
+      ctx.sim.simulateCall('101', { talkSeconds });
+      await u.runCommand('CC-Gateway: Refresh');
+      await u.openView();
+      await waitFor('row 101 to change', async () => (await u.rowDescription('101')) !== before);
+    }
+    await u.setSideBarWidth(300);
+    const row = u.treeRow('101').first();
+    await row.hover();
+    await row.locator('.action-label[aria-label="Show Trend"]').click();
+    const f = await u.webview(/^Trend: agent 101$/);
+    await waitFor('the data table', () => f.locator('#trend-table tbody tr').first().isVisible());
+    const cells = await f.locator('#trend-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    // Since the first record of the day (the first poll of this gateway, test 03b): the calls of tests 05 and 11.
+    const c = ctx.sim.counters('101');
+    const answered = cells.reduce((n, r) => n + Number(r[1]), 0);
+    assert(answered === c.answernums - COUNTERS['101'].answernums, `the table has ${answered} answered calls (${JSON.stringify(cells)}), the simulator took ${c.answernums - COUNTERS['101'].answernums}`);
+    const talk = c.talktime - COUNTERS['101'].talktime;
+    const hms = `${Math.floor(talk / 3600)}:${String(Math.floor((talk % 3600) / 60)).padStart(2, '0')}:${String(talk % 60).padStart(2, '0')}`;
+    assert(cells[cells.length - 1][3] === hms, `cumulative talk time ${cells[cells.length - 1][3]}, expected ${hms}`);
+    assert(await f.locator('canvas').first().isVisible(), 'the chart is drawn');
+    await page.mouse.move(860, 500);
+    await ctx.shot('11-trend.png');
+  });
+
+  test('12 Show Detailed Statistics: a table in plain words with h:mm:ss', async () => {
+    const { page, u } = ctx;
+    const row = u.treeRow('101').first();
+    await row.click({ button: 'right' });
+    const entry = page.locator('.context-view .action-label', { hasText: 'Show Detailed Statistics' }).first();
+    await entry.hover();
+    await page.keyboard.press('Enter');
+    const f = await u.webview(/^Agent 101: detailed statistics$/);
+    const text = await waitFor('the counters table', async () => {
+      const t = await f.locator('table').innerText({ timeout: 1000 }).catch(() => '');
+      return t.includes('Calls answered') ? t : undefined;
+    });
+    const c = ctx.sim.counters('101');
+    assert(new RegExp(`Calls answered\\s+${c.answernums}\\s+answernums`).test(text), `table: ${text}`);
+    assert(/Talk time\s+1:16:08\s+talktime/.test(text), `talk time as h:mm:ss: ${text}`);
+    await ctx.shot('12-details.png');
   });
 
   // --- setup ---------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { CertificateRefusal } from '../gateway/certificate';
-import { GatewayError } from '../gateway/errors';
+import type { AgentInfo } from '../gateway/agentInfo';
+import { GatewayError, isGatewayError } from '../gateway/errors';
 import type { AgentStatistics, CreateGatewayClient, DetailedStatistics, GatewayClient, RequestLogEntry, SignInVariant } from '../gateway/types';
 import { t } from '../l10n/localize';
 import { PollScheduler, type PollOutcome } from '../polling/scheduler';
@@ -140,7 +141,7 @@ export class GatewayConnection extends Disposable {
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.clock ? { clock: deps.clock } : {}),
         credentialKey: (id) => this.credentialKey(id),
-        fetch: (agentId, signal) => this.send(agentId, signal, (client, guid, s) => client.statisticsEx(agentId as AgentId, guid, s)),
+        fetch: (agentId, signal) => this.poll(agentId, signal),
         onOutcome: (agentId, outcome, at) => this.onPollOutcome(agentId, outcome, at),
         onAuthBlocked: (key) => this.onAuthBlocked(key),
       }),
@@ -380,6 +381,63 @@ export class GatewayConnection extends Disposable {
       throw e;
     });
   }
+
+  // --- Supervisor view (issue 13): agent state -----------------------------------
+  // Budget: one agentbyworkno request per statisticsEx poll that succeeded, in the same
+  // scheduler slot (so never two requests in flight for one agent, never while the
+  // scheduler is inactive), none after a failed or "not signed in" statistics answer,
+  // none at all once the gateway refused the interface or the setting is off.
+  private stateEnabled = false;
+  private stateRefusal: GatewayError | undefined;
+  private readonly onAgentStateEmitter = this._register(new Emitter<{ agentId: string; info?: AgentInfo; at: number }>());
+  /** A state read finished for a watched agent: `info` undefined when it failed. */
+  readonly onAgentState = this.onAgentStateEmitter.event;
+  private readonly onDidRefuseStateEmitter = this._register(new Emitter<GatewayError>());
+  /** Once per connection: the gateway refused the state interface; no more state requests. */
+  readonly onDidRefuseState = this.onDidRefuseStateEmitter.event;
+
+  setAgentStateEnabled(enabled: boolean): void {
+    this.stateEnabled = enabled;
+  }
+
+  /** Why the gateway's agent state is not available (undefined while it is or may be). */
+  get stateRefused(): GatewayError | undefined {
+    return this.stateRefusal;
+  }
+
+  private async poll(agentId: string, signal: AbortSignal) {
+    const stats = await this.send(agentId, signal, (client, guid, s) => client.statisticsEx(agentId as AgentId, guid, s));
+    if (this.stateEnabled && !this.stateRefusal && this.scheduler.isRunning && this.agents.includes(agentId)) await this.readState(agentId, signal);
+    return stats;
+  }
+
+  private async readState(agentId: string, signal: AbortSignal): Promise<void> {
+    try {
+      // The watched agent asks about itself: the same agent ID and Guid the statistics call just used
+      // (which agent's session a gateway-wide Guid belongs to is not known; see docs/agent-state.md).
+      const info = await this.send(agentId, signal, (client, guid, s) => {
+        if (!client.agentInfo) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
+        return client.agentInfo(agentId as AgentId, agentId as AgentId, guid, s);
+      });
+      if (!this.isDisposed) this.onAgentStateEmitter.fire({ agentId, info, at: this.deps.clock?.now() ?? Date.now() });
+    } catch (e) {
+      if (this.isDisposed || signal.aborted) return;
+      const err = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while polling; see the "CC-Gateway" log.'));
+      // The interface is not there (404/405, 000-002) or this Guid may not call it (000-003, 401/403),
+      // although statisticsEx just worked: stop asking this gateway, explain once.
+      if (err.kind === 'invalid-request' || err.kind === 'auth') {
+        if (!this.stateRefusal) {
+          this.stateRefusal = err;
+          this.deps.log.warn(`The gateway refused the agent state interface (${err.details.retcode ?? err.details.httpStatus ?? err.kind}); rows show counters only.`);
+          this.onDidRefuseStateEmitter.fire(err);
+        }
+        return;
+      }
+      this.onAgentStateEmitter.fire({ agentId, at: this.deps.clock?.now() ?? Date.now() });
+    }
+  }
+  // ---------------------------------------------------------------------------------
+
 
   /** The pasted Guid this agent uses (its own, or the gateway's), with the key it is stored under. */
   private async storedGuid(agentId: string): Promise<{ guid: string; agentId?: string } | undefined> {

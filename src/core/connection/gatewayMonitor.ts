@@ -3,6 +3,7 @@ import { GatewayError } from '../gateway/errors';
 import type { AgentStatistics, DetailedStatistics } from '../gateway/types';
 import { t } from '../l10n/localize';
 import { StatsStore } from '../state/store';
+import { AgentStateStore } from '../supervisor/agentStates';
 import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
 import type { AgentId } from '../validation/agentId';
 import { sameConnection, type ConnectionSettings } from './connectionSettings';
@@ -35,6 +36,12 @@ const MAX_SWAPS_PER_QUERY = 5;
  */
 export class GatewayMonitor extends Disposable {
   readonly store = this._register(new StatsStore());
+  /** Issue 13: each agent's state (agentbyworkno), when enabled and the gateway allows it. */
+  readonly states = this._register(new AgentStateStore());
+  private agentStateEnabled = false;
+  private readonly onDidChangeStateAvailabilityEmitter = this._register(new Emitter<void>());
+  /** The current gateway refused the state interface, or a new connection may have it again. */
+  readonly onDidChangeStateAvailability = this.onDidChangeStateAvailabilityEmitter.event;
   private current: GatewayConnection | undefined;
   private currentListeners: IDisposable[] = [];
   private settingsValue: MonitorSettings;
@@ -121,9 +128,22 @@ export class GatewayMonitor extends Disposable {
       return;
     }
     this.store.setAgents(next ? settings.agents : []);
+    this.states.retain(settings.agents);
     this.current?.setIntervalMs(settings.pollIntervalMs);
     this.current?.setAgents(settings.agents);
     this.updateViewState();
+  }
+
+  /** Issue 13: read each agent's state along with its counters (ccGateway.agentState.enabled). */
+  setAgentStateEnabled(enabled: boolean): void {
+    this.agentStateEnabled = enabled;
+    this.current?.setAgentStateEnabled(enabled);
+    if (!enabled) this.states.retain([]);
+  }
+
+  /** Why agent states are not shown although enabled: the gateway refused the interface. */
+  get stateRefusal(): GatewayError | undefined {
+    return this.current?.stateRefused;
   }
 
   /** False while the window is unfocused or nothing shows the numbers. */
@@ -229,6 +249,9 @@ export class GatewayMonitor extends Disposable {
       this.retiring.add(retired);
       void retired.finally(() => this.retiring.delete(retired));
     }
+    // Another gateway's (or an earlier connection's) states are not current.
+    this.states.retain([]);
+    if (old?.stateRefused) this.onDidChangeStateAvailabilityEmitter.fire();
     if (next && !this.isDisposed) {
       const s = this.settingsValue;
       const c = new GatewayConnection(
@@ -239,7 +262,13 @@ export class GatewayMonitor extends Disposable {
         resume,
       );
       this.current = c;
+      c.setAgentStateEnabled(this.agentStateEnabled);
       this.currentListeners = [
+        c.onAgentState(({ agentId, info, at }) => (info ? this.states.apply(agentId, info, at) : this.states.forget(agentId))),
+        c.onDidRefuseState(() => {
+          this.states.retain([]);
+          this.onDidChangeStateAvailabilityEmitter.fire();
+        }),
         c.onOutcome((o) => this.onOutcome(o)),
         c.onDidChange(() => this.updateDerived()),
         c.onDidRefuseGuid((e) => this.onDidRefuseGuidEmitter.fire(e)),
@@ -261,6 +290,7 @@ export class GatewayMonitor extends Disposable {
       return;
     }
     const e = outcome.error;
+    this.states.forget(agentId);
     this.store.applyFailure(agentId, { kind: e.kind, message: e.message, code: e.details.retcode ?? e.details.code }, at);
     if (e.kind !== 'auth') this.deps.log.warn(`agent ${agentId}: ${e.message}`);
   }

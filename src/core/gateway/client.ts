@@ -4,6 +4,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { onUnexpectedError } from '../util/unexpectedError';
 import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
+import { agentInfoPath, parseAgentInfo, type AgentInfo } from './agentInfo';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
 import { parseEventPoll, parseSignIn, parseSignOut, type EventPollResult, type SignInResult } from './sessionAnswers';
 import { createProxyDispatcher } from './proxyDispatcher';
@@ -104,6 +105,14 @@ export class UndiciGatewayClient implements GatewayClient {
     const answer = await this.send(agentId, 'logout', { method: 'DELETE', path: `${SESSION_PATH}${agentId}/logout`, guid }, signal);
     this.parsed(agentId, 'logout', answer, () => parseSignOut(answer.raw, agentId));
   }
+
+  // --- Supervisor view (issue 13): agent state ---------------------------------
+  async agentInfo(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo> {
+    if (!/^[0-9]{1,7}$/.test(callerId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
+    const answer = await this.send(workno, 'agentbyworkno', { method: 'GET', path: agentInfoPath(callerId, workno), guid }, signal);
+    return this.parsed(workno, 'agentbyworkno', answer, () => parseAgentInfo(answer.raw, workno));
+  }
+  // ------------------------------------------------------------------------------
 
   async close(): Promise<void> {
     if (this.closed) return;

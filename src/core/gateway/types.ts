@@ -1,5 +1,6 @@
 import type { AgentId } from '../validation/agentId';
 import type { EventPollResult, SignInResult } from './sessionAnswers';
+import type { AgentInfo } from './agentInfo';
 
 /** The `result` of statisticsEx: counters since the agent signed in. */
 export interface AgentStatistics {
@@ -14,7 +15,7 @@ export interface DetailedStatistics extends AgentStatistics {
   readonly [counter: string]: number;
 }
 
-export type Operation = 'statisticsEx' | 'statistics' | SignInVariant | 'logout' | 'agentevent';
+export type Operation = 'statisticsEx' | 'statistics' | 'agentbyworkno' | SignInVariant | 'logout' | 'agentevent';
 
 /** `login` takes calls and a licence; `loginex` signs in to the CTI platform only (no licence); `forcelogin` signs another client out. */
 export type SignInVariant = 'login' | 'loginex' | 'forcelogin';
@@ -88,6 +89,10 @@ export interface GatewayClient {
   /** DELETE …/onlineagent/{id}/logout. */
   signOut(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+
+  // --- Supervisor view (issue 13): agent state ---------------------------------
+  /** `agentgroup/{callerId}/agentbyworkno/{workno}`: another agent's details (state). Optional so fakes need not implement it. */
+  agentInfo?(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo>;
 }
 
 export type CreateGatewayClient = (options: GatewayClientOptions) => GatewayClient;

@@ -3,6 +3,7 @@ import { validateAgentId } from '../../core/validation/agentId';
 import { normalizeGuid } from '../../core/validation/guid';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
 import type { CommandContext } from './commandContext';
+import { requireOrigin } from './requireOrigin';
 
 /**
  * Set Guid… stores a Guid for the current gateway origin only. An optional
@@ -11,12 +12,8 @@ import type { CommandContext } from './commandContext';
  */
 export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
   const setGuid = async (arg?: unknown): Promise<boolean> => {
-    const origin = ctx.monitor.settings.origin;
-    if (!origin) {
-      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Set the gateway URL first: a Guid is stored for one gateway.'), vscode.l10n.t('Set Gateway URL…'));
-      if (choice) await vscode.commands.executeCommand('ccGateway.setGatewayUrl');
-      return false;
-    }
+    const origin = await requireOrigin(ctx, vscode.l10n.t('Set the gateway URL first: a Guid is stored for one gateway.'));
+    if (!origin) return false;
     let agentId: string | undefined;
     let value: unknown;
     if (typeof arg === 'string') value = arg;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { validateAgentId } from '../../core/validation/agentId';
 import { updateSetting } from '../configuration/settings';
+import { removeFromAllTeams } from '../supervisor/supervisorCommands';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
 import type { CommandContext } from './commandContext';
 
@@ -26,7 +27,10 @@ export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
       const c = validateAgentId(v, ctx.monitor.settings.agentIdMax);
       return (c.ok ? c.value : v) !== canonical;
     });
+    // Team members are watched too: removing an agent takes it out of its teams as well.
+    const inTeams = await removeFromAllTeams(canonical, ctx.monitor.settings.agentIdMax);
     if (next.length === list.length) {
+      if (inTeams) return true;
       void vscode.window.showInformationMessage(vscode.l10n.t('Agent {0} is not watched.', canonical));
       return false;
     }

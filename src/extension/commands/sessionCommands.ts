@@ -4,6 +4,7 @@ import { isGatewayError } from '../../core/gateway/errors';
 import { validateAgentId, type AgentId } from '../../core/validation/agentId';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
 import type { CommandContext } from './commandContext';
+import { requireOrigin } from './requireOrigin';
 
 interface SignInArgument {
   readonly agentId?: unknown;
@@ -20,12 +21,8 @@ interface SignInArgument {
  */
 export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[] {
   const signIn = async (arg?: unknown): Promise<boolean> => {
-    const origin = ctx.monitor.settings.origin;
-    if (!origin) {
-      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Set the gateway URL first: a session belongs to one gateway.'), vscode.l10n.t('Set Gateway URL…'));
-      if (choice) await vscode.commands.executeCommand('ccGateway.setGatewayUrl');
-      return false;
-    }
+    const origin = await requireOrigin(ctx, vscode.l10n.t('Set the gateway URL first: a session belongs to one gateway.'));
+    if (!origin) return false;
     const scripted = arg !== undefined && arg !== null && typeof arg === 'object' && !isAgentNode(arg);
     const max = ctx.monitor.settings.agentIdMax;
     let agentId: AgentId | undefined;

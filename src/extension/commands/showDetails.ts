@@ -3,13 +3,14 @@ import type { DetailedStatistics } from '../../core/gateway/types';
 import { agentFromArgument } from './agentArgument';
 import type { CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
+import type { DetailsPanels } from '../supervisor/detailsPanel';
 
 /**
  * Drill-down with the heavier `statistics` interface: on demand only, never polled
  * (the vendor warns that calling it often degrades the gateway). Every counter it
- * sends is shown by name in a JSON document.
+ * sends is shown in a table, in plain words (issue 13); Copy as JSON stays on the row.
  */
-export function registerShowDetails(ctx: CommandContext): vscode.Disposable {
+export function registerShowDetails(ctx: CommandContext, panels: DetailsPanels): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.showDetails', async (arg?: unknown): Promise<DetailedStatistics | undefined> => {
     const agentId = agentFromArgument(ctx, arg);
     if (!agentId) return undefined;
@@ -23,9 +24,7 @@ export function registerShowDetails(ctx: CommandContext): vscode.Disposable {
       showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
       return undefined;
     }
-    const content = JSON.stringify({ agentId: agentId, fetchedAt: new Date().toISOString(), ...details }, null, 2);
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    panels.show(agentId, details, ctx.monitor.settings.origin ?? '', new Date());
     return details;
   });
 }

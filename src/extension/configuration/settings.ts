@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { normalizeAgentIdMax, validateAgentId, type AgentId, DEFAULT_AGENT_ID_MAX } from '../../core/validation/agentId';
 import type { ProxyInputs } from '../../core/gateway/proxy';
 import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
+import { parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
 
 export const SECTION = 'ccGateway';
 
@@ -15,6 +16,13 @@ export const DEFAULTS = {
   agentIdMax: DEFAULT_AGENT_ID_MAX,
   statusBarEnabled: true,
   signInMethod: 'loginex' as 'loginex' | 'login',
+  // Supervisor view (issue 13)
+  agentStateEnabled: true,
+  teams: {} as Record<string, string[]>,
+  averageTalkSeconds: 0,
+  talkTimeSeconds: 0,
+  signedOut: false,
+  historyRetentionDays: 14,
 };
 
 export interface Settings {
@@ -22,6 +30,7 @@ export interface Settings {
   /** Parsed origin, or undefined with a message saying what to fix. */
   readonly origin?: string;
   readonly gatewayUrlProblem?: string;
+  /** The watched agents: ccGateway.agents plus every team member (each once). */
   readonly agents: AgentId[];
   /** Entries of ccGateway.agents that were refused, with why. */
   readonly invalidAgents: { value: string; message: string }[];
@@ -36,6 +45,13 @@ export interface Settings {
   readonly systemCertificates: boolean;
   /** VS Code's own proxy settings (http.*) and the environment, resolved per origin by the core. */
   readonly proxy: ProxyInputs & { readonly strictSSL: boolean; readonly authorization?: string };
+  // Supervisor view (issue 13)
+  readonly agentStateEnabled: boolean;
+  readonly teams: readonly Team[];
+  readonly teamProblems: readonly TeamProblem[];
+  readonly thresholds: Thresholds;
+  /** 0: no history is recorded. */
+  readonly historyRetentionDays: number;
 }
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -73,11 +89,21 @@ export function readSettings(): Settings {
   }
 
   const caFile = trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
+  const { teams, problems: teamProblems } = parseTeams(config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
   return {
     gatewayUrlText,
     origin: parsed.ok ? parsed.origin : undefined,
     gatewayUrlProblem: parsed.ok || gatewayUrlText === '' ? undefined : parsed.message,
-    agents,
+    agents: watchedAgents(agents, teams),
+    teams,
+    teamProblems,
+    agentStateEnabled: config.get<unknown>('agentState.enabled', DEFAULTS.agentStateEnabled) !== false,
+    thresholds: {
+      averageTalkSeconds: clampInt(config.get('thresholds.averageTalkSeconds', DEFAULTS.averageTalkSeconds), 0, 86_400, 0),
+      talkTimeSeconds: clampInt(config.get('thresholds.talkTimeSeconds', DEFAULTS.talkTimeSeconds), 0, 172_800, 0),
+      signedOut: config.get<unknown>('thresholds.signedOut', DEFAULTS.signedOut) === true,
+    },
+    historyRetentionDays: clampInt(config.get('history.retentionDays', DEFAULTS.historyRetentionDays), 0, 366, DEFAULTS.historyRetentionDays),
     invalidAgents,
     pollIntervalMs: clampInt(config.get('pollIntervalSeconds', DEFAULTS.pollIntervalSeconds), 5, 3600, DEFAULTS.pollIntervalSeconds) * 1000,
     requestTimeoutMs: clampInt(config.get('requestTimeoutSeconds', DEFAULTS.requestTimeoutSeconds), 1, 120, DEFAULTS.requestTimeoutSeconds) * 1000,

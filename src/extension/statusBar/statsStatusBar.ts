@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, formatDuration } from '../../core/format/format';
 import { totals } from '../../core/state/store';
+import { attentionReasons, shownPresence } from '../../core/supervisor/supervisor';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
 import { stateLabel } from '../treeViews/agentTooltip';
@@ -26,6 +27,7 @@ export class StatsStatusBar extends Disposable {
     this._register(monitor.onDidChangeSettings(schedule));
     this._register(monitor.onDidChangeSession(schedule));
     this._register(monitor.onDidSwap(schedule));
+    this._register(monitor.states.onDidChange(schedule));
     this.update();
   }
 
@@ -35,6 +37,8 @@ export class StatsStatusBar extends Disposable {
   }
 
   private visible = false;
+  /** Agents over a threshold at the last update (issue 13). */
+  attentionCount = 0;
 
   private schedule(): void {
     if (this.scheduled) return;
@@ -67,16 +71,21 @@ export class StatsStatusBar extends Disposable {
     const allFailing = entries.length > 0 && t.failing + t.needsGuid === entries.length && t.failing > 0;
     const needsUser = m.refusedCredentials.length > 0 || allFailing;
     const icon = m.refusedCredentials.length > 0 ? '$(key) ' : allFailing ? '$(warning) ' : m.isPaused ? '$(debug-pause) ' : '';
-    this.item.text = `${icon}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}`;
+    // Issue 13: agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
+    const attention = entries.filter((e) => attentionReasons(e, shownPresence(e, m.states.get(e.agentId)), m.settings.thresholds).length > 0).length;
+    this.attentionCount = attention;
+    this.item.text = `${icon}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}${attention > 0 ? ` $(warning) ${attention}` : ''}`;
     this.item.backgroundColor = needsUser ? warning : undefined;
+    const totalsLabel = vscode.l10n.t('CC-Gateway: {0} answered, {1} outbound, talk time {2}', t.answernums, t.calloutnums, formatDuration(t.talktime));
     this.item.accessibilityInformation = {
-      label: vscode.l10n.t('CC-Gateway: {0} answered, {1} outbound, talk time {2}', t.answernums, t.calloutnums, formatDuration(t.talktime)),
+      label: attention > 0 ? `${totalsLabel}, ${vscode.l10n.t('{0} agents need attention', attention)}` : totalsLabel,
     };
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
     md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
     if (m.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
     for (const [agentId, status] of m.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now()))}\n\n`);
+    if (attention > 0) md.appendMarkdown(`$(warning) ${vscode.l10n.t('{0} agents need attention', attention)}\n\n`);
     const header = [vscode.l10n.t('Agent'), vscode.l10n.t('Answered'), vscode.l10n.t('Outbound'), vscode.l10n.t('Talk time'), vscode.l10n.t('State')];
     md.appendMarkdown(`| ${header.join(' | ')} |\n|---|--:|--:|--:|---|\n`);
     for (const e of entries.slice(0, MAX_TOOLTIP_ROWS)) {

@@ -1,6 +1,17 @@
 import * as vscode from 'vscode';
 import { averageTalkSeconds, escapeMarkdown, formatAge, formatDelta, formatDuration } from '../../core/format/format';
-import type { AgentEntry } from '../../core/state/store';
+import type { AgentEntry, Totals } from '../../core/state/store';
+import { presenceLabel, type AgentPresence, type Presence } from '../../core/supervisor/agentState';
+import type { AttentionReason } from '../../core/supervisor/supervisor';
+
+/** Issue 13: what the Supervisor view adds to an agent's tooltip. */
+export interface TooltipExtras {
+  readonly state?: AgentPresence;
+  readonly presence?: Presence;
+  readonly attention?: readonly AttentionReason[];
+  /** Why states are not shown: the gateway refused the interface. */
+  readonly stateRefused?: string;
+}
 
 /** The state in words (a function, not a table: the words depend on VS Code's display language). */
 export function stateLabel(state: AgentEntry['state']): string {
@@ -21,12 +32,20 @@ export function stateLabel(state: AgentEntry['state']): string {
 }
 
 /** Built on hover (resolveTreeItem), so "fetched … ago" is current without refreshing rows. */
-export function agentTooltip(entry: AgentEntry, now: number): vscode.MarkdownString {
+export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtras = {}): vscode.MarkdownString {
   // Untrusted, no HTML: the gateway's message text can never become a link or a command.
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${stateIcon(entry).id}) ${escapeMarkdown(stateLabel(entry.state))}\n\n`);
+  if (extras.presence) {
+    const name = extras.state?.name ? ` · ${escapeMarkdown(extras.state.name)}` : '';
+    const codes = extras.state?.status !== undefined || extras.state?.ctiStatus !== undefined ? ` _(${vscode.l10n.t('gateway state {0}, platform state {1}', extras.state?.status ?? '–', extras.state?.ctiStatus ?? '–')})_` : '';
+    md.appendMarkdown(`${vscode.l10n.t('State: {0}', escapeMarkdown(presenceLabel(extras.presence)))}${name}${codes}\n\n`);
+  } else if (extras.stateRefused) {
+    md.appendMarkdown(`${vscode.l10n.t('State not available: the gateway refused the agent state interface ({0}).', escapeMarkdown(extras.stateRefused))}\n\n`);
+  }
+  for (const a of extras.attention ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(a.text)}\n\n`);
   const s = entry.stats;
   if (s) {
     const avg = averageTalkSeconds(s);
@@ -62,4 +81,17 @@ export function stateIcon(entry: AgentEntry): vscode.ThemeIcon {
     case 'offline':
       return new vscode.ThemeIcon('circle-slash');
   }
+}
+
+/** A team row's or the totals row's tooltip. */
+export function groupTooltip(label: string, agents: number, sum: Totals, attention: number): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown(`**${escapeMarkdown(label)}** · ${vscode.l10n.t('{0} agents', agents)}\n\n| | |\n|---|---|\n`);
+  md.appendMarkdown(`| ${vscode.l10n.t('Answered calls')} | ${sum.answernums} |\n`);
+  md.appendMarkdown(`| ${vscode.l10n.t('Outbound calls')} | ${sum.calloutnums} |\n`);
+  md.appendMarkdown(`| ${vscode.l10n.t('Talk time')} | ${formatDuration(sum.talktime)} |\n`);
+  if (attention > 0) md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('{0} agents need attention', attention)}`);
+  return md;
 }

@@ -1,20 +1,35 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../../core/gateway/errors';
-import { averageTalkSeconds, describeStats, formatAge, formatDuration } from '../../core/format/format';
-import type { AgentEntry } from '../../core/state/store';
+import { averageTalkSeconds, formatAge, formatDuration } from '../../core/format/format';
+import { PRESENCE_ICON, presenceLabel, type Presence } from '../../core/supervisor/agentState';
+import { attentionReasons, groups, shownPresence, sortAgents, type AttentionReason } from '../../core/supervisor/supervisor';
+import { totals, type AgentEntry } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
-import { agentTooltip, stateIcon, stateLabel } from './agentTooltip';
+import type { ViewOptions } from '../supervisor/viewOptions';
+import { agentTooltip, groupTooltip, stateIcon, stateLabel } from './agentTooltip';
 import { sessionItem, sessionTooltip } from './sessionRows';
 
 export interface AgentNode {
   readonly type: 'agent';
   readonly agentId: string;
+  /** The team row it is under ('' for Other); undefined without teams (flat list). */
+  readonly team?: string;
 }
 interface MetricNode {
   readonly type: 'metric';
   readonly agentId: string;
+  readonly parent: AgentNode;
   readonly metric: 'answered' | 'outbound' | 'talktime' | 'average' | 'fetched';
+}
+/** A team row ('' is Other), with the team's totals. */
+export interface TeamNode {
+  readonly type: 'team';
+  readonly team: string;
+}
+/** The totals of everything watched (shown with teams). */
+export interface TotalsNode {
+  readonly type: 'totals';
 }
 /** A problem that needs the user, shown as its own row above the agents. */
 interface BannerNode {
@@ -26,38 +41,55 @@ interface SessionNode {
   readonly type: 'session';
   readonly agentId: string;
 }
-export type Node = AgentNode | MetricNode | BannerNode | SessionNode;
+export type Node = AgentNode | MetricNode | BannerNode | TeamNode | TotalsNode | SessionNode;
 
 export function isAgentNode(value: unknown): value is AgentNode {
   return !!value && typeof value === 'object' && (value as AgentNode).type === 'agent' && typeof (value as AgentNode).agentId === 'string';
 }
 
+export function isTeamNode(value: unknown): value is TeamNode {
+  return !!value && typeof value === 'object' && (value as TeamNode).type === 'team' && typeof (value as TeamNode).team === 'string';
+}
+
+/** Compact counters for a ~300 px row: ↓answered ↑outbound talk time (the words are in the tooltip). */
+export function compactNumbers(s: { answernums: number; calloutnums: number; talktime: number }): string {
+  return `↓${s.answernums} ↑${s.calloutnums} · ${formatDuration(s.talktime)}`;
+}
+
 /**
  * Rows keep stable ids and node objects, so a changed agent refreshes only its
- * own row (fire(node)), not the whole tree.
+ * own row (fire(node)), not the whole tree; a team row is refreshed with it for
+ * its totals. Sorting re-orders a group only when its order really changed, and a
+ * row whose content did not change keeps its TreeItem (nothing rebuilt).
  */
 export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly nodes = new Map<string, AgentNode>();
   private readonly sessionNodes = new Map<string, SessionNode>();
+  private readonly teamNodes = new Map<string, TeamNode>();
+  private readonly totalsNode: TotalsNode = { type: 'totals' };
   private readonly authBanner: BannerNode = { type: 'banner', kind: 'auth' };
   private readonly certificateBanner: BannerNode = { type: 'banner', kind: 'certificate' };
+  /** Order last shown per group key ('' flat, 'team:<name>', 'other'). */
+  private readonly shownOrder = new Map<string, string[]>();
+  /** Last TreeItem per row id, with what it was built from. */
+  private readonly items = new Map<string, { signature: string; item: vscode.TreeItem }>();
   private readonly emitter = this._register(new vscode.EventEmitter<Node | Node[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
-  /** Counters for tests and the benchmark: how much each store change refreshed. */
-  readonly refreshCounts = { events: 0, items: 0, full: 0 };
+  /** Counters for tests and the benchmark: how much each store change refreshed, and how many rows were built anew. */
+  readonly refreshCounts = { events: 0, items: 0, full: 0, built: 0, reordered: 0 };
 
-  constructor(private readonly monitor: AgentMonitor) {
+  constructor(
+    private readonly monitor: AgentMonitor,
+    private readonly options?: ViewOptions,
+  ) {
     super();
     this._register(
       monitor.store.onDidChange((change) => {
         if (change.structural) return this.fireAll();
-        const changed = change.changed.map((id) => this.nodeFor(id));
-        if (changed.length === 0) return;
-        this.refreshCounts.events++;
-        this.refreshCounts.items += changed.length;
-        this.emitter.fire(changed);
+        this.agentsChanged(change.changed);
       }),
     );
+    this._register(monitor.states.onDidChange((ids) => this.agentsChanged(ids)));
     this._register(monitor.onDidChangeViewState(() => this.fireAll()));
     this._register(monitor.onDidChangeAuth(() => this.fireAll()));
     this._register(monitor.onDidChangeCertificateRefusal(() => this.fireAll()));
@@ -70,6 +102,12 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       }),
     );
     this._register(monitor.onDidSwap(() => this.fireAll()));
+    this._register(monitor.onDidChangeSettings(() => this.fireAll()));
+    if (options) this._register(options.onDidChange(() => this.resort()));
+  }
+
+  private get hasTeams(): boolean {
+    return this.monitor.settings.teams.length > 0;
   }
 
   private fireAll(): void {
@@ -77,11 +115,78 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     this.emitter.fire(undefined);
   }
 
-  private nodeFor(agentId: string): AgentNode {
-    let node = this.nodes.get(agentId);
+  /** Changed agents: their rows, plus the group (for its totals, or when its order changed). */
+  private agentsChanged(ids: readonly string[]): void {
+    const fire: Node[] = [];
+    const add = (n: Node) => fire.includes(n) || fire.push(n);
+    let reorderFlat = false;
+    for (const id of ids) {
+      if (!this.hasTeams) {
+        if (this.orderChanged('', this.monitor.store.all().map((e) => e.agentId))) reorderFlat = true;
+        add(this.nodeFor(id));
+        continue;
+      }
+      for (const g of groups(this.monitor.settings.agents, this.monitor.settings.teams)) {
+        if (!g.agents.includes(id)) continue;
+        const key = g.team ?? '';
+        add(this.teamNodeFor(key));
+        add(this.nodeFor(id, key));
+      }
+      add(this.totalsNode);
+    }
+    if (reorderFlat) {
+      this.refreshCounts.reordered++;
+      return this.fireAll();
+    }
+    if (fire.length === 0) return;
+    this.refreshCounts.events++;
+    this.refreshCounts.items += fire.filter((n) => n.type === 'agent').length;
+    this.emitter.fire(fire);
+  }
+
+  /** Whether sorting these agents now gives another order than the one shown. */
+  private orderChanged(groupKey: string, agents: readonly string[]): boolean {
+    const shown = this.shownOrder.get(groupKey);
+    if (!shown) return false;
+    const now = this.sorted(agents);
+    return now.length !== shown.length || now.some((id, i) => shown[i] !== id);
+  }
+
+  private resort(): void {
+    // Only the order changes: rows are re-fetched from their cached items, none is rebuilt.
+    this.refreshCounts.reordered++;
+    this.emitter.fire(undefined);
+  }
+
+  private sorted(agents: readonly string[]): string[] {
+    const key = this.options?.sortKey ?? 'agentId';
+    if (key === 'agentId' && !this.options) return [...agents];
+    return sortAgents(agents, key, (id) => this.monitor.store.get(id), (id) => this.presence(id));
+  }
+
+  presence(agentId: string): Presence | undefined {
+    return shownPresence(this.monitor.store.get(agentId), this.monitor.states.get(agentId));
+  }
+
+  attention(agentId: string): AttentionReason[] {
+    return attentionReasons(this.monitor.store.get(agentId), this.presence(agentId), this.monitor.settings.thresholds);
+  }
+
+  private nodeFor(agentId: string, team?: string): AgentNode {
+    const key = team === undefined ? agentId : `${team}\u0000${agentId}`;
+    let node = this.nodes.get(key);
     if (!node) {
-      node = { type: 'agent', agentId };
-      this.nodes.set(agentId, node);
+      node = team === undefined ? { type: 'agent', agentId } : { type: 'agent', agentId, team };
+      this.nodes.set(key, node);
+    }
+    return node;
+  }
+
+  private teamNodeFor(team: string): TeamNode {
+    let node = this.teamNodes.get(team);
+    if (!node) {
+      node = { type: 'team', team };
+      this.teamNodes.set(team, node);
     }
     return node;
   }
@@ -90,37 +195,55 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (!element) {
       // Empty means VS Code shows the welcome view matching ccGateway.viewState.
       if (this.monitor.viewState !== 'ready') return [];
-      const ids = this.monitor.store.all().map((e) => e.agentId);
-      const watched = new Set(ids);
-      for (const id of this.nodes.keys()) if (!watched.has(id)) this.nodes.delete(id);
-      const rows: Node[] = ids.map((id) => this.nodeFor(id));
       const banners: Node[] = [];
       if (this.monitor.refusedCertificate) banners.push(this.certificateBanner);
       if (this.monitor.refusedCredentials.length > 0) banners.push(this.authBanner);
-      const sessions = [...this.monitor.sessions.keys()];
-      for (const id of this.sessionNodes.keys()) if (!sessions.includes(id)) this.sessionNodes.delete(id);
-      const sessionRows = sessions.map((agentId) => this.sessionNodes.get(agentId) ?? this.sessionNodes.set(agentId, { type: 'session', agentId }).get(agentId)!);
-      return [...banners, ...sessionRows, ...rows];
+      banners.push(...this.sessionRows());
+      if (!this.hasTeams) {
+        const ids = this.sorted(this.monitor.store.all().map((e) => e.agentId));
+        this.shownOrder.set('', ids);
+        const watched = new Set(ids);
+        for (const key of this.nodes.keys()) if (!watched.has(key)) this.nodes.delete(key);
+        return [...banners, ...ids.map((id) => this.nodeFor(id))];
+      }
+      const teamRows = groups(this.monitor.settings.agents, this.monitor.settings.teams).map((g) => this.teamNodeFor(g.team ?? ''));
+      return [...banners, this.totalsNode, ...teamRows];
+    }
+    if (element.type === 'team') {
+      const g = groups(this.monitor.settings.agents, this.monitor.settings.teams).find((x) => (x.team ?? '') === element.team);
+      const ids = this.sorted((g?.agents ?? []).filter((id) => this.monitor.store.has(id)));
+      this.shownOrder.set(element.team, ids);
+      return ids.map((id) => this.nodeFor(id, element.team));
     }
     if (element.type === 'agent') {
       const entry = this.monitor.store.get(element.agentId);
       if (!entry?.stats) return [];
       const metrics: MetricNode['metric'][] = ['answered', 'outbound', 'talktime', 'average', 'fetched'];
-      return metrics.map((metric) => ({ type: 'metric', agentId: element.agentId, metric }));
+      return metrics.map((metric) => ({ type: 'metric', agentId: element.agentId, parent: element, metric }));
     }
     return [];
   }
 
+  private sessionRows(): SessionNode[] {
+    const sessions = [...this.monitor.sessions.keys()];
+    for (const id of this.sessionNodes.keys()) if (!sessions.includes(id)) this.sessionNodes.delete(id);
+    return sessions.map((agentId) => this.sessionNodes.get(agentId) ?? this.sessionNodes.set(agentId, { type: 'session', agentId }).get(agentId)!);
+  }
+
   getParent(element: Node): Node | undefined {
-    return element.type === 'metric' ? this.nodeFor(element.agentId) : undefined;
+    if (element.type === 'metric') return element.parent;
+    if (element.type === 'agent' && element.team !== undefined) return this.teamNodeFor(element.team);
+    return undefined;
   }
 
   getTreeItem(element: Node): vscode.TreeItem {
     if (element.type === 'banner') return element.kind === 'auth' ? this.authBannerItem() : this.certificateBannerItem();
     if (element.type === 'session') return sessionItem(element.agentId, this.monitor.sessions.get(element.agentId) ?? { kind: 'signed-out' });
+    if (element.type === 'team') return this.groupItem(element);
+    if (element.type === 'totals') return this.groupItem(undefined);
     const entry = this.monitor.store.get(element.agentId);
     if (element.type === 'metric') return this.metricItem(element, entry);
-    return this.agentItem(element.agentId, entry);
+    return this.agentItem(element, entry);
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
@@ -130,37 +253,91 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     if (element.type === 'agent') {
       const entry = this.monitor.store.get(element.agentId);
-      if (entry) item.tooltip = agentTooltip(entry, Date.now());
+      if (entry) item.tooltip = agentTooltip(entry, Date.now(), { state: this.monitor.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.stateRefusal?.message });
     }
     return item;
   }
 
-  private agentItem(agentId: string, entry: AgentEntry | undefined): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t('Agent {0}', agentId), entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `agent:${agentId}`;
-    item.contextValue = entry?.stats ? 'agent.withStats' : 'agent';
-    if (!entry) return item;
-    item.iconPath = stateIcon(entry);
-    const numbers = entry.stats ? describeStats(entry.stats) : undefined;
-    switch (entry.state) {
-      case 'ok':
-      case 'loading':
-        item.description = numbers ?? (entry.state === 'loading' ? vscode.l10n.t('loading…') : '');
-        break;
-      case 'offline':
-        item.description = numbers ? vscode.l10n.t('{0} · not signed in', numbers) : vscode.l10n.t('not signed in');
-        break;
-      default:
-        item.description = numbers ? vscode.l10n.t('{0} · stale', numbers) : stateLabel(entry.state);
-    }
-    item.accessibilityInformation = { label: vscode.l10n.t('Agent {0}, {1}, {2}', agentId, String(item.description), stateLabel(entry.state)) };
+  /** The cached item when nothing it shows changed; otherwise build() anew. */
+  private cached(id: string, signature: string, build: () => vscode.TreeItem): vscode.TreeItem {
+    const hit = this.items.get(id);
+    if (hit && hit.signature === signature) return hit.item;
+    const item = build();
+    this.refreshCounts.built++;
+    this.items.set(id, { signature, item });
+    return item;
+  }
+
+  private agentItem(node: AgentNode, entry: AgentEntry | undefined): vscode.TreeItem {
+    const { agentId } = node;
+    const id = node.team === undefined ? `agent:${agentId}` : `team:${node.team}/agent:${agentId}`;
+    const presence = this.presence(agentId);
+    const attention = this.attention(agentId);
+    const inTeam = node.team !== undefined && node.team !== '';
+    const signature = JSON.stringify([entry?.state, entry?.stats, entry?.error?.message, presence, attention.map((a) => a.text), inTeam, vscode.env.language]);
+    return this.cached(id, signature, () => {
+      const item = new vscode.TreeItem(agentId, entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = id;
+      item.contextValue = `${entry?.stats ? 'agent.withStats' : 'agent'}${inTeam ? '.inTeam' : ''}`;
+      if (!entry) return item;
+      const parts: string[] = [];
+      if (presence && entry.state !== 'offline') parts.push(presenceLabel(presence));
+      const numbers = entry.stats ? compactNumbers(entry.stats) : undefined;
+      switch (entry.state) {
+        case 'ok':
+          if (numbers) parts.push(numbers);
+          break;
+        case 'loading':
+          parts.push(numbers ?? vscode.l10n.t('loading…'));
+          break;
+        case 'offline':
+          parts.push(vscode.l10n.t('not signed in'));
+          if (numbers) parts.push(numbers);
+          break;
+        default:
+          if (numbers) parts.push(numbers, vscode.l10n.t('stale'));
+          else parts.push(stateLabel(entry.state));
+      }
+      item.description = parts.join(' · ');
+      const look = presence && (entry.state === 'ok' || entry.state === 'offline') ? PRESENCE_ICON[presence] : undefined;
+      item.iconPath =
+        attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : look ? new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined)
+        : stateIcon(entry);
+      const s = entry.stats;
+      const words = s ? vscode.l10n.t('{0} answered, {1} outbound, talk time {2}', s.answernums, s.calloutnums, formatDuration(s.talktime)) : stateLabel(entry.state);
+      const label = [vscode.l10n.t('Agent {0}', agentId), presence ? presenceLabel(presence) : undefined, words, entry.state === 'ok' ? undefined : stateLabel(entry.state), ...attention.map((a) => a.text)].filter(Boolean).join(', ');
+      item.accessibilityInformation = { label };
+      return item;
+    });
+  }
+
+  /** A team row ('' = Other) or, for undefined, the totals row. */
+  private groupItem(team: TeamNode | undefined): vscode.TreeItem {
+    const all = groups(this.monitor.settings.agents, this.monitor.settings.teams);
+    const members = team ? (all.find((g) => (g.team ?? '') === team.team)?.agents ?? []) : this.monitor.settings.agents;
+    const entries = members.map((id) => this.monitor.store.get(id)).filter((e): e is AgentEntry => !!e);
+    const sum = totals(entries);
+    const warn = members.filter((id) => this.attention(id).length > 0).length;
+    const label = team ? (team.team === '' ? vscode.l10n.t('Other') : team.team) : vscode.l10n.t('Total');
+    const id = team ? `team:${team.team}` : 'totals';
+    const item = new vscode.TreeItem(label, team ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = id;
+    item.contextValue = team ? (team.team === '' ? 'team.other' : 'team') : 'totals';
+    item.iconPath = new vscode.ThemeIcon(team ? 'organization' : 'graph', warn > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    const count = vscode.l10n.t('{0} agents', entries.length);
+    item.description = [count, compactNumbers(sum), warn > 0 ? `⚠ ${warn}` : undefined].filter(Boolean).join(' · ');
+    item.tooltip = groupTooltip(label, entries.length, sum, warn);
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('{0}: {1} agents, {2} answered, {3} outbound, talk time {4}, {5} need attention', label, entries.length, sum.answernums, sum.calloutnums, formatDuration(sum.talktime), warn),
+    };
     return item;
   }
 
   private metricItem(node: MetricNode, entry: AgentEntry | undefined): vscode.TreeItem {
     const s = entry?.stats;
     const item = new vscode.TreeItem('', vscode.TreeItemCollapsibleState.None);
-    item.id = `agent:${node.agentId}:${node.metric}`;
+    item.id = `${node.parent.team === undefined ? '' : `team:${node.parent.team}/`}agent:${node.agentId}:${node.metric}`;
     item.contextValue = 'metric';
     const avg = s ? averageTalkSeconds(s) : undefined;
     const rows: Record<MetricNode['metric'], [string, string, string]> = {

@@ -39,8 +39,9 @@ describe('in Simplified Chinese', function () {
     await set('agents', ['101']);
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', sim.guid), true);
     const row = () => api.tree.getChildren().map((n) => api.tree.getTreeItem(n)).find((i) => i.id === 'agent:101');
-    await until('the row in Chinese', () => row()?.description === '接听 5 · 外呼 2 · 1:12:08', { timeoutMs: 10_000 });
-    assert.equal(row()?.label, '座席 101');
+    await until('the row in Chinese', () => row()?.description === '空闲 · ↓5 ↑2 · 1:12:08', { timeoutMs: 10_000 });
+    assert.equal(row()?.label, '101');
+    assert.equal(row()?.accessibilityInformation?.label, '座席 101, 空闲, 接听 5，外呼 2，通话时长 1:12:08');
     await until('the status bar in Chinese', () => api.statusBar.snapshot.label === 'CC-Gateway：接听 5，外呼 2，通话时长 1:12:08', { timeoutMs: 5_000 });
 
     // The client (dist/gatewayClient.js, its own copy of the core) words this one.
@@ -52,7 +53,7 @@ describe('in Simplified Chinese', function () {
         return e?.state === 'stale' && e.error?.message.includes('拒绝了连接') ? e : undefined;
       }, { timeoutMs: 10_000 });
       assert.match(entry.error!.message, /^网关 https:\/\/127\.0\.0\.1:\d+ 拒绝了连接（ECONNREFUSED）/);
-      assert.equal(row()?.description, '接听 5 · 外呼 2 · 1:12:08 · 数据未更新');
+      assert.equal(row()?.description, '↓5 ↑2 · 1:12:08 · 数据未更新');
     } finally {
       await sim.restart();
     }

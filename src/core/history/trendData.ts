@@ -1,0 +1,11 @@
+/** What the Show Trend webview gets (src/webview/trendView.ts renders it; the extension's trendPanel.ts sends it). */
+export interface TrendData {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly lang: string;
+  readonly buckets: number[];
+  readonly answered: number[];
+  readonly outbound: number[];
+  readonly talkCumulative: number[];
+  readonly words: Record<'answered' | 'outbound' | 'talk' | 'interval' | 'caption' | 'empty' | 'calls' | 'hours' | 'chartLabel', string>;
+}

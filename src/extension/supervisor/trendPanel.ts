@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import { dayKey, dayStart, type HistoryStore } from '../../core/history/historyStore';
+import { buildTrend } from '../../core/history/trend';
+import type { TrendData } from '../../core/history/trendData';
+import type { AgentMonitor } from '../agentMonitor';
+import { escapeHtml, nonce, webviewPage } from './webviewHtml';
+
+export type { TrendData };
+export type TrendTarget = { readonly kind: 'agent'; readonly agentId: string } | { readonly kind: 'team'; readonly team: string } | { readonly kind: 'total' };
+
+const keyOf = (t: TrendTarget) => (t.kind === 'agent' ? `agent:${t.agentId}` : t.kind === 'team' ? `team:${t.team}` : 'total');
+
+/**
+ * Show Trend: one webview panel per agent, team or the total, with the day's chart
+ * and table, updated live as the history records changes. Strict CSP with a nonce;
+ * only dist/ is a local resource; the page keeps its data with setState.
+ */
+export class TrendPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; target: TrendTarget; timer?: ReturnType<typeof setTimeout> }>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The data last posted per panel (tests read it back). */
+  readonly lastData = new Map<string, TrendData>();
+  /** The page of the last panel opened (tests check its CSP and that no Guid is in it). */
+  lastHtml = '';
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly monitor: AgentMonitor,
+    private readonly history: HistoryStore,
+  ) {
+    this.subscriptions.push(
+      history.onDidRecord(({ origin, agentId }) => {
+        if (origin !== this.monitor.settings.origin) return;
+        for (const [key, p] of this.panels) if (this.agentsOf(p.target)?.has(agentId) ?? true) this.schedule(key);
+      }),
+    );
+  }
+
+  show(target: TrendTarget): void {
+    const key = keyOf(target);
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel('ccGateway.trend', this.title(target), { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, { enableScripts: true, localResourceRoots: [dist] });
+    const n = nonce();
+    const w = panel.webview;
+    const html = webviewPage({
+      lang: vscode.env.language,
+      title: this.title(target),
+      cspSource: w.cspSource,
+      nonce: n,
+      scripts: true,
+      head: `<link rel="stylesheet" href="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'trendView.css')).toString()}">
+<style nonce="${n}">
+  .chart { width: 100%; max-width: 1100px; margin: 8px 0 16px; }
+  .uplot, .u-legend { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
+  .u-legend .u-marker { border-radius: 2px; }
+</style>`,
+      body: `<main id="root" aria-live="polite"><p class="meta">${escapeHtml(vscode.l10n.t('Loading the trend…'))}</p></main>
+<script nonce="${n}" src="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'trendView.js')).toString()}"></script>`,
+    });
+    this.lastHtml = html;
+    w.html = html;
+    const entry = { panel, target };
+    this.panels.set(key, entry);
+    panel.onDidDispose(() => {
+      clearTimeout(this.panels.get(key)?.timer);
+      this.panels.delete(key);
+    });
+    // 'ready' comes on every load, also after the panel was hidden and shown again.
+    w.onDidReceiveMessage((m: { type?: unknown }) => m?.type === 'ready' && void this.post(key));
+  }
+
+  /** The data the panel shows now (and for tests). */
+  async data(target: TrendTarget): Promise<TrendData> {
+    const origin = this.monitor.settings.origin ?? '';
+    const day = dayKey(Date.now());
+    const records = origin ? await this.history.readDay(origin, day) : [];
+    const trend = buildTrend(records, this.agentsOf(target), dayStart(day));
+    return {
+      ...trend,
+      title: this.title(target),
+      subtitle: vscode.l10n.t('{0} · {1} · calls per 15 minutes, talk time cumulated since the first record of the day', new Date(dayStart(day)).toLocaleDateString(vscode.env.language), origin),
+      lang: vscode.env.language,
+      words: {
+        answered: vscode.l10n.t('Answered'),
+        outbound: vscode.l10n.t('Outbound'),
+        talk: vscode.l10n.t('Talk time (cumulative)'),
+        interval: vscode.l10n.t('Interval'),
+        caption: vscode.l10n.t('The chart\'s numbers per 15 minutes'),
+        empty: vscode.l10n.t('No changes recorded today yet. The chart fills in as calls happen.'),
+        calls: vscode.l10n.t('Calls'),
+        hours: vscode.l10n.t('Talk time (h)'),
+        chartLabel: vscode.l10n.t('Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.'),
+      },
+    };
+  }
+
+  private agentsOf(target: TrendTarget): Set<string> | undefined {
+    if (target.kind === 'agent') return new Set([target.agentId]);
+    const s = this.monitor.settings;
+    if (target.kind === 'total') return new Set(s.agents);
+    if (target.team === '') {
+      const inTeam = new Set(s.teams.flatMap((t) => t.agents));
+      return new Set(s.agents.filter((a) => !inTeam.has(a)));
+    }
+    return new Set(s.teams.find((t) => t.name === target.team)?.agents ?? []);
+  }
+
+  private title(target: TrendTarget): string {
+    if (target.kind === 'agent') return vscode.l10n.t('Trend: agent {0}', target.agentId);
+    if (target.kind === 'team') return vscode.l10n.t('Trend: {0}', target.team === '' ? vscode.l10n.t('Other') : target.team);
+    return vscode.l10n.t('Trend: all watched agents');
+  }
+
+  private schedule(key: string): void {
+    const p = this.panels.get(key);
+    if (!p || p.timer) return;
+    p.timer = setTimeout(() => {
+      p.timer = undefined;
+      void this.post(key);
+    }, 300);
+  }
+
+  private async post(key: string): Promise<void> {
+    const p = this.panels.get(key);
+    if (!p) return;
+    const data = await this.data(p.target);
+    this.lastData.set(key, data);
+    if (p.panel.visible) void p.panel.webview.postMessage({ type: 'trend', data });
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+    for (const p of [...this.panels.values()]) p.panel.dispose();
+    this.panels.clear();
+  }
+}

@@ -1,0 +1,131 @@
+// The Show Trend webview (issue 13): a uPlot chart of one day — answered and outbound calls
+// per 15 minutes as bars, cumulative talk time as a line — and the same numbers as a table
+// for screen readers and keyboard users. Bundled by esbuild into dist/trendView.js; it gets
+// its data and its (already localized) words from the extension by postMessage and keeps
+// them with setState, so hiding and showing the panel loses nothing.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { TrendData } from '../core/history/trendData';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+let data = vscode.getState() as TrendData | undefined;
+let plot: uPlot | undefined;
+
+function hms(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function hm(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function color(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function renderTable(d: TrendData): HTMLTableElement {
+  const table = el('table');
+  table.id = 'trend-table';
+  table.appendChild(el('caption', d.words.caption));
+  const head = el('thead');
+  const hr = el('tr');
+  for (const [text, num] of [[d.words.interval, false], [d.words.answered, true], [d.words.outbound, true], [d.words.talk, true]] as const) {
+    const th = el('th', text, num ? 'num' : undefined);
+    th.scope = 'col';
+    hr.appendChild(th);
+  }
+  head.appendChild(hr);
+  table.appendChild(head);
+  const body = el('tbody');
+  d.buckets.forEach((b, i) => {
+    const tr = el('tr');
+    const th = el('th', `${hm(b)}–${hm(b + 15 * 60_000)}`);
+    th.scope = 'row';
+    tr.appendChild(th);
+    tr.appendChild(el('td', String(d.answered[i]), 'num'));
+    tr.appendChild(el('td', String(d.outbound[i]), 'num'));
+    tr.appendChild(el('td', hms(d.talkCumulative[i]), 'num'));
+    body.appendChild(tr);
+  });
+  table.appendChild(body);
+  return table;
+}
+
+function renderChart(d: TrendData, host: HTMLElement): void {
+  plot?.destroy();
+  plot = undefined;
+  if (d.buckets.length === 0) return;
+  const blue = color('--vscode-charts-blue', '#3794ff');
+  const orange = color('--vscode-charts-orange', '#d18616');
+  const green = color('--vscode-charts-green', '#89d185');
+  const fg = color('--vscode-foreground', '#cccccc');
+  const grid = color('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
+  const bars = uPlot.paths.bars;
+  const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const opts: uPlot.Options = {
+    width: Math.max(320, host.clientWidth),
+    height: 280,
+    // Half a bucket of room either side, so one bucket is a bar, not a line at the edge.
+    scales: { x: { time: true, auto: false, range: [d.buckets[0] / 1000 - 450, d.buckets[d.buckets.length - 1] / 1000 + 1350] }, calls: { range: (_u, _min, max) => [0, Math.max(1, max)] }, talk: { range: (_u, _min, max) => [0, Math.max(0.1, max)] } },
+    axes: [
+      { ...axis, values: (_u, ticks) => ticks.map((t) => hm(t * 1000)) },
+      { ...axis, scale: 'calls', label: d.words.calls },
+      { ...axis, scale: 'talk', side: 1, label: d.words.hours, grid: { show: false } },
+    ],
+    series: [
+      { value: (_u, v) => (v === null ? '–' : hm(v * 1000)) },
+      { label: d.words.answered, scale: 'calls', stroke: blue, fill: blue, paths: bars?.({ size: [0.4, 40, 6], align: -1 }), points: { show: false } },
+      { label: d.words.outbound, scale: 'calls', stroke: orange, fill: orange, paths: bars?.({ size: [0.4, 40, 6], align: 1 }), points: { show: false } },
+      { label: d.words.talk, scale: 'talk', stroke: green, width: 2, value: (_u, v) => (v === null ? '–' : hms(v * 3600)) },
+    ],
+    legend: { live: true },
+  };
+  const x = d.buckets.map((b) => b / 1000);
+  plot = new uPlot(opts, [x, d.answered, d.outbound, d.talkCumulative.map((s) => s / 3600)], host);
+}
+
+function render(): void {
+  const root = document.getElementById('root')!;
+  root.textContent = '';
+  if (!data) return;
+  document.documentElement.lang = data.lang;
+  root.appendChild(el('h1', data.title));
+  root.appendChild(el('p', data.subtitle, 'meta'));
+  const chart = el('div', undefined, 'chart');
+  chart.setAttribute('role', 'img');
+  chart.setAttribute('aria-label', data.words.chartLabel);
+  root.appendChild(chart);
+  if (data.buckets.length === 0) root.appendChild(el('p', data.words.empty, 'meta'));
+  renderChart(data, chart);
+  root.appendChild(renderTable(data));
+}
+
+window.addEventListener('message', (e: MessageEvent<{ type?: string; data?: TrendData }>) => {
+  if (e.data?.type !== 'trend' || !e.data.data) return;
+  data = e.data.data;
+  vscode.setState(data);
+  render();
+});
+new ResizeObserver(() => {
+  const host = document.querySelector<HTMLElement>('.chart');
+  if (plot && host) plot.setSize({ width: Math.max(320, host.clientWidth), height: 280 });
+}).observe(document.body);
+
+render();
+vscode.postMessage({ type: 'ready' });

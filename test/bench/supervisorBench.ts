@@ -1,0 +1,161 @@
+// `npm run bench`, supervisor view part: history bytes per agent per day, loading and rendering
+// a full day for 200 agents (the real dist/trendView.js with uPlot, in headless Chromium when it
+// is installed), and the extra gateway requests per interval with agent state on and off.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { connectionSettings } from '../../src/core/connection/connectionSettings';
+import { GatewayConnection } from '../../src/core/connection/gatewayConnection';
+import { createGatewayClient } from '../../src/core/gateway/client';
+import { dayKey, dayStart, HistoryStore } from '../../src/core/history/historyStore';
+import { buildTrend } from '../../src/core/history/trend';
+import { startSimulator } from '../../src/simulator/simulator';
+import { seededRandom } from '../support/fakeClock';
+
+const ORIGIN = 'https://gateway.example:8043';
+
+/** A 9-hour shift of 200 agents polled every 30 s, a call every ~6 minutes each: what the history file holds. */
+async function simulatedDay(dir: string, agents: number): Promise<{ bytes: number; records: number; file: string; day: string }> {
+  const random = seededRandom(13);
+  const store = new HistoryStore(dir, { retentionDays: 14, flushMs: 60_000 });
+  const start = new Date(2026, 10, 25, 8, 0, 0).getTime();
+  const counters = Array.from({ length: agents }, () => ({ answernums: 0, calloutnums: 0, talktime: 0 }));
+  let records = 0;
+  for (let t = start; t < start + 9 * 3600_000; t += 30_000) {
+    for (let a = 0; a < agents; a++) {
+      const c = counters[a];
+      // One call in 12 polls on average: answered (3 in 4) or outbound, 30–600 s of talk.
+      if (random() < 1 / 12) {
+        if (random() < 0.75) c.answernums++;
+        else c.calloutnums++;
+        c.talktime += 30 + Math.floor(random() * 570);
+      }
+      if (store.record(ORIGIN, String(1001 + a), { ...c }, t)) records++;
+    }
+    if ((t - start) % 600_000 === 0) await store.flush();
+  }
+  await store.flush();
+  const day = dayKey(start);
+  const file = store.fileFor(ORIGIN, day);
+  store.dispose();
+  return { bytes: fs.statSync(file).size, records, file, day };
+}
+
+/** Loads the day and builds the trend of all agents, as Show Trend does; median of 5. */
+async function loadDay(dir: string, day: string): Promise<{ ms: number; trend: ReturnType<typeof buildTrend> }> {
+  const times: number[] = [];
+  let trend = buildTrend([], undefined, 0);
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const store = new HistoryStore(dir, { retentionDays: 14 });
+    const records = await store.readDay(ORIGIN, day);
+    trend = buildTrend(records, undefined, dayStart(day));
+    store.dispose();
+    times.push(performance.now() - t0);
+  }
+  return { ms: times.sort((a, b) => a - b)[2], trend };
+}
+
+/** The real webview bundle in headless Chromium: time from posting the data to chart and table on screen. */
+async function renderInChromium(trend: ReturnType<typeof buildTrend>): Promise<string> {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+  const dist = path.join(__dirname, '..', '..', '..', 'dist');
+  if (!chromium || !fs.existsSync(path.join(dist, 'trendView.js'))) return 'render: skipped (Chromium or dist/trendView.js missing; `npm test` installs and builds them)';
+  let playwright: typeof import('playwright-core');
+  try {
+    playwright = await import('playwright-core');
+  } catch {
+    return 'render: skipped (playwright-core not installed)';
+  }
+  const page = path.join(os.tmpdir(), `ccgw-trend-bench-${process.pid}.html`);
+  const css = fs.existsSync(path.join(dist, 'trendView.css')) ? `<link rel="stylesheet" href="file://${path.join(dist, 'trendView.css')}">` : '';
+  fs.writeFileSync(
+    page,
+    `<!doctype html><html><head><meta charset="utf-8">${css}<script>window.acquireVsCodeApi=()=>({postMessage(){},getState(){},setState(){}});</script></head>` +
+      `<body style="width:900px"><div id="root"></div><script src="file://${path.join(dist, 'trendView.js')}"></script></body></html>`,
+  );
+  const browser = await playwright.chromium.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'] });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`file://${page}`);
+    const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time', interval: 'Interval', caption: 'Calls per 15 minutes', empty: 'No data', calls: 'calls', hours: 'hours', chartLabel: 'Trend' };
+    const data = { title: 'All agents', subtitle: '200 agents', lang: 'en', ...trend, words };
+    const times: number[] = [];
+    // Runs in the page (a string: this file is compiled without the DOM library).
+    const measure = `(async (d) => {
+      const t0 = performance.now();
+      window.postMessage({ type: 'trend', data: d }, '*');
+      await new Promise((resolve) => {
+        const check = () => (document.querySelector('.uplot canvas') && document.querySelectorAll('table tr').length > 1 ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      return performance.now() - t0;
+    })(${JSON.stringify(data)})`;
+    for (let i = 0; i < 5; i++) times.push(await tab.evaluate<number>(measure));
+    const rows = await tab.evaluate<number>("document.querySelectorAll('table tr').length");
+    return `render in headless Chromium (the real dist/trendView.js with uPlot): median ${times.sort((a, b) => a - b)[2].toFixed(0)} ms to chart and a ${rows - 1}-row table`;
+  } finally {
+    await browser.close();
+    fs.rmSync(page, { force: true });
+  }
+}
+
+/** Requests per agent per poll cycle, agent state on and off, through the product's GatewayConnection. */
+async function stateBudget(): Promise<string> {
+  const sim = await startSimulator();
+  const agents = Array.from({ length: 50 }, (_, i) => String(101 + i));
+  const run = async (stateOn: boolean) => {
+    const counts: Record<string, number> = {};
+    let done = 0;
+    const connection = new GatewayConnection(
+      connectionSettings({ origin: sim.origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 5000 }),
+      { agents: [], intervalMs: 3_600_000, active: true, paused: false },
+      {
+        credentials: { guid: () => Promise.resolve(sim.guid), keyOf: (o) => o, hasAny: () => Promise.resolve(true) },
+        loadClientFactory: () => createGatewayClient,
+        readTextFile: (p) => readFile(p, 'utf8'),
+        log: { info: () => undefined, warn: () => undefined },
+        onRequest: (e) => (counts[e.operation] = (counts[e.operation] ?? 0) + 1),
+        jitterRatio: 0,
+      },
+    );
+    connection.setAgentStateEnabled(stateOn);
+    connection.onOutcome(() => done++);
+    const cycles = 5;
+    for (let c = 0; c < cycles; c++) {
+      const target = (c + 1) * agents.length;
+      if (c === 0) connection.setAgents(agents);
+      else connection.refresh();
+      while (done < target) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50)); // the state read follows its statistics answer
+    }
+    connection.dispose();
+    return { stats: (counts.statisticsEx ?? 0) / agents.length / cycles, state: (counts.agentbyworkno ?? 0) / agents.length / cycles };
+  };
+  try {
+    const on = await run(true);
+    const off = await run(false);
+    return `requests per agent per interval (50 agents, 5 cycles): state on ${on.stats.toFixed(2)} statisticsEx + ${on.state.toFixed(2)} agentbyworkno; state off ${off.stats.toFixed(2)} + ${off.state.toFixed(2)}`;
+  } finally {
+    await sim.stop();
+  }
+}
+
+export async function supervisorBench(): Promise<string[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-history-bench-'));
+  try {
+    const AGENTS = 200;
+    const day = await simulatedDay(dir, AGENTS);
+    const load = await loadDay(dir, day.day);
+    return [
+      `history: a 9-hour day of ${AGENTS} agents (a call every ~6 min each, polled every 30 s): ${day.records} records, ${(day.bytes / 1024).toFixed(0)} KiB, ${(day.bytes / AGENTS).toFixed(0)} bytes per agent per day`,
+      `trend of that day for all ${AGENTS} agents: load and aggregate ${load.ms.toFixed(1)} ms (median of 5), ${load.trend.buckets.length} buckets`,
+      await renderInChromium(load.trend),
+      await stateBudget(),
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

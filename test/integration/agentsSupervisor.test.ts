@@ -1,0 +1,195 @@
+// Named to run before extension.test.ts, whose last test disposes the monitor.
+// Issue 13 in a real extension host: agent state per row and its request budget, teams with
+// totals, sorting without rebuilding rows, thresholds, history on disk.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension/extension';
+import type { AgentNode, Node } from '../../src/extension/treeViews/agentsTreeProvider';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dayKey, HistoryStore } from '../../src/core/history/historyStore';
+import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { sleep, until as waitUntil } from '../support/wait';
+
+const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
+const config = () => vscode.workspace.getConfiguration('ccGateway');
+const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
+const KEYS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'teams', 'agentState.enabled', 'thresholds.averageTalkSeconds', 'thresholds.talkTimeSeconds', 'thresholds.signedOut', 'history.retentionDays'];
+
+describe('Supervisor view in the extension host', function () {
+  this.timeout(90_000);
+  let api: ExtensionApi;
+  let sim: Simulator;
+  const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
+    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify(api.monitor.store.all().map((e) => [e.agentId, e.state, api.monitor.states.get(e.agentId)?.presence])) });
+  const item = (n: Node) => api.tree.getTreeItem(n);
+  const rootItems = () => api.tree.getChildren().map(item);
+  const row = (agentId: string) => api.tree.getChildren().map((n) => ({ n, i: item(n) })).find((r) => r.i.id === `agent:${agentId}`)?.i;
+  const statePath = (a: string) => `/agentgateway/resource/agentgroup/${a}/agentbyworkno/${a}`;
+  const exPath = (a: string) => `/agentgateway/resource/calldata/${a}/statisticsEx`;
+
+  before(async () => {
+    sim = await startSimulator({ guid: process.env.CCGW_TEST_GUID || undefined });
+    api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    for (const k of KEYS) await set(k, undefined);
+    sim.setCounters('101', { talktime: 1200, answernums: 4, calloutnums: 1 });
+    sim.setCounters('102', { talktime: 300, answernums: 3, calloutnums: 0 });
+    sim.setCounters('103', { talktime: 50, answernums: 1, calloutnums: 2 });
+    await set('tls.caFile', sim.caFile);
+    await set('gatewayUrl', sim.url);
+    await set('agents', ['101', '102', '103']);
+    assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', sim.guid), true);
+    await until('ready', () => api.monitor.viewState === 'ready');
+  });
+
+  after(async () => {
+    // Later suites (stored credentials) count the Guids they find: leave none behind.
+    await vscode.commands.executeCommand('ccGateway.manageCredentials', { remove: [{ origin: sim.url }] });
+    for (const k of KEYS) await set(k, undefined);
+    await api.viewOptions.setSortKey('agentId');
+    await sim.stop();
+  });
+
+  it('each row shows the state the simulator reports, with its icon, and follows it', async () => {
+    sim.agentStates.set('101', 'talking');
+    sim.agentStates.set('102', 'rest');
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('states on the rows', () => row('101')?.description === 'talking · ↓4 ↑1 · 0:20:00' && row('102')?.description === 'rest · ↓3 ↑0 · 0:05:00' && row('103')?.description === 'idle · ↓1 ↑2 · 0:00:50');
+    assert.equal((row('101')?.iconPath as vscode.ThemeIcon).id, 'call-incoming');
+    assert.equal((row('102')?.iconPath as vscode.ThemeIcon).id, 'coffee');
+    sim.agentStates.set('101', 'wrapUp');
+    sim.signOut('103');
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('wrap-up and not signed in', () => row('101')?.description === 'wrap-up · ↓4 ↑1 · 0:20:00' && row('103')?.description === 'not signed in · ↓1 ↑2 · 0:00:50');
+    assert.equal((row('103')?.iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
+  });
+
+  it('budget, counted at the simulator: at most one state request per agent per interval, none for the signed-out agent, none with the setting off', async () => {
+    await set('pollIntervalSeconds', 5);
+    await sleep(300);
+    sim.resetStats();
+    await sleep(10_500); // two intervals and a bit
+    const ex = (a: string) => sim.stats.byPath.get(exPath(a)) ?? 0;
+    const st = (a: string) => sim.stats.byPath.get(statePath(a)) ?? 0;
+    console.log(`[integration] in 10.5 s at 5 s: statisticsEx ${['101', '102', '103'].map(ex).join('/')}, agentbyworkno ${['101', '102', '103'].map(st).join('/')}`);
+    for (const a of ['101', '102']) {
+      assert.ok(ex(a) >= 2 && ex(a) <= 3, `agent ${a}: ${ex(a)} statistics polls`);
+      assert.ok(st(a) >= 1 && st(a) <= ex(a), `agent ${a}: ${st(a)} state requests for ${ex(a)} polls`);
+    }
+    assert.ok(ex('103') >= 2, 'the signed-out agent is still polled for its counters');
+    assert.equal(st('103'), 0, 'no state request for an agent statisticsEx reported as not signed in');
+
+    await set('agentState.enabled', false);
+    await until('rows without a state', () => row('101')?.description === '↓4 ↑1 · 0:20:00');
+    sim.resetStats();
+    await sleep(5_500);
+    assert.ok((sim.stats.byPath.get(exPath('101')) ?? 0) >= 1);
+    assert.equal([...sim.stats.byPath.keys()].filter((p) => p.includes('agentbyworkno')).length, 0, 'no state request with ccGateway.agentState.enabled off');
+    await set('agentState.enabled', undefined);
+    sim.signIn('103');
+  });
+
+  it('a gateway without the interface: one explanation, counters only', async () => {
+    sim.agentStates.interfaceEnabled = false;
+    try {
+      // A new connection (new timeout) starts with the interface unknown.
+      await set('requestTimeoutSeconds', 9);
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await until('refused', () => api.monitor.stateRefusal !== undefined);
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await sleep(500);
+      assert.equal(api.notifier.count('stateRefused'), 1, 'one notification');
+      await until('counters only', () => row('101')?.description === '↓4 ↑1 · 0:20:00');
+    } finally {
+      sim.agentStates.interfaceEnabled = true;
+      await set('requestTimeoutSeconds', undefined);
+    }
+  });
+
+  it('teams: a row per team with its totals, Other, a totals row; add and remove from the row', async () => {
+    await set('teams', { Hotline: ['101', '102'], Sales: ['104'] });
+    await until('team rows', () => rootItems().some((i) => i.id === 'team:Hotline'));
+    const roots = api.tree.getChildren();
+    assert.deepEqual(roots.map((n) => item(n).label), ['Total', 'Hotline', 'Sales', 'Other']);
+    await until('totals', () => String(item(roots[1]).description) === '2 agents · ↓7 ↑1 · 0:25:00' && String(item(roots[0]).description).startsWith('4 agents · ↓8 ↑3 · 0:25:50'));
+    assert.deepEqual(api.tree.getChildren(roots[3]).map((n) => (n as AgentNode).agentId), ['103']);
+    assert.deepEqual(api.monitor.settings.agents, ['101', '102', '103', '104'], 'team members are watched');
+    const other = api.tree.getChildren(roots[3])[0];
+    assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentId: '103', team: 'Sales' }), true);
+    await until('103 in Sales', () => {
+      const sales = api.tree.getChildren().find((n) => item(n).id === 'team:Sales');
+      return sales && api.tree.getChildren(sales).some((n) => (n as AgentNode).agentId === '103');
+    });
+    assert.ok(!api.tree.getChildren().some((n) => item(n).id === 'team:'), 'no Other once everyone is in a team');
+    assert.equal(item(other).id, 'team:/agent:103');
+    const inSales = api.tree.getChildren(api.tree.getChildren().find((n) => item(n).id === 'team:Sales')).find((n) => (n as AgentNode).agentId === '103')!;
+    assert.match(String(item(inSales).contextValue), /\.inTeam$/);
+    assert.equal(await vscode.commands.executeCommand('ccGateway.removeFromTeam', inSales), true);
+    assert.deepEqual(config().get('teams'), { Hotline: ['101', '102'], Sales: ['104'] });
+  });
+
+  it('sorting re-orders the rows and rebuilds none whose content did not change; the choice persists', async () => {
+    const hotline = () => api.tree.getChildren().find((n) => item(n).id === 'team:Hotline')!;
+    const order = () => api.tree.getChildren(hotline()).map((n) => (n as AgentNode).agentId);
+    await until('104 has numbers', () => api.monitor.store.get('104')?.state === 'ok');
+    assert.deepEqual(order(), ['101', '102']);
+    for (const n of api.tree.getChildren(hotline())) item(n);
+    const before = { ...api.tree.refreshCounts };
+    await vscode.commands.executeCommand('ccGateway.sortBy', 'averageTalk'); // 101: 300 s, 102: 100 s
+    await vscode.commands.executeCommand('ccGateway.sortBy', 'answered'); // 101: 4, 102: 3
+    await vscode.commands.executeCommand('ccGateway.sortBy.outbound');
+    sim.setCounters('102', { calloutnums: 5 });
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('102 first by outbound', () => order()[0] === '102');
+    for (const n of api.tree.getChildren(hotline())) item(n);
+    assert.equal(api.tree.refreshCounts.built - before.built, 1, 'only the row whose numbers changed (102) was built anew');
+    assert.equal(api.tree.refreshCounts.full, before.full, 'no whole-tree refresh for a re-sort');
+    assert.equal(api.viewOptions.sortKey, 'outbound');
+    sim.setCounters('102', { calloutnums: 0 });
+  });
+
+  it('thresholds: a warning icon and the reason on the row, the count in the status bar (no warning background)', async () => {
+    await set('thresholds.averageTalkSeconds', 200); // 101: 300 s per answered call
+    const hotline = () => api.tree.getChildren().find((n) => item(n).id === 'team:Hotline')!;
+    const r101 = () => api.tree.getChildren(hotline()).map(item).find((i) => i.label === '101')!;
+    await until('warning on 101', () => (r101().iconPath as vscode.ThemeIcon).id === 'warning');
+    assert.match(String(r101().accessibilityInformation?.label), /Average talk time per answered call 0:05:00 is over the threshold 0:03:20/);
+    await until('status bar count', () => api.statusBar.snapshot.text.endsWith('$(warning) 1'));
+    assert.equal(api.statusBar.snapshot.warning, false, 'no warning background for a threshold');
+    assert.match(String(item(hotline()).description), /⚠ 1$/);
+    await set('thresholds.averageTalkSeconds', undefined);
+    await until('no warning', () => !api.statusBar.snapshot.text.includes('$(warning)'));
+  });
+
+  it('history: each change is appended per gateway and day in global storage, read back by a new store (a window reload), and shown by Show Trend', async () => {
+    const h = api.supervisor.history;
+    const origin = api.monitor.settings.origin!;
+    const baseline = 4; // 101's answered calls when the suite's first poll recorded it
+    for (const talkSeconds of [120, 60]) {
+      const want = sim.counters('101').answernums + 1;
+      sim.simulateCall('101', { talkSeconds });
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await until(`101 at ${want}`, () => api.monitor.store.get('101')?.stats?.answernums === want);
+    }
+    await h.flush();
+    // What activate() builds after a reload: a new store over the same directory.
+    const reloaded = new HistoryStore(h.root, { retentionDays: 14 });
+    const records = (await reloaded.readDay(origin, dayKey(Date.now()))).filter((r) => r.agentId === '101');
+    assert.deepEqual(records.slice(-2).map((r) => [r.answernums, r.talktime]), [[5, 1320], [6, 1380]]);
+    assert.equal(records[0].answernums, baseline);
+    const files = fs.readdirSync(h.root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.csv'));
+    assert.ok(files.length >= 1 && files.every((f) => /^127\.0\.0\.1_\d+[\\/]\d{4}-\d\d-\d\d\.csv$/.test(f)), files.join(', '));
+    for (const f of files) assert.ok(!fs.readFileSync(path.join(h.root, f), 'utf8').includes(sim.guid), 'no Guid in the history');
+
+    assert.deepEqual(await vscode.commands.executeCommand('ccGateway.showTrend', '101'), { kind: 'agent', agentId: '101' });
+    const data = await until('trend data posted', () => api.supervisor.trends.lastData.get('agent:101'));
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    assert.equal(sum(data.answered), sim.counters('101').answernums - baseline, 'answered calls in the chart = the calls the simulator took since the first record');
+    assert.equal(data.talkCumulative[data.talkCumulative.length - 1], 180);
+    const html = api.supervisor.trends.lastHtml;
+    assert.match(html, /script-src 'nonce-[A-Za-z0-9+/=]{20,}'/);
+    assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
+    assert.ok(!html.includes(sim.guid));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
