@@ -135,4 +135,16 @@ describe('OS certificate store (http.systemCertificates)', function () {
     assert.ok(list.includes('CA-FILE-PEM'));
     assert.deepEqual(await readSystemCertificates({ SSL_CERT_FILE: path.join(tmp, 'none'), SSL_CERT_DIR: path.join(tmp, 'none') }).then((r) => [r.certificates.length, typeof r.problem]), [0, 'string']);
   });
+
+  it('a runtime with Node’s own tls.getCACertificates("system") (Windows, macOS on newer VS Code) adds its store too', async () => {
+    const empty = { SSL_CERT_FILE: path.join(tmp, 'none'), SSL_CERT_DIR: path.join(tmp, 'none') };
+    const asked: string[] = [];
+    const runtime = { getCACertificates: (type: 'system') => (asked.push(type), [`${sim.caPem.trim()}\n`]) };
+    const { certificates, problem } = await readSystemCertificates(empty, runtime);
+    assert.deepEqual(asked, ['system']);
+    assert.deepEqual(certificates, [sim.caPem.trim()], 'the runtime’s store, though system-ca found nothing');
+    assert.equal(problem, undefined);
+    const failing = { getCACertificates: () => { throw new Error('unsupported'); } };
+    assert.deepEqual((await readSystemCertificates(empty, failing)).certificates, [], 'a runtime that cannot read it changes nothing');
+  });
 });

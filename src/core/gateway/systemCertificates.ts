@@ -6,8 +6,10 @@
 // distribution's bundle (/etc/ssl/certs/ca-certificates.crt, /etc/pki/…) and
 // certificate directories. On Windows and macOS it needs a native helper
 // (win-export-certificate-and-key, macos-export-certificate-and-key) that the
-// platform-neutral .vsix cannot ship; there the list is empty and Node's roots
-// plus ccGateway.tls.caFile apply, as before.
+// platform-neutral .vsix cannot ship. There, a runtime that has Node's own
+// tls.getCACertificates('system') (Node.js 22.15 / 23.5 and later) supplies the store;
+// on an older runtime the list is empty and Node's roots plus ccGateway.tls.caFile apply.
+import * as tls from 'node:tls';
 import { rootCertificates } from 'node:tls';
 import { systemCertsAsync } from 'system-ca';
 
@@ -19,13 +21,27 @@ export interface SystemCertificates {
 }
 
 /** Read once per client (that is, per connection set-up): an administrator's new CA counts after a reconnect. */
-export async function readSystemCertificates(env: NodeJS.ProcessEnv = process.env): Promise<SystemCertificates> {
+export async function readSystemCertificates(env: NodeJS.ProcessEnv = process.env, runtime: NodeTls = tls as NodeTls): Promise<SystemCertificates> {
+  const fromRuntime = runtimeSystemCertificates(runtime);
   try {
-    return { certificates: await systemCertsAsync({ env }) };
+    return { certificates: [...new Set([...fromRuntime, ...(await systemCertsAsync({ env }))])] };
   } catch (e) {
-    // Never fatal: Node's roots and the configured CA file still apply.
+    // Never fatal: the runtime's list (if any), Node's roots and the configured CA file still apply.
     const err = e as { code?: string; message?: string };
-    return { certificates: [], problem: err.code ?? err.message ?? String(e) };
+    return { certificates: fromRuntime, problem: fromRuntime.length ? undefined : (err.code ?? err.message ?? String(e)) };
+  }
+}
+
+/** Node's own reading of the OS store, where the runtime has it (not Node 20). */
+export interface NodeTls {
+  readonly getCACertificates?: (type: 'system') => string[];
+}
+
+function runtimeSystemCertificates(runtime: NodeTls): string[] {
+  try {
+    return typeof runtime.getCACertificates === 'function' ? runtime.getCACertificates('system').map((c) => c.trim()) : [];
+  } catch {
+    return [];
   }
 }
 
