@@ -295,7 +295,8 @@ export class GatewayConnection extends Disposable {
   private startSession(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean }, how: { readonly resume?: SessionSnapshot }): Promise<boolean> {
     const old = this.sessions.get(agentId);
     if (old && !options.force && (old.status.kind === 'signed-in' || old.status.kind === 'signing-in' || old.status.kind === 'reconnecting')) {
-      return Promise.resolve(old.status.kind === 'signed-in');
+      // A shared session still deciding (taking the lease, hearing from the owner window) answers when decided.
+      return old.status.kind === 'signed-in' ? Promise.resolve(true) : (old.settled?.() ?? Promise.resolve(false));
     }
     old?.dispose();
     const make = (resume?: SessionSnapshot) => new AgentSession(

@@ -17,6 +17,8 @@ import type { FollowState, Following, SessionHost } from './sessionHost';
 export type ManagedSession = Pick<AgentSession, 'agentId' | 'status' | 'guid' | 'onDidChange' | 'snapshot' | 'start' | 'adopt' | 'signOut' | 'dispose'> & {
   /** This window stops running the session: handed to a waiting window, else signed out. */
   leave?(): Promise<void>;
+  /** The answer of the start() under way: signed in (here or in the window followed) or not. */
+  settled?(): Promise<boolean>;
 };
 
 type StartBody = Omit<SignInBody, 'password'> & { readonly password?: string };
@@ -45,6 +47,7 @@ export class SharedSession extends Disposable implements ManagedSession {
   private takenOver = false;
   private later: StartBody | undefined;
   private timer: TimerHandle | undefined;
+  private started: Promise<boolean> | undefined;
   private readonly firstState = new Set<() => void>();
   private readonly onDidChangeEmitter = this._register(new Emitter<SessionStatus>());
   readonly onDidChange = this.onDidChangeEmitter.event;
@@ -86,9 +89,18 @@ export class SharedSession extends Disposable implements ManagedSession {
   }
 
   /** Owns the session if no other window does (signs in, or resumes a handed-over Guid), else follows the owner. */
-  async start(body: StartBody, force = false): Promise<boolean> {
-    if (this.mode !== 'new') return this.status.kind === 'signed-in';
+  start(body: StartBody, force = false): Promise<boolean> {
+    if (this.mode !== 'new') return Promise.resolve(this.status.kind === 'signed-in');
     this.mode = 'follower'; // until decided: a second start() only reports
+    this.started = this.begin(body, force);
+    return this.started;
+  }
+
+  settled(): Promise<boolean> {
+    return this.started ?? Promise.resolve(this.status.kind === 'signed-in');
+  }
+
+  private async begin(body: StartBody, force: boolean): Promise<boolean> {
     // Signing in again later reads the stored password: it is not kept here.
     this.later = { ...body, password: undefined };
     let lease: Awaited<ReturnType<SessionHost['acquire']>>;
