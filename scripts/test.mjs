@@ -264,6 +264,15 @@ function suiteEnv(suite) {
   return { SSL_CERT_FILE: path.join(store, 'ca-bundle.crt'), SSL_CERT_DIR: path.join(store, 'certs') };
 }
 
+/** Two workbench pages on one code-server (one global storage folder): one session owner per agent (test/windows/). */
+async function twoWindowsTests(codeServerBin) {
+  const { runTwoWindows } = await import('../test/windows/twoWindows.mjs');
+  const r = await runTwoWindows({ codeServerBin, log: say, addSecret: (s) => secrets.add(s), onServer: (dirs) => serverRuns.push(dirs), registerCleanup: (fn) => cleanups.push(fn) });
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+  say(`two windows: ${r.passed} passed, ${r.failed} failed`);
+}
+
 async function uiTests(codeServerBin, vsix) {
   const { runUiTests } = await import('../test/ui/uiTests.mjs');
   const r = await runUiTests({
@@ -423,6 +432,7 @@ async function main() {
     if (!interrupted) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
     if (!interrupted) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
     if (!interrupted) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
+    if (!interrupted) await step('integration tests (two windows, one session owner)', () => twoWindowsTests(prereqs.codeServerBin));
   }
 
   if (skipUi) skipped('UI tests', 'flag');
