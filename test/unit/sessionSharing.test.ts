@@ -143,13 +143,14 @@ describe('session sharing: the channel', function () {
     if (process.platform === 'win32') this.skip();
     const deep = path.join(tmp(), 'x'.repeat(60), 'y'.repeat(60));
     const { socketPath, cleanup } = socketPathFor(deep, 'w2');
+    let server: ChannelServer | undefined;
     try {
       assert.ok(!socketPath.startsWith(deep));
       assert.equal(mode(path.dirname(socketPath)), 0o700);
-      const server = await ChannelServer.listen(socketPath, newToken(), () => undefined);
+      server = await ChannelServer.listen(socketPath, newToken(), () => undefined);
       assert.equal(mode(socketPath), 0o600);
-      await server.close();
     } finally {
+      await server?.close();
       cleanup();
     }
     assert.equal(fs.existsSync(path.dirname(socketPath)), false, 'removed on cleanup');
@@ -162,16 +163,20 @@ describe('session sharing: windows against the simulator', function () {
   const windows: { monitor: GatewayMonitor; host: SessionHost }[] = [];
   const children: ChildProcess[] = [];
   const guids = new Set<string>();
+  const leaks = new Set<string>();
   let watcher: NodeJS.Timeout | undefined;
   let dir: string;
 
   async function start(options: { rotateEveryMs?: number; graceMs?: number } = {}): Promise<void> {
     sim = await startSimulator({ auth: { mode: 2, rotateEveryMs: options.rotateEveryMs ?? 700, graceMs: options.graceMs ?? 700, eventHoldMs: 300, idleSignOutMs: 20_000, defaultPassword: PASSWORD } });
     dir = path.join(tmp(), 'globalStorage', 'sessions');
-    // Every Guid the gateway hands out, for the check that none reaches the disk.
+    // Every Guid the gateway hands out, and the shared folder looked through for them all along
+    // (a file written and overwritten meanwhile counts too).
+    let ticks = 0;
     watcher = setInterval(() => {
       const g = sim.sessions.currentGuid('101');
       if (g) guids.add(g);
+      if (++ticks % 5 === 0) for (const f of filesContaining([dir], guids)) leaks.add(f);
     }, 20);
   }
   const config = (extra: Partial<WindowConfig> = {}): WindowConfig => ({ dir, url: sim.url, origin: sim.origin, caFile: sim.caFile, agents: ['101', '102'], agent: '101', password: PASSWORD, ...extra });
@@ -191,13 +196,17 @@ describe('session sharing: windows against the simulator', function () {
       w.monitor.dispose();
       w.host.dispose();
     }
-    assert.deepEqual(filesContaining([dir], guids), [], 'no Guid in any file of the shared folder');
+    for (const f of filesContaining([dir], guids)) leaks.add(f);
+    assert.ok(guids.size > 0);
+    assert.deepEqual([...leaks], [], 'no Guid in any file of the shared folder, at any time');
     guids.clear();
+    leaks.clear();
     await sim?.stop();
   });
 
   it('one event loop for two windows, both show numbers with its Guid; the closing owner hands over without signing out, and the session goes on', async () => {
-    await start();
+    // The vendor's ratio: a superseded Guid works for as long again as the interval (60 s + 60 s), so the handed-over one still does.
+    await start({ rotateEveryMs: 1500, graceMs: 1500 });
     const a = open();
     const b = open();
     assert.equal(await a.monitor.signIn(id('101'), { password: PASSWORD }), true);
@@ -207,7 +216,7 @@ describe('session sharing: windows against the simulator', function () {
     assert.equal(status(a)?.kind === 'signed-in' && !status(a)?.['elsewhere' as never], true);
     await until('numbers in both windows', () => numbers(a) && numbers(b), { timeoutMs: 8000 });
     const rotations = sim.sessions.stats.guidsIssued;
-    await until('two rotations', () => sim.sessions.stats.guidsIssued >= rotations + 2, { timeoutMs: 8000 });
+    await until('two rotations', () => sim.sessions.stats.guidsIssued >= rotations + 2, { timeoutMs: 10_000 });
     sim.simulateCall('102', { talkSeconds: 4 });
     await until('fresh numbers in the follower after the rotations', () => b.monitor.store.get('102')?.stats?.talktime === sim.counters('102').talktime, { timeoutMs: 5000 });
     assert.equal(sim.sessions.stats.signIns.length, 1, 'one sign-in for both windows');
@@ -219,7 +228,7 @@ describe('session sharing: windows against the simulator', function () {
     const closedAt = Date.now();
     assert.deepEqual(sim.sessions.stats.signOuts, [], 'not signed out: another window takes over');
     const before = polls();
-    await until('the follower runs the session', () => status(b)?.kind === 'signed-in' && !(status(b) as { elsewhere?: boolean }).elsewhere && polls() > before + 2, { timeoutMs: 8000 });
+    await until('the follower runs the session', () => status(b)?.kind === 'signed-in' && !(status(b) as { elsewhere?: boolean }).elsewhere && polls() > before + 2, { timeoutMs: 8000, diagnostics: () => JSON.stringify(status(b)) });
     console.log(`      handed over in ${Date.now() - closedAt} ms`);
     sim.simulateCall('102', { talkSeconds: 2 });
     await until('numbers after the handover', () => b.monitor.store.get('102')?.stats?.talktime === sim.counters('102').talktime, { timeoutMs: 5000 });
@@ -278,6 +287,7 @@ describe('session sharing: windows against the simulator', function () {
     const b = open();
     assert.equal(await a.monitor.signIn(id('101'), { password: PASSWORD }), true);
     assert.equal(await b.monitor.signIn(id('101'), { password: PASSWORD }), true);
+    await until('numbers in the follower', () => numbers(b), { timeoutMs: 8000 });
     await b.monitor.signOut('101');
     assert.deepEqual(sim.sessions.stats.signOuts, ['101']);
     await until('signed out in the owner window too', () => status(a)?.kind === 'signed-out' || status(a) === undefined);
