@@ -2,7 +2,7 @@
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
 //   (code-server + Chromium), the browser UI tests, and a leak check for the test Guids and passwords.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
-// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --suite=<main|untrusted|zh-cn|plain>.
+// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --suite=<main|untrusted|zh-cn|plain|windows>.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +14,7 @@ import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAll
 
 const argv = new Set(process.argv.slice(2));
 const known = new Set(['--only-unit', '--skip-integration', '--skip-ui']);
-const SUITE_NAMES = ['main', 'untrusted', 'zh-cn', 'plain'];
+const SUITE_NAMES = ['main', 'untrusted', 'zh-cn', 'plain', 'windows'];
 // --suite=<name>: only that extension-host suite (no UI tests), for working on it.
 const onlySuite = [...argv].find((a) => a.startsWith('--suite='))?.slice('--suite='.length);
 for (const a of argv) {
@@ -268,6 +268,15 @@ function suiteEnv(suite) {
   return { SSL_CERT_FILE: path.join(store, 'ca-bundle.crt'), SSL_CERT_DIR: path.join(store, 'certs') };
 }
 
+/** Two workbench pages on one code-server (one global storage folder): one session owner per agent (test/windows/). */
+async function twoWindowsTests(codeServerBin) {
+  const { runTwoWindows } = await import('../test/windows/twoWindows.mjs');
+  const r = await runTwoWindows({ codeServerBin, log: say, addSecret: (s) => secrets.add(s), onServer: (dirs) => serverRuns.push(dirs), registerCleanup: (fn) => cleanups.push(fn) });
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+  say(`two windows: ${r.passed} passed, ${r.failed} failed`);
+}
+
 async function uiTests(codeServerBin, vsix) {
   const { runUiTests } = await import('../test/ui/uiTests.mjs');
   const r = await runUiTests({
@@ -427,6 +436,7 @@ async function main() {
     if (!interrupted && runSuite('untrusted')) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
     if (!interrupted && runSuite('zh-cn')) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
     if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
+    if (!interrupted && runSuite('windows')) await step('integration tests (two windows, one session owner)', () => twoWindowsTests(prereqs.codeServerBin));
   }
 
   if (skipUi) skipped('UI tests', 'flag');

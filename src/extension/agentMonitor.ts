@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { connectionSettings } from '../core/connection/connectionSettings';
 import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { GatewayMonitor, type MonitorSettings } from '../core/connection/gatewayMonitor';
+import type { SessionHost } from '../core/sessions/sessionHost';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { GuidStore } from './auth/guidStore';
 import type { SessionStore } from './auth/sessionStore';
@@ -33,6 +34,7 @@ export class AgentMonitor extends Disposable {
     private readonly trusted: TrustedCertificates,
     private readonly sessionStore: SessionStore,
     credentials: CredentialSource = guidCredentials(guids, sessionStore),
+    sessionHost?: SessionHost,
   ) {
     super();
     this.settingsValue = readSettings();
@@ -47,6 +49,7 @@ export class AgentMonitor extends Disposable {
           log,
           onRequest: (entry) => logRequest(log, entry),
           signInVariant: () => this.settingsValue.signInMethod,
+          sessionHost,
         },
         { active: this.isActive() },
       ),

@@ -4,6 +4,7 @@ import { setLocalizer } from '../core/l10n/localize';
 import { setUnexpectedErrorHandler } from '../core/util/unexpectedError';
 import { AgentMonitor, guidCredentials } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
+import { createSessionHost } from './auth/sessionSharing';
 import { SessionStore } from './auth/sessionStore';
 import { TrustedCertificates } from './auth/trustedCertificates';
 import { registerAddAgent } from './commands/addAgent';
@@ -70,7 +71,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const trusted = new TrustedCertificates(context.globalState);
   const notifier = new BackgroundNotifier();
   const testHooks = { secretLatencyMs: 0 };
-  const monitor = new AgentMonitor(guids, log, notifier, trusted, sessions, withLatency(guidCredentials(guids, sessions), () => testHooks.secretLatencyMs));
+  // One window runs each agent's session; the others follow it (src/core/sessions).
+  const sessionHost = createSessionHost(context, log);
+  if (sessionHost) context.subscriptions.push(sessionHost);
+  const monitor = new AgentMonitor(guids, log, notifier, trusted, sessions, withLatency(guidCredentials(guids, sessions), () => testHooks.secretLatencyMs), sessionHost);
   running = monitor;
   context.subscriptions.push(guids, trusted, monitor);
 

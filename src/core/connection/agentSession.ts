@@ -10,7 +10,7 @@ import type { AgentId } from '../validation/agentId';
 /** Where a session stands, for the view, the status bar and the commands. */
 export type SessionStatus =
   | { readonly kind: 'signing-in' }
-  | { readonly kind: 'signed-in'; readonly since: number; readonly renewedAt?: number }
+  | { readonly kind: 'signed-in'; readonly since: number; readonly renewedAt?: number; /** Run by another window of this machine, followed here. */ readonly elsewhere?: boolean }
   | { readonly kind: 'reconnecting'; readonly attempt: number; readonly reason: string }
   | { readonly kind: 'stopped'; readonly failure: SessionFailure | 'gave-up'; readonly reason: string; readonly retcode?: string }
   | { readonly kind: 'signed-out' };

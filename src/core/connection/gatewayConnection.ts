@@ -7,6 +7,8 @@ import { PollScheduler, type PollOutcome } from '../polling/scheduler';
 import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
+import type { SessionHost } from '../sessions/sessionHost';
+import { SharedSession, type ManagedSession } from '../sessions/sharedSession';
 import type { AgentId } from '../validation/agentId';
 import { AgentSession, DEFAULT_SESSION_TIMING, type SessionSnapshot, type SessionStatus, type SessionTiming } from './agentSession';
 import { clientOptionsFor, type ConnectionSettings } from './connectionSettings';
@@ -49,6 +51,8 @@ export interface ConnectionDeps {
   /** How this gateway is signed in to (a setting, read when signing in): `loginex` takes no calls and no licence. */
   readonly signInVariant?: () => Exclude<SignInVariant, 'forcelogin'>;
   readonly sessionTiming?: SessionTiming;
+  /** Shares sessions with the other windows of this machine (one runs each agent's session); none: this window runs its own. */
+  readonly sessionHost?: SessionHost;
 }
 
 export interface PollingState {
@@ -96,7 +100,7 @@ export class GatewayConnection extends Disposable {
   private presenceChain: Promise<void> = Promise.resolve();
   private agents: readonly string[];
   /** The extension's own sign-in sessions at this origin, by agent. */
-  private readonly sessions = new Map<string, AgentSession>();
+  private readonly sessions = new Map<string, ManagedSession>();
   /** Superseded Guid → the one that replaced it (Set-GUID), so nothing is sent with an old one. */
   private readonly renewed = new Map<string, string>();
   /** Pasted Guids the gateway refused: a live session's Guid is used instead of them. */
@@ -213,7 +217,13 @@ export class GatewayConnection extends Disposable {
       this.dispose();
       return Promise.resolve();
     }
-    return this.signOut().finally(() => this.dispose());
+    // Shared sessions are handed to a window that waits for them rather than signed out.
+    const chosen = [...this.sessions.values()];
+    this.sessions.clear();
+    return Promise.all(chosen.map((s) => (s.leave ? s.leave() : s.signOut()).finally(() => s.dispose()))).then(
+      () => this.dispose(),
+      () => this.dispose(),
+    );
   }
 
   /** For tests and the benchmark. */
@@ -291,10 +301,11 @@ export class GatewayConnection extends Disposable {
   private startSession(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean }, how: { readonly resume?: SessionSnapshot }): Promise<boolean> {
     const old = this.sessions.get(agentId);
     if (old && !options.force && (old.status.kind === 'signed-in' || old.status.kind === 'signing-in' || old.status.kind === 'reconnecting')) {
-      return Promise.resolve(old.status.kind === 'signed-in');
+      // A shared session still deciding (taking the lease, hearing from the owner window) answers when decided.
+      return old.status.kind === 'signed-in' ? Promise.resolve(true) : (old.settled?.() ?? Promise.resolve(false));
     }
     old?.dispose();
-    const session = new AgentSession(
+    const make = (resume?: SessionSnapshot) => new AgentSession(
       agentId,
       {
         client: () => this.getSessionClient(),
@@ -305,9 +316,13 @@ export class GatewayConnection extends Disposable {
         timing: this.deps.sessionTiming ?? DEFAULT_SESSION_TIMING,
         log: this.deps.log,
       },
-      how.resume,
+      resume,
       options.phoneNumber ?? how.resume?.phoneNumber,
     );
+    const host = this.deps.sessionHost;
+    const session: ManagedSession = host
+      ? new SharedSession(agentId, `${this.origin}|${agentId}`, { host, makeSession: make, clock: this.deps.clock ?? systemClock, random: this.deps.random ?? Math.random, log: this.deps.log }, how.resume, options.phoneNumber ?? how.resume?.phoneNumber)
+      : make(how.resume);
     this.sessions.set(agentId, session);
     session.onDidChange((status) => this.onSessionChanged(agentId, status));
     // Busy after sign-in, no auto-answer: a monitoring session must not be offered calls.

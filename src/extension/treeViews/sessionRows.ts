@@ -11,6 +11,7 @@ export function sessionItem(agentId: string, status: SessionStatus): vscode.Tree
   item.contextValue = `session.${status.kind}`;
   switch (status.kind) {
     case 'signed-in':
+      if (status.elsewhere) item.label = vscode.l10n.t('Signed in as {0} (in another window)', agentId);
       item.iconPath = new vscode.ThemeIcon('account', new vscode.ThemeColor('testing.iconPassed'));
       item.description = status.renewedAt
         ? vscode.l10n.t('since {0} · Guid renewed {1}', time(status.since), time(status.renewedAt))
@@ -42,6 +43,7 @@ export function sessionTooltip(agentId: string, status: SessionStatus, now: numb
     case 'signed-in':
       return [
         vscode.l10n.t('Signed in from VS Code as agent {0} since {1} ({2} ago), without taking calls unless the sign-in method is "login".', agentId, time(status.since), formatAge(now - status.since)),
+        ...(status.elsewhere ? [vscode.l10n.t('Another VS Code window on this machine runs the session; this window uses its Guid and takes the session over when that window closes.')] : []),
         status.renewedAt ? vscode.l10n.t('The gateway renewed the Guid {0} ago; the extension follows every renewal.', formatAge(now - status.renewedAt)) : vscode.l10n.t('The Guid has not been renewed yet (static gateways never renew it).'),
       ].join('\n');
     case 'stopped':
@@ -57,6 +59,7 @@ export function sessionTooltip(agentId: string, status: SessionStatus, now: numb
 export function sessionLine(agentId: string, status: SessionStatus, now: number): string {
   switch (status.kind) {
     case 'signed-in':
+      if (status.elsewhere) return vscode.l10n.t('Signed in as {0} (in another window)', agentId);
       return status.renewedAt
         ? vscode.l10n.t('Signed in as {0} since {1}; Guid renewed {2} ago', agentId, time(status.since), formatAge(now - status.renewedAt))
         : vscode.l10n.t('Signed in as {0} since {1}', agentId, time(status.since));
