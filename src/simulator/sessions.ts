@@ -35,6 +35,8 @@ export interface AuthStats {
   readonly maxEventPollsInFlight: Map<string, number>;
   /** Guids handed out in Set-GUID (sign-in and rotations). */
   guidsIssued: number;
+  /** Those Guids themselves, for leak scans in tests (a throwaway simulator's). */
+  readonly issued: string[];
 }
 
 export type SignInVariant = 'login' | 'loginex' | 'forcelogin';
@@ -86,7 +88,7 @@ const SIGN_IN_MESSAGES: Readonly<Record<string, string>> = {
 
 /** The sessions of one simulated gateway. Time is read through `now` (real time in the simulator). */
 export class SimulatedSessions {
-  readonly stats: AuthStats = { signIns: [], signOuts: [], eventPolls: 0, maxEventPollsInFlight: new Map(), guidsIssued: 0 };
+  readonly stats: AuthStats = { signIns: [], signOuts: [], eventPolls: 0, maxEventPollsInFlight: new Map(), guidsIssued: 0, issued: [] };
   private readonly byAgent = new Map<string, Session>();
   private readonly byGuid = new Map<string, { session: Session; expiresAt: number }>();
   private readonly signingIn = new Set<string>();
@@ -277,6 +279,7 @@ export class SimulatedSessions {
     const now = this.now();
     const session: Session = { agentKey, guid: newGuid(), rotatedAt: now, loginTime: now, lastEventPollAt: now, events: [] };
     this.stats.guidsIssued++;
+    this.stats.issued.push(session.guid);
     this.byAgent.set(agentKey, session);
     this.byGuid.set(session.guid, { session, expiresAt: Number.POSITIVE_INFINITY });
     session.events.push({ eventType: 'AgentOther_InService', workNo: agentKey, content: null }, { eventType: 'AgentState_Ready', workNo: agentKey, content: null });
@@ -324,6 +327,7 @@ export class SimulatedSessions {
       session.undelivered = session.guid;
       session.rotatedAt = now;
       this.stats.guidsIssued++;
+      this.stats.issued.push(session.guid);
       this.byGuid.set(session.guid, { session, expiresAt: Number.POSITIVE_INFINITY });
     }
     for (const [g, e] of this.byGuid) if (e.session === session && e.expiresAt <= now) this.byGuid.delete(g);
