@@ -175,8 +175,8 @@ export class AgentMonitor extends Disposable {
   }
 
   private syncSettings(): void {
-    const now = readSettings();
-    if (JSON.stringify(this.monitorSettings(now)) !== JSON.stringify(this.monitorSettings(this.settingsValue))) this.applySettings(undefined);
+    // Compared with what the core last applied: one reading, no second derivation of the old settings.
+    if (JSON.stringify(this.monitorSettings(readSettings())) !== JSON.stringify(this.core.settings)) this.applySettings(undefined);
   }
 
   private monitorSettings(s: Settings): MonitorSettings {

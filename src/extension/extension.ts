@@ -74,7 +74,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   // One window runs each agent's session; the others follow it (src/core/sessions).
   const sessionHost = createSessionHost(context, log);
   if (sessionHost) context.subscriptions.push(sessionHost);
-  const monitor = new AgentMonitor(guids, log, notifier, trusted, sessions, withLatency(guidCredentials(guids, sessions), () => testHooks.secretLatencyMs), sessionHost);
+  // The latency hook wraps the Guid lookups only under the test harness: a normal activation polls without it.
+  const stored = guidCredentials(guids, sessions);
+  const lookups = context.extensionMode === vscode.ExtensionMode.Test ? withLatency(stored, () => testHooks.secretLatencyMs) : stored;
+  const monitor = new AgentMonitor(guids, log, notifier, trusted, sessions, lookups, sessionHost);
   running = monitor;
   context.subscriptions.push(guids, trusted, monitor);
 

@@ -79,14 +79,7 @@ function ui(page) {
   /** Drags the side bar's sash so rows show their whole description (nicer screenshots). */
   async function widenSideBar(width = 480) {
     const box = await sidebar.boundingBox();
-    if (!box || box.width >= width - 10) return;
-    const x = box.x + box.width;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x + (width - box.width), y, { steps: 5 });
-    await page.mouse.up();
-    await page.mouse.move(860, 500);
+    if (box && box.width < width - 10) await setSideBarWidth(width);
   }
 
   async function welcomeShows(textRe, button) {
