@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { connectionSettings } from '../core/connection/connectionSettings';
 import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { GatewayMonitor, type MonitorSettings } from '../core/connection/gatewayMonitor';
+import { pastedRef } from '../core/identity/credentialRef';
 import type { SessionHost } from '../core/sessions/sessionHost';
+import { onUnexpectedError } from '../core/util/unexpectedError';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { GuidStore } from './auth/guidStore';
 import type { SessionStore } from './auth/sessionStore';
@@ -63,7 +65,7 @@ export class AgentMonitor extends Disposable {
         this.core.setActive(this.isActive());
       }),
     );
-    this._register(guids.onDidChange((e) => this.core.credentialsChanged(e.origin, e.agentId)));
+    this._register(guids.onDidChange((ref) => this.core.credentialsChanged(ref)));
     // Trusting or forgetting a certificate changes the connection settings: a new connection, and every agent polled now.
     this._register(
       trusted.onDidChange((origin) => {
@@ -222,13 +224,14 @@ export class AgentMonitor extends Disposable {
   }
 }
 
-/** The secret stores as a connection sees them: one origin at a time, the agent's own Guid first. */
+/** The secret stores as a connection sees them: one gateway at a time, the agent's own Guid first. */
 export function guidCredentials(guids: GuidStore, sessions: SessionStore): CredentialSource {
   return {
-    guid: (origin, agentId) => guids.get(origin, agentId || undefined),
-    keyOf: (origin, agentId) => (guids.agentsWithOwnGuid(origin).includes(agentId) ? `${origin}|${agentId}` : origin),
-    hasAny: async (origin, agentIds) => agentIds.some((a) => guids.agentsWithOwnGuid(origin).includes(a)) || (await guids.has(origin)),
-    renew: (origin, agentId, guid) => guids.set(origin, guid, agentId, true),
-    password: (origin, agentId) => sessions.password(origin, agentId),
+    guid: (gateway, agentId) => guids.get(gateway, agentId || undefined),
+    pastedRef: (gateway, agentId) => pastedRef(gateway, guids.agentsWithOwnGuid(gateway).includes(agentId) ? agentId : undefined),
+    hasAny: async (gateway, agentIds) => agentIds.some((a) => guids.agentsWithOwnGuid(gateway).includes(a)) || (await guids.has(gateway)),
+    renew: (ref, guid) => guids.set(ref.gateway, guid, ref.agentId, true),
+    password: (gateway, agentId) => sessions.password(gateway, agentId),
+    passwordRefused: (gateway, agentId, refusal) => void sessions.refused(gateway, agentId, refusal).catch((e: unknown) => onUnexpectedError(e, 'forgetting a refused password')),
   };
 }

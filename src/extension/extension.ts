@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { shortFingerprint } from '../core/gateway/errors';
 import { setLocalizer } from '../core/l10n/localize';
 import { setUnexpectedErrorHandler } from '../core/util/unexpectedError';
+import { PasswordVault } from '../core/sessions/passwordVault';
+import { StateStore } from '../core/storage/stateEntries';
+import type { SecretStore } from '../core/storage/stores';
 import { AgentMonitor, guidCredentials } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
 import { createSessionHost } from './auth/sessionSharing';
@@ -57,7 +60,7 @@ const setGuidAction = {
   run: () => vscode.commands.executeCommand('ccGateway.setGuid'),
 };
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
   // The core's messages (errors, validation) go through the same bundles as ours.
   setLocalizer((message, ...args) => vscode.l10n.t(message, ...args));
   context.subscriptions.push({ dispose: () => setLocalizer(undefined) });
@@ -66,8 +69,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   // Failures nobody can handle (a throwing listener, a bug in a poll) are logged with their stack.
   setUnexpectedErrorHandler((error, where) => logUnexpected(log, error, where));
   context.subscriptions.push({ dispose: () => setUnexpectedErrorHandler(undefined) });
-  const guids = new GuidStore(context.secrets, context.globalState);
-  const sessions = new SessionStore(context.secrets, context.globalState);
+  // Typed storage over VS Code's (src/core/storage): one global-state entry per Guid, password and session.
+  const state = new StateStore(context.globalState);
+  await state.migrateLegacy(Date.now()).catch((e: unknown) => logUnexpected(log, e, 'moving stored credentials to the new layout'));
+  const secretStore: SecretStore = {
+    get: (key) => context.secrets.get(key),
+    store: (key, value) => context.secrets.store(key, value),
+    delete: (key) => context.secrets.delete(key),
+    onDidChange: (listener) => context.secrets.onDidChange((e) => listener(e.key)),
+  };
+  const guids = new GuidStore(secretStore, state);
+  const vault = new PasswordVault(secretStore, state);
+  context.subscriptions.push(vault);
+  const sessions = new SessionStore(vault, state);
   const trusted = new TrustedCertificates(context.globalState);
   const notifier = new BackgroundNotifier();
   const testHooks = { secretLatencyMs: 0 };
@@ -104,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   );
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
 
-  context.subscriptions.push(...registerCredentialNotifications(monitor, guids, notifier));
+  context.subscriptions.push(...registerCredentialNotifications(monitor, guids, vault, notifier));
   // Sign Out shows where there is a session to end.
   const updateSessionContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.signedIn', monitor.sessions.size > 0);
   updateSessionContext();

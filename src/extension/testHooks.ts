@@ -19,10 +19,11 @@ export function exportsFor<T>(api: T, runningTests: boolean, env: Readonly<Recor
 export function withLatency(source: CredentialSource, latencyMs: () => number): CredentialSource {
   const wait = () => (latencyMs() > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs())) : Promise.resolve());
   return {
-    keyOf: (origin, agentId) => source.keyOf(origin, agentId),
-    guid: async (origin, agentId) => (await wait(), source.guid(origin, agentId)),
-    hasAny: async (origin, agentIds) => (await wait(), source.hasAny(origin, agentIds)),
-    renew: (origin, agentId, guid) => source.renew?.(origin, agentId, guid) ?? Promise.resolve(),
-    password: (origin, agentId) => source.password?.(origin, agentId) ?? Promise.resolve(undefined),
+    pastedRef: source.pastedRef && ((gateway, agentId) => source.pastedRef!(gateway, agentId)),
+    guid: async (gateway, agentId) => (await wait(), source.guid(gateway, agentId)),
+    hasAny: async (gateway, agentIds) => (await wait(), source.hasAny(gateway, agentIds)),
+    renew: (ref, guid) => source.renew?.(ref, guid) ?? Promise.resolve(),
+    password: (gateway, agentId) => source.password?.(gateway, agentId) ?? Promise.resolve(undefined),
+    passwordRefused: (gateway, agentId, refusal) => source.passwordRefused?.(gateway, agentId, refusal),
   };
 }

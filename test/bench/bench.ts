@@ -91,7 +91,7 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
     // One cycle per refresh(): the timer never fires on its own during the bench.
     { agents: [], intervalMs: 3_600_000, active: true, paused: false },
     {
-      credentials: { guid: () => Promise.resolve(sim.guid), keyOf: (origin) => origin, hasAny: () => Promise.resolve(true) },
+      credentials: { guid: () => Promise.resolve(sim.guid), hasAny: () => Promise.resolve(true) },
       loadClientFactory: () => createGatewayClient,
       readTextFile: (p) => readFile(p, 'utf8'),
       log: { info: () => undefined, warn: () => undefined },
@@ -276,7 +276,7 @@ async function sessionCost(): Promise<string> {
     connectionSettings({ origin: new URL(sim.url).origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 10_000 }),
     { agents: [], intervalMs: STATS_INTERVAL_MS, active: true, paused: false },
     {
-      credentials: { guid: () => Promise.resolve(undefined), keyOf: (origin) => origin, hasAny: () => Promise.resolve(false), password: () => Promise.resolve('bench-pw') },
+      credentials: { guid: () => Promise.resolve(undefined), hasAny: () => Promise.resolve(false), password: () => Promise.resolve('bench-pw') },
       loadClientFactory: () => createGatewayClient,
       readTextFile: (p) => readFile(p, 'utf8'),
       log: { info: (m) => m.startsWith('Guid renewed') && counts.renewed++, warn: () => undefined },

@@ -113,7 +113,7 @@ async function stateBudget(): Promise<string> {
       connectionSettings({ origin: sim.origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 5000 }),
       { agents: [], intervalMs: 3_600_000, active: true, paused: false },
       {
-        credentials: { guid: () => Promise.resolve(sim.guid), keyOf: (o) => o, hasAny: () => Promise.resolve(true) },
+        credentials: { guid: () => Promise.resolve(sim.guid), hasAny: () => Promise.resolve(true) },
         loadClientFactory: () => createGatewayClient,
         readTextFile: (p) => readFile(p, 'utf8'),
         log: { info: () => undefined, warn: () => undefined },

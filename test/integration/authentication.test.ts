@@ -49,7 +49,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
 
     const problems: string[] = [];
     const watch = [
-      api.monitor.onDidChangeAuth(() => api.monitor.refusedCredentials.length > 0 && problems.push(`banner: ${api.monitor.refusedCredentials.join()}`)),
+      api.monitor.onDidChangeAuth(() => api.monitor.refusedCredentials.length > 0 && problems.push(`banner: ${JSON.stringify(api.monitor.refusedCredentials)}`)),
       api.monitor.store.onDidChange(() => {
         for (const e of api.monitor.store.all()) if (e.state !== 'ok') problems.push(`${e.agentId} ${e.state}: ${e.error?.message}`);
       }),

@@ -31,7 +31,7 @@ export function makeWindow(cfg: WindowConfig, log: (m: string) => void = () => u
       connection: connectionSettings({ origin: cfg.origin, caFile: cfg.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 2000 }),
     },
     {
-      credentials: { guid: () => Promise.resolve(undefined), keyOf: (o) => o, hasAny: () => Promise.resolve(false), password: () => Promise.resolve(cfg.password) },
+      credentials: { guid: () => Promise.resolve(undefined), hasAny: () => Promise.resolve(false), password: () => Promise.resolve(cfg.password) },
       loadClientFactory: () => createGatewayClient,
       readTextFile: (p) => readFile(p, 'utf8'),
       log: { info: log, warn: log },

@@ -75,7 +75,7 @@ describe('agent state (agentbyworkno)', () => {
       sim.signIn('103');
     });
 
-    const credentials: CredentialSource = { guid: () => Promise.resolve(sim.guid), keyOf: (o) => o, hasAny: () => Promise.resolve(true) };
+    const credentials: CredentialSource = { guid: () => Promise.resolve(sim.guid), hasAny: () => Promise.resolve(true) };
     const deps = (): ConnectionDeps => ({
       credentials,
       loadClientFactory: () => (o) => {

@@ -5,6 +5,8 @@ import { connectionSettings, type ConnectionSettings } from '../../src/core/conn
 import type { ConnectionDeps, CredentialSource } from '../../src/core/connection/gatewayConnection';
 import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/connection/gatewayMonitor';
 import { createGatewayClient } from '../../src/core/gateway/client';
+import { pastedRef } from '../../src/core/identity/credentialRef';
+import { gatewayIdOf } from '../../src/core/identity/gatewayId';
 import { isGatewayError } from '../../src/core/gateway/errors';
 import type { GatewayClient, GatewayClientOptions } from '../../src/core/gateway/types';
 import { setUnexpectedErrorHandler } from '../../src/core/util/unexpectedError';
@@ -158,7 +160,7 @@ describe('GatewayConnection and GatewayMonitor', function () {
           queries++;
           pending.push(m.query('101' as AgentId).then(() => answered++, () => undefined));
         } else if (r < 0.75) m.refresh();
-        else if (r < 0.8) m.credentialsChanged(on.origin);
+        else if (r < 0.8) m.credentialsChanged(pastedRef(gatewayIdOf(on.origin)));
         else if (r < 0.85) m.setActive(random() < 0.7);
         else await network(random() < 0.5 ? 1 : 3);
       }
@@ -263,9 +265,9 @@ describe('GatewayConnection and GatewayMonitor', function () {
     await clock.advance(150);
     assert.equal(monitor.viewState, 'noGuid');
     secrets.guids.set(b.origin, b.guid);
-    monitor.credentialsChanged(b.origin);
+    monitor.credentialsChanged(pastedRef(gatewayIdOf(b.origin)));
     secrets.guids.delete(b.origin);
-    monitor.credentialsChanged(b.origin);
+    monitor.credentialsChanged(pastedRef(gatewayIdOf(b.origin)));
     await clock.advance(500);
     assert.equal(monitor.viewState, 'noGuid', 'lookups of one connection apply in the order they were asked');
   });
@@ -278,7 +280,7 @@ describe('GatewayConnection and GatewayMonitor', function () {
     monitor.onDidChangeAuth(() => authEvents++);
     monitor.onDidRefuseGuid((e) => refusals.push(e));
     await until('refused', async () => (await clock.advance(0), await network(), monitor!.refusedCredentials.length === 1));
-    assert.deepEqual(refusals, [{ origin: a.origin, agentId: undefined }]);
+    assert.deepEqual(refusals, [{ kind: 'pasted', gateway: a.origin }]);
     assert.equal(authEvents, 1);
     // Gateway A is slow now; a refusal already on its way must not bring the banner back after the swap.
     a.setFault({ kind: 'latency', ms: 100 });

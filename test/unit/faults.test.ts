@@ -1,4 +1,6 @@
 // The real connection (client, scheduler, store) against the simulator's faults over HTTPS on loopback.
+import { pastedRef } from '../../src/core/identity/credentialRef';
+import { gatewayIdOf } from '../../src/core/identity/gatewayId';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { connectionSettings } from '../../src/core/connection/connectionSettings';
@@ -19,7 +21,7 @@ function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; t
       connection: connectionSettings({ origin, caFile: opts.caFile ?? sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: opts.timeoutMs ?? 2000 }),
     },
     {
-      credentials: { guid: () => Promise.resolve(sim.guid), keyOf: (o) => o, hasAny: () => Promise.resolve(true) },
+      credentials: { guid: () => Promise.resolve(sim.guid), hasAny: () => Promise.resolve(true) },
       loadClientFactory: () => createGatewayClient,
       readTextFile: (p) => readFile(p, 'utf8'),
       log: { info: () => undefined, warn: () => undefined },
@@ -27,14 +29,14 @@ function engine(sim: Simulator, agents: string[], opts: { intervalMs?: number; t
       ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
     },
   );
-  monitor.onDidRefuseGuid((r) => blocked.push(r.origin === origin ? 'origin' : r.origin));
+  monitor.onDidRefuseGuid((r) => blocked.push(r.gateway === origin ? 'origin' : r.gateway));
   return {
     store: monitor.store,
     monitor,
     blocked,
     snapshot: () => monitor.connection!.schedulerSnapshot,
     /** A new Guid after a refusal, as the extension does. */
-    newGuid: () => monitor.credentialsChanged(origin),
+    newGuid: () => monitor.credentialsChanged(pastedRef(gatewayIdOf(origin))),
     async close() {
       monitor.dispose();
       await until('connections closed', () => sim.openSockets === 0, { timeoutMs: 5000 }).catch(() => undefined);

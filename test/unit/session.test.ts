@@ -133,7 +133,6 @@ describe('sessions: the extension’s session against the simulator', function (
       {
         credentials: {
           guid: () => Promise.resolve(undefined),
-          keyOf: (o) => o,
           hasAny: () => Promise.resolve(false),
           password: () => Promise.resolve(password),
         },
@@ -171,7 +170,7 @@ describe('sessions: the extension’s session against the simulator', function (
   it('a pasted Guid that the gateway stops accepting: signing in lifts the "Guid refused" stop and the session’s Guid serves every agent', async () => {
     sim = await startSimulator({ auth: { mode: 2, rotateEveryMs: 200, graceMs: 200, eventHoldMs: 100, defaultPassword: PASSWORD } });
     const pasted = sim.guid;
-    monitor = make({}, { credentials: { guid: () => Promise.resolve(pasted), keyOf: (o) => o, hasAny: () => Promise.resolve(true), password: () => Promise.resolve(PASSWORD) } });
+    monitor = make({}, { credentials: { guid: () => Promise.resolve(pasted), hasAny: () => Promise.resolve(true), password: () => Promise.resolve(PASSWORD) } });
     await until('numbers with the pasted Guid', () => monitor!.store.all().every((e) => e.state === 'ok'));
     await until('the pasted Guid refused after rotation and grace', () => monitor!.refusedCredentials.length === 1, { timeoutMs: 5000 });
     assert.equal(await monitor.signIn(id('101'), { password: PASSWORD }), true);

@@ -46,10 +46,19 @@ export const DEFAULT_SESSION_TIMING: SessionTiming = {
   maxBackoffMs: 60_000,
 };
 
+/** Sign-in answers that refuse the password itself (wrong, locked account, expired). */
+export const PASSWORD_REFUSED: ReadonlySet<string> = new Set(['100-004', '110-016', '100-020']);
+
 export interface SessionDeps {
   readonly client: () => Promise<GatewayClient>;
   /** The stored password for this origin and agent (SecretStorage), for signing in again without asking. */
   readonly password: () => Promise<string | undefined>;
+  /**
+   * The gateway refused the password this session sent (100-004, 110-016, 100-020): the
+   * stored one must never be sent again until the user types one. `typed`: it came from
+   * the user just now rather than from the store.
+   */
+  readonly passwordRefused?: (refusal: { readonly retcode?: string; readonly typed: boolean }) => void;
   readonly variant: SignInVariant;
   readonly clock: Clock;
   readonly random: () => number;
@@ -157,6 +166,7 @@ export class AgentSession extends Disposable {
     for (let attempt = 1; this.running; attempt++) {
       let failure: SessionFailure;
       let error: GatewayError;
+      const typed = body.password !== undefined;
       try {
         const password = body.password ?? (await this.deps.password());
         if (!password) {
@@ -185,6 +195,14 @@ export class AgentSession extends Disposable {
         this.setStatus({ kind: 'reconnecting', attempt, reason: error.message });
         await this.sleep(this.backoff(attempt));
         continue;
+      }
+      if (failure === 'credentials' && PASSWORD_REFUSED.has(error.details.retcode ?? '')) {
+        this.deps.log.warn(`The gateway refused the password of agent ${this.agentId} (${error.details.retcode ?? error.kind}); it is not sent again until one is typed.`);
+        try {
+          this.deps.passwordRefused?.({ retcode: error.details.retcode, typed });
+        } catch (e) {
+          onUnexpectedError(e, 'forgetting a refused password');
+        }
       }
       this.setStatus({ kind: 'stopped', failure, reason: error.message, retcode: error.details.retcode });
       return false;

@@ -2,36 +2,27 @@ import type { CertificateRefusal } from '../gateway/certificate';
 import type { AgentInfo } from '../gateway/agentInfo';
 import { GatewayError, isGatewayError } from '../gateway/errors';
 import type { AgentStatistics, CreateGatewayClient, DetailedStatistics, GatewayClient, RequestLogEntry, SignInVariant } from '../gateway/types';
-import { t } from '../l10n/localize';
+import { credentialKey, describeRef, type CredentialKey, type CredentialRef, type PastedRef } from '../identity/credentialRef';
+import { gatewayIdOf, type GatewayId } from '../identity/gatewayId';
 import { PollScheduler, type PollOutcome } from '../polling/scheduler';
+import type { SessionHost } from '../sessions/sessionHost';
 import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
-import type { SessionHost } from '../sessions/sessionHost';
-import { SharedSession, type ManagedSession } from '../sessions/sharedSession';
 import type { AgentId } from '../validation/agentId';
-import { AgentSession, DEFAULT_SESSION_TIMING, type SessionSnapshot, type SessionStatus, type SessionTiming } from './agentSession';
-import { clientOptionsFor, type ConnectionSettings } from './connectionSettings';
+import { DEFAULT_SESSION_TIMING, type SessionSnapshot, type SessionStatus, type SessionTiming } from './agentSession';
+import { AgentStateProber } from './agentStateProber';
+import type { ConnectionSettings } from './connectionSettings';
+import { CredentialRegistry, type CredentialPresence, type CredentialSource } from './credentialRegistry';
+import { cancelled, credentialOf, RequestDispatch } from './requestDispatch';
+import { SessionRegistry, type SignInOptions } from './sessionRegistry';
 
-/** Where a connection gets its Guids. It asks for its own origin only. */
-export interface CredentialSource {
-  /** The Guid an agent's requests to `origin` carry; may take a keyring round trip. */
-  guid(origin: string, agentId: string): Promise<string | undefined>;
-  /** Which stored Guid an agent uses (`origin` or `origin|agent`): agents sharing one stop together when it is refused. */
-  keyOf(origin: string, agentId: string): string;
-  /** Whether any of these agents has a Guid for `origin`. */
-  hasAny(origin: string, agentIds: readonly string[]): Promise<boolean>;
-  /** A stored Guid was renewed by the gateway (`Set-GUID`): store `guid` under the same key. */
-  renew?(origin: string, agentId: string | undefined, guid: string): Promise<void>;
-  /** The password stored for signing this agent in again. */
-  password?(origin: string, agentId: string): Promise<string | undefined>;
-}
-
-
+export type { CredentialPresence, CredentialSource } from './credentialRegistry';
 
 export interface ConnectionLog {
   info(message: string): void;
   warn(message: string): void;
+  debug?(message: string): void;
 }
 
 export interface ConnectionDeps {
@@ -62,53 +53,53 @@ export interface PollingState {
   readonly paused: boolean;
 }
 
-/** Whether the watched agents have a Guid at this origin; `unknown` until the first look in the store. */
-export type CredentialPresence = 'unknown' | 'present' | 'absent';
-
 export interface ConnectionOutcome {
   readonly agentId: string;
   readonly outcome: PollOutcome;
   readonly at: number;
 }
 
+/** A stop of polling: which credential, and why (a refusal of the Guid it sent, or no Guid to send). */
+interface Stop {
+  readonly ref: CredentialRef;
+  readonly guid?: string;
+  readonly code?: string;
+}
+
+/** A refusal that arrives this many times in a row for a credential that moved on is treated as current. */
+const MAX_STALE_RETRIES = 2;
+
 let nextId = 1;
 
-/** Each signed-in agent holds one connection with its event poll (held up to ~10 s): room for that many sessions at once. */
-const SESSION_CONNECTIONS = 64;
-
 /**
- * A connection to one gateway origin with one snapshot of the connection settings.
- * It owns its HTTP client, its scheduler and the way it obtains Guids, and is
- * created and disposed as one unit:
- * - every Guid it sends was read for its own origin, on a client made for that origin;
- * - after dispose() nothing it starts reaches the wire: the scheduler is stopped, the
- *   client closed, and a request that was waiting for a secret or for the client is dropped;
- * - its events have no listeners after dispose(), so a late answer changes nothing.
+ * A connection to one gateway with one snapshot of the connection settings: the thin owner
+ * of its request dispatch (two client pools), credential registry, sign-in sessions,
+ * scheduler and agent-state prober, created and disposed as one unit:
+ * - every Guid it sends was read for its own gateway, on a client made for that gateway;
+ * - after dispose() nothing it starts reaches the wire;
+ * - its events have no listeners after dispose(), so a late answer changes nothing;
+ * - an auth failure stops polling only when the credential it was sent with is still current.
  */
 export class GatewayConnection extends Disposable {
   /** For logs and tests: which connection of this session this is. */
   readonly id = nextId++;
   readonly origin: string;
-  private client: Promise<GatewayClient> | undefined;
-  private readonly scheduler: PollScheduler;
+  readonly gateway: GatewayId;
+  private readonly scheduler: PollScheduler<CredentialKey>;
   private readonly lifetime = new AbortController();
-  private readonly refused = new Set<string>();
-  private readonly lastAuthCode = new Map<string, string | undefined>();
+  private readonly dispatch: RequestDispatch;
+  private readonly sessions: SessionRegistry;
+  private readonly credentials: CredentialRegistry;
+  private readonly prober: AgentStateProber;
+  /** Why polling stops for a credential, while it does: at most one entry per credential in use. */
+  private readonly stops = new Map<CredentialKey, Stop>();
+  /** Agents whose password the gateway refused in this connection: no stored one is sent again here. */
+  private readonly refusedPasswords = new Set<string>();
   private certificate: CertificateRefusal | undefined;
   private presence: CredentialPresence;
   /** Credential checks run one after another, so the last one asked is the last one applied. */
   private presenceChain: Promise<void> = Promise.resolve();
   private agents: readonly string[];
-  /** The extension's own sign-in sessions at this origin, by agent. */
-  private readonly sessions = new Map<string, ManagedSession>();
-  /** Superseded Guid → the one that replaced it (Set-GUID), so nothing is sent with an old one. */
-  private readonly renewed = new Map<string, string>();
-  /** Pasted Guids the gateway refused: a live session's Guid is used instead of them. */
-  private readonly refusedGuids = new Set<string>();
-  /** Which stored credential each pasted Guid sent came from, to store its renewal under the same key. */
-  private readonly sentFrom = new Map<string, { agentId?: string }>();
-  /** The event polls' own client: a held poll must not take a connection the statistics need. */
-  private sessionClient: Promise<GatewayClient> | undefined;
 
   private readonly onOutcomeEmitter = this._register(new Emitter<ConnectionOutcome>());
   /** Every finished request of a watched agent (polled or queried). */
@@ -116,8 +107,8 @@ export class GatewayConnection extends Disposable {
   private readonly onDidChangeEmitter = this._register(new Emitter<void>());
   /** Refused credentials, the refused certificate or credential presence changed. */
   readonly onDidChange = this.onDidChangeEmitter.event;
-  private readonly onDidRefuseGuidEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
-  /** Once per refusal of a credential, until a new Guid lifts it. */
+  private readonly onDidRefuseGuidEmitter = this._register(new Emitter<PastedRef>());
+  /** Once per refusal of a pasted Guid, until a new Guid lifts it. */
   readonly onDidRefuseGuid = this.onDidRefuseGuidEmitter.event;
   private readonly onDidChangeSessionEmitter = this._register(new Emitter<{ agentId: string; status: SessionStatus }>());
   /** A session of this connection changed state (signed in, renewed, lost, stopped, signed out). */
@@ -127,32 +118,54 @@ export class GatewayConnection extends Disposable {
     readonly settings: ConnectionSettings,
     polling: PollingState,
     private readonly deps: ConnectionDeps,
-    /** What an earlier connection to the same origin knew, so the view does not blink. */
+    /** What an earlier connection to the same gateway knew, so the view does not blink. */
     initialPresence: CredentialPresence = 'unknown',
-    /** Sessions handed over by an earlier connection to the same origin: they go on with their Guids. */
+    /** Sessions handed over by an earlier connection to the same gateway: they go on with their Guids. */
     resume: readonly SessionSnapshot[] = [],
   ) {
     super();
     this.origin = settings.origin;
+    this.gateway = gatewayIdOf(settings.origin);
     this.presence = initialPresence;
     this.agents = polling.agents;
+    const clock = deps.clock ?? systemClock;
+    this.dispatch = this._register(
+      new RequestDispatch(settings, { ...deps, onGuidRenewed: (sent, renewed) => this.onGuidRenewed(sent, renewed) }),
+    );
+    this.sessions = this._register(
+      new SessionRegistry({
+        gateway: this.gateway,
+        client: () => this.dispatch.sessions(),
+        password: (agentId) => this.storedPassword(agentId),
+        passwordRefused: (agentId, refusal) => this.onPasswordRefused(agentId, refusal),
+        variant: () => deps.signInVariant?.() ?? 'loginex',
+        clock,
+        random: deps.random ?? Math.random,
+        timing: deps.sessionTiming ?? DEFAULT_SESSION_TIMING,
+        log: deps.log,
+        host: deps.sessionHost,
+      }),
+    );
+    this.sessions.onDidChange(({ agentId, status }) => this.onSessionChanged(agentId, status));
+    this.credentials = new CredentialRegistry(this.gateway, deps.credentials, this.sessions);
+    this.prober = this._register(new AgentStateProber((id, signal, request) => this.send(id, signal, request), () => clock.now(), deps.log));
     this.scheduler = this._register(
-      new PollScheduler({
+      new PollScheduler<CredentialKey>({
         intervalMs: polling.intervalMs,
         concurrency: deps.concurrency ?? 6,
         ...(deps.jitterRatio !== undefined ? { jitterRatio: deps.jitterRatio } : {}),
         ...(deps.maxBackoffMs !== undefined ? { maxBackoffMs: deps.maxBackoffMs } : {}),
         ...(deps.random ? { random: deps.random } : {}),
-        ...(deps.clock ? { clock: deps.clock } : {}),
-        credentialKey: (id) => this.credentialKey(id),
+        clock,
+        credentialKey: (id) => credentialKey(this.credentials.refOf(id)),
+        stopKey: (id, error) => this.stopFor(id, error),
         fetch: (agentId, signal) => this.poll(agentId, signal),
         onOutcome: (agentId, outcome, at) => this.onPollOutcome(agentId, outcome, at),
         onAuthBlocked: (key) => this.onAuthBlocked(key),
       }),
     );
-    this._register({ dispose: () => this.closeClient() });
-    this._register({ dispose: () => this.disposeSessions() });
-    for (const snapshot of resume) void this.startSession(snapshot.agentId, {}, { resume: snapshot });
+    this._register({ dispose: () => this.lifetime.abort() });
+    for (const snapshot of resume) void this.sessions.start(snapshot.agentId, {}, snapshot);
     if (polling.paused) this.scheduler.pause();
     this.scheduler.setActive(polling.active);
     this.scheduler.setAgents(polling.agents);
@@ -163,9 +176,9 @@ export class GatewayConnection extends Disposable {
     return this.isDisposed;
   }
 
-  /** Credentials (origin or origin|agent) the gateway refused and that wait for a new Guid. */
-  get refusedCredentials(): readonly string[] {
-    return [...this.refused];
+  /** Pasted Guids the gateway refused and that wait for a new Guid (the banner). */
+  get refusedCredentials(): readonly PastedRef[] {
+    return this.credentials.refused;
   }
 
   /** This gateway's certificate as last refused (it neither verifies nor matches a trusted one). */
@@ -183,44 +196,45 @@ export class GatewayConnection extends Disposable {
 
   /** The sessions of this connection and where each stands. */
   get sessionStatuses(): ReadonlyMap<string, SessionStatus> {
-    return new Map([...this.sessions].map(([id, s]) => [id, s.status]));
+    return this.sessions.statuses();
   }
 
-  /** For a swap to the same origin: the sessions go on in the new connection, not signed out. */
+  /** For tests: the sizes of what grows with use (each stays bounded). */
+  get bookkeeping(): { stops: number; refusedPasswords: number } & CredentialRegistry['sizes'] {
+    return { stops: this.stops.size, refusedPasswords: this.refusedPasswords.size, ...this.credentials.sizes };
+  }
+
+  /** For a swap to the same gateway: the sessions go on in the new connection, not signed out. */
   handOverSessions(): SessionSnapshot[] {
-    const out = [...this.sessions.values()].filter((s) => s.status.kind === 'signed-in').map((s) => s.snapshot());
-    this.disposeSessions();
-    return out;
+    return this.sessions.handOver();
   }
 
-  /**
-   * Signs the agent in and keeps the session alive (the password must already be stored
-   * for signing in again later). Resolves true when signed in.
-   */
-  signIn(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean } = {}): Promise<boolean> {
-    if (this.isDisposed) return Promise.resolve(false);
-    return this.startSession(agentId, options, {});
+  /** Signs the agent in and keeps the session alive. Resolves true when signed in. */
+  async signIn(agentId: AgentId, options: SignInOptions = {}): Promise<boolean> {
+    if (this.isDisposed) return false;
+    // A stored password this connection saw refused is not sent again; a typed one may be.
+    if (options.password === undefined && this.refusedPasswords.has(agentId)) {
+      this.deps.log.info(`Not signing agent ${agentId} in again: the gateway refused its stored password.`);
+      return false;
+    }
+    const ok = await this.sessions.start(agentId, options);
+    if (ok && options.password !== undefined) this.refusedPasswords.delete(agentId);
+    return ok;
   }
 
   /** Signs the agent's session out (logout), or all of them; resolves when the gateway answered or timed out. */
   async signOut(agentId?: string): Promise<void> {
-    const chosen = [...this.sessions.values()].filter((s) => agentId === undefined || s.agentId === agentId);
-    for (const s of chosen) this.sessions.delete(s.agentId);
-    await Promise.all(chosen.map((s) => s.signOut().finally(() => s.dispose())));
-    if (chosen.length) this.checkCredentials();
+    if ((await this.sessions.signOut(agentId)) > 0) this.checkCredentials();
   }
 
-  /** Signs every session out, then disposes: what leaving this gateway does. Disposes at once when there is no session. */
+  /** Signs every session out, then disposes: what leaving this gateway does. */
   retire(): Promise<void> {
     this.scheduler.dispose();
     if (this.sessions.size === 0) {
       this.dispose();
       return Promise.resolve();
     }
-    // Shared sessions are handed to a window that waits for them rather than signed out.
-    const chosen = [...this.sessions.values()];
-    this.sessions.clear();
-    return Promise.all(chosen.map((s) => (s.leave ? s.leave() : s.signOut()).finally(() => s.dispose()))).then(
+    return this.sessions.leave().then(
       () => this.dispose(),
       () => this.dispose(),
     );
@@ -231,13 +245,15 @@ export class GatewayConnection extends Disposable {
     return this.scheduler.snapshot();
   }
 
-  credentialKey(agentId: string): string {
-    return this.sessions.get(agentId)?.guid ? `${this.origin}|session|${agentId}` : this.deps.credentials.keyOf(this.origin, agentId);
+  /** The credential an agent's requests use now. */
+  credentialOf(agentId: string): CredentialRef {
+    return this.credentials.refOf(agentId);
   }
 
   setAgents(agents: readonly string[]): void {
     if (this.isDisposed) return;
     this.agents = agents;
+    this.credentials.retain(agents);
     this.scheduler.setAgents(agents);
     this.checkCredentials();
   }
@@ -273,245 +289,134 @@ export class GatewayConnection extends Disposable {
     return this.send(agentId, this.lifetime.signal, (client, guid, s) => client.statistics(agentId, guid, s));
   }
 
-  /** A Guid of this origin was set or removed (here or in another window). */
-  async credentialsChanged(agentId?: string): Promise<void> {
+  /** A pasted Guid of this gateway was set or removed (here or in another window). */
+  async credentialsChanged(ref: PastedRef): Promise<void> {
     if (this.isDisposed) return;
-    const key = agentId ? `${this.origin}|${agentId}` : this.origin;
     let stored: string | undefined;
     try {
-      stored = await this.deps.credentials.guid(this.origin, agentId ?? '');
+      stored = await this.deps.credentials.guid(this.gateway, ref.agentId ?? '');
     } catch (e) {
       onUnexpectedError(e, 'reading a changed Guid');
     }
     if (this.isDisposed) return;
     if (stored) {
       // A new Guid lifts the stop it was refused or missing under.
-      if (this.refused.delete(key)) this.onDidChangeEmitter.fire();
-      this.scheduler.unblock(key);
+      if (this.credentials.forgetRefusal(ref)) this.onDidChangeEmitter.fire();
+      this.unblock(credentialKey(ref));
     }
     this.checkCredentials();
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.lifetime.abort();
-    super.dispose();
-  }
-
-  private startSession(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean }, how: { readonly resume?: SessionSnapshot }): Promise<boolean> {
-    const old = this.sessions.get(agentId);
-    if (old && !options.force && (old.status.kind === 'signed-in' || old.status.kind === 'signing-in' || old.status.kind === 'reconnecting')) {
-      // A shared session still deciding (taking the lease, hearing from the owner window) answers when decided.
-      return old.status.kind === 'signed-in' ? Promise.resolve(true) : (old.settled?.() ?? Promise.resolve(false));
-    }
-    old?.dispose();
-    const make = (resume?: SessionSnapshot) => new AgentSession(
-      agentId,
-      {
-        client: () => this.getSessionClient(),
-        password: () => this.deps.credentials.password?.(this.origin, agentId) ?? Promise.resolve(undefined),
-        variant: this.deps.signInVariant?.() ?? 'loginex',
-        clock: this.deps.clock ?? systemClock,
-        random: this.deps.random ?? Math.random,
-        timing: this.deps.sessionTiming ?? DEFAULT_SESSION_TIMING,
-        log: this.deps.log,
-      },
-      resume,
-      options.phoneNumber ?? how.resume?.phoneNumber,
-    );
-    const host = this.deps.sessionHost;
-    const session: ManagedSession = host
-      ? new SharedSession(agentId, `${this.origin}|${agentId}`, { host, makeSession: make, clock: this.deps.clock ?? systemClock, random: this.deps.random ?? Math.random, log: this.deps.log }, how.resume, options.phoneNumber ?? how.resume?.phoneNumber)
-      : make(how.resume);
-    this.sessions.set(agentId, session);
-    session.onDidChange((status) => this.onSessionChanged(agentId, status));
-    // Busy after sign-in, no auto-answer: a monitoring session must not be offered calls.
-    return session.start({ password: options.password, phonenum: options.phoneNumber ?? how.resume?.phoneNumber, status: 3, autoanswer: false, autoenteridle: false, releasephone: true }, options.force);
-  }
-
-  private onSessionChanged(agentId: string, status: SessionStatus): void {
-    if (this.isDisposed) return;
-    if (status.kind === 'signed-in') {
-      // A live session's Guid serves the agents whose pasted Guid was refused: those stops are lifted, the banner goes.
-      const lifted = [...this.refused].filter((key) => !key.includes('|session|'));
-      for (const key of lifted) this.refused.delete(key);
-      for (const key of [`${this.origin}|session|${agentId}`, this.origin, ...lifted]) this.scheduler.unblock(key);
-      if (lifted.length) this.onDidChangeEmitter.fire();
-      this.checkCredentials();
-    }
-    this.onDidChangeSessionEmitter.fire({ agentId, status });
-  }
-
-  private disposeSessions(): void {
-    for (const s of this.sessions.values()) s.dispose();
-    this.sessions.clear();
-  }
-
-  /** A live session's Guid: the agent's own, else any (the gateway's Guid when none was pasted). */
-  private sessionGuid(agentId: string, own: boolean): string | undefined {
-    const mine = this.sessions.get(agentId)?.guid;
-    if (mine || own) return mine;
-    for (const s of this.sessions.values()) if (s.guid) return s.guid;
-    return undefined;
-  }
-
-  /** Follows renewals: the newest Guid that replaced `guid`. */
-  private newest(guid: string): string {
-    let g = guid;
-    for (let i = 0; i < 100 && this.renewed.has(g); i++) g = this.renewed.get(g)!;
-    return g;
-  }
-
-  /** Called by the clients before the answer that carried Set-GUID settles. */
-  private onGuidRenewed(r: { readonly agentId: string; readonly sentGuid: string; readonly newGuid: string }): void {
-    for (const s of this.sessions.values()) if (s.adopt(r.sentGuid, r.newGuid)) return;
-    if (this.renewed.has(r.sentGuid)) return;
-    this.renewed.set(r.sentGuid, r.newGuid);
-    const from = this.sentFrom.get(r.sentGuid);
-    this.deps.log.info(`Guid renewed for ${this.origin}${from?.agentId ? `, agent ${from.agentId}` : ''}.`);
-    if (from && this.deps.credentials.renew) {
-      this.deps.credentials.renew(this.origin, from.agentId, r.newGuid).catch((e: unknown) => onUnexpectedError(e, 'storing a renewed Guid'));
-    }
-  }
-
-  /**
-   * Reads the Guid for this origin, then sends on this origin's client. After every
-   * wait it checks that the connection still stands: a disposed one sends nothing.
-   * The Guid is picked after the last wait, so a renewal that arrived meanwhile is used.
-   */
-  private async send<T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const stored = this.sessions.get(agentId)?.guid ? undefined : await this.storedGuid(agentId);
-    if (this.isDisposed || signal.aborted) throw cancelled();
-    const client = await this.getClient();
-    // No await between this check and the request: it is on the wire or not at all.
-    if (this.isDisposed || signal.aborted) throw cancelled();
-    const own = this.sessionGuid(agentId, true);
-    const pasted = stored && this.newest(stored.guid);
-    const usable = pasted && !this.refusedGuids.has(pasted) ? pasted : undefined;
-    const guid = own ?? usable ?? this.sessionGuid(agentId, false) ?? pasted;
-    if (!guid) throw new GatewayError('auth', t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…" or "CC-Gateway: Sign In…".', this.origin), { code: 'NO_GUID' });
-    if (guid === pasted && stored) this.sentFrom.set(guid, { agentId: stored.agentId });
-    return request(client, guid, signal).catch((e: unknown) => {
-      if (guid === pasted && e instanceof Error && (e as GatewayError).kind === 'auth' && (e as GatewayError).details?.retcode) this.refusedGuids.add(guid);
-      throw e;
-    });
-  }
-
-  // --- Supervisor view (issue 13): agent state -----------------------------------
-  // Budget: one agentbyworkno request per statisticsEx poll that succeeded, in the same
-  // scheduler slot (so never two requests in flight for one agent, never while the
-  // scheduler is inactive), none after a failed or "not signed in" statistics answer,
-  // none at all once the gateway refused the interface or the setting is off.
-  private stateEnabled = false;
-  private stateRefusal: GatewayError | undefined;
-  private readonly onAgentStateEmitter = this._register(new Emitter<{ agentId: string; info?: AgentInfo; at: number }>());
-  /** A state read finished for a watched agent: `info` undefined when it failed. */
-  readonly onAgentState = this.onAgentStateEmitter.event;
-  private readonly onDidRefuseStateEmitter = this._register(new Emitter<GatewayError>());
-  /** Once per connection: the gateway refused the state interface; no more state requests. */
-  readonly onDidRefuseState = this.onDidRefuseStateEmitter.event;
+  // --- Issue 13: agent state --------------------------------------------------------
+  readonly onAgentState = (listener: (e: { agentId: string; info?: AgentInfo; at: number }) => void) => this.prober.onState(listener);
+  readonly onDidRefuseState = (listener: (e: GatewayError) => void) => this.prober.onDidRefuse(listener);
 
   setAgentStateEnabled(enabled: boolean): void {
-    this.stateEnabled = enabled;
+    this.prober.setEnabled(enabled);
   }
 
   /** Why the gateway's agent state is not available (undefined while it is or may be). */
   get stateRefused(): GatewayError | undefined {
-    return this.stateRefusal;
+    return this.prober.refused;
   }
 
-  private async poll(agentId: string, signal: AbortSignal) {
+  // --- Requests -----------------------------------------------------------------------
+
+  private async poll(agentId: string, signal: AbortSignal): Promise<AgentStatistics> {
     const stats = await this.send(agentId, signal, (client, guid, s) => client.statisticsEx(agentId as AgentId, guid, s));
-    if (this.stateEnabled && !this.stateRefusal && this.scheduler.isRunning && this.agents.includes(agentId)) await this.readState(agentId, signal);
+    if (this.prober.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.prober.read(agentId, signal);
     return stats;
   }
 
-  private async readState(agentId: string, signal: AbortSignal): Promise<void> {
-    try {
-      // The watched agent asks about itself: the same agent ID and Guid the statistics call just used
-      // (which agent's session a gateway-wide Guid belongs to is not known; see docs/agent-state.md).
-      const info = await this.send(agentId, signal, (client, guid, s) => {
-        if (!client.agentInfo) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
-        return client.agentInfo(agentId as AgentId, agentId as AgentId, guid, s);
-      });
-      if (!this.isDisposed) this.onAgentStateEmitter.fire({ agentId, info, at: this.deps.clock?.now() ?? Date.now() });
-    } catch (e) {
-      if (this.isDisposed || signal.aborted) return;
-      const err = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while polling; see the "CC-Gateway" log.'));
-      // The interface is not there (404/405, 000-002) or this Guid may not call it (000-003, 401/403),
-      // although statisticsEx just worked: stop asking this gateway, explain once.
-      if (err.kind === 'invalid-request' || err.kind === 'auth') {
-        if (!this.stateRefusal) {
-          this.stateRefusal = err;
-          this.deps.log.warn(`The gateway refused the agent state interface (${err.details.retcode ?? err.details.httpStatus ?? err.kind}); rows show counters only.`);
-          this.onDidRefuseStateEmitter.fire(err);
-        }
-        return;
+  /**
+   * Sends with the agent's credential. A refusal of a credential that has moved on since
+   * the request left (a renewal, a new sign-in, a new paste) is stale news: dropped, and the
+   * request is sent again with the current one.
+   */
+  private async send<T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dispatch.send(agentId, signal, this.credentials, request);
+      } catch (e) {
+        const sent = credentialOf(e);
+        if (!sent || !isGatewayError(e) || e.kind !== 'auth' || this.isDisposed || attempt >= MAX_STALE_RETRIES) throw e;
+        if (await this.credentials.isCurrent(sent)) throw e;
+        this.deps.log.debug?.(`A refusal of ${describeRef(sent.ref)} arrived after it was replaced; dropped, sent again with the current one.`);
+        if (this.isDisposed || signal.aborted) throw cancelled();
       }
-      this.onAgentStateEmitter.fire({ agentId, at: this.deps.clock?.now() ?? Date.now() });
     }
   }
-  // ---------------------------------------------------------------------------------
 
+  private onGuidRenewed(sentGuid: string, newGuid: string): void {
+    const ref = this.credentials.onGuidRenewed(sentGuid, newGuid);
+    if (ref) this.deps.log.info(`Guid renewed for ${describeRef(ref)}.`);
+  }
 
-  /** The pasted Guid this agent uses (its own, or the gateway's), with the key it is stored under. */
-  private async storedGuid(agentId: string): Promise<{ guid: string; agentId?: string } | undefined> {
-    let guid: string | undefined;
-    try {
-      guid = await this.deps.credentials.guid(this.origin, agentId);
-    } catch (e) {
-      // The keyring failed: not the gateway's doing, and not something to retry blindly.
-      onUnexpectedError(e, `reading the Guid for ${this.origin}`);
-      throw new GatewayError('auth', t('The Guid for {0} could not be read from the secret store; see the "CC-Gateway" log.', this.origin), { code: 'SECRET_STORE' }, e);
+  // --- Stops and what lifts them ------------------------------------------------------
+
+  /** Which credential an auth failure stops: the one the request carried, else the one it lacked. */
+  private stopFor(agentId: string, error: GatewayError): CredentialKey {
+    const sent = credentialOf(error);
+    const ref = sent?.ref ?? this.credentials.refForUnsent(agentId, error);
+    const key = credentialKey(ref);
+    this.stops.set(key, { ref, guid: sent?.guid, code: sent ? error.details.retcode : error.details.code });
+    return key;
+  }
+
+  private onAuthBlocked(key: CredentialKey): void {
+    const stop = this.stops.get(key);
+    if (!stop) return;
+    if (stop.ref.kind === 'session') {
+      // A session's Guid is the session's to cure (it signs in again); never the pasted-Guid banner.
+      this.deps.log.info(`Polling with ${describeRef(stop.ref)} waits for the session (${stop.code ?? 'refused'}).`);
+      this.checkCredentials();
+      return;
     }
-    if (!guid) return undefined;
-    const key = this.deps.credentials.keyOf(this.origin, agentId);
-    return { guid, agentId: key === this.origin ? undefined : agentId };
-  }
-
-  private getClient(): Promise<GatewayClient> {
-    if (this.isDisposed) return Promise.reject(cancelled());
-    if (!this.client) {
-      const created = this.createClient();
-      // A failed setup (unreadable CA file) is tried again on the next request rather than kept.
-      created.catch(() => {
-        if (this.client === created) this.client = undefined;
-      });
-      this.client = created;
+    if (!stop.guid) {
+      // No Guid to send, or the keyring failed: the welcome view and the row say so.
+      this.deps.log.info(`Polling with ${describeRef(stop.ref)} waits for a Guid (${stop.code ?? 'none'}).`);
+      this.checkCredentials();
+      return;
     }
-    return this.client;
+    this.credentials.refusePasted(stop.ref, stop.guid);
+    this.deps.log.warn(`The gateway refused ${describeRef(stop.ref)}; polling with it stopped until a new Guid is set.`);
+    this.onDidChangeEmitter.fire();
+    this.onDidRefuseGuidEmitter.fire(stop.ref);
   }
 
-  private getSessionClient(): Promise<GatewayClient> {
-    if (this.isDisposed) return Promise.reject(cancelled());
-    if (!this.sessionClient) {
-      const created = this.createClient(SESSION_CONNECTIONS);
-      created.catch(() => {
-        if (this.sessionClient === created) this.sessionClient = undefined;
-      });
-      this.sessionClient = created;
+  private unblock(key: CredentialKey): void {
+    this.stops.delete(key);
+    this.scheduler.unblock(key);
+  }
+
+  private onSessionChanged(agentId: AgentId, status: SessionStatus): void {
+    if (this.isDisposed) return;
+    // Any change of a session cures or explains the stop on its Guid: polling looks again.
+    this.unblock(credentialKey({ kind: 'session', gateway: this.gateway, agentId }));
+    if (status.kind === 'signed-in') {
+      // A live session's Guid serves the agents whose pasted Guid was refused or missing: those stops are lifted, the banner goes.
+      const lifted = this.credentials.hideRefusals();
+      for (const [key, stop] of [...this.stops]) if (stop.ref.kind === 'pasted') this.unblock(key);
+      for (const ref of lifted) this.unblock(credentialKey(ref));
+      if (lifted.length) this.onDidChangeEmitter.fire();
     }
-    return this.sessionClient;
+    this.checkCredentials();
+    this.onDidChangeSessionEmitter.fire({ agentId, status });
   }
 
-  private async createClient(connections?: number): Promise<GatewayClient> {
-    const options = await clientOptionsFor(this.settings, this.deps.readTextFile);
-    if (this.isDisposed) throw cancelled();
-    if (options.proxy && connections === undefined) this.deps.log.info(`Requests to ${this.origin} go through the proxy ${options.proxy.display}.`);
-    const pool = connections ?? this.deps.poolConnections;
-    return this.deps.loadClientFactory()({
-      ...options,
-      onRequest: this.deps.onRequest,
-      onGuidRenewed: (r) => this.onGuidRenewed(r),
-      ...(pool ? { connections: pool } : {}),
-    });
+  // --- Passwords ----------------------------------------------------------------------
+
+  private storedPassword(agentId: AgentId): Promise<string | undefined> {
+    if (this.refusedPasswords.has(agentId)) return Promise.resolve(undefined);
+    return this.deps.credentials.password?.(this.gateway, agentId) ?? Promise.resolve(undefined);
   }
 
-  private closeClient(): void {
-    for (const client of [this.client, this.sessionClient]) void client?.then((c) => c.close()).catch(() => undefined);
-    this.client = undefined;
-    this.sessionClient = undefined;
+  private onPasswordRefused(agentId: AgentId, refusal: { readonly retcode?: string; readonly typed: boolean }): void {
+    this.refusedPasswords.add(agentId);
+    this.deps.credentials.passwordRefused?.(this.gateway, agentId, refusal);
   }
+
+  // --- What the view shows ------------------------------------------------------------
 
   private onPollOutcome(agentId: string, outcome: PollOutcome, at: number): void {
     if (outcome.ok) {
@@ -519,23 +424,8 @@ export class GatewayConnection extends Disposable {
     } else {
       const e = outcome.error;
       if (e.kind === 'tls' && e.details.refusal) this.setCertificate(e.details.refusal);
-      if (e.kind === 'auth') this.lastAuthCode.set(this.credentialKey(agentId), e.details.code ?? e.details.retcode);
     }
     this.onOutcomeEmitter.fire({ agentId, outcome, at });
-  }
-
-  private onAuthBlocked(key: string): void {
-    const code = this.lastAuthCode.get(key);
-    // A missing Guid is the "Set Guid" welcome view's business; a session's Guid is renewed by its session. Only a refusal of a pasted Guid is news.
-    if (code === 'NO_GUID' || code === 'SECRET_STORE' || key.includes('|session|')) {
-      this.checkCredentials();
-      return;
-    }
-    this.refused.add(key);
-    this.deps.log.warn(`The gateway refused the Guid for ${key.replace('|', ', agent ')}; polling stopped until a new Guid is set.`);
-    this.onDidChangeEmitter.fire();
-    const [origin, agentId] = key.split('|');
-    this.onDidRefuseGuidEmitter.fire({ origin, agentId });
   }
 
   private setCertificate(value: CertificateRefusal | undefined): void {
@@ -551,9 +441,9 @@ export class GatewayConnection extends Disposable {
       if (this.isDisposed) return;
       let present: boolean;
       try {
-        present = agents.length > 0 && ([...this.sessions.values()].some((x) => x.guid) || (await this.deps.credentials.hasAny(this.origin, agents)));
+        present = await this.credentials.present(agents);
       } catch (e) {
-        onUnexpectedError(e, `looking up the Guid for ${this.origin}`);
+        onUnexpectedError(e, `looking up the Guid for ${this.gateway}`);
         return;
       }
       const next: CredentialPresence = present ? 'present' : 'absent';
@@ -564,6 +454,3 @@ export class GatewayConnection extends Disposable {
   }
 }
 
-function cancelled(): GatewayError {
-  return new GatewayError('cancelled', t('The request was cancelled.'));
-}

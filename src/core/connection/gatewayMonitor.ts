@@ -9,6 +9,7 @@ import type { AgentId } from '../validation/agentId';
 import { sameConnection, type ConnectionSettings } from './connectionSettings';
 import type { SessionSnapshot, SessionStatus } from './agentSession';
 import { GatewayConnection, type ConnectionDeps, type ConnectionOutcome } from './gatewayConnection';
+import { credentialKey, sameRef, type PastedRef } from '../identity/credentialRef';
 
 /** What the view shows when it has no rows; each has a welcome view with the fix. `checking`: the Guid lookup has not answered yet. */
 export type ViewState = 'noUrl' | 'badUrl' | 'noAgents' | 'noGuid' | 'checking' | 'ready';
@@ -56,7 +57,7 @@ export class GatewayMonitor extends Disposable {
   private readonly onDidChangeAuthEmitter = this._register(new Emitter<void>());
   /** The refused credentials of the current connection changed (banner row, status bar colour). */
   readonly onDidChangeAuth = this.onDidChangeAuthEmitter.event;
-  private readonly onDidRefuseGuidEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
+  private readonly onDidRefuseGuidEmitter = this._register(new Emitter<PastedRef>());
   /** Once per refusal of a credential of the current connection. */
   readonly onDidRefuseGuid = this.onDidRefuseGuidEmitter.event;
   private readonly onDidChangeCertificateRefusalEmitter = this._register(new Emitter<void>());
@@ -105,7 +106,7 @@ export class GatewayMonitor extends Disposable {
     return this.paused;
   }
 
-  get refusedCredentials(): readonly string[] {
+  get refusedCredentials(): readonly PastedRef[] {
     return this.current?.refusedCredentials ?? [];
   }
 
@@ -166,14 +167,13 @@ export class GatewayMonitor extends Disposable {
     this.current?.refresh(agentId);
   }
 
-  /** A Guid was set or removed for `origin` (here or in another window). */
-  credentialsChanged(origin: string, agentId?: string): void {
+  /** A pasted Guid was set or removed (here or in another window). */
+  credentialsChanged(ref: PastedRef): void {
     const c = this.current;
-    if (!c || c.origin !== origin) return;
-    const key = agentId ? `${origin}|${agentId}` : origin;
-    void c.credentialsChanged(agentId).then(() => {
+    if (!c || c.gateway !== ref.gateway) return;
+    void c.credentialsChanged(ref).then(() => {
       if (c !== this.current) return;
-      const affected = this.store.all().filter((e) => e.state === 'auth' && c.credentialKey(e.agentId) === key);
+      const affected = this.store.all().filter((e) => e.state === 'auth' && sameRef(c.credentialOf(e.agentId), ref));
       this.store.markPending(affected.map((e) => e.agentId));
     });
   }
@@ -298,7 +298,7 @@ export class GatewayMonitor extends Disposable {
   /** View state, banner and certificate from the current connection; each event fires only on a real change. */
   private updateDerived(): void {
     this.updateViewState();
-    const refused = this.refusedCredentials.join('\n');
+    const refused = this.refusedCredentials.map(credentialKey).join('\n');
     if (refused !== this.refusedKey) {
       this.refusedKey = refused;
       this.onDidChangeAuthEmitter.fire();

@@ -7,15 +7,21 @@ import { onUnexpectedError } from '../util/unexpectedError';
 
 export type PollOutcome = { readonly ok: true; readonly stats: AgentStatistics } | { readonly ok: false; readonly error: GatewayError };
 
-export interface SchedulerOptions {
+/** `K`: the type of credential keys (opaque strings). */
+export interface SchedulerOptions<K extends string = string> {
   /** Performs one request; must honour the signal. */
   readonly fetch: (agentId: string, signal: AbortSignal) => Promise<AgentStatistics>;
   /** Every finished request of a watched agent, polled or queried, lands here. */
   readonly onOutcome: (agentId: string, outcome: PollOutcome, at: number) => void;
   /** Called once when a credential is refused; polling for it stops until unblock(). */
-  readonly onAuthBlocked?: (credentialKey: string) => void;
-  /** Which Guid an agent uses: agents sharing a key stop together on an auth failure. */
-  readonly credentialKey?: (agentId: string) => string;
+  readonly onAuthBlocked?: (credentialKey: K) => void;
+  /** Which credential an agent's next request would use: agents sharing one stop together on an auth failure. */
+  readonly credentialKey?: (agentId: string) => K;
+  /**
+   * Which credential an auth failure stops: the one that request was sent with (captured
+   * when it left), which may differ from the agent's credential now. Default: credentialKey.
+   */
+  readonly stopKey?: (agentId: string, error: GatewayError) => K;
   readonly intervalMs: number;
   /** Requests in flight at once, across all agents. */
   readonly concurrency?: number;
@@ -26,13 +32,15 @@ export interface SchedulerOptions {
   readonly clock?: Clock;
 }
 
-interface Slot {
+interface Slot<K extends string> {
   nextDueAt: number;
   /** Consecutive agent-level failures, for exponential back-off. */
   failures: number;
   inFlight?: Promise<AgentStatistics>;
   /** Aborted only when the slot is dropped (agent removed, scheduler disposed). */
   controller?: AbortController;
+  /** The credential whose refusal stopped this agent, until it is unblocked. */
+  stoppedOn?: K;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -44,9 +52,9 @@ const MAX_SLOWDOWN = 8;
  * per-agent exponential back-off, one probe per interval while the gateway is
  * unreachable, and a stop per credential on auth failure.
  */
-export class PollScheduler implements IDisposable {
-  private readonly slots = new Map<string, Slot>();
-  private readonly blocked = new Set<string>();
+export class PollScheduler<K extends string = string> implements IDisposable {
+  private readonly slots = new Map<string, Slot<K>>();
+  private readonly blocked = new Set<K>();
   private timer: TimerHandle | undefined;
   private timerDueAt = 0;
   private inFlightCount = 0;
@@ -62,23 +70,25 @@ export class PollScheduler implements IDisposable {
    * Agents found due by the last full scan, earliest first. Later pumps take from it
    * instead of rescanning, so a 1,000-agent cycle costs O(n), not O(n²).
    */
-  private dueQueue: [string, Slot][] = [];
+  private dueQueue: [string, Slot<K>][] = [];
   private lastSlowDownAt = 0;
   private readonly concurrency: number;
   private readonly jitterRatio: number;
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
   private readonly clock: Clock;
-  private readonly keyOf: (agentId: string) => string;
+  private readonly keyOf: (agentId: string) => K;
+  private readonly stopKeyOf: (agentId: string, error: GatewayError) => K;
 
-  constructor(private readonly options: SchedulerOptions) {
+  constructor(private readonly options: SchedulerOptions<K>) {
     this.intervalMs = options.intervalMs;
     this.concurrency = Math.max(1, options.concurrency ?? 6);
     this.jitterRatio = Math.min(0.5, Math.max(0, options.jitterRatio ?? 0.1));
     this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
     this.random = options.random ?? Math.random;
     this.clock = options.clock ?? systemClock;
-    this.keyOf = options.credentialKey ?? (() => 'default');
+    this.keyOf = options.credentialKey ?? (() => 'default' as K);
+    this.stopKeyOf = options.stopKey ?? ((agentId) => this.keyOf(agentId));
   }
 
   /** Newly watched agents are due at once; removed ones are cancelled. */
@@ -150,16 +160,18 @@ export class PollScheduler implements IDisposable {
     return this.options.fetch(agentId, controller.signal);
   }
 
-  isBlocked(credentialKey: string): boolean {
+  isBlocked(credentialKey: K): boolean {
     return this.blocked.has(credentialKey);
   }
 
   /** A new Guid arrived for this credential: its agents are due at once. */
-  unblock(credentialKey: string): void {
+  unblock(credentialKey: K): void {
     const wasBlocked = this.blocked.delete(credentialKey);
     const now = this.clock.now();
     for (const [id, slot] of this.slots) {
-      if (this.keyOf(id) === credentialKey && (wasBlocked || slot.failures > 0)) {
+      const mine = slot.stoppedOn === credentialKey || this.keyOf(id) === credentialKey;
+      if (slot.stoppedOn === credentialKey) slot.stoppedOn = undefined;
+      if (mine && (wasBlocked || slot.failures > 0)) {
         slot.nextDueAt = now;
         slot.failures = 0;
       }
@@ -198,7 +210,7 @@ export class PollScheduler implements IDisposable {
     if (!this.originDown) {
       while (this.dueQueue.length > 0 && this.inFlightCount < this.concurrency) {
         const [id, slot] = this.dueQueue.shift()!;
-        const stale = this.slots.get(id) !== slot || slot.inFlight || slot.nextDueAt > now || (this.blocked.size > 0 && this.blocked.has(this.keyOf(id)));
+        const stale = this.slots.get(id) !== slot || slot.inFlight || slot.nextDueAt > now || (this.blocked.size > 0 && this.isStopped(id, slot));
         if (!stale) void this.start(id, slot).catch(() => undefined);
       }
       if (this.dueQueue.length > 0) {
@@ -208,12 +220,12 @@ export class PollScheduler implements IDisposable {
     }
     // Full scan: one sort of what is due; what the free connections cannot take now is queued.
     const free = this.originDown ? (this.inFlightCount === 0 && now >= this.nextProbeAt ? 1 : 0) : this.concurrency - this.inFlightCount;
-    const due: [string, Slot][] = [];
+    const due: [string, Slot<K>][] = [];
     let wakeAt: number | undefined;
     const checkBlocked = this.blocked.size > 0;
     for (const entry of this.slots) {
       const slot = entry[1];
-      if (slot.inFlight || (checkBlocked && this.blocked.has(this.keyOf(entry[0])))) continue;
+      if (slot.inFlight || (checkBlocked && this.isStopped(entry[0], slot))) continue;
       // While the origin is down every idle agent is a probe candidate, earliest first.
       if (this.originDown || slot.nextDueAt <= now) due.push(entry);
       else if (wakeAt === undefined || slot.nextDueAt < wakeAt) wakeAt = slot.nextDueAt;
@@ -229,6 +241,11 @@ export class PollScheduler implements IDisposable {
       wakeAt = undefined; // a completion re-pumps
     }
     this.arm(now, wakeAt);
+  }
+
+  /** Stopped by its own refusal, or sharing a credential that is stopped. */
+  private isStopped(agentId: string, slot: Slot<K>): boolean {
+    return (slot.stoppedOn !== undefined && this.blocked.has(slot.stoppedOn)) || this.blocked.has(this.keyOf(agentId));
   }
 
   /** After an outside change (agents, interval, activity, refresh, unblock) the queue may be out of date. */
@@ -257,7 +274,7 @@ export class PollScheduler implements IDisposable {
     this.timer = undefined;
   }
 
-  private start(agentId: string, slot: Slot): Promise<AgentStatistics> {
+  private start(agentId: string, slot: Slot<K>): Promise<AgentStatistics> {
     // One controller per slot for its lifetime: it is aborted only when the slot is dropped,
     // and a new one per request was a measurable share of the CPU per request.
     const controller = (slot.controller ??= new AbortController());
@@ -277,7 +294,7 @@ export class PollScheduler implements IDisposable {
     return request;
   }
 
-  private settle(agentId: string, slot: Slot, outcome: PollOutcome): void {
+  private settle(agentId: string, slot: Slot<K>, outcome: PollOutcome): void {
     this.inFlightCount--;
     slot.inFlight = undefined;
     const stillWatched = this.slots.get(agentId) === slot;
@@ -300,7 +317,7 @@ export class PollScheduler implements IDisposable {
     this.pump();
   }
 
-  private onSuccess(slot: Slot, now: number): void {
+  private onSuccess(slot: Slot<K>, now: number): void {
     slot.failures = 0;
     if (this.originDown) {
       // The gateway is back: everyone held during the outage is due now.
@@ -315,14 +332,21 @@ export class PollScheduler implements IDisposable {
     slot.nextDueAt = now + this.jitter(this.intervalMs * this.slowDownFactor);
   }
 
-  private onFailure(agentId: string, slot: Slot, error: GatewayError, now: number): void {
+  private onFailure(agentId: string, slot: Slot<K>, error: GatewayError, now: number): void {
     const interval = this.intervalMs * this.slowDownFactor;
     switch (error.kind) {
       case 'cancelled':
         slot.nextDueAt = now + this.jitter(interval);
         return;
       case 'auth': {
-        const key = this.keyOf(agentId);
+        let key: K;
+        try {
+          key = this.stopKeyOf(agentId, error);
+        } catch (e) {
+          onUnexpectedError(e, 'finding the refused credential');
+          key = this.keyOf(agentId);
+        }
+        slot.stoppedOn = key;
         slot.nextDueAt = now;
         if (!this.blocked.has(key)) {
           this.blocked.add(key);

@@ -1,12 +1,10 @@
-import * as vscode from 'vscode';
+import { pastedRef, type PastedRef } from '../../core/identity/credentialRef';
+import { gatewayIdOf } from '../../core/identity/gatewayId';
+import type { StateStore } from '../../core/storage/stateEntries';
+import { guidSecretKey, parseGuidSecretKey } from '../../core/storage/storageKeys';
+import type { SecretStore } from '../../core/storage/stores';
 import { Disposable, Emitter } from '../../core/util/lifecycle';
-
-const PREFIX = 'ccGateway.guid';
-const AGENT_INDEX_KEY = 'ccGateway.agentGuidIndex';
-/** Origins with a gateway-wide Guid: SecretStorage cannot list its keys, so Manage Credentials reads this. */
-const ORIGIN_INDEX_KEY = 'ccGateway.guidOriginIndex';
-/** When each Guid was pasted (not its value): a refusal soon after suggests the gateway rotates Guids. */
-const SET_AT_KEY = 'ccGateway.guidSetAt';
+import type { AgentId } from '../../core/validation/agentId';
 
 /** A stored Guid, named (never its value): gateway-wide when agentId is undefined. */
 export interface StoredGuid {
@@ -14,125 +12,111 @@ export interface StoredGuid {
   readonly agentId?: string;
 }
 
+const refOf = (origin: string, agentId?: string): PastedRef => pastedRef(gatewayIdOf(origin), agentId as AgentId | undefined);
+
 /**
- * The Guid lives only in SecretStorage, keyed by gateway origin, so a Guid
- * stored for one gateway is never looked up for another. An optional per-agent
- * Guid overrides the origin's. Reads are cached: in a remote or web window every
- * secret read is a round trip, and polling would read once per request.
+ * The Guid lives only in SecretStorage, keyed by gateway, so a Guid stored for one
+ * gateway is never looked up for another. An optional per-agent Guid overrides the
+ * gateway's. Which Guids exist (SecretStorage cannot list its keys) and when each was
+ * pasted are global-state entries, one per Guid. Reads are cached: in a remote or web
+ * window every secret read is a round trip, and polling would read once per request.
  */
 export class GuidStore extends Disposable {
   private readonly cache = new Map<string, string | undefined>();
-  private readonly onDidChangeEmitter = this._register(new Emitter<{ origin: string; agentId?: string }>());
+  /** Agents with a Guid of their own, by gateway: asked on every request, so not listed from global state each time. */
+  private ownGuids: Map<string, string[]> | undefined;
+  private readonly onDidChangeEmitter = this._register(new Emitter<PastedRef>());
   readonly onDidChange = this.onDidChangeEmitter.event;
 
   constructor(
-    private readonly secrets: vscode.SecretStorage,
-    private readonly globalState: vscode.Memento,
+    private readonly secrets: SecretStore,
+    private readonly state: StateStore,
+    private readonly now: () => number = Date.now,
   ) {
     super();
     // Also fires for changes made in other windows of the same profile.
     this._register(
-      secrets.onDidChange((e) => {
-        const parsed = parseKey(e.key);
-        if (!parsed) return;
-        this.cache.delete(e.key);
-        this.onDidChangeEmitter.fire(parsed);
+      secrets.onDidChange((key) => {
+        const ref = parseGuidSecretKey(key);
+        if (!ref) return;
+        this.cache.delete(key);
+        this.ownGuids = undefined;
+        this.onDidChangeEmitter.fire(ref);
       }),
     );
   }
 
   async get(origin: string, agentId?: string): Promise<string | undefined> {
     if (agentId && this.agentsWithOwnGuid(origin).includes(agentId)) {
-      const own = await this.read(keyFor(origin, agentId));
+      const own = await this.read(refOf(origin, agentId));
       if (own) return own;
     }
-    return this.read(keyFor(origin));
+    return this.read(refOf(origin));
   }
 
   async has(origin: string): Promise<boolean> {
-    return (await this.read(keyFor(origin))) !== undefined;
+    return (await this.read(refOf(origin))) !== undefined;
   }
 
   /** `renewal`: the gateway replaced the Guid (Set-GUID); it keeps the time it was pasted. */
   async set(origin: string, guid: string, agentId?: string, renewal = false): Promise<void> {
-    const key = keyFor(origin, agentId);
+    const ref = refOf(origin, agentId);
+    const key = guidSecretKey(ref);
     this.cache.set(key, guid);
     await this.secrets.store(key, guid);
-    if (!renewal) await this.globalState.update(SET_AT_KEY, { ...this.globalState.get<Record<string, number>>(SET_AT_KEY, {}), [key]: Date.now() });
-    if (agentId) await this.updateIndex(origin, agentId, true);
-    else await this.updateOriginIndex(origin, true);
-    this.onDidChangeEmitter.fire({ origin, agentId });
+    const before = this.state.get('guid', ref);
+    if (!renewal || !before) await this.state.set('guid', ref, { at: renewal && before ? before.at : this.now() });
+    this.ownGuids = undefined;
+    this.onDidChangeEmitter.fire(ref);
   }
 
   async delete(origin: string, agentId?: string): Promise<void> {
-    const key = keyFor(origin, agentId);
+    const ref = refOf(origin, agentId);
+    const key = guidSecretKey(ref);
     this.cache.set(key, undefined);
     await this.secrets.delete(key);
-    if (agentId) await this.updateIndex(origin, agentId, false);
-    else await this.updateOriginIndex(origin, false);
-    this.onDidChangeEmitter.fire({ origin, agentId });
+    await this.state.set('guid', ref, undefined);
+    this.ownGuids = undefined;
+    this.onDidChangeEmitter.fire(ref);
   }
 
-  /** When the Guid (origin-wide, or the agent's own) was last pasted. */
+  /** When the Guid (gateway-wide, or the agent's own) was last pasted. */
   setAt(origin: string, agentId?: string): number | undefined {
-    const at = this.globalState.get<Record<string, number>>(SET_AT_KEY, {})[keyFor(origin, agentId)];
-    return typeof at === 'number' ? at : undefined;
+    return this.state.get('guid', refOf(origin, agentId))?.at;
   }
 
-  /** Agent IDs that have a Guid of their own for this origin (IDs are not secret; the values are). */
+  /** Agent IDs that have a Guid of their own for this gateway (IDs are not secret; the values are). */
   agentsWithOwnGuid(origin: string): string[] {
-    const index = this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {});
-    return Array.isArray(index[origin]) ? index[origin] : [];
+    if (!this.ownGuids) {
+      const byGateway = new Map<string, string[]>();
+      for (const { id } of this.state.list('guid')) if (id.agentId) byGateway.set(id.gateway, [...(byGateway.get(id.gateway) ?? []), id.agentId]);
+      this.ownGuids = byGateway;
+    }
+    return this.ownGuids.get(origin) ?? [];
   }
 
   /**
-   * Every Guid that is stored, by origin (sorted) then gateway-wide before per agent: the
-   * indexes say where to look, SecretStorage whether it is really there. `alsoCheck`: origins
-   * to look at even when no index names them (a Guid stored before the origin index existed).
+   * Every Guid that is stored, by gateway (sorted) then gateway-wide before per agent: the
+   * entries say where to look, SecretStorage whether it is really there. `alsoCheck`:
+   * gateways to look at even when no entry names them (a Guid stored by 0.1.0).
    */
   async stored(alsoCheck: readonly string[] = []): Promise<StoredGuid[]> {
-    const agentIndex = this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {});
-    const origins = new Set([...this.globalState.get<string[]>(ORIGIN_INDEX_KEY, []), ...Object.keys(agentIndex), ...alsoCheck]);
+    const entries = this.state.list('guid').map((e) => e.id);
+    const origins = new Set<string>([...entries.map((r) => r.gateway), ...alsoCheck]);
     const found: StoredGuid[] = [];
     for (const origin of [...origins].sort()) {
-      if (await this.read(keyFor(origin))) found.push({ origin });
+      if (await this.read(refOf(origin))) found.push({ origin });
       const agents = [...this.agentsWithOwnGuid(origin)].sort((a, b) => Number(a) - Number(b));
-      for (const agentId of agents) if (await this.read(keyFor(origin, agentId))) found.push({ origin, agentId });
+      for (const agentId of agents) if (await this.read(refOf(origin, agentId))) found.push({ origin, agentId });
     }
     return found;
   }
 
-  private async updateOriginIndex(origin: string, present: boolean): Promise<void> {
-    const index = new Set(this.globalState.get<string[]>(ORIGIN_INDEX_KEY, []));
-    if (present === index.has(origin)) return;
-    if (present) index.add(origin);
-    else index.delete(origin);
-    await this.globalState.update(ORIGIN_INDEX_KEY, [...index]);
-  }
-
-  private async read(key: string): Promise<string | undefined> {
+  private async read(ref: PastedRef): Promise<string | undefined> {
+    const key = guidSecretKey(ref);
     if (this.cache.has(key)) return this.cache.get(key);
     const value = (await this.secrets.get(key)) || undefined;
     this.cache.set(key, value);
     return value;
   }
-
-  private async updateIndex(origin: string, agentId: string, present: boolean): Promise<void> {
-    const index = { ...this.globalState.get<Record<string, string[]>>(AGENT_INDEX_KEY, {}) };
-    const set = new Set(index[origin] ?? []);
-    if (present) set.add(agentId);
-    else set.delete(agentId);
-    index[origin] = [...set];
-    await this.globalState.update(AGENT_INDEX_KEY, index);
-  }
-}
-
-function keyFor(origin: string, agentId?: string): string {
-  return agentId ? `${PREFIX}|${origin}|agent|${agentId}` : `${PREFIX}|${origin}`;
-}
-
-function parseKey(key: string): { origin: string; agentId?: string } | undefined {
-  const parts = key.split('|');
-  if (parts[0] !== PREFIX || !parts[1]) return undefined;
-  return parts[2] === 'agent' && parts[3] ? { origin: parts[1], agentId: parts[3] } : { origin: parts[1] };
 }

@@ -1,9 +1,7 @@
-import type * as vscode from 'vscode';
-
-const PASSWORD_PREFIX = 'ccGateway.password';
-const SESSIONS_KEY = 'ccGateway.sessions';
-/** Which agents have a password stored, per origin (never the passwords): SecretStorage cannot list its keys. */
-const PASSWORD_INDEX_KEY = 'ccGateway.passwordIndex';
+import { gatewayIdOf } from '../../core/identity/gatewayId';
+import type { PasswordVault } from '../../core/sessions/passwordVault';
+import type { AgentAt, StateStore } from '../../core/storage/stateEntries';
+import type { AgentId } from '../../core/validation/agentId';
 
 /** An agent signed in from here at a gateway: signed in again (stored password) when the window opens. */
 export interface RememberedSession {
@@ -11,75 +9,56 @@ export interface RememberedSession {
   readonly phoneNumber?: string;
 }
 
+const at = (origin: string, agentId: string): AgentAt => ({ gateway: gatewayIdOf(origin), agentId: agentId as AgentId });
+
 /**
- * Passwords for signing in again, only in SecretStorage, per gateway origin and agent;
- * the list of agents signed in from here is not secret and lives in global state.
+ * Passwords (through the core's PasswordVault: only in SecretStorage, only once accepted,
+ * never again once refused) and the sessions signed in from here (global-state entries,
+ * not secret), per gateway and agent.
  */
 export class SessionStore {
   constructor(
-    private readonly secrets: vscode.SecretStorage,
-    private readonly globalState: vscode.Memento,
+    readonly vault: PasswordVault,
+    private readonly state: StateStore,
   ) {}
 
-  async password(origin: string, agentId: string): Promise<string | undefined> {
-    return (await this.secrets.get(passwordKey(origin, agentId))) || undefined;
+  /** The stored password for an automatic sign-in: undefined unless the gateway accepted it and has not refused it since. */
+  password(origin: string, agentId: string): Promise<string | undefined> {
+    return this.vault.forSignIn(at(origin, agentId));
   }
 
-  async setPassword(origin: string, agentId: string, password: string): Promise<void> {
-    await this.secrets.store(passwordKey(origin, agentId), password);
-    await this.index(origin, agentId, true);
+  /** The gateway accepted this password (a sign-in from this window). */
+  accepted(origin: string, agentId: string, password: string): Promise<void> {
+    return this.vault.accepted(at(origin, agentId), password);
   }
 
-  async deletePassword(origin: string, agentId: string): Promise<void> {
-    await this.secrets.delete(passwordKey(origin, agentId));
-    await this.index(origin, agentId, false);
+  /** The gateway refused the agent's password: deleted, the session forgotten in every window, marked. */
+  refused(origin: string, agentId: string, refusal: { readonly retcode?: string; readonly typed: boolean }): Promise<void> {
+    return this.vault.refused(at(origin, agentId), refusal);
   }
 
-  /** Passwords that are stored, by origin then agent: the index says where to look, SecretStorage whether it is there. */
+  deletePassword(origin: string, agentId: string): Promise<void> {
+    return this.vault.remove(at(origin, agentId));
+  }
+
+  /** Passwords that are stored, by gateway then agent (never their values). */
   async storedPasswords(): Promise<{ origin: string; agentId: string }[]> {
-    const index = this.globalState.get<Record<string, string[]>>(PASSWORD_INDEX_KEY, {});
-    const found: { origin: string; agentId: string }[] = [];
-    for (const origin of Object.keys(index).sort()) {
-      for (const agentId of [...(index[origin] ?? [])].sort((a, b) => Number(a) - Number(b))) {
-        if (await this.secrets.get(passwordKey(origin, agentId))) found.push({ origin, agentId });
-      }
-    }
-    return found;
-  }
-
-  private async index(origin: string, agentId: string, present: boolean): Promise<void> {
-    const all = { ...this.globalState.get<Record<string, string[]>>(PASSWORD_INDEX_KEY, {}) };
-    const set = new Set(all[origin] ?? []);
-    if (present === set.has(agentId)) return;
-    if (present) set.add(agentId);
-    else set.delete(agentId);
-    if (set.size === 0) delete all[origin];
-    else all[origin] = [...set];
-    await this.globalState.update(PASSWORD_INDEX_KEY, all);
+    return (await this.vault.stored()).map((a) => ({ origin: a.gateway, agentId: a.agentId }));
   }
 
   remembered(origin: string): RememberedSession[] {
-    const all = this.globalState.get<Record<string, RememberedSession[]>>(SESSIONS_KEY, {});
-    return Array.isArray(all[origin]) ? all[origin].filter((s) => typeof s?.agentId === 'string') : [];
+    return this.state
+      .list('session')
+      .filter((e) => e.id.gateway === origin)
+      .map((e) => ({ agentId: e.id.agentId, ...(e.value.phoneNumber ? { phoneNumber: e.value.phoneNumber } : {}) }))
+      .sort((a, b) => Number(a.agentId) - Number(b.agentId));
   }
 
   async remember(origin: string, session: RememberedSession): Promise<void> {
-    const rest = this.remembered(origin).filter((s) => s.agentId !== session.agentId);
-    await this.write(origin, [...rest, session]);
+    await this.state.set('session', at(origin, session.agentId), session.phoneNumber ? { phoneNumber: session.phoneNumber } : {});
   }
 
   async forget(origin: string, agentId: string): Promise<void> {
-    await this.write(origin, this.remembered(origin).filter((s) => s.agentId !== agentId));
+    await this.state.set('session', at(origin, agentId), undefined);
   }
-
-  private async write(origin: string, sessions: RememberedSession[]): Promise<void> {
-    const all = { ...this.globalState.get<Record<string, RememberedSession[]>>(SESSIONS_KEY, {}) };
-    if (sessions.length === 0) delete all[origin];
-    else all[origin] = sessions;
-    await this.globalState.update(SESSIONS_KEY, all);
-  }
-}
-
-function passwordKey(origin: string, agentId: string): string {
-  return `${PASSWORD_PREFIX}|${origin}|agent|${agentId}`;
 }

@@ -16,7 +16,8 @@ interface SignInArgument {
  * Sign In… opens the extension's own session for an agent (agent ID, password, optional
  * phone number; or one argument `{ agentId, password, phoneNumber? }` for scripts, no prompts)
  * and returns true when signed in. The password goes to SecretStorage (per gateway and agent)
- * before anything is sent, so a lost session can be signed in again without asking.
+ * only after the gateway accepted it, so a lost session can be signed in again without asking
+ * and a mistyped one is never tried again on its own.
  * Sign Out ends a session (or, with no argument and one session, that one).
  */
 export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[] {
@@ -71,7 +72,12 @@ export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[
       phoneNumber = phone || undefined;
     }
 
-    await ctx.sessions.setPassword(origin, agentId, password);
+    const before = ctx.monitor.sessions.get(agentId);
+    if (before?.kind === 'signed-in') {
+      // Nothing is sent, so nothing verifies the password typed now: it is not stored.
+      void vscode.window.showInformationMessage(vscode.l10n.t('Agent {0} is already signed in from here.', agentId));
+      return true;
+    }
     let ok: boolean;
     try {
       ok = await ctx.monitor.signIn(agentId, { password, phoneNumber });
@@ -87,17 +93,20 @@ export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[
         { modal: true, detail: vscode.l10n.t('Signing in here signs the other client out (its workbench or another tool), ending its session. Do this only if that session is yours and abandoned.') },
         force,
       );
-      if (choice === force) ok = await ctx.monitor.signIn(agentId, { force: true, phoneNumber });
+      if (choice === force) ok = await ctx.monitor.signIn(agentId, { force: true, password, phoneNumber });
     }
     if (ok) {
+      const now = ctx.monitor.sessions.get(agentId);
+      // Stored only once the gateway accepted it here: a window that follows another window's
+      // session sent nothing, so its typed password is unverified and is not kept.
+      if (now?.kind === 'signed-in' && !now.elsewhere) await ctx.sessions.accepted(origin, agentId, password);
       await ctx.sessions.remember(origin, { agentId, phoneNumber });
       ctx.log.info(`Signed in as agent ${agentId} at ${origin}.`);
       vscode.window.setStatusBarMessage(`$(pass) ${vscode.l10n.t('Signed in as agent {0}', agentId)}`, 4000);
       return true;
     }
+    // A refused password was already deleted by the session (PasswordVault): nothing may try it again on its own.
     const after = ctx.monitor.sessions.get(agentId);
-    // A wrong, locked or expired password is not kept: nothing may try it again on its own.
-    if (after?.kind === 'stopped' && after.failure === 'credentials') await ctx.sessions.deletePassword(origin, agentId);
     if (after?.kind !== 'stopped' || after.failure !== 'elsewhere' || scripted) void vscode.window.showErrorMessage(describeStop(agentId, after));
     return false;
   };

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { PASSWORD_REFUSED } from '../../core/connection/agentSession';
+import { credentialKey } from '../../core/identity/credentialRef';
+import type { PasswordVault } from '../../core/sessions/passwordVault';
 import type { AgentMonitor } from '../agentMonitor';
 import type { GuidStore } from '../auth/guidStore';
 import { describeStop } from '../commands/sessionCommands';
@@ -13,13 +16,27 @@ const action = (title: string, command: string) => ({ title, run: () => vscode.c
  * One notification per refused credential (not per agent or per cycle; a new Guid re-arms it),
  * and one when a session that was signed in is lost for good.
  */
-export function registerCredentialNotifications(monitor: AgentMonitor, guids: GuidStore, notifier: BackgroundNotifier, now: () => number = Date.now): vscode.Disposable[] {
+export function registerCredentialNotifications(monitor: AgentMonitor, guids: GuidStore, vault: PasswordVault, notifier: BackgroundNotifier, now: () => number = Date.now): vscode.Disposable[] {
   const wasSignedIn = new Set<string>();
   return [
-    monitor.onDidRefuseGuid(({ origin, agentId }) => {
+    // A password refused on a sign-in nobody typed just now (window start, lost session, takeover): the user must act.
+    // A typed one is answered by Sign In itself.
+    vault.onDidRefuse(({ gateway, agentId, retcode, typed }) => {
+      if (typed) return;
+      notifier.notify(
+        `password:${credentialKey({ kind: 'session', gateway, agentId })}`,
+        retcode ?? 'refused',
+        'warning',
+        vscode.l10n.t('The gateway refused the stored password of agent {0} ({1}), so it was deleted and is not tried again: repeated wrong passwords lock the account. Sign in again with the current password.', agentId, retcode ?? '100-004'),
+        action(vscode.l10n.t('Sign In…'), 'ccGateway.signIn'),
+      );
+    }),
+    monitor.onDidRefuseGuid((ref) => {
+      const origin = ref.gateway;
+      const agentId = ref.agentId;
       const setAt = guids.setAt(origin, agentId);
       const soon = setAt !== undefined && now() - setAt < ROTATION_SUSPECT_MS;
-      const topic = `refused:${agentId ? `${origin}|${agentId}` : origin}`;
+      const topic = `refused:${credentialKey(ref)}`;
       if (soon) {
         // Dynamic authentication (the default for new gateways) replaces a Guid within about two minutes.
         notifier.notify(
@@ -42,7 +59,7 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
       );
     }),
     monitor.onDidChangeAuth(() => {
-      const refused = new Set(monitor.refusedCredentials.map((key) => `refused:${key}`));
+      const refused = new Set(monitor.refusedCredentials.map((ref) => `refused:${credentialKey(ref)}`));
       for (const topic of notifier.openTopics('refused:')) if (!refused.has(topic)) notifier.resolve(topic);
     }),
     monitor.onDidChangeSession(({ agentId, status }) => {
@@ -57,8 +74,10 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
         notifier.resolve(topic);
         return;
       }
-      // A failed first sign-in is answered by the command itself; a lost session is news.
+      // A failed first sign-in is answered by the command itself; a lost session is news,
+      // unless its password was refused (that has a notification of its own, above).
       if (status.kind !== 'stopped' || !wasSignedIn.has(agentId)) return;
+      if (status.failure === 'credentials' && PASSWORD_REFUSED.has(status.retcode ?? '')) return;
       notifier.notify(topic, `${status.failure}:${status.retcode ?? ''}`, 'warning', vscode.l10n.t('The session of agent {0} ended and could not be re-established: {1}', agentId, describeStop(agentId, status)), action(vscode.l10n.t('Sign In…'), 'ccGateway.signIn'));
     }),
   ];

@@ -376,12 +376,12 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const refused = this.monitor.refusedCredentials;
     const item = new vscode.TreeItem(vscode.l10n.t('Guid refused: set a new Guid'), vscode.TreeItemCollapsibleState.None);
     item.id = 'banner:auth';
-    const [origin, agent] = (refused[0] ?? '').split('|');
-    item.description = refused.length > 1 ? vscode.l10n.t('{0} credentials', refused.length) : agent ? vscode.l10n.t('{0} · agent {1}', origin, agent) : origin;
+    const first = refused[0];
+    item.description = refused.length > 1 ? vscode.l10n.t('{0} credentials', refused.length) : first?.agentId ? vscode.l10n.t('{0} · agent {1}', first.gateway, first.agentId) : (first?.gateway ?? '');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     item.tooltip = vscode.l10n.t('The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.');
     // A refused per-agent Guid is replaced for that agent, not for the whole gateway.
-    const agentId = refused.length === 1 ? refused[0].split('|')[1] : undefined;
+    const agentId = refused.length === 1 ? refused[0].agentId : undefined;
     item.command = { command: 'ccGateway.setGuid', title: vscode.l10n.t('Set Guid…'), arguments: agentId ? [{ agentId }] : [] };
     item.contextValue = 'banner.auth';
     return item;

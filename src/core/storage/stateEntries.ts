@@ -1,0 +1,123 @@
+import { pastedRef, type PastedRef } from '../identity/credentialRef';
+import type { GatewayId } from '../identity/gatewayId';
+import type { AgentId } from '../validation/agentId';
+import { entryKey, LEGACY_KEYS, parseEntryKey } from './storageKeys';
+import type { KeyValueStore } from './stores';
+
+/** One agent at one gateway. */
+export interface AgentAt {
+  readonly gateway: GatewayId;
+  readonly agentId: AgentId;
+}
+
+/**
+ * What lives beside the secrets in global state, one entry per key (never a whole index
+ * read, changed and written back, which loses an entry when two windows write at once).
+ * None of it is secret: identities, times and codes only.
+ */
+export interface StateEntries {
+  /** A pasted Guid is stored (SecretStorage cannot list its keys); `at`: when it was pasted. */
+  readonly guid: { readonly id: PastedRef; readonly value: { readonly at: number } };
+  /** A sign-in password is stored and was accepted by the gateway at `at`. */
+  readonly password: { readonly id: AgentAt; readonly value: { readonly at: number } };
+  /** The gateway refused this agent's password at `at`: no window sends a stored one that is older. */
+  readonly passwordRefused: { readonly id: AgentAt; readonly value: { readonly at: number; readonly retcode?: string } };
+  /** Signed in from here: signed in again (stored password) when a window starts. */
+  readonly session: { readonly id: AgentAt; readonly value: { readonly phoneNumber?: string } };
+}
+
+type Kind = keyof StateEntries;
+type Id<K extends Kind> = StateEntries[K]['id'];
+type Value<K extends Kind> = StateEntries[K]['value'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const AGENT = /^[0-9]{1,7}$/;
+
+/** Identity ↔ key parts, and a check of each stored value (global state can hold anything). */
+const CODECS: { readonly [K in Kind]: { parts(id: Id<K>): string[]; id(parts: string[]): Id<K> | undefined; valid(v: unknown): v is Value<K> } } = {
+  guid: {
+    parts: (id) => (id.agentId ? [id.gateway, id.agentId] : [id.gateway]),
+    id: (p) => (p.length === 1 ? pastedRef(p[0] as GatewayId) : p.length === 2 && AGENT.test(p[1]) ? pastedRef(p[0] as GatewayId, p[1] as AgentId) : undefined),
+    valid: (v): v is { at: number } => isObject(v) && isTime(v.at),
+  },
+  password: { parts: agentParts, id: agentId, valid: (v): v is { at: number } => isObject(v) && isTime(v.at) },
+  passwordRefused: {
+    parts: agentParts,
+    id: agentId,
+    valid: (v): v is { at: number; retcode?: string } => isObject(v) && isTime(v.at) && (v.retcode === undefined || typeof v.retcode === 'string'),
+  },
+  session: {
+    parts: agentParts,
+    id: agentId,
+    valid: (v): v is { phoneNumber?: string } => isObject(v) && (v.phoneNumber === undefined || (typeof v.phoneNumber === 'string' && /^[0-9*#+]{1,24}$/.test(v.phoneNumber))),
+  },
+};
+
+function agentParts(id: AgentAt): string[] {
+  return [id.gateway, id.agentId];
+}
+function agentId(p: string[]): AgentAt | undefined {
+  return p.length === 2 && AGENT.test(p[1]) ? { gateway: p[0] as GatewayId, agentId: p[1] as AgentId } : undefined;
+}
+
+/** Typed access to the global-state entries above; malformed values read as absent. */
+export class StateStore {
+  constructor(private readonly kv: KeyValueStore) {}
+
+  get<K extends Kind>(kind: K, id: Id<K>): Value<K> | undefined {
+    const v = this.kv.get<unknown>(entryKey(kind, CODECS[kind].parts(id)));
+    return CODECS[kind].valid(v) ? v : undefined;
+  }
+
+  async set<K extends Kind>(kind: K, id: Id<K>, value: Value<K> | undefined): Promise<void> {
+    await this.kv.update(entryKey(kind, CODECS[kind].parts(id)), value);
+  }
+
+  list<K extends Kind>(kind: K): { id: Id<K>; value: Value<K> }[] {
+    const out: { id: Id<K>; value: Value<K> }[] = [];
+    for (const key of this.kv.keys()) {
+      const parts = parseEntryKey(kind, key);
+      const id = parts && CODECS[kind].id(parts);
+      if (!id) continue;
+      const value = this.kv.get<unknown>(key);
+      if (CODECS[kind].valid(value)) out.push({ id, value });
+    }
+    return out;
+  }
+
+  /**
+   * Moves the whole-index keys of earlier versions into entries, then removes them. Safe to
+   * run in two windows at once: both write the same entries.
+   */
+  async migrateLegacy(now: number): Promise<void> {
+    const kv = this.kv;
+    const agentIndex = kv.get<unknown>(LEGACY_KEYS.agentGuidIndex);
+    const originIndex = kv.get<unknown>(LEGACY_KEYS.guidOriginIndex);
+    const setAt = kv.get<unknown>(LEGACY_KEYS.guidSetAt);
+    const passwords = kv.get<unknown>(LEGACY_KEYS.passwordIndex);
+    const sessions = kv.get<unknown>(LEGACY_KEYS.sessions);
+    if ([agentIndex, originIndex, setAt, passwords, sessions].every((v) => v === undefined)) return;
+    const times = isObject(setAt) ? setAt : {};
+    const timeOf = (legacyKey: string) => (isTime(times[legacyKey]) ? times[legacyKey] : now);
+    if (Array.isArray(originIndex)) {
+      for (const o of originIndex) if (typeof o === 'string') await this.set('guid', pastedRef(o as GatewayId), { at: timeOf(`ccGateway.guid|${o}`) });
+    }
+    for (const [origin, agents] of Object.entries(isObject(agentIndex) ? agentIndex : {})) {
+      for (const a of Array.isArray(agents) ? agents : []) {
+        if (typeof a === 'string' && AGENT.test(a)) await this.set('guid', pastedRef(origin as GatewayId, a as AgentId), { at: timeOf(`ccGateway.guid|${origin}|agent|${a}`) });
+      }
+    }
+    for (const [origin, agents] of Object.entries(isObject(passwords) ? passwords : {})) {
+      for (const a of Array.isArray(agents) ? agents : []) if (typeof a === 'string' && AGENT.test(a)) await this.set('password', { gateway: origin as GatewayId, agentId: a as AgentId }, { at: now });
+    }
+    for (const [origin, list] of Object.entries(isObject(sessions) ? sessions : {})) {
+      for (const s of Array.isArray(list) ? list : []) {
+        if (!isObject(s) || typeof s.agentId !== 'string' || !AGENT.test(s.agentId)) continue;
+        const value = typeof s.phoneNumber === 'string' ? { phoneNumber: s.phoneNumber } : {};
+        if (CODECS.session.valid(value)) await this.set('session', { gateway: origin as GatewayId, agentId: s.agentId as AgentId }, value);
+      }
+    }
+    for (const key of Object.values(LEGACY_KEYS)) await kv.update(key, undefined);
+  }
+}
