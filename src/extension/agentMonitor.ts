@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { connectionSettings } from '../core/connection/connectionSettings';
 import type { CredentialSource } from '../core/connection/gatewayConnection';
+import { guidCredentials } from './auth/credentialSource';
 import { GatewayMonitor, type MonitorSettings } from '../core/connection/gatewayMonitor';
-import { pastedRef } from '../core/identity/credentialRef';
 import type { SessionHost } from '../core/sessions/sessionHost';
-import { onUnexpectedError } from '../core/util/unexpectedError';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { GuidStore } from './auth/guidStore';
 import type { SessionStore } from './auth/sessionStore';
@@ -16,6 +15,7 @@ import { logRequest } from './logging/log';
 import type { BackgroundNotifier } from './notifications/notifier';
 
 export type { ViewState } from '../core/connection/gatewayMonitor';
+export { guidCredentials } from './auth/credentialSource';
 
 /**
  * The VS Code side of monitoring: turns settings, trust, the Guid store and window
@@ -222,16 +222,4 @@ export class AgentMonitor extends Disposable {
   private isActive(): boolean {
     return this.focused && (this.viewVisible || this.settingsValue.statusBarEnabled);
   }
-}
-
-/** The secret stores as a connection sees them: one gateway at a time, the agent's own Guid first. */
-export function guidCredentials(guids: GuidStore, sessions: SessionStore): CredentialSource {
-  return {
-    guid: (gateway, agentId) => guids.get(gateway, agentId || undefined),
-    pastedRef: (gateway, agentId) => pastedRef(gateway, guids.agentsWithOwnGuid(gateway).includes(agentId) ? agentId : undefined),
-    hasAny: async (gateway, agentIds) => agentIds.some((a) => guids.agentsWithOwnGuid(gateway).includes(a)) || (await guids.has(gateway)),
-    renew: (ref, guid) => guids.set(ref.gateway, guid, ref.agentId, true),
-    password: (gateway, agentId) => sessions.password(gateway, agentId),
-    passwordRefused: (gateway, agentId, refusal) => void sessions.refused(gateway, agentId, refusal).catch((e: unknown) => onUnexpectedError(e, 'forgetting a refused password')),
-  };
 }

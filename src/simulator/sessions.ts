@@ -28,7 +28,8 @@ export interface AuthOptions {
 
 export interface AuthStats {
   /** Sign-in requests as received, password removed. */
-  readonly signIns: { readonly variant: SignInVariant; readonly agentId: string; readonly body: Record<string, unknown>; readonly retcode: string }[];
+  /** `password`: a short digest of the password sent (never the password), so tests can tell attempts apart. */
+  readonly signIns: { readonly variant: SignInVariant; readonly agentId: string; readonly body: Record<string, unknown>; readonly retcode: string; readonly password?: string }[];
   readonly signOuts: string[];
   eventPolls: number;
   /** Most event polls of one agent in flight at once. */
@@ -95,8 +96,10 @@ export class SimulatedSessions {
   private readonly held = new Set<HeldPoll>();
   private readonly pollsInFlight = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Passwords changed since start (an agent changed it in the workbench). */
+  private readonly changedPasswords = new Map<string, string>();
   readonly mode: 1 | 2;
-  private readonly rotateEveryMs: number;
+  private rotateEveryMs: number;
   private readonly graceMs: number;
   private readonly eventHoldMs: number;
   private readonly idleSignOutMs: number;
@@ -141,6 +144,29 @@ export class SimulatedSessions {
     this.end(s, true);
   }
 
+  /** The agent changed its password (in the workbench): the old one is refused from now on. */
+  setPassword(agentKey: string, password: string): void {
+    this.changedPasswords.set(agentKey, password);
+  }
+
+  /** Replaces the agent's session Guid now, as a rotation would (the old one lives on for the grace time). */
+  rotateNow(agentKey: string): void {
+    const s = this.byAgent.get(agentKey);
+    if (!s) return;
+    s.rotatedAt = Number.NEGATIVE_INFINITY;
+    const every = this.rotateEveryMs;
+    this.rotateEveryMs = 0;
+    this.tick(s);
+    this.rotateEveryMs = every;
+  }
+
+  /** The gateway restarted: every session and Guid is gone at once, held polls are cut. */
+  endAll(): void {
+    for (const s of [...this.byAgent.values()]) this.end(s, false);
+    this.byGuid.clear();
+    this.signingIn.clear();
+  }
+
   /** Queues an event for the agent's poller (for tests). */
   pushEvent(agentKey: string, eventType: string, content: unknown = null): void {
     const s = this.byAgent.get(agentKey);
@@ -171,11 +197,11 @@ export class SimulatedSessions {
       }
       if (agentKey === undefined || !body) return send(res, envelope('000-002', 'the parameter or url is invalid'));
       const { password, ...rest } = body;
-      const record = (retcode: string) => this.stats.signIns.push({ variant, agentId: agentKey, body: rest, retcode });
+      const record = (retcode: string) => this.stats.signIns.push({ variant, agentId: agentKey, body: rest, retcode, ...(typeof password === 'string' ? { password: digest(password) } : {}) });
       const fail = (retcode: string) => (record(retcode), send(res, envelope(retcode, SIGN_IN_MESSAGES[retcode] ?? '')));
       if (typeof password !== 'string' || password === '' || password.length > 32) return fail('100-001');
       if (this.options.locked?.includes(agentKey)) return fail('110-016');
-      const expected = this.options.passwords?.[agentKey] ?? this.options.defaultPassword;
+      const expected = this.changedPasswords.get(agentKey) ?? this.options.passwords?.[agentKey] ?? this.options.defaultPassword;
       if (expected !== undefined && password !== expected) return fail('100-004');
       if (this.options.expired?.includes(agentKey)) return fail('100-020');
       if (this.signingIn.has(agentKey)) return fail('100-021');
@@ -332,6 +358,11 @@ export class SimulatedSessions {
     }
     for (const [g, e] of this.byGuid) if (e.session === session && e.expiresAt <= now) this.byGuid.delete(g);
   }
+}
+
+/** A short digest of a password for the test log: tells attempts apart without keeping the password. */
+function digest(password: string): string {
+  return crypto.createHash('sha256').update(password).digest('hex').slice(0, 12);
 }
 
 function send(res: http.ServerResponse, body: string, extra: string[] = []): void {

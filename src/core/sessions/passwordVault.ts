@@ -19,8 +19,8 @@ export class PasswordVault {
   private readonly onDidRefuseEmitter = new Emitter<AgentAt & { readonly retcode?: string; readonly typed: boolean }>();
   /** The gateway refused an agent's password: the user must sign in again (one notification). */
   readonly onDidRefuse = this.onDidRefuseEmitter.event;
-  /** Refused in this window: not sent again even before the stores confirmed the change. */
-  private readonly refusedHere = new Set<string>();
+  /** Refused in this window (when): not sent again even before the stores confirmed the change. */
+  private readonly refusedHere = new Map<string, number>();
 
   constructor(
     private readonly secrets: SecretStore,
@@ -30,9 +30,9 @@ export class PasswordVault {
 
   /** The password for an automatic sign-in (window start, lost session, takeover): undefined unless known good. */
   async forSignIn(at: AgentAt): Promise<string | undefined> {
-    if (this.refusedHere.has(key(at))) return undefined;
     const stored = this.state.get('password', at);
     if (!stored) return undefined;
+    if ((this.refusedHere.get(key(at)) ?? -1) >= stored.at) return undefined;
     const refused = this.state.get('passwordRefused', at);
     if (refused && refused.at >= stored.at) return undefined;
     return (await this.secrets.get(passwordSecretKey(at.gateway, at.agentId))) || undefined;
@@ -40,19 +40,19 @@ export class PasswordVault {
 
   /** The gateway accepted `password` for this agent: kept for signing in again without asking. */
   async accepted(at: AgentAt, password: string): Promise<void> {
-    this.refusedHere.delete(key(at));
     await this.secrets.store(passwordSecretKey(at.gateway, at.agentId), password);
     // Strictly after any refusal marker, even within the same millisecond.
-    const refused = this.state.get('passwordRefused', at)?.at ?? -1;
+    const refused = Math.max(this.state.get('passwordRefused', at)?.at ?? -1, this.refusedHere.get(key(at)) ?? -1);
     await this.state.set('password', at, { at: Math.max(this.clock.now(), refused + 1) });
     await this.state.set('passwordRefused', at, undefined);
   }
 
   /** The gateway refused this agent's password: delete it, forget the session everywhere, mark it. */
   async refused(at: AgentAt, refusal: { readonly retcode?: string; readonly typed: boolean }): Promise<void> {
-    this.refusedHere.add(key(at));
     const stored = this.state.get('password', at)?.at ?? -1;
-    await this.state.set('passwordRefused', at, { at: Math.max(this.clock.now(), stored), ...(refusal.retcode ? { retcode: refusal.retcode } : {}) });
+    const when = Math.max(this.clock.now(), stored);
+    this.refusedHere.set(key(at), when);
+    await this.state.set('passwordRefused', at, { at: when, ...(refusal.retcode ? { retcode: refusal.retcode } : {}) });
     await this.state.set('session', at, undefined);
     await this.state.set('password', at, undefined);
     await this.secrets.delete(passwordSecretKey(at.gateway, at.agentId));

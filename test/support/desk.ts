@@ -1,0 +1,142 @@
+// A desk for credential-lifecycle tests: windows (GatewayMonitor + the extension's own Guid
+// and password stores over one in-memory profile) against real simulators, on a fake clock,
+// with every request's Guid recorded so invariants can be checked after each step.
+import { readFile } from 'node:fs/promises';
+import { connectionSettings } from '../../src/core/connection/connectionSettings';
+import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/connection/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/gateway/client';
+import type { GatewayClient, GatewayClientOptions } from '../../src/core/gateway/types';
+import { gatewayIdOf } from '../../src/core/identity/gatewayId';
+import { PasswordVault } from '../../src/core/sessions/passwordVault';
+import { StateStore } from '../../src/core/storage/stateEntries';
+import type { AgentId } from '../../src/core/validation/agentId';
+import { guidCredentials } from '../../src/extension/auth/credentialSource';
+import { GuidStore } from '../../src/extension/auth/guidStore';
+import { SessionStore } from '../../src/extension/auth/sessionStore';
+import type { Simulator } from '../../src/simulator/simulator';
+import { FakeClock } from './fakeClock';
+import { SharedProfile, type WindowState } from './memoryStores';
+
+export const DESK_TIMING = { eventHoldMs: 20, repollMinMs: 5, repollMaxMs: 10, maxSignInAttempts: 3, backoffMs: 50, maxBackoffMs: 200 };
+export const INTERVAL_MS = 200;
+
+/** What left a client: where to, with which Guid. */
+export interface SentRecord {
+  readonly origin: string;
+  readonly guid: string;
+  readonly kind: 'statistics' | 'event' | 'signOut' | 'state';
+}
+
+export class DeskWindow {
+  readonly monitor: GatewayMonitor;
+  readonly sessions: SessionStore;
+  readonly viewStates: { state: ViewState; signingIn: boolean }[] = [];
+  private readonly clients: GatewayClient[] = [];
+
+  constructor(
+    readonly desk: Desk,
+    readonly kv: WindowState,
+    sim: Simulator,
+  ) {
+    const { secrets } = desk.profile.window();
+    const state = new StateStore(kv);
+    const guids = new GuidStore(secrets, state, () => desk.clock.now());
+    const vault = new PasswordVault(secrets, state, desk.clock);
+    this.sessions = new SessionStore(vault, state);
+    this.monitor = new GatewayMonitor(this.settingsFor(sim), {
+      credentials: guidCredentials(guids, this.sessions),
+      loadClientFactory: () => (options) => this.recording(options),
+      readTextFile: (p) => readFile(p, 'utf8'),
+      log: { info: (m) => desk.logs.push(m), warn: (m) => desk.logs.push(m), debug: (m) => desk.logs.push(m) },
+      clock: desk.clock,
+      jitterRatio: 0,
+      sessionTiming: DESK_TIMING,
+      concurrency: 4,
+    });
+    this.monitor.onDidChangeViewState((state) => {
+      const pending = [...this.monitor.sessions.values()].some((s) => s.kind === 'signing-in' || s.kind === 'reconnecting');
+      this.viewStates.push({ state, signingIn: pending });
+    });
+  }
+
+  settingsFor(sim: Simulator, timeoutMs = 2000): MonitorSettings {
+    return {
+      gatewayUrlText: sim.url,
+      agents: ['101', '102'],
+      pollIntervalMs: INTERVAL_MS,
+      sessions: this.sessions.remembered(sim.origin),
+      connection: connectionSettings({ origin: sim.origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: timeoutMs }),
+    };
+  }
+
+  /** What Sign In does: the typed password, stored only once the gateway accepted it here. */
+  async signIn(agentId: string, password: string): Promise<boolean> {
+    const origin = this.monitor.origin;
+    if (!origin || this.monitor.sessions.get(agentId)?.kind === 'signed-in') return false;
+    const ok = await this.monitor.signIn(agentId as AgentId, { password });
+    const now = this.monitor.sessions.get(agentId);
+    if (ok && now?.kind === 'signed-in' && !now.elsewhere) await this.sessions.accepted(origin, agentId, password);
+    if (ok) await this.sessions.remember(origin, { agentId });
+    return ok;
+  }
+
+  async close(): Promise<void> {
+    this.monitor.dispose();
+    await Promise.all(this.clients.map((c) => c.close()));
+  }
+
+  private recording(options: GatewayClientOptions): GatewayClient {
+    const real = createGatewayClient(options);
+    const sent = this.desk.sent;
+    const o = options.origin;
+    const client: GatewayClient = {
+      origin: real.origin,
+      statisticsEx: (id, guid, signal) => {
+        // A held request has its Guid already: it reaches the gateway when the gate opens.
+        const gate = this.desk.gate;
+        return gate ? gate.then(() => (sent.push({ origin: o, guid, kind: 'statistics' }), real.statisticsEx(id, guid, signal))) : (sent.push({ origin: o, guid, kind: 'statistics' }), real.statisticsEx(id, guid, signal));
+      },
+      statistics: (id, guid, signal) => (sent.push({ origin: o, guid, kind: 'statistics' }), real.statistics(id, guid, signal)),
+      agentInfo: real.agentInfo && ((a, b, guid, signal) => (sent.push({ origin: o, guid, kind: 'state' }), real.agentInfo!(a, b, guid, signal))),
+      signIn: (id, variant, body, signal) => real.signIn(id, variant, body, signal),
+      pollEvent: (id, guid, hold, signal) => (sent.push({ origin: o, guid, kind: 'event' }), real.pollEvent(id, guid, hold, signal)),
+      signOut: (id, guid, signal) => (sent.push({ origin: o, guid, kind: 'signOut' }), real.signOut(id, guid, signal)),
+      close: () => real.close(),
+    };
+    this.clients.push(client);
+    return client;
+  }
+}
+
+export class Desk {
+  readonly profile = new SharedProfile();
+  readonly clock = new FakeClock();
+  readonly logs: string[] = [];
+  readonly sent: SentRecord[] = [];
+  /** While set, statistics requests wait here after their Guid was picked (a slow network on the way out). */
+  gate: Promise<void> | undefined;
+
+  /** Holds statistics requests on their way out until the returned function is called. */
+  hold(): () => void {
+    let open!: () => void;
+    this.gate = new Promise<void>((r) => (open = r));
+    return () => {
+      this.gate = undefined;
+      open();
+    };
+  }
+
+  window(sim: Simulator): DeskWindow {
+    return new DeskWindow(this, this.profile.window().kv, sim);
+  }
+
+  /** Lets fake time pass in slices, with real time in between for the loopback I/O. */
+  async run(fakeMs: number, slices = 8, realMs = 2): Promise<void> {
+    for (let i = 0; i < slices; i++) {
+      await this.clock.advance(fakeMs / slices);
+      await new Promise((r) => setTimeout(r, realMs));
+    }
+  }
+}
+
+export const gw = (sim: Simulator) => gatewayIdOf(sim.origin);
