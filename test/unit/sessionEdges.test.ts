@@ -87,7 +87,7 @@ describe('sessions fail safe at the edges', function () {
     assert.equal(w.monitor.store.get('102')?.state, 'ok', '102 is served by the session of 101');
     for (let i = 0; i < 3; i++) {
       sim.sessions.endAll();
-      await until('signed in again', async () => (await desk.run(50, 2), w.monitor.sessions.get('101')?.kind === 'signed-in' && (sim.sessions.isSignedIn('101') as boolean)), { timeoutMs: 10_000 });
+      await until('signed in again', async () => (await desk.run(50, 2), w.monitor.sessions.get('101')?.kind === 'signed-in' && (sim.sessions.isSignedIn('101'))), { timeoutMs: 10_000 });
       await desk.run(INTERVAL_MS * 2);
     }
     assert.deepEqual(w.viewStates.filter((v) => v.state === 'noGuid'), [], 'the view never said No Guid');
