@@ -113,6 +113,8 @@ export class Desk {
   readonly clock = new FakeClock();
   readonly logs: string[] = [];
   readonly sent: SentRecord[] = [];
+  /** Steps a model-based run took (for its report line). */
+  steps = 0;
   /** While set, statistics requests wait here after their Guid was picked (a slow network on the way out). */
   gate: Promise<void> | undefined;
 
