@@ -453,6 +453,24 @@ export class GatewayConnection extends Disposable {
   }
   // ---------------------------------------------------------------------------------
 
+  // --- Issue 18 seam: queues (src/core/queues/queueMonitor.ts uses only these two) ----
+  /** The agent of a signed-in session of this connection (the first one), if any. */
+  get sessionAgent(): AgentId | undefined {
+    for (const s of this.sessions.values()) if (s.status.kind === 'signed-in' && s.guid) return s.agentId;
+    return undefined;
+  }
+
+  /** Sends as `agentId`'s own session, with its current Guid, on this connection's (rate-limited) client. */
+  async sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.isDisposed || signal.aborted) throw cancelled();
+    const client = await this.getClient();
+    if (this.isDisposed || signal.aborted) throw cancelled();
+    const guid = this.sessions.get(agentId)?.guid;
+    if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
+    return request(client, guid, signal);
+  }
+  // ---------------------------------------------------------------------------------
+
 
   /** The pasted Guid this agent uses (its own, or the gateway's), with the key it is stored under. */
   private async storedGuid(agentId: string): Promise<{ guid: string; agentId?: string } | undefined> {

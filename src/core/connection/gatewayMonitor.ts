@@ -1,5 +1,7 @@
 import type { CertificateRefusal } from '../gateway/certificate';
 import { GatewayError } from '../gateway/errors';
+import { rateLimitedFactory } from '../gateway/rateLimitedClient';
+import { RateLimiter } from '../polling/rateLimiter';
 import type { AgentStatistics, DetailedStatistics } from '../gateway/types';
 import { t } from '../l10n/localize';
 import { StatsStore } from '../state/store';
@@ -71,12 +73,18 @@ export class GatewayMonitor extends Disposable {
   /** A new connection replaced the old one (or there is none now). */
   readonly onDidSwap = this.onDidSwapEmitter.event;
 
+  /** Issue 18: 5 requests per {agentid} per 2 s across calldata, agentgroup and queuedevice, for every connection of this monitor. */
+  readonly limiter: RateLimiter;
+  private readonly deps: ConnectionDeps;
+
   constructor(
     settings: MonitorSettings,
-    private readonly deps: ConnectionDeps,
+    deps: ConnectionDeps,
     state: { readonly active: boolean } = { active: true },
   ) {
     super();
+    this.limiter = this._register(new RateLimiter(undefined, deps.clock));
+    this.deps = { ...deps, loadClientFactory: () => rateLimitedFactory(deps.loadClientFactory(), this.limiter) };
     this.settingsValue = settings;
     this.active = state.active;
     this._register({ dispose: () => this.swap(undefined) });
