@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { connectionSettings } from '../core/connection/connectionSettings';
 import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { GatewayMonitor, type MonitorSettings } from '../core/connection/gatewayMonitor';
+import { GATEWAY_AGENT_LIMIT } from '../core/polling/rateLimiter';
 import type { SessionHost } from '../core/sessions/sessionHost';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { GuidStore } from './auth/guidStore';
@@ -51,7 +52,7 @@ export class AgentMonitor extends Disposable {
           signInVariant: () => this.settingsValue.signInMethod,
           sessionHost,
         },
-        { active: this.isActive() },
+        { active: this.isActive(), rateLimit: GATEWAY_AGENT_LIMIT },
       ),
     );
     this.core.setAgentStateEnabled(this.settingsValue.agentStateEnabled);
