@@ -29,6 +29,8 @@ import { exportsFor, withLatency } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
 import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
+import { QueuesTreeProvider } from './treeViews/queuesTreeProvider';
+import { registerWatchQueues } from './commands/watchQueues';
 
 /** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
 export interface ExtensionApi {
@@ -44,6 +46,8 @@ export interface ExtensionApi {
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
+  /** Issue 18: the Queues view. */
+  readonly queuesTree: QueuesTreeProvider;
 }
 
 /**
@@ -88,6 +92,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   context.subscriptions.push(tree, view);
   monitor.setViewVisible(view.visible);
   context.subscriptions.push(view.onDidChangeVisibility((e) => monitor.setViewVisible(e.visible)));
+  // Issue 18: the Queues view, above Agents in the same container.
+  const queuesTree = new QueuesTreeProvider(monitor);
+  const queuesView = vscode.window.createTreeView('ccGateway.queues', { treeDataProvider: queuesTree });
+  context.subscriptions.push(queuesTree, queuesView, queuesView.onDidChangeVisibility((e) => monitor.setQueuesViewVisible(e.visible)));
+  monitor.setQueuesViewVisible(queuesView.visible);
 
   // The welcome views key on this. (No view.message: VS Code hides a welcome view and its button while one is set.)
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
@@ -150,6 +159,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     registerExportStatistics(ctx),
     registerQueryNow(ctx),
     registerShowDetails(ctx, supervisor.details),
+    registerWatchQueues(ctx),
     ...registerGuidCommands(ctx),
     ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
@@ -158,7 +168,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker };
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker, queuesTree };
   return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 

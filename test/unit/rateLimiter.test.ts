@@ -115,7 +115,10 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
         await clock.runUntil(at);
         const r = random();
         if (r < 0.35) {
-          for (const a of agents) (request(a), request(a));
+          for (const a of agents) {
+            request(a);
+            request(a);
+          }
           for (let c = 0, chunks = 1 + Math.floor(random() * 2); c < chunks; c++) request(session);
         } else if (r < 0.6) {
           const a = agents[Math.floor(random() * agents.length)];
