@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     port: opts.port,
     autoCalls: opts.callsEveryMs > 0 ? { everyMs: opts.callsEveryMs, agents: opts.agents } : undefined,
     auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password, rotateEveryMs: opts.rotateEveryMs, eventHoldMs: opts.eventHoldMs },
+    overloadControl: true,
   });
   // The simulator's timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => undefined, 1 << 30);
