@@ -45,6 +45,8 @@ export class SimQueues {
   readonly log = new Map<string, number[]>();
   /** Requests answered 000-007 by the overload control. */
   overloadAnswers = 0;
+  /** Every queryacdstat that reached the queues (path agent, arrival ms, IDs asked), for tests. */
+  readonly acdLog: { agent: string; at: number; ids: number }[] = [];
 
   constructor(
     readonly overload: OverloadOptions | undefined,

@@ -781,6 +781,7 @@ class GatewaySimulator implements Simulator {
         this.sendBody(res, 200, JSON_TYPE, envelope('000-002', 'skills must be a list of 1 to 100 skill IDs'));
         return;
       }
+      this.queues.acdLog.push({ agent: agentKey, at: Date.now(), ids: ids.length });
       const population = (members: string[]) => (members.length > 0 ? members : this.opts.autoCalls?.agents.map((a) => this.key(a)) ?? [...this.signedIn]);
       this.sendBody(res, 200, JSON_TYPE, this.queues.acdStatBody(
         ids as number[],
