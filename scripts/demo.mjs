@@ -51,7 +51,8 @@ async function main() {
 
   const require = createRequire(import.meta.url);
   const { startSimulator } = require(path.join(repoRoot, 'out', 'src', 'simulator', 'simulator.js'));
-  const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents }, auth: { mode: staticAuth ? 1 : 2, defaultPassword: DEMO_PASSWORD } });
+  // Queues (issue 18) come with the simulator; the overload control answers 000-007 as a gateway would.
+  const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents }, auth: { mode: staticAuth ? 1 : 2, defaultPassword: DEMO_PASSWORD }, overloadControl: true });
   const settings = { 'ccGateway.gatewayUrl': sim.url, 'ccGateway.tls.caFile': sim.caFile, 'ccGateway.agents': agents, 'ccGateway.pollIntervalSeconds': 5 };
 
   cleanups.push(() => sim.stop());
@@ -79,6 +80,7 @@ async function main() {
     say(`  ${server.url()}`);
     say(`In it: the CC-Gateway icon in the activity bar → ${staticAuth ? '"Set Guid…" → paste the Guid above' : '"Sign In…" → agent and password above'}.`);
   }
+  say('Queues (Billing, Sales, Technical support) show in the Queues view once an agent is signed in: the gateway answers queue numbers to a signed-in agent only.');
   say('Press Ctrl+C to stop the simulator and the server.');
   await new Promise(() => undefined); // runs until a signal arrives
 }

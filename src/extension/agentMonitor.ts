@@ -4,6 +4,8 @@ import { connectionSettings } from '../core/connection/connectionSettings';
 import type { CredentialSource } from '../core/connection/gatewayConnection';
 import { guidCredentials } from './auth/credentialSource';
 import { GatewayMonitor, type MonitorSettings } from '../core/connection/gatewayMonitor';
+import { GATEWAY_AGENT_LIMIT } from '../core/polling/rateLimiter';
+import { QueueMonitor, queueSourceOf } from '../core/queues/queueMonitor';
 import type { SessionHost } from '../core/sessions/sessionHost';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { GuidStore } from './auth/guidStore';
@@ -26,6 +28,9 @@ export class AgentMonitor extends Disposable {
   private settingsValue: Settings;
   private focused: boolean;
   private viewVisible = false;
+  private queuesViewVisible = false;
+  /** Issue 18: the watched skill queues, asked by a signed-in session of the current connection. */
+  readonly queues: QueueMonitor;
   private readonly onDidChangeSettingsEmitter = this._register(new Emitter<Settings>());
   readonly onDidChangeSettings = this.onDidChangeSettingsEmitter.event;
 
@@ -53,16 +58,17 @@ export class AgentMonitor extends Disposable {
           signInVariant: () => this.settingsValue.signInMethod,
           sessionHost,
         },
-        { active: this.isActive() },
+        { active: this.isActive(), rateLimit: GATEWAY_AGENT_LIMIT },
       ),
     );
     this.core.setAgentStateEnabled(this.settingsValue.agentStateEnabled);
+    this.queues = this._register(new QueueMonitor(queueSourceOf(this.core), this.queueSettings(this.settingsValue), { active: this.isActive(), log }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(SECTION) || affectsConnection(e)) && this.applySettings(e)));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.applySettings(undefined)));
     this._register(
       vscode.window.onDidChangeWindowState((s) => {
         this.focused = s.focused;
-        this.core.setActive(this.isActive());
+        this.applyActive();
       }),
     );
     this._register(guids.onDidChange((ref) => this.core.credentialsChanged(ref)));
@@ -150,19 +156,29 @@ export class AgentMonitor extends Disposable {
 
   setViewVisible(visible: boolean): void {
     this.viewVisible = visible;
-    this.core.setActive(this.isActive());
+    this.applyActive();
+  }
+
+  /** Issue 18: the Queues view shows numbers too. */
+  setQueuesViewVisible(visible: boolean): void {
+    this.queuesViewVisible = visible;
+    this.applyActive();
   }
 
   pause(): void {
     this.core.pause();
+    this.queues.pause();
   }
 
   resume(): void {
     this.core.resume();
+    this.queues.resume();
   }
 
+  /** Every agent (and the queues) now; one agent's numbers only when given. */
   refresh(agentId?: string): void {
     this.core.refresh(agentId);
+    if (agentId === undefined) this.queues.refresh();
   }
 
   /** Settings just written may not have reached us as an event yet: a query acts on what is set now. */
@@ -199,7 +215,8 @@ export class AgentMonitor extends Disposable {
     this.settingsValue = after;
     this.core.configure(this.monitorSettings(after));
     this.core.setAgentStateEnabled(after.agentStateEnabled);
-    this.core.setActive(this.isActive());
+    this.queues.configure(this.queueSettings(after));
+    this.applyActive();
     if (!e || e.affectsConfiguration(`${SECTION}.agents`) || e.affectsConfiguration(`${SECTION}.agentIdMax`)) this.reportInvalidAgents();
     this.onDidChangeSettingsEmitter.fire(after);
   }
@@ -220,6 +237,16 @@ export class AgentMonitor extends Disposable {
   }
 
   private isActive(): boolean {
-    return this.focused && (this.viewVisible || this.settingsValue.statusBarEnabled);
+    return this.focused && (this.viewVisible || this.queuesViewVisible || this.settingsValue.statusBarEnabled);
+  }
+
+  private applyActive(): void {
+    const active = this.isActive();
+    this.core.setActive(active);
+    this.queues.setActive(active);
+  }
+
+  private queueSettings(s: Settings) {
+    return { queueIds: s.queueIds, intervalMs: s.pollIntervalMs };
   }
 }

@@ -32,6 +32,8 @@ import { exportsFor, withLatency } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
 import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
+import { QueuesTreeProvider } from './treeViews/queuesTreeProvider';
+import { registerWatchQueues } from './commands/watchQueues';
 
 /** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
 export interface ExtensionApi {
@@ -47,6 +49,8 @@ export interface ExtensionApi {
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
+  /** Issue 18: the Queues view. */
+  readonly queuesTree: QueuesTreeProvider;
 }
 
 /**
@@ -102,6 +106,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(tree, view);
   monitor.setViewVisible(view.visible);
   context.subscriptions.push(view.onDidChangeVisibility((e) => monitor.setViewVisible(e.visible)));
+  // Issue 18: the Queues view, above Agents in the same container.
+  const queuesTree = new QueuesTreeProvider(monitor);
+  const queuesView = vscode.window.createTreeView('ccGateway.queues', { treeDataProvider: queuesTree });
+  context.subscriptions.push(queuesTree, queuesView, queuesView.onDidChangeVisibility((e) => monitor.setQueuesViewVisible(e.visible)));
+  monitor.setQueuesViewVisible(queuesView.visible);
 
   // The welcome views key on this. (No view.message: VS Code hides a welcome view and its button while one is set.)
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
@@ -164,6 +173,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     registerExportStatistics(ctx),
     registerQueryNow(ctx),
     registerShowDetails(ctx, supervisor.details),
+    registerWatchQueues(ctx),
     ...registerGuidCommands(ctx),
     ...registerCertificateCommands(ctx),
     ...registerSettingsCommands(ctx),
@@ -172,7 +182,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker };
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker, queuesTree };
   return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 

@@ -17,12 +17,14 @@ export interface CliOptions {
   rotateEveryMs?: number;
   /** How long an idle event poll is held (about 10 s on a real gateway). */
   eventHoldMs?: number;
+  /** Issue 18: answer 000-007 past 5 counted requests per agent in 2 s (off: the benchmark's ceiling hammers one agent). */
+  overloadControl?: boolean;
 }
 
 /** The demo's password: a throwaway for the simulator only. */
 export const DEMO_PASSWORD = 'demo1234';
 
-const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--rotate-every ms] [--event-hold ms] [--json]';
+const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--rotate-every ms] [--event-hold ms] [--overload-control] [--json]';
 
 /** Parse argv (without node and script). Throws an Error with a usage hint on bad input. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -58,6 +60,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--json':
         opts.json = true;
+        break;
+      case '--overload-control':
+        opts.overloadControl = true;
         break;
       case '--auth': {
         const v = value();
@@ -102,6 +107,7 @@ async function main(): Promise<void> {
     port: opts.port,
     autoCalls: opts.callsEveryMs > 0 ? { everyMs: opts.callsEveryMs, agents: opts.agents } : undefined,
     auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password, rotateEveryMs: opts.rotateEveryMs, eventHoldMs: opts.eventHoldMs },
+    overloadControl: opts.overloadControl,
   });
   // The simulator's timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => undefined, 1 << 30);

@@ -124,6 +124,12 @@ export class SimulatedSessions {
     return !!again && !again.session.ended && again.expiresAt > this.now();
   }
 
+  /** Issue 18: the agent whose live session `guid` is (current or within its grace), else undefined. */
+  agentOf(guid: string | undefined): string | undefined {
+    if (guid === undefined || !this.isValid(guid)) return undefined;
+    return this.byGuid.get(guid)?.session.agentKey;
+  }
+
   /** The agent's session Guid now, for tests (what a workbench that polls would hold). */
   currentGuid(agentKey: string): string | undefined {
     const s = this.byAgent.get(agentKey);

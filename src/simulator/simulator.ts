@@ -18,6 +18,7 @@ import { SimAgentStates, parseAgentGroupPath } from './agentStates';
 import { generateServerCertificates, type CertVariant, type ServerCertificates } from './certs';
 import { detailedBody, ZERO_EXTRAS, type DetailedExtras } from './detailedCounters';
 import { SimulatedSessions, type AuthOptions, type SignInVariant } from './sessions';
+import { parseQueuePath, SimQueues, type OverloadOptions } from './queues';
 
 export type TlsVariant = CertVariant;
 
@@ -41,6 +42,12 @@ export interface SimulatorOptions {
    * what a person would paste) is replaced every `rotateEveryMs` too, handed to nobody.
    */
   auth?: AuthOptions;
+  /**
+   * Issue 18: the vendor's overload control — more than 5 counted requests (calldata,
+   * agentgroup, queuedevice) per path agent in 2 s are answered 000-007, and every counted
+   * arrival is logged (queues.log). Off by default: the benchmark's ceiling hammers one agent.
+   */
+  overloadControl?: boolean | OverloadOptions;
 }
 
 export interface AgentCounters {
@@ -106,6 +113,8 @@ export interface Simulator {
   readonly openSockets: number;
   /** Issue 13: agent states for the agentbyworkno route (src/simulator/agentStates.ts). */
   readonly agentStates: SimAgentStates;
+  /** Issue 18: skill queues and the overload control's log (src/simulator/queues.ts). */
+  readonly queues: SimQueues;
 }
 
 // ---------------------------------------------------------------------------
@@ -212,7 +221,7 @@ function registerTempDir(dir: string): void {
   });
 }
 
-type Route = 'ex' | 'full' | SignInVariant | 'logout' | 'event' | 'state';
+type Route = 'ex' | 'full' | SignInVariant | 'logout' | 'event' | 'state' | 'vdnskills' | 'acdstat' | 'skills';
 
 interface HangingRequest {
   readonly res: http.ServerResponse;
@@ -223,6 +232,7 @@ interface HangingRequest {
 
 class GatewaySimulator implements Simulator {
   readonly agentStates = new SimAgentStates();
+  readonly queues: SimQueues;
   private readonly extras = new Map<string, DetailedExtras>();
   readonly stats: SimulatorStats = {
     requests: 0,
@@ -265,6 +275,8 @@ class GatewaySimulator implements Simulator {
     this.currentGuid = opts.guid ?? newGuid();
     this.validGuids.add(this.currentGuid);
     this.sessions = new SimulatedSessions(opts.auth);
+    const overload = opts.overloadControl;
+    this.queues = new SimQueues(overload === true ? { max: 5, windowMs: 2000 } : overload || undefined);
     this.agentIdMax = opts.agentIdMax ?? DEFAULT_AGENT_ID_MAX;
     const signed = opts.signedInAgents ?? 'all';
     this.allSignedIn = signed === 'all';
@@ -411,6 +423,16 @@ class GatewaySimulator implements Simulator {
     const auto = this.opts.autoCalls;
     if (!auto || auto.agents.length === 0 || !(auto.everyMs > 0)) return;
     this.autoTimer = setInterval(() => {
+      // Issue 18: callers wait in the queues; a free agent answers the oldest and is then in that call.
+      this.queues.tick(
+        auto.agents.map((a) => this.key(a)),
+        (a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a),
+        (a) => {
+          const talkSeconds = 30 + Math.floor(Math.random() * 240);
+          this.simulateCall(a, { talkSeconds });
+          this.agentStates.call(a, Math.min(auto.everyMs * 3, talkSeconds * 100), auto.everyMs);
+        },
+      );
       for (const agent of auto.agents) {
         // Issue 13: an agent in a call, wrap-up or rest takes no new call; now and then one rests.
         if (this.agentStates.isOccupied(this.key(agent))) continue;
@@ -597,11 +619,15 @@ class GatewaySimulator implements Simulator {
       // Issue 13: keyed (byAgent, in-flight) by the caller, like the other routes.
       route = 'state';
       rawAgent = parseAgentGroupPath(pathname)!.caller;
+    } else if (parseQueuePath(pathname)) {
+      const q = parseQueuePath(pathname)!;
+      rawAgent = q.agent;
+      route = q.action === 'agentvdnskill' ? 'vdnskills' : q.action === 'queryacdstat' ? 'acdstat' : undefined;
     } else if (pathname.startsWith(ONLINEAGENT_PREFIX)) {
       const [agent, action, more] = pathname.slice(ONLINEAGENT_PREFIX.length).split('/');
       rawAgent = agent ?? '';
       if (rawAgent.length > 0 && more === undefined) {
-        route = action === undefined ? 'login' : action === 'loginex' ? 'loginex' : action === 'forcelogin' ? 'forcelogin' : action === 'logout' ? 'logout' : undefined;
+        route = action === undefined ? 'login' : action === 'loginex' ? 'loginex' : action === 'forcelogin' ? 'forcelogin' : action === 'logout' ? 'logout' : action === 'agentskills' ? 'skills' : undefined;
       }
     } else if (pathname.startsWith(AGENTEVENT_PREFIX)) {
       rawAgent = pathname.slice(AGENTEVENT_PREFIX.length);
@@ -659,9 +685,18 @@ class GatewaySimulator implements Simulator {
       this.sessions.signIn(route, req, res, agentKey);
       return;
     }
+    if (route === 'vdnskills' || route === 'acdstat' || route === 'skills') {
+      this.handleQueueRequest(req, res, route, rawAgent, guid);
+      return;
+    }
     if (method !== 'GET') {
       res.writeHead(405, ['Allow', 'GET', 'Content-Type', JSON_TYPE, 'Content-Length', LEN_NOT_ALLOWED]);
       res.end(BODY_NOT_ALLOWED);
+      return;
+    }
+    // Issue 18: the overload control counts calldata and agentgroup requests per path agent.
+    if (this.queues.overload && this.queues.countAndCheck(parseAgentId(rawAgent, this.agentIdMax) ?? rawAgent)) {
+      this.sendBody(res, 200, JSON_TYPE, envelope('000-007'));
       return;
     }
 
@@ -695,6 +730,65 @@ class GatewaySimulator implements Simulator {
       return;
     }
     this.sendSuccess(res, agentKey, full);
+  }
+
+  /**
+   * Issue 18: agentvdnskill (GET), queryacdstat (POST, at most 100 IDs), agentskills (GET).
+   * Only a live session Guid of the path's own agent is accepted (a gateway-wide pasted
+   * Guid gets 000-003): the vendor documents these for "the signed-in agent".
+   */
+  private handleQueueRequest(req: http.IncomingMessage, res: http.ServerResponse, route: 'vdnskills' | 'acdstat' | 'skills', rawAgent: string, guid: string | undefined): void {
+    const allowed = route === 'acdstat' ? 'POST' : 'GET';
+    if (req.method !== allowed) {
+      this.sendBody(res, 405, JSON_TYPE, BODY_NOT_ALLOWED, ['Allow', allowed]);
+      return;
+    }
+    const agentKey = parseAgentId(rawAgent, this.agentIdMax);
+    if (route !== 'skills' && this.queues.countAndCheck(agentKey ?? rawAgent)) {
+      this.sendBody(res, 200, JSON_TYPE, envelope('000-007'));
+      return;
+    }
+    if (agentKey === undefined) {
+      this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
+      return;
+    }
+    if (this.sessions.agentOf(guid) !== agentKey) {
+      this.sendBody(res, 200, JSON_TYPE, this.isSignedIn(agentKey) || this.isValidGuid(guid) ? BODY_NO_RIGHT : BODY_NOT_SIGNED_IN);
+      return;
+    }
+    const fault = this.faultFor(agentKey);
+    if (fault?.kind === 'retcode' || fault?.kind === 'http' || fault?.kind === 'malformedJson') {
+      this.applyFault(fault, res, agentKey, false);
+      return;
+    }
+    if (route === 'vdnskills') return this.sendBody(res, 200, JSON_TYPE, this.queues.vdnSkillsBody());
+    if (route === 'skills') return this.sendBody(res, 200, JSON_TYPE, this.queues.agentSkillsBody(agentKey));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 64 * 1024) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (res.destroyed || res.writableEnded) return;
+      let ids: unknown;
+      try {
+        ids = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { skills?: unknown }).skills;
+      } catch {
+        ids = undefined;
+      }
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100 || !ids.every((x) => Number.isInteger(x))) {
+        this.sendBody(res, 200, JSON_TYPE, envelope('000-002', 'skills must be a list of 1 to 100 skill IDs'));
+        return;
+      }
+      this.queues.acdLog.push({ agent: agentKey, at: Date.now(), ids: ids.length });
+      const population = (members: string[]) => (members.length > 0 ? members : this.opts.autoCalls?.agents.map((a) => this.key(a)) ?? [...this.signedIn]);
+      this.sendBody(res, 200, JSON_TYPE, this.queues.acdStatBody(
+        ids as number[],
+        (q) => population(q.members).filter((a) => this.isSignedIn(a)).length,
+        (q) => population(q.members).filter((a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a)).length,
+      ));
+    });
   }
 
   private successBody(agentKey: string, full: boolean): string {

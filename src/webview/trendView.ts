@@ -40,6 +40,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 }
 
 function renderTable(d: TrendData): HTMLTableElement {
+  if (d.queue) return renderQueueTable(d, d.queue);
   const table = el('table');
   table.id = 'trend-table';
   table.appendChild(el('caption', d.words.caption));
@@ -67,6 +68,46 @@ function renderTable(d: TrendData): HTMLTableElement {
   return table;
 }
 
+/** Issue 18: a queue's day — the most calls waiting and the longest wait per 15 minutes. */
+function renderQueueTable(d: TrendData, q: NonNullable<TrendData['queue']>): HTMLTableElement {
+  const table = el('table');
+  table.id = 'trend-table';
+  table.appendChild(el('caption', d.words.caption));
+  const hr = el('tr');
+  for (const [text, num] of [[d.words.interval, false], [q.words.waiting, true], [q.words.longest, true]] as const) {
+    const th = el('th', text, num ? 'num' : undefined);
+    th.scope = 'col';
+    hr.appendChild(th);
+  }
+  const head = el('thead');
+  head.appendChild(hr);
+  table.appendChild(head);
+  const body = el('tbody');
+  d.buckets.forEach((b, i) => {
+    const tr = el('tr');
+    const th = el('th', `${hm(b)}–${hm(b + 15 * 60_000)}`);
+    th.scope = 'row';
+    tr.appendChild(th);
+    tr.appendChild(el('td', String(q.waitingMax[i]), 'num'));
+    tr.appendChild(el('td', hms(q.longestWaitMax[i]), 'num'));
+    body.appendChild(tr);
+  });
+  table.appendChild(body);
+  return table;
+}
+
+function queueSeries(d: TrendData, q: NonNullable<TrendData['queue']>, blue: string, orange: string): { series: uPlot.Series[]; axis: string; data: number[][] } {
+  const bars = uPlot.paths.bars;
+  return {
+    series: [
+      { label: q.words.waiting, scale: 'calls', stroke: blue, fill: blue, paths: bars?.({ size: [0.6, 60, 6] }), points: { show: false } },
+      { label: q.words.longest, scale: 'talk', stroke: orange, width: 2, value: (_u, v) => (v === null ? '–' : hms(v * 60)) },
+    ],
+    axis: q.words.minutes,
+    data: [q.waitingMax, q.longestWaitMax.map((s) => s / 60)],
+  };
+}
+
 function renderChart(d: TrendData, host: HTMLElement): void {
   plot?.destroy();
   plot = undefined;
@@ -78,6 +119,7 @@ function renderChart(d: TrendData, host: HTMLElement): void {
   const grid = color('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
   const bars = uPlot.paths.bars;
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const queue = d.queue ? queueSeries(d, d.queue, blue, orange) : undefined;
   const opts: uPlot.Options = {
     width: Math.max(320, host.clientWidth),
     height: 280,
@@ -86,9 +128,9 @@ function renderChart(d: TrendData, host: HTMLElement): void {
     axes: [
       { ...axis, values: (_u, ticks) => ticks.map((t) => hm(t * 1000)) },
       { ...axis, scale: 'calls', label: d.words.calls },
-      { ...axis, scale: 'talk', side: 1, label: d.words.hours, grid: { show: false } },
+      { ...axis, scale: 'talk', side: 1, label: queue ? queue.axis : d.words.hours, grid: { show: false } },
     ],
-    series: [
+    series: queue ? [{ value: (_u, v) => (v === null ? '–' : hm(v * 1000)) }, ...queue.series] : [
       { value: (_u, v) => (v === null ? '–' : hm(v * 1000)) },
       { label: d.words.answered, scale: 'calls', stroke: blue, fill: blue, paths: bars?.({ size: [0.4, 40, 6], align: -1 }), points: { show: false } },
       { label: d.words.outbound, scale: 'calls', stroke: orange, fill: orange, paths: bars?.({ size: [0.4, 40, 6], align: 1 }), points: { show: false } },
@@ -97,7 +139,7 @@ function renderChart(d: TrendData, host: HTMLElement): void {
     legend: { live: true },
   };
   const x = d.buckets.map((b) => b / 1000);
-  plot = new uPlot(opts, [x, d.answered, d.outbound, d.talkCumulative.map((s) => s / 3600)], host);
+  plot = new uPlot(opts, queue ? [x, ...queue.data] : [x, d.answered, d.outbound, d.talkCumulative.map((s) => s / 3600)], host);
 }
 
 function render(): void {

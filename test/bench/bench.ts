@@ -19,6 +19,9 @@ import { PollScheduler } from '../../src/core/polling/scheduler';
 import { StatsStore } from '../../src/core/state/store';
 import type { AgentId } from '../../src/core/validation/agentId';
 import { supervisorBench } from './supervisorBench';
+import { queuesBench } from './queuesBench';
+import { rateLimitedFactory } from '../../src/core/gateway/rateLimitedClient';
+import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
 
 const AGENTS = 1000;
 const CONNECTIONS = 16;
@@ -83,8 +86,13 @@ const cpuMs = () => {
 };
 
 /** One full cycle over all agents through GatewayConnection (its scheduler, Guid lookup and undici client): the product's code path. */
-async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[]; cpu: PhaseCpu[]; peakRss: number; coldMs: number }> {
+async function oursCycles(sim: Sim, limited = false): Promise<{ rps: number[]; cycleMs: number[]; cpu: PhaseCpu[]; peakRss: number; coldMs: number }> {
   let done = 0;
+  // Issue 18: with `limited`, every request passes the per-agent limiter as in the extension. Its clock moves 3 s per
+  // cycle, as the shortest real interval (5 s) would: each agent is once per cycle under its budget, so this measures
+  // the limiter's cost on the request path, never a wait.
+  let cycle = 0;
+  const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, { now: () => cycle * 3000, setTimeout: () => 0, clearTimeout: () => undefined });
   let resolveCycle: () => void = () => undefined;
   const connection = new GatewayConnection(
     connectionSettings({ origin: new URL(sim.url).origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 10_000 }),
@@ -92,7 +100,7 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
     { agents: [], intervalMs: 3_600_000, active: true, paused: false },
     {
       credentials: { guid: () => Promise.resolve(sim.guid), hasAny: () => Promise.resolve(true) },
-      loadClientFactory: () => createGatewayClient,
+      loadClientFactory: () => (limited ? rateLimitedFactory(createGatewayClient, limiter) : createGatewayClient),
       readTextFile: (p) => readFile(p, 'utf8'),
       log: { info: () => undefined, warn: () => undefined },
       concurrency: CONNECTIONS,
@@ -110,6 +118,7 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
   try {
     for (let r = 0; r < REPEATS + WARMUP; r++) {
       done = 0;
+      cycle = r;
       const finished = new Promise<void>((res) => (resolveCycle = res));
       const t0 = performance.now();
       const meter = cpuMeter(sim);
@@ -126,6 +135,7 @@ async function oursCycles(sim: Sim): Promise<{ rps: number[]; cycleMs: number[];
     }
   } finally {
     connection.dispose();
+    limiter.dispose();
   }
   return { rps, cycleMs, cpu, peakRss, coldMs };
 }
@@ -354,9 +364,11 @@ async function main(): Promise<void> {
   // BENCH_ONLY=sessions: just the session-keeping phase (while working on it).
   if (process.env.BENCH_ONLY === 'sessions') return void console.log(await sessionCost());
   if (process.env.BENCH_ONLY === 'supervisor') return void console.log((await supervisorBench()).join('\n'));
+  if (process.env.BENCH_ONLY === 'queues') return void console.log((await queuesBench()).join('\n'));
   const sim = await startSimProcess();
   try {
     const ours = await oursCycles(sim);
+    const oursLimited = await oursCycles(sim, true);
     const naive = await naiveCycles(sim);
     const ceil = await ceiling(sim);
     const tree = treeEfficiency();
@@ -375,9 +387,12 @@ async function main(): Promise<void> {
     console.log('| client | requests/s | cycle p50 ms | cycle p95 ms | client CPU µs/request | simulator CPU µs/request | simulator busy (of one core) |');
     console.log('|---|--:|--:|--:|--:|--:|--:|');
     console.log(`| ours (GatewayConnection: scheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${us(ours.cpu, 'clientUsPerReq')} | ${us(ours.cpu, 'simUsPerReq')} | ${core(ours.cpu)} |`);
+    console.log(`| ours + per-agent limiter (issue 18, what the extension runs) | ${f(median(oursLimited.rps))} | ${median(oursLimited.cycleMs).toFixed(1)} | ${pct(oursLimited.cycleMs, 0.95).toFixed(1)} | ${us(oursLimited.cpu, 'clientUsPerReq')} | ${us(oursLimited.cpu, 'simUsPerReq')} | ${core(oursLimited.cpu)} |`);
     console.log(`| naive (node:https, new TLS per request) | ${f(n)} | ${median(naive.cycleMs).toFixed(1)} | ${pct(naive.cycleMs, 0.95).toFixed(1)} | ${us(naive.cpu, 'clientUsPerReq')} | ${us(naive.cpu, 'simUsPerReq')} | ${core(naive.cpu)} |`);
     console.log(`| ceiling (autocannon, keep-alive, 3 s) | ${f(c)} | – | – | ${us(ceil.cpu, 'clientUsPerReq')} | ${us(ceil.cpu, 'simUsPerReq')} | ${core(ceil.cpu)} |`);
     console.log(`\nratios: ours/ceiling = ${(o / c).toFixed(2)}   ours/naive = ${(o / n).toFixed(1)}   (targets: >= 0.5, >= 20; cycle p50 < 150 ms)`);
+    const ol = median(oursLimited.rps);
+    console.log(`ratios with the limiter: ours+limiter/ceiling = ${(ol / c).toFixed(2)}   ours+limiter/naive = ${(ol / n).toFixed(1)}   ours+limiter/ours = ${(ol / o).toFixed(2)}`);
     console.log(`first (cold) cycle of ours, incl. 16 TLS handshakes and JIT: ${ours.coldMs.toFixed(0)} ms`);
     console.log(`${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}): a simulator busy near 100 % of a core is the limit of that row, not the client.`);
     console.log(`peak RSS of this process: ${(ours.peakRss / 1024 / 1024).toFixed(1)} MiB`);
@@ -390,6 +405,7 @@ async function main(): Promise<void> {
   }
   console.log(await sessionCost());
   for (const line of await supervisorBench()) console.log(line);
+  for (const line of await queuesBench()) console.log(line);
 }
 
 main().catch((e: unknown) => {

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchBrowser, startCodeServer, writeUserSettings } from '../../scripts/lib/codeServer.mjs';
 import { formatMs, repoRoot } from '../../scripts/lib/prereqs.mjs';
+import { registerQueueTests } from './queuesUiTest.mjs';
 
 const TEST_TIMEOUT_MS = 45_000;
 const ACTION_TIMEOUT_MS = 15_000;
@@ -480,6 +481,11 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     assert(/Talk time\s+1:16:08\s+talktime/.test(text), `talk time as h:mm:ss: ${text}`);
     await ctx.shot('12-details.png');
   });
+
+  // Issue 18: the Queues view, a self-contained case in its own file (signs in with a throwaway password).
+  const queuePassword = `pw-${crypto.randomUUID().slice(0, 8)}`;
+  addSecret(queuePassword);
+  registerQueueTests({ test, ctx: () => ctx, waitFor, assert, delay, shot: (name) => ctx.shot(name), password: queuePassword, actionTimeoutMs: ACTION_TIMEOUT_MS });
 
   // --- setup ---------------------------------------------------------------
   const t0 = Date.now();

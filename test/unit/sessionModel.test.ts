@@ -171,11 +171,11 @@ class LateAnswer implements Cmd {
 
 const commands = [
   fc.boolean().map((right) => new SignIn(right)),
-  fc.constantFrom('rotate', 'restart', 'password').map((w) => new GatewayEvent(w as 'rotate' | 'restart' | 'password')),
+  fc.constantFrom('rotate', 'restart', 'password').map((w) => new GatewayEvent(w)),
   fc.constant(new WindowStart()),
   fc.boolean().map((crash) => new WindowClose(crash)),
   fc.constant(new SwitchGateway()),
-  fc.constantFrom('rotate', 'restart').map((t) => new LateAnswer(t as 'rotate' | 'restart')),
+  fc.constantFrom('rotate', 'restart').map((t) => new LateAnswer(t)),
 ];
 
 describe('credential lifecycle, model-based (fast-check commands)', function () {

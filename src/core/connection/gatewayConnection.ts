@@ -4,6 +4,7 @@ import { GatewayError, isGatewayError } from '../gateway/errors';
 import type { AgentStatistics, CreateGatewayClient, DetailedStatistics, GatewayClient, RequestLogEntry, SignInVariant } from '../gateway/types';
 import { credentialKey, describeRef, type CredentialKey, type CredentialRef, type PastedRef } from '../identity/credentialRef';
 import { gatewayIdOf, type GatewayId } from '../identity/gatewayId';
+import { t } from '../l10n/localize';
 import { PollScheduler, type PollOutcome } from '../polling/scheduler';
 import type { SessionHost } from '../sessions/sessionHost';
 import { systemClock, type Clock } from '../util/clock';
@@ -350,6 +351,22 @@ export class GatewayConnection extends Disposable {
   private onGuidRenewed(sentGuid: string, newGuid: string): void {
     const ref = this.credentials.onGuidRenewed(sentGuid, newGuid);
     if (ref) this.deps.log.info(`Guid renewed for ${describeRef(ref)}.`);
+  }
+
+  // --- Issue 18 seam: queues (src/core/queues/queueMonitor.ts uses only these two) ----
+  /** The agent of a signed-in session of this connection (the first one), if any. */
+  get sessionAgent(): AgentId | undefined {
+    return this.sessions.anyLive()?.agentId;
+  }
+
+  /** Sends as `agentId`'s own session, with its current Guid, on this connection's (rate-limited) client. */
+  async sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.isDisposed || signal.aborted) throw cancelled();
+    const client = await this.dispatch.statistics();
+    if (this.isDisposed || signal.aborted) throw cancelled();
+    const guid = this.sessions.get(agentId)?.guid;
+    if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
+    return request(client, guid, signal);
   }
 
   // --- Stops and what lifts them ------------------------------------------------------

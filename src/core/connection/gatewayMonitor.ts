@@ -1,5 +1,7 @@
 import type { CertificateRefusal } from '../gateway/certificate';
 import { GatewayError } from '../gateway/errors';
+import { rateLimitedFactory } from '../gateway/rateLimitedClient';
+import { RateLimiter, type RateLimit } from '../polling/rateLimiter';
 import type { AgentStatistics, DetailedStatistics } from '../gateway/types';
 import { t } from '../l10n/localize';
 import { StatsStore } from '../state/store';
@@ -72,12 +74,23 @@ export class GatewayMonitor extends Disposable {
   /** A new connection replaced the old one (or there is none now). */
   readonly onDidSwap = this.onDidSwapEmitter.event;
 
+  /**
+   * Issue 18: at most `rateLimit` requests per {agentid} across calldata, agentgroup and
+   * queuedevice, for every connection of this monitor. The extension always passes
+   * GATEWAY_AGENT_LIMIT; core tests that poll every few milliseconds leave it out.
+   */
+  readonly limiter: RateLimiter | undefined;
+  private readonly deps: ConnectionDeps;
+
   constructor(
     settings: MonitorSettings,
-    private readonly deps: ConnectionDeps,
-    state: { readonly active: boolean } = { active: true },
+    deps: ConnectionDeps,
+    state: { readonly active: boolean; readonly rateLimit?: RateLimit } = { active: true },
   ) {
     super();
+    const limiter = state.rateLimit ? this._register(new RateLimiter(state.rateLimit, deps.clock)) : undefined;
+    this.limiter = limiter;
+    this.deps = limiter ? { ...deps, loadClientFactory: () => rateLimitedFactory(deps.loadClientFactory(), limiter) } : deps;
     this.settingsValue = settings;
     this.active = state.active;
     this._register({ dispose: () => this.swap(undefined) });

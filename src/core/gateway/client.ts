@@ -6,6 +6,7 @@ import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
 import { agentInfoPath, parseAgentInfo, type AgentInfo } from './agentInfo';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
+import { agentSkillsPath, parseAgentSkills, parseQueueStats, parseSkillQueues, queueStatsBody, queueStatsPath, skillQueuesPath, type QueueStats, type SkillQueue } from './queues';
 import { parseEventPoll, parseSignIn, parseSignOut, type EventPollResult, type SignInResult } from './sessionAnswers';
 import { createProxyDispatcher } from './proxyDispatcher';
 import { readSystemCertificates, trustedCas } from './systemCertificates';
@@ -19,7 +20,7 @@ const SESSION_PATH = '/agentgateway/resource/onlineagent/';
 const EVENT_PATH = '/agentgateway/resource/agentevent/';
 
 interface OutgoingRequest {
-  readonly method: 'GET' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'PUT' | 'DELETE' | 'POST';
   readonly path: string;
   /** The Guid header; absent for sign-in. */
   readonly guid?: string;
@@ -111,6 +112,24 @@ export class UndiciGatewayClient implements GatewayClient {
     if (!/^[0-9]{1,7}$/.test(callerId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
     const answer = await this.send(workno, 'agentbyworkno', { method: 'GET', path: agentInfoPath(callerId, workno), guid }, signal);
     return this.parsed(workno, 'agentbyworkno', answer, () => parseAgentInfo(answer.raw, workno));
+  }
+  // ------------------------------------------------------------------------------
+
+  // --- Queues (issue 18) ----------------------------------------------------------
+  async skillQueues(callerId: AgentId, guid: string, signal?: AbortSignal): Promise<{ queues: SkillQueue[]; skipped: number }> {
+    const answer = await this.send(callerId, 'agentvdnskill', { method: 'GET', path: skillQueuesPath(callerId), guid }, signal);
+    return this.parsed(callerId, 'agentvdnskill', answer, () => parseSkillQueues(answer.raw, callerId));
+  }
+
+  async agentSkills(callerId: AgentId, guid: string, signal?: AbortSignal): Promise<{ queues: SkillQueue[]; skipped: number }> {
+    const answer = await this.send(callerId, 'agentskills', { method: 'GET', path: agentSkillsPath(callerId), guid }, signal);
+    return this.parsed(callerId, 'agentskills', answer, () => parseAgentSkills(answer.raw, callerId));
+  }
+
+  async queueStats(callerId: AgentId, ids: readonly number[], guid: string, signal?: AbortSignal): Promise<{ stats: QueueStats[]; skipped: number }> {
+    const body = queueStatsBody(ids);
+    const answer = await this.send(callerId, 'queryacdstat', { method: 'POST', path: queueStatsPath(callerId), guid, body }, signal);
+    return this.parsed(callerId, 'queryacdstat', answer, () => parseQueueStats(answer.raw, callerId));
   }
   // ------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import type { AgentId } from '../validation/agentId';
 import type { EventPollResult, SignInResult } from './sessionAnswers';
 import type { AgentInfo } from './agentInfo';
+import type { QueueStats, SkillQueue } from './queues';
 
 /** The `result` of statisticsEx: counters since the agent signed in. */
 export interface AgentStatistics {
@@ -15,7 +16,10 @@ export interface DetailedStatistics extends AgentStatistics {
   readonly [counter: string]: number;
 }
 
-export type Operation = 'statisticsEx' | 'statistics' | 'agentbyworkno' | SignInVariant | 'logout' | 'agentevent';
+export type Operation = 'statisticsEx' | 'statistics' | 'agentbyworkno' | SignInVariant | 'logout' | 'agentevent' | QueueOperation;
+
+/** Issue 18: the skill-queue interfaces (queues.ts). */
+export type QueueOperation = 'agentvdnskill' | 'agentskills' | 'queryacdstat';
 
 /** `login` takes calls and a licence; `loginex` signs in to the CTI platform only (no licence); `forcelogin` signs another client out. */
 export type SignInVariant = 'login' | 'loginex' | 'forcelogin';
@@ -93,6 +97,14 @@ export interface GatewayClient {
   // --- Supervisor view (issue 13): agent state ---------------------------------
   /** `agentgroup/{callerId}/agentbyworkno/{workno}`: another agent's details (state). Optional so fakes need not implement it. */
   agentInfo?(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo>;
+
+  // --- Queues (issue 18); `callerId` is the signed-in agent asking, with its own session's Guid ---
+  /** `queuedevice/{callerId}/agentvdnskill`: the skill queues of the caller's VCC. */
+  skillQueues?(callerId: AgentId, guid: string, signal?: AbortSignal): Promise<{ queues: SkillQueue[]; skipped: number }>;
+  /** `onlineagent/{callerId}/agentskills`: the caller's own queues. */
+  agentSkills?(callerId: AgentId, guid: string, signal?: AbortSignal): Promise<{ queues: SkillQueue[]; skipped: number }>;
+  /** POST `queuedevice/{callerId}/queryacdstat` with at most 100 IDs. */
+  queueStats?(callerId: AgentId, ids: readonly number[], guid: string, signal?: AbortSignal): Promise<{ stats: QueueStats[]; skipped: number }>;
 }
 
 export type CreateGatewayClient = (options: GatewayClientOptions) => GatewayClient;

@@ -15,6 +15,9 @@ import { onUnexpectedError } from '../util/unexpectedError';
  * day files; a crash can at worst tear the last line, which is skipped on reading;
  * there is nothing to bundle (a native SQLite would not run in every extension host)
  * and people can read the files. Only the origin and numbers are written, never a Guid.
+ *
+ * Issue 18: queue samples share the day's file as `time_ms,q<queue>,waiting,longest_wait_s,
+ * signed_in,available` lines; readers of agent lines skip them (the agent field is digits).
  */
 export interface HistoryRecord {
   readonly t: number;
@@ -45,6 +48,27 @@ export function originKey(origin: string): string {
   return origin.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 120) || '_';
 }
 
+/** A queue's sample (issue 18). */
+export interface QueueHistoryRecord {
+  readonly t: number;
+  readonly queueId: number;
+  readonly waiting: number;
+  readonly longestWaitSeconds: number;
+  readonly loggedOnAgents: number;
+  readonly availAgents: number;
+}
+const QUEUE_LINE = /^(\d{10,16}),q(\d{1,10}),(\d{1,9}),(\d{1,12}),(\d{1,9}),(\d{1,9})$/;
+
+export function parseQueueHistory(text: string): QueueHistoryRecord[] {
+  const out: QueueHistoryRecord[] = [];
+  for (const line of text.split('\n')) {
+    const m = QUEUE_LINE.exec(line.trim());
+    if (!m) continue;
+    out.push({ t: Number(m[1]), queueId: Number(m[2]), waiting: Number(m[3]), longestWaitSeconds: Number(m[4]), loggedOnAgents: Number(m[5]), availAgents: Number(m[6]) });
+  }
+  return out;
+}
+
 export function parseHistory(text: string): HistoryRecord[] {
   const out: HistoryRecord[] = [];
   for (const line of text.split('\n')) {
@@ -71,6 +95,8 @@ export class HistoryStore implements IDisposable {
   private readonly pending = new Map<string, { origin: string; lines: string[] }>();
   /** origin|agent → last counters recorded, with their day: an unchanged reading is not written. */
   private readonly last = new Map<string, { day: string; stats: AgentStatistics }>();
+  /** origin|q<id> → day and line of the last queue sample recorded. */
+  private readonly lastQueue = new Map<string, string>();
   private timer: TimerHandle | undefined;
   private writing: Promise<void> = Promise.resolve();
   private prunedDay = '';
@@ -113,6 +139,34 @@ export class HistoryStore implements IDisposable {
     this.pending.set(file, entry);
     if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
     return true;
+  }
+
+  /** Issue 18: records a queue's sample if it changed since the last one of this queue on this day. */
+  recordQueue(origin: string, queueId: number, q: Omit<QueueHistoryRecord, 't' | 'queueId'>, at: number = this.clock.now()): boolean {
+    if (this.disposed || this.retentionDays <= 0) return false;
+    const day = dayKey(at);
+    const line = `q${queueId},${q.waiting},${q.longestWaitSeconds},${q.loggedOnAgents},${q.availAgents}`;
+    const key = `${origin}|q${queueId}`;
+    if (this.lastQueue.get(key) === `${day}|${line}`) return false;
+    this.lastQueue.set(key, `${day}|${line}`);
+    this.append(origin, day, `${Math.round(at)},${line}\n`);
+    return true;
+  }
+
+  /** A day's samples of one queue, in time order. */
+  async readQueueDay(origin: string, day: string, queueId: number): Promise<QueueHistoryRecord[]> {
+    await this.writing;
+    const text = await fs.readFile(this.fileFor(origin, day), 'utf8').catch(() => '');
+    const pending = this.pending.get(this.fileFor(origin, day))?.lines.join('') ?? '';
+    return parseQueueHistory(text + pending).filter((r) => r.queueId === queueId).sort((a, b) => a.t - b.t);
+  }
+
+  private append(origin: string, day: string, line: string): void {
+    const file = this.fileFor(origin, day);
+    const entry = this.pending.get(file) ?? { origin, lines: [] };
+    entry.lines.push(line);
+    this.pending.set(file, entry);
+    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
   }
 
   /** Appends everything pending; resolves when it is on disk. */

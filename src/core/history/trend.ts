@@ -1,4 +1,4 @@
-import type { HistoryRecord } from './historyStore';
+import type { HistoryRecord, QueueHistoryRecord } from './historyStore';
 
 export const BUCKET_MS = 15 * 60_000;
 
@@ -47,6 +47,36 @@ export function buildTrend(records: readonly HistoryRecord[], agents: ReadonlySe
     trend.answered.push(d.a);
     trend.outbound.push(d.o);
     trend.talkCumulative.push(talk);
+  }
+  return trend;
+}
+
+/** A queue's day (issue 18): per 15 minutes, the most calls waiting and the longest wait seen in its samples. */
+export interface QueueTrend {
+  readonly buckets: number[];
+  readonly waitingMax: number[];
+  readonly longestWaitMax: number[];
+}
+
+/** Buckets run from the first to the last sample's; a bucket without a sample shows 0 (nothing was seen waiting). */
+export function buildQueueTrend(records: readonly QueueHistoryRecord[], dayStartMs: number, bucketMs = BUCKET_MS): QueueTrend {
+  const byBucket = new Map<number, { w: number; l: number }>();
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const r of records) {
+    const b = Math.max(0, Math.floor((r.t - dayStartMs) / bucketMs));
+    first = first === undefined ? b : Math.min(first, b);
+    last = last === undefined ? b : Math.max(last, b);
+    const cur = byBucket.get(b) ?? { w: 0, l: 0 };
+    byBucket.set(b, { w: Math.max(cur.w, r.waiting), l: Math.max(cur.l, r.longestWaitSeconds) });
+  }
+  const trend: QueueTrend = { buckets: [], waitingMax: [], longestWaitMax: [] };
+  if (first === undefined || last === undefined) return trend;
+  for (let b = first; b <= last; b++) {
+    const v = byBucket.get(b) ?? { w: 0, l: 0 };
+    trend.buckets.push(dayStartMs + b * bucketMs);
+    trend.waitingMax.push(v.w);
+    trend.longestWaitMax.push(v.l);
   }
   return trend;
 }

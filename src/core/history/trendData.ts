@@ -8,4 +8,10 @@ export interface TrendData {
   readonly outbound: number[];
   readonly talkCumulative: number[];
   readonly words: Record<'answered' | 'outbound' | 'talk' | 'interval' | 'caption' | 'empty' | 'calls' | 'hours' | 'chartLabel', string>;
+  /** Issue 18: a queue's trend instead of agents' counters (then answered/outbound/talkCumulative are empty). */
+  readonly queue?: {
+    readonly waitingMax: number[];
+    readonly longestWaitMax: number[];
+    readonly words: Record<'waiting' | 'longest' | 'minutes', string>;
+  };
 }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { normalizeAgentIdMax, validateAgentId, type AgentId, DEFAULT_AGENT_ID_MAX } from '../../core/validation/agentId';
 import type { ProxyInputs } from '../../core/gateway/proxy';
 import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
+import { parseQueueIds } from '../../core/queues/queueSettings';
+import type { QueueThresholds } from '../../core/queues/queueThresholds';
 import { parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
 
 export const SECTION = 'ccGateway';
@@ -23,6 +25,9 @@ export const DEFAULTS = {
   talkTimeSeconds: 0,
   signedOut: false,
   historyRetentionDays: 14,
+  queues: [] as number[],
+  queueWaitingCalls: 0,
+  longestWaitSeconds: 0,
 };
 
 export interface Settings {
@@ -52,6 +57,10 @@ export interface Settings {
   readonly thresholds: Thresholds;
   /** 0: no history is recorded. */
   readonly historyRetentionDays: number;
+  /** Issue 18: ccGateway.queues (empty: every real queue of the signed-in agent's VCC), and what was refused. */
+  readonly queueIds: readonly number[];
+  readonly queueProblems: readonly string[];
+  readonly queueThresholds: QueueThresholds;
 }
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -89,6 +98,7 @@ export function readSettings(): Settings {
   }
 
   const caFile = trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
+  const { ids: queueIds, problems: queueProblems } = parseQueueIds(config.get<unknown>('queues', DEFAULTS.queues));
   const { teams, problems: teamProblems } = parseTeams(config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
   return {
     gatewayUrlText,
@@ -102,6 +112,12 @@ export function readSettings(): Settings {
       averageTalkSeconds: clampInt(config.get('thresholds.averageTalkSeconds', DEFAULTS.averageTalkSeconds), 0, 86_400, 0),
       talkTimeSeconds: clampInt(config.get('thresholds.talkTimeSeconds', DEFAULTS.talkTimeSeconds), 0, 172_800, 0),
       signedOut: config.get<unknown>('thresholds.signedOut', DEFAULTS.signedOut) === true,
+    },
+    queueIds,
+    queueProblems,
+    queueThresholds: {
+      waitingCalls: clampInt(config.get('thresholds.queueWaitingCalls', DEFAULTS.queueWaitingCalls), 0, 100_000, 0),
+      longestWaitSeconds: clampInt(config.get('thresholds.longestWaitSeconds', DEFAULTS.longestWaitSeconds), 0, 86_400, 0),
     },
     historyRetentionDays: clampInt(config.get('history.retentionDays', DEFAULTS.historyRetentionDays), 0, 366, DEFAULTS.historyRetentionDays),
     invalidAgents,

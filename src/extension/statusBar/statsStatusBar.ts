@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { escapeMarkdown, formatDuration } from '../../core/format/format';
 import { totals } from '../../core/state/store';
 import { attentionReasons, shownPresence } from '../../core/supervisor/supervisor';
+import { formatWait, queueAttention } from '../../core/queues/queueThresholds';
+import { queueName } from '../treeViews/queuesTreeProvider';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
 import { stateLabel } from '../treeViews/agentTooltip';
@@ -28,6 +30,7 @@ export class StatsStatusBar extends Disposable {
     this._register(monitor.onDidChangeSession(schedule));
     this._register(monitor.onDidSwap(schedule));
     this._register(monitor.states.onDidChange(schedule));
+    this._register(monitor.queues.onDidChange(schedule));
     this.update();
   }
 
@@ -72,20 +75,28 @@ export class StatsStatusBar extends Disposable {
     const needsUser = m.refusedCredentials.length > 0 || allFailing;
     const icon = m.refusedCredentials.length > 0 ? '$(key) ' : allFailing ? '$(warning) ' : m.isPaused ? '$(debug-pause) ' : '';
     // Issue 13: agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
-    const attention = entries.filter((e) => attentionReasons(e, shownPresence(e, m.states.get(e.agentId)), m.settings.thresholds).length > 0).length;
+    const agentsOver = entries.filter((e) => attentionReasons(e, shownPresence(e, m.states.get(e.agentId)), m.settings.thresholds).length > 0).length;
+    // Issue 18: current queue numbers add calls waiting; a queue over a threshold counts in the attention number.
+    const queues = m.queues.all().filter((q) => q.state === 'ok' && q.stats);
+    const waiting = queues.reduce((n, q) => n + q.stats!.waiting, 0);
+    const longest = queues.reduce<{ s: number; name?: string }>((best, q) => (q.stats!.longestWaitSeconds > best.s ? { s: q.stats!.longestWaitSeconds, name: queueName(q) } : best), { s: 0 });
+    const queuesOver = queues.filter((q) => queueAttention(q, m.settings.queueThresholds).length > 0).length;
+    const attention = agentsOver + queuesOver;
     this.attentionCount = attention;
-    this.item.text = `${icon}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}${attention > 0 ? ` $(warning) ${attention}` : ''}`;
+    const queuePart = queues.length > 0 ? ` $(inbox) ${waiting}` : '';
+    this.item.text = `${icon}${queuePart ? `${queuePart.trim()} ` : ''}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}${attention > 0 ? ` $(warning) ${attention}` : ''}`;
     this.item.backgroundColor = needsUser ? warning : undefined;
     const totalsLabel = vscode.l10n.t('CC-Gateway: {0} answered, {1} outbound, talk time {2}', t.answernums, t.calloutnums, formatDuration(t.talktime));
-    this.item.accessibilityInformation = {
-      label: attention > 0 ? `${totalsLabel}, ${vscode.l10n.t('{0} agents need attention', attention)}` : totalsLabel,
-    };
+    const queueLabel = queues.length > 0 ? vscode.l10n.t('{0} calls waiting in {1} queues, longest wait {2}', waiting, queues.length, formatWait(longest.s)) : undefined;
+    const attentionLabel = attention > 0 ? (queuesOver > 0 ? vscode.l10n.t('{0} agents and {1} queues need attention', agentsOver, queuesOver) : vscode.l10n.t('{0} agents need attention', attention)) : undefined;
+    this.item.accessibilityInformation = { label: [totalsLabel, queueLabel, attentionLabel].filter(Boolean).join(', ') };
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
     md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
     if (m.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
     for (const [agentId, status] of m.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now()))}\n\n`);
-    if (attention > 0) md.appendMarkdown(`$(warning) ${vscode.l10n.t('{0} agents need attention', attention)}\n\n`);
+    if (queueLabel) md.appendMarkdown(`$(inbox) ${escapeMarkdown(queueLabel)}${longest.name ? ` (${escapeMarkdown(longest.name)})` : ''}\n\n`);
+    if (attentionLabel) md.appendMarkdown(`$(warning) ${escapeMarkdown(attentionLabel)}\n\n`);
     const header = [vscode.l10n.t('Agent'), vscode.l10n.t('Answered'), vscode.l10n.t('Outbound'), vscode.l10n.t('Talk time'), vscode.l10n.t('State')];
     md.appendMarkdown(`| ${header.join(' | ')} |\n|---|--:|--:|--:|---|\n`);
     for (const e of entries.slice(0, MAX_TOOLTIP_ROWS)) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HistoryStore } from '../../core/history/historyStore';
 import { isAgentNode, isTeamNode } from '../treeViews/agentsTreeProvider';
+import { isQueueNode, queueName } from '../treeViews/queuesTreeProvider';
 import { TrendPanels, type TrendTarget } from './trendPanel';
 import type { CommandContext } from '../commands/commandContext';
 import type { BackgroundNotifier } from '../notifications/notifier';
@@ -67,13 +68,20 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
       }
     }),
     monitor.onDidChangeSettings((s) => history.setRetentionDays(s.historyRetentionDays)),
+    // Issue 18: queue samples go into the same day files (a sample only when a number changed).
+    monitor.queues.onDidChange(() => {
+      const origin = monitor.settings.origin;
+      if (!origin) return;
+      for (const e of monitor.queues.all()) if (e.state === 'ok' && e.stats) history.recordQueue(origin, e.id, e.stats, e.fetchedAt);
+    }),
   );
   const trends = new TrendPanels(context.extensionUri, monitor, history);
   disposables.push(
     trends,
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {
       let target: TrendTarget | undefined =
-        isAgentNode(arg) ? { kind: 'agent', agentId: arg.agentId }
+        isQueueNode(arg) ? { kind: 'queue', queueId: arg.queueId }
+        : isAgentNode(arg) ? { kind: 'agent', agentId: arg.agentId }
         : isTeamNode(arg) ? { kind: 'team', team: arg.team }
         : arg && typeof arg === 'object' && (arg as { type?: unknown }).type === 'totals' ? { kind: 'total' }
         : typeof arg === 'string' && monitor.settings.agents.includes(arg as never) ? { kind: 'agent', agentId: arg }
@@ -84,6 +92,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
           { label: `$(graph) ${vscode.l10n.t('All watched agents')}`, target: { kind: 'total' } },
           ...monitor.settings.teams.map((t) => ({ label: `$(organization) ${t.name}`, target: { kind: 'team' as const, team: t.name } })),
           ...monitor.settings.agents.map((a) => ({ label: `$(person) ${a}`, target: { kind: 'agent' as const, agentId: a } })),
+          ...monitor.queues.all().map((q) => ({ label: `$(inbox) ${queueName(q)}`, description: vscode.l10n.t('queue'), target: { kind: 'queue' as const, queueId: q.id } })),
         ];
         target = (await vscode.window.showQuickPick(picks, { title: vscode.l10n.t('CC-Gateway: Show Trend') }))?.target;
         if (!target) return undefined;

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { dayKey, dayStart, type HistoryStore } from '../../core/history/historyStore';
-import { buildTrend } from '../../core/history/trend';
+import { buildQueueTrend, buildTrend } from '../../core/history/trend';
 import type { TrendData } from '../../core/history/trendData';
 import type { AgentMonitor } from '../agentMonitor';
 import { escapeHtml, nonce, webviewPage } from './webviewHtml';
 
 export type { TrendData };
-export type TrendTarget = { readonly kind: 'agent'; readonly agentId: string } | { readonly kind: 'team'; readonly team: string } | { readonly kind: 'total' };
+export type TrendTarget = { readonly kind: 'agent'; readonly agentId: string } | { readonly kind: 'team'; readonly team: string } | { readonly kind: 'total' } | { readonly kind: 'queue'; readonly queueId: number };
 
-const keyOf = (t: TrendTarget) => (t.kind === 'agent' ? `agent:${t.agentId}` : t.kind === 'team' ? `team:${t.team}` : 'total');
+const keyOf = (t: TrendTarget) => (t.kind === 'agent' ? `agent:${t.agentId}` : t.kind === 'team' ? `team:${t.team}` : t.kind === 'queue' ? `queue:${t.queueId}` : 'total');
 
 /**
  * Show Trend: one webview panel per agent, team or the total, with the day's chart
@@ -31,7 +31,8 @@ export class TrendPanels implements vscode.Disposable {
     this.subscriptions.push(
       history.onDidRecord(({ origin, agentId }) => {
         if (origin !== this.monitor.settings.origin) return;
-        for (const [key, p] of this.panels) if (this.agentsOf(p.target)?.has(agentId) ?? true) this.schedule(key);
+        // Queue samples are recorded as `q<id>` (issue 18).
+        for (const [key, p] of this.panels) if (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && (this.agentsOf(p.target)?.has(agentId) ?? true)) this.schedule(key);
       }),
     );
   }
@@ -78,6 +79,7 @@ export class TrendPanels implements vscode.Disposable {
   async data(target: TrendTarget): Promise<TrendData> {
     const origin = this.monitor.settings.origin ?? '';
     const day = dayKey(Date.now());
+    if (target.kind === 'queue') return this.queueData(target.queueId, origin, day);
     const records = origin ? await this.history.readDay(origin, day) : [];
     const trend = buildTrend(records, this.agentsOf(target), dayStart(day));
     return {
@@ -99,7 +101,39 @@ export class TrendPanels implements vscode.Disposable {
     };
   }
 
+  /** Issue 18: a queue's day from its samples: the most calls waiting and the longest wait per 15 minutes. */
+  private async queueData(queueId: number, origin: string, day: string): Promise<TrendData> {
+    const records = origin ? await this.history.readQueueDay(origin, day, queueId) : [];
+    const trend = buildQueueTrend(records, dayStart(day));
+    return {
+      buckets: trend.buckets,
+      answered: [],
+      outbound: [],
+      talkCumulative: [],
+      queue: {
+        waitingMax: trend.waitingMax,
+        longestWaitMax: trend.longestWaitMax,
+        words: { waiting: vscode.l10n.t('Most calls waiting'), longest: vscode.l10n.t('Longest wait'), minutes: vscode.l10n.t('Longest wait (min)') },
+      },
+      title: this.title({ kind: 'queue', queueId }),
+      subtitle: vscode.l10n.t('{0} · {1} · the most calls waiting and the longest wait seen per 15 minutes, from the samples of the day', new Date(dayStart(day)).toLocaleDateString(vscode.env.language), origin),
+      lang: vscode.env.language,
+      words: {
+        answered: '',
+        outbound: '',
+        talk: '',
+        interval: vscode.l10n.t('Interval'),
+        caption: vscode.l10n.t('The chart\'s numbers per 15 minutes'),
+        empty: vscode.l10n.t('No samples of this queue recorded today yet. The chart fills in while the queue is shown.'),
+        calls: vscode.l10n.t('Calls'),
+        hours: '',
+        chartLabel: vscode.l10n.t('Chart of the most calls waiting and the longest wait per 15 minutes; the same numbers are in the table below.'),
+      },
+    };
+  }
+
   private agentsOf(target: TrendTarget): Set<string> | undefined {
+    if (target.kind === 'queue') return new Set();
     if (target.kind === 'agent') return new Set([target.agentId]);
     const s = this.monitor.settings;
     if (target.kind === 'total') return new Set(s.agents);
@@ -113,6 +147,10 @@ export class TrendPanels implements vscode.Disposable {
   private title(target: TrendTarget): string {
     if (target.kind === 'agent') return vscode.l10n.t('Trend: agent {0}', target.agentId);
     if (target.kind === 'team') return vscode.l10n.t('Trend: {0}', target.team === '' ? vscode.l10n.t('Other') : target.team);
+    if (target.kind === 'queue') {
+      const e = this.monitor.queues.get(target.queueId);
+      return vscode.l10n.t('Trend: queue {0}', e?.name ?? String(target.queueId));
+    }
     return vscode.l10n.t('Trend: all watched agents');
   }
 

@@ -1,0 +1,183 @@
+// Issue 18: the per-{agentid} limiter. 5,000 random schedules of polls, refreshes, Query Now
+// and queue cycles (seeded, reproducible): no window of 2 s holds more than 5 requests of one
+// agent, nothing is dropped, cancelled waits leave the queue.
+import assert from 'node:assert/strict';
+import { GATEWAY_AGENT_LIMIT, RateLimiter, VENDOR_LIMIT } from '../../src/core/polling/rateLimiter';
+import type { Clock, TimerHandle } from '../../src/core/util/clock';
+
+/** A fake clock without macrotask turns, so thousands of schedules run in a second or two. */
+class StepClock implements Clock {
+  time = 0;
+  private seq = 0;
+  private readonly timers = new Map<number, { at: number; seq: number; cb: () => void }>();
+  now(): number {
+    return this.time;
+  }
+  setTimeout(cb: () => void, ms: number): TimerHandle {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, cb });
+    return id;
+  }
+  clearTimeout(h: TimerHandle): void {
+    this.timers.delete(h as number);
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
+  /** Runs due timers in order up to `end`, letting promise reactions run after each. */
+  async runUntil(end: number): Promise<void> {
+    for (;;) {
+      await flush();
+      let next: [number, { at: number; seq: number; cb: () => void }] | undefined;
+      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[1].seq < next[1].seq))) next = e;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.time = next[1].at;
+      next[1].cb();
+    }
+    this.time = Math.max(this.time, end);
+    await flush();
+  }
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 4; i++) await Promise.resolve();
+}
+
+/** mulberry32: a small seeded generator, so a failing schedule can be replayed by its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The most sends of one key within any window of `windowMs` (sorted times). */
+function maxInWindow(times: readonly number[], windowMs: number): number {
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi++) {
+    while (times[hi] - times[lo] >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', () => {
+  it('keeps to the vendor limit with a margin, and is exactly the documented numbers', () => {
+    assert.deepEqual(VENDOR_LIMIT, { max: 5, windowMs: 2000 });
+    assert.equal(GATEWAY_AGENT_LIMIT.max, 5);
+    assert.ok(GATEWAY_AGENT_LIMIT.windowMs >= VENDOR_LIMIT.windowMs);
+  });
+
+  it('5,000 random schedules of polls, refreshes, queries and queue cycles: never more than 5 in 2 s, nothing dropped', async function () {
+    this.timeout(60_000);
+    let totalDelayed = 0;
+    for (let seed = 1; seed <= 5000; seed++) {
+      const random = prng(seed);
+      const clock = new StepClock();
+      const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
+      const agents = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => `https://gw:8043|${101 + i}`);
+      const session = agents[0];
+      const sent = new Map<string, number[]>(agents.map((a) => [a, []]));
+      const order = new Map<string, number[]>(agents.map((a) => [a, []]));
+      let asked = 0;
+      let settled = 0;
+      let cancelled = 0;
+      let seq = 0;
+      const request = (key: string, cancelAfter?: number) => {
+        asked++;
+        const n = seq++;
+        const ac = new AbortController();
+        if (cancelAfter !== undefined) clock.setTimeout(() => ac.abort(), cancelAfter);
+        limiter.acquire(key, cancelAfter === undefined ? undefined : ac.signal).then(
+          () => {
+            sent.get(key)!.push(clock.now());
+            order.get(key)!.push(n);
+            settled++;
+          },
+          (e: { kind?: string }) => {
+            assert.equal(e.kind, 'cancelled');
+            cancelled++;
+            settled++;
+          },
+        );
+      };
+      // Events over 20 s: an interval poll (statisticsEx + agentbyworkno per agent, a queryacdstat
+      // per 100 queues as the session's agent), Refresh (the same at once), Query Now on one agent
+      // (statisticsEx, sometimes the detailed statistics too), Watch Queues (agentvdnskill).
+      const horizon = 20_000;
+      for (let at = 0; at < horizon; at += Math.floor(random() * 1500)) {
+        await clock.runUntil(at);
+        const r = random();
+        if (r < 0.35) {
+          for (const a of agents) {
+            request(a);
+            request(a);
+          }
+          for (let c = 0, chunks = 1 + Math.floor(random() * 2); c < chunks; c++) request(session);
+        } else if (r < 0.6) {
+          const a = agents[Math.floor(random() * agents.length)];
+          request(a);
+          if (random() < 0.3) request(a);
+        } else if (r < 0.75) {
+          for (let i = 0, burst = 1 + Math.floor(random() * 8); i < burst; i++) request(agents[Math.floor(random() * agents.length)]);
+        } else if (r < 0.85) {
+          request(session, random() < 0.5 ? Math.floor(random() * 3000) : undefined);
+        } else {
+          request(session);
+        }
+      }
+      await clock.runUntil(horizon + 120_000);
+      assert.equal(settled, asked, `seed ${seed}: every request went or was cancelled (nothing left waiting)`);
+      for (const [key, times] of sent) {
+        const most = maxInWindow(times, VENDOR_LIMIT.windowMs);
+        assert.ok(most <= VENDOR_LIMIT.max, `seed ${seed}: ${most} requests of ${key} within 2 s (${times.join(',')})`);
+        const o = order.get(key)!;
+        assert.deepEqual(o, [...o].sort((x, y) => x - y), `seed ${seed}: first come, first served`);
+      }
+      assert.equal(clock.pending, 0, `seed ${seed}: no timer left behind`);
+      totalDelayed += limiter.delayed;
+      assert.ok(cancelled >= 0);
+      limiter.dispose();
+    }
+    assert.ok(totalDelayed > 10_000, `the schedules did push the limiter (${totalDelayed} requests waited)`);
+  });
+
+  it('a burst of 12 on one agent: 5 at once, then one as each slot frees; other agents are not held up', async () => {
+    const clock = new StepClock();
+    const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
+    const times: number[] = [];
+    for (let i = 0; i < 12; i++) void limiter.acquire('a').then(() => times.push(clock.now()));
+    let other = -1;
+    void limiter.acquire('b').then(() => (other = clock.now()));
+    await clock.runUntil(0);
+    assert.deepEqual(times, [0, 0, 0, 0, 0]);
+    assert.equal(other, 0);
+    await clock.runUntil(10_000);
+    assert.deepEqual(times, [0, 0, 0, 0, 0, 2200, 2200, 2200, 2200, 2200, 4400, 4400]);
+  });
+
+  it('a cancelled wait leaves the queue without taking a slot; dispose rejects what still waits', async () => {
+    const clock = new StepClock();
+    const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
+    for (let i = 0; i < 5; i++) await limiter.acquire('a');
+    const ac = new AbortController();
+    const cancelled = limiter.acquire('a', ac.signal);
+    const later: number[] = [];
+    void limiter.acquire('a').then(() => later.push(clock.now()));
+    ac.abort();
+    await assert.rejects(cancelled, (e: { kind?: string }) => e.kind === 'cancelled');
+    await clock.runUntil(2200);
+    assert.deepEqual(later, [2200], 'the next in line went when the first slot freed');
+    for (let i = 0; i < 4; i++) void limiter.acquire('a');
+    const waiting = limiter.acquire('a');
+    limiter.dispose();
+    await assert.rejects(waiting, (e: { kind?: string }) => e.kind === 'cancelled');
+    await assert.rejects(limiter.acquire('a'), (e: { kind?: string }) => e.kind === 'cancelled');
+  });
+});
