@@ -4,6 +4,57 @@ import type { AgentStatistics } from '../gateway/types';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
+import { dayKey, dayStart, dayWindow } from './day';
+import { formatAgentLine, HISTORY_HEADER, parseHistoryText, type HistoryRecord } from './historyFormat';
+
+export { HISTORY_HEADER, parseHistory, type HistoryRecord } from './historyFormat';
+export { dayKey, dayStart, dayWindow } from './day';
+
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.csv$/;
+/** Owner-only, like the sessions folder: the files say who worked when. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/** A directory name for an origin: readable, and nothing a path could misread. */
+export function originKey(origin: string): string {
+  return origin.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 120) || '_';
+}
+
+const errorCode = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/** Size of a file and whether it ends in a newline; undefined when there is no file. */
+async function tailOf(file: string): Promise<{ size: number; endsInNewline: boolean } | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return { size, endsInNewline: true };
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return { size, endsInNewline: last[0] === 0x0a };
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface HistoryLog {
+  warn(message: string): void;
+}
+
+export interface HistoryOptions {
+  /** Days of files kept (today counts as one); 0 records nothing and deletes the files. */
+  retentionDays: number;
+  readonly clock?: Clock;
+  /** Pending lines are appended at most this often (default 1 s). */
+  readonly flushMs?: number;
+  /** Where unreadable files and failed writes are reported (default: stderr). */
+  readonly log?: HistoryLog;
+}
 
 /**
  * The shift's counter history: one append-only text file per gateway origin and
@@ -14,64 +65,24 @@ import { onUnexpectedError } from '../util/unexpectedError';
  * per change) that need no index; a day is read whole; retention is deleting whole
  * day files; a crash can at worst tear the last line, which is skipped on reading;
  * there is nothing to bundle (a native SQLite would not run in every extension host)
- * and people can read the files. Only the origin and numbers are written, never a Guid.
+ * and people can read the files. A write after a torn line starts on a new line, and a day
+ * keeps only records inside it, so a torn write costs at most its own line.
+ * Files are 0600 in 0700 folders. Retention runs at start, on a change and once a day.
+ * Only the origin and numbers are written, never a Guid.
  */
-export interface HistoryRecord {
-  readonly t: number;
-  readonly agentId: string;
-  readonly answernums: number;
-  readonly calloutnums: number;
-  readonly talktime: number;
-}
-
-export const HISTORY_HEADER = '# ccgateway-agent-stats history v1: time_ms,agent,answered,outbound,talk_seconds\n';
-const LINE = /^(\d{10,16}),(\d{1,7}),(\d{1,9}),(\d{1,9}),(\d{1,12})$/;
-const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.csv$/;
-
-/** The local calendar day of a time, as YYYY-MM-DD. */
-export function dayKey(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** Local midnight at the start of a YYYY-MM-DD day. */
-export function dayStart(key: string): number {
-  const [y, m, d] = key.split('-').map(Number);
-  return new Date(y, m - 1, d).getTime();
-}
-
-/** A directory name for an origin: readable, and nothing a path could misread. */
-export function originKey(origin: string): string {
-  return origin.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 120) || '_';
-}
-
-export function parseHistory(text: string): HistoryRecord[] {
-  const out: HistoryRecord[] = [];
-  for (const line of text.split('\n')) {
-    const m = LINE.exec(line.trim());
-    if (!m) continue; // the header, a blank or a torn last line
-    out.push({ t: Number(m[1]), agentId: m[2], answernums: Number(m[3]), calloutnums: Number(m[4]), talktime: Number(m[5]) });
-  }
-  return out;
-}
-
-export interface HistoryOptions {
-  /** Days of files kept (today counts as one); 0 records nothing. */
-  retentionDays: number;
-  readonly clock?: Clock;
-  /** Pending lines are appended at most this often (default 1 s). */
-  readonly flushMs?: number;
-}
-
 export class HistoryStore implements IDisposable {
   private readonly clock: Clock;
   private readonly flushMs: number;
+  private readonly log: HistoryLog;
   private retentionDays: number;
   /** file → lines waiting to be appended. */
   private readonly pending = new Map<string, { origin: string; lines: string[] }>();
   /** origin|agent → last counters recorded, with their day: an unchanged reading is not written. */
   private readonly last = new Map<string, { day: string; stats: AgentStatistics }>();
+  /** file → the last problem reported for it, so a trend update every few seconds does not repeat it. */
+  private readonly reported = new Map<string, string>();
   private timer: TimerHandle | undefined;
+  /** Every disk operation runs on this chain, in order: start-up care, appends, pruning, reads wait for it. */
   private writing: Promise<void> = Promise.resolve();
   private prunedDay = '';
   private disposed = false;
@@ -88,15 +99,29 @@ export class HistoryStore implements IDisposable {
     this.clock = options.clock ?? systemClock;
     this.flushMs = options.flushMs ?? 1000;
     this.retentionDays = options.retentionDays;
+    this.log = options.log ?? { warn: (m) => console.warn(`[ccgateway] ${m}`) };
+    // At start: files of older days (or all of them, at 0) go, and folders and files made
+    // by an older version with the default umask become owner-only.
+    void this.enqueue(async () => {
+      await this.secureExisting();
+      await this.applyRetention();
+    });
   }
 
   fileFor(origin: string, day: string): string {
     return path.join(this.root, originKey(origin), `${day}.csv`);
   }
 
-  setRetentionDays(days: number): void {
+  /** Applies a new retention at once (a settings change); resolves when the files are gone. */
+  setRetentionDays(days: number): Promise<void> {
+    if (days === this.retentionDays) return this.writing;
     this.retentionDays = days;
-    this.prunedDay = '';
+    if (days <= 0) {
+      // Record nothing: what waits to be written is dropped too.
+      this.pending.clear();
+      this.last.clear();
+    }
+    return this.enqueue(() => this.applyRetention());
   }
 
   /** Records the counters if they changed since the last record of this agent on this day. */
@@ -109,7 +134,7 @@ export class HistoryStore implements IDisposable {
     this.last.set(key, { day, stats: { answernums: stats.answernums, calloutnums: stats.calloutnums, talktime: stats.talktime } });
     const file = this.fileFor(origin, day);
     const entry = this.pending.get(file) ?? { origin, lines: [] };
-    entry.lines.push(`${Math.round(at)},${agentId},${stats.answernums},${stats.calloutnums},${stats.talktime}\n`);
+    entry.lines.push(formatAgentLine(at, agentId, stats));
     this.pending.set(file, entry);
     if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
     return true;
@@ -121,56 +146,68 @@ export class HistoryStore implements IDisposable {
     this.timer = undefined;
     const batch = [...this.pending];
     this.pending.clear();
-    this.writing = this.writing.then(async () => {
+    return this.enqueue(async () => {
       for (const [file, { origin, lines }] of batch) {
         try {
-          await fs.mkdir(path.dirname(file), { recursive: true });
-          let text = lines.join('');
-          const exists = await fs.stat(file).then(() => true, () => false);
-          if (!exists) text = HISTORY_HEADER + text;
-          await fs.appendFile(file, text, 'utf8');
-          this.bytesWritten += Buffer.byteLength(text);
+          await this.append(file, lines.join(''));
           const day = path.basename(file, '.csv');
           for (const l of lines) this.onDidRecordEmitter.fire({ origin, agentId: l.split(',')[1], day });
         } catch (e) {
-          onUnexpectedError(e, `writing the history file ${file}`);
+          this.log.warn(`Could not append to the history file ${file} (${errorCode(e) ?? String(e)}): ${lines.length} changes are missing from the trend. Check that the folder is writable by you; the live view is not affected.`);
         }
       }
       await this.pruneIfNewDay();
     });
+  }
+
+  private async append(file: string, lines: string): Promise<void> {
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
+    const tail = await tailOf(file);
+    // A crash can leave the last line torn: start on a new line so the fragment stays one bad line.
+    const text = (tail === undefined || tail.size === 0 ? HISTORY_HEADER : tail.endsInNewline ? '' : '\n') + lines;
+    await fs.appendFile(file, text, { encoding: 'utf8', mode: FILE_MODE });
+    this.bytesWritten += Buffer.byteLength(text);
+  }
+
+  /** A day's records of one origin inside that day, in time order (empty when there is no file). */
+  async readDay(origin: string, day: string): Promise<HistoryRecord[]> {
+    await this.writing;
+    const file = this.fileFor(origin, day);
+    let text = '';
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      if (errorCode(e) !== 'ENOENT') this.report(file, `The history file ${file} could not be read (${errorCode(e) ?? String(e)}): the trend shows no earlier records of that day. Check the file's permissions, or delete it to start the day afresh.`);
+    }
+    // What is still pending belongs to the day too (a read right after a change); its own
+    // line, so a torn last line of the file cannot swallow it.
+    const pending = this.pending.get(file)?.lines.join('') ?? '';
+    const parsed = parseHistoryText(`${text}\n${pending}`, dayWindow(day));
+    if (parsed.unreadable + parsed.outsideWindow > 0) {
+      this.report(file, `The history file ${file} has ${parsed.unreadable} unreadable lines and ${parsed.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
+    }
+    return parsed.records.sort((a, b) => a.t - b.t);
+  }
+
+  /** Deletes day files older than the retention (today is day 1), or all of them at 0, after the disk jobs before it; returns the files removed. */
+  async prune(now: number = this.clock.now()): Promise<string[]> {
+    let removed: string[] = [];
+    await this.enqueue(async () => void (removed = await this.removeOld(now)));
+    return removed;
+  }
+
+  /** Resolves when every disk job queued so far (start-up care, appends, retention) is done. */
+  whenIdle(): Promise<void> {
     return this.writing;
   }
 
-  /** A day's records of one origin, in time order (empty when there is no file). */
-  async readDay(origin: string, day: string): Promise<HistoryRecord[]> {
-    await this.writing;
-    const text = await fs.readFile(this.fileFor(origin, day), 'utf8').catch(() => '');
-    // What is still pending belongs to the day too (a read right after a change).
-    const pending = this.pending.get(this.fileFor(origin, day))?.lines.join('') ?? '';
-    return parseHistory(text + pending).sort((a, b) => a.t - b.t);
-  }
-
-  /** Deletes day files older than the retention (today is day 1); returns the files removed. */
-  async prune(now: number = this.clock.now()): Promise<string[]> {
-    if (this.retentionDays <= 0) return [];
-    const oldest = dayKey(new Date(dayStart(dayKey(now))).setDate(new Date(now).getDate() - (this.retentionDays - 1)));
+  private async removeOld(now: number): Promise<string[]> {
+    const keepAll = this.retentionDays <= 0 ? undefined : dayKey(new Date(dayStart(dayKey(now))).setDate(new Date(now).getDate() - (this.retentionDays - 1)));
     const removed: string[] = [];
-    let origins: string[];
-    try {
-      origins = await fs.readdir(this.root);
-    } catch {
-      return removed;
-    }
-    for (const o of origins) {
-      let files: string[];
-      try {
-        files = await fs.readdir(path.join(this.root, o));
-      } catch {
-        continue;
-      }
-      for (const f of files) {
+    for (const o of await this.list(this.root)) {
+      for (const f of await this.list(path.join(this.root, o))) {
         const m = DAY_FILE.exec(f);
-        if (!m || m[1] >= oldest) continue;
+        if (!m || (keepAll !== undefined && m[1] >= keepAll)) continue;
         const file = path.join(this.root, o, f);
         await fs.rm(file, { force: true });
         removed.push(file);
@@ -180,13 +217,52 @@ export class HistoryStore implements IDisposable {
     return removed;
   }
 
-  private async pruneIfNewDay(): Promise<void> {
-    if (this.prunedDay === dayKey(this.clock.now())) return;
+  private async list(dir: string): Promise<string[]> {
     try {
-      await this.prune();
-    } catch (e) {
-      onUnexpectedError(e, 'pruning the history');
+      return await fs.readdir(dir);
+    } catch {
+      return [];
     }
+  }
+
+  private async applyRetention(): Promise<void> {
+    try {
+      await this.removeOld(this.clock.now());
+    } catch (e) {
+      this.log.warn(`Could not delete old history files in ${this.root} (${errorCode(e) ?? String(e)}): they stay until the next try. Delete them by hand if the disk is short.`);
+    }
+  }
+
+  private pruneIfNewDay(): Promise<void> {
+    return this.prunedDay === dayKey(this.clock.now()) ? Promise.resolve() : this.applyRetention();
+  }
+
+  /** Owner-only modes on the folders and day files already there (cheap: a few folders, a file per day). */
+  private async secureExisting(): Promise<void> {
+    const chmod = (p: string, mode: number) =>
+      fs.chmod(p, mode).catch((e: unknown) => {
+        if (errorCode(e) !== 'ENOENT') this.log.warn(`Could not make ${p} private to you (${errorCode(e) ?? String(e)}): other users of this computer may read it.`);
+      });
+    if ((await fs.stat(this.root).catch(() => undefined))?.isDirectory() !== true) return;
+    await chmod(this.root, DIR_MODE);
+    for (const o of await this.list(this.root)) {
+      const dir = path.join(this.root, o);
+      if ((await fs.stat(dir).catch(() => undefined))?.isDirectory() !== true) continue;
+      await chmod(dir, DIR_MODE);
+      for (const f of await this.list(dir)) if (DAY_FILE.test(f)) await chmod(path.join(dir, f), FILE_MODE);
+    }
+  }
+
+  /** Runs a disk job after every earlier one; a failing job is reported, never breaks the chain. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    this.writing = this.writing.then(job).catch((e: unknown) => onUnexpectedError(e, 'the history files'));
+    return this.writing;
+  }
+
+  private report(file: string, message: string): void {
+    if (this.reported.get(file) === message) return;
+    this.reported.set(file, message);
+    this.log.warn(message);
   }
 
   /** Writes what is pending, then stops. */

@@ -54,8 +54,9 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
   teamsChanged();
   disposables.push(monitor.onDidChangeSettings(teamsChanged));
 
-  // The shift's history: every change of an agent's counters, per gateway and day (no disk work until the first one).
-  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history'), { retentionDays: monitor.settings.historyRetentionDays });
+  // The shift's history: every change of an agent's counters, per gateway and day. At start it
+  // applies the retention (0 deletes the files) and makes existing files owner-only.
+  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history'), { retentionDays: monitor.settings.historyRetentionDays, log: ctx.log });
   disposables.push(
     { dispose: () => void history.close() },
     monitor.store.onDidChange((change) => {
@@ -66,7 +67,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
         if (e?.state === 'ok' && e.stats) history.record(origin, id, e.stats, e.fetchedAt);
       }
     }),
-    monitor.onDidChangeSettings((s) => history.setRetentionDays(s.historyRetentionDays)),
+    monitor.onDidChangeSettings((s) => void history.setRetentionDays(s.historyRetentionDays)),
   );
   const trends = new TrendPanels(context.extensionUri, monitor, history);
   disposables.push(
