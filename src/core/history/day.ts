@@ -23,6 +23,3 @@ export function dayWindowAt(ms: number): TimeWindow {
 export function dayWindow(key: string): TimeWindow {
   return dayWindowAt(dayStart(key));
 }
-
-/** The longest local day (25 hours, the day daylight saving ends). */
-export const MAX_DAY_MS = 25 * 3600_000;

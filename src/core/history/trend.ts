@@ -1,4 +1,4 @@
-import { dayWindowAt, MAX_DAY_MS } from './day';
+import { dayWindowAt } from './day';
 import type { HistoryRecord } from './historyFormat';
 
 export const BUCKET_MS = 15 * 60_000;
@@ -19,7 +19,7 @@ export interface Trend {
  * is not known in time). Counters that go down were reset by a new sign-in: the new value
  * counts as the change. Buckets run from the first to the last record's.
  * Only records inside the day count (a torn fragment glued to the next line can read as
- * a time centuries away), so there are at most a day's worth of buckets (100 of 15 min).
+ * a time centuries away), so there are at most a day's worth of buckets (25 h: 100 of 15 min).
  */
 export function buildTrend(records: readonly HistoryRecord[], agents: ReadonlySet<string> | undefined, dayStartMs: number, bucketMs = BUCKET_MS): Trend {
   const prev = new Map<string, HistoryRecord>();
@@ -27,11 +27,10 @@ export function buildTrend(records: readonly HistoryRecord[], agents: ReadonlySe
   let first: number | undefined;
   let last: number | undefined;
   const day = dayWindowAt(dayStartMs);
-  const maxBucket = Math.ceil(MAX_DAY_MS / bucketMs) - 1;
   for (const r of [...records].sort((x, y) => x.t - y.t)) {
     if (agents && !agents.has(r.agentId)) continue;
     if (r.t < day.start || r.t >= day.end) continue;
-    const b = Math.min(maxBucket, Math.floor((r.t - dayStartMs) / bucketMs));
+    const b = Math.floor((r.t - dayStartMs) / bucketMs);
     first = first === undefined ? b : Math.min(first, b);
     last = last === undefined ? b : Math.max(last, b);
     const p = prev.get(r.agentId);
