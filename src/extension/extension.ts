@@ -25,7 +25,7 @@ import { createLog, logUnexpected } from './logging/log';
 import { registerCredentialNotifications } from './notifications/credentialNotifications';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
-import { exportsFor, withLatency } from './testHooks';
+import { exportsFor, withLatency, WebviewTraffic } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
 import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
@@ -43,6 +43,8 @@ export interface ExtensionApi {
   readonly supervisor: SupervisorApi;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
+  /** Everything handed to the details and trend webviews (test mode only), to scan for credentials. */
+  readonly webviews: WebviewTraffic | undefined;
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
 }
 
@@ -141,7 +143,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 
   const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
   const credentials = registerManageCredentials(ctx);
-  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context);
+  const webviews = context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
+  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context, webviews?.tap);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -158,7 +161,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker };
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, webviews, credentialPicker: credentials.onDidShowPicker };
   return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 

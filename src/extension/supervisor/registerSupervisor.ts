@@ -8,6 +8,7 @@ import type { BackgroundNotifier } from '../notifications/notifier';
 import { DetailsPanels } from './detailsPanel';
 import { registerSupervisorCommands } from './supervisorCommands';
 import type { ViewOptions } from './viewOptions';
+import type { WebviewTap } from '../testHooks';
 
 /**
  * The Supervisor view's wiring (issue 13), kept out of extension.ts: its commands,
@@ -20,9 +21,10 @@ export interface SupervisorApi {
   readonly trends: TrendPanels;
 }
 
-export function registerSupervisor(ctx: CommandContext, options: ViewOptions, notifier: BackgroundNotifier, context: vscode.ExtensionContext): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
+/** `tap` (test mode only) sees everything handed to the details and trend webviews. */
+export function registerSupervisor(ctx: CommandContext, options: ViewOptions, notifier: BackgroundNotifier, context: vscode.ExtensionContext, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
   const { monitor } = ctx;
-  const details = new DetailsPanels();
+  const details = new DetailsPanels(tap);
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
 
   const stateRefused = () => {
@@ -69,7 +71,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
     }),
     monitor.onDidChangeSettings((s) => void history.setRetentionDays(s.historyRetentionDays)),
   );
-  const trends = new TrendPanels(context.extensionUri, monitor, history);
+  const trends = new TrendPanels(context.extensionUri, monitor, history, tap);
   disposables.push(
     trends,
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {
