@@ -42,13 +42,26 @@ describe('history after a crash (issue 17)', () => {
     assert.deepEqual((await again.readDay(ORIGIN, DAY)).map((r) => r.answernums), [1, 3]);
     await again.close();
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    assert.deepEqual(lines.slice(-3), [`${nine + 2000},101,2,0`, `${nine + 3000},101,3,0,180`, '']);
+    assert.deepEqual(lines.slice(-3), [`${nine + 2000},101,2,0#torn`, `${nine + 3000},101,3,0,180`, '']);
     assert.deepEqual((await store().readDay(ORIGIN, DAY)).map((r) => [r.t - nine, r.answernums]), [[1000, 1], [3000, 3]]);
     assert.ok(warnings.length >= 1, 'the torn line is reported');
     for (const w of warnings) {
       assert.match(w, /1 unreadable lines and 0 records outside its day, skipped \(a write torn by a crash/);
       assert.ok(w.includes(file), 'the message names the file');
     }
+  });
+
+  it('a fragment that looks like a whole record (…,0,8 of …,0,84) is never read as one, before or after the next append', async () => {
+    const h = store();
+    h.record(ORIGIN, '101', s(12, 0, 84), nine);
+    await h.close();
+    const file = h.fileFor(ORIGIN, DAY);
+    fs.truncateSync(file, fs.statSync(file).size - 2); // the crash cut "4\n"
+    assert.deepEqual(await store().readDay(ORIGIN, DAY), [], 'an unterminated last line is not a record');
+    const again = store();
+    again.record(ORIGIN, '101', s(13, 0, 100), nine + 1000);
+    await again.close();
+    assert.deepEqual((await store().readDay(ORIGIN, DAY)).map((r) => [r.answernums, r.talktime]), [[13, 100]], 'the marked fragment stays skipped');
   });
 
   for (const bytes of [1, 2, 3]) {

@@ -18,6 +18,11 @@ export interface HistoryRecord {
 export type HistoryLine = { readonly kind: 'agent'; readonly record: HistoryRecord };
 
 export const HISTORY_HEADER = '# ccgateway-agent-stats history v1: time_ms,agent,answered,outbound,talk_seconds\n';
+/**
+ * Ends a line a crash tore, written before the next append: a fragment can look like a whole
+ * record (`…,12,0,8` of `…,12,0,84`), so a line ending in this mark is never one.
+ */
+export const TORN_MARK = '#torn';
 const AGENT_LINE = /^(\d{10,16}),(\d{1,7}),(\d{1,9}),(\d{1,9}),(\d{1,12})$/;
 
 /** The line of an agent's counters (with its newline). */
@@ -28,6 +33,7 @@ export function formatAgentLine(t: number, agentId: string, s: { answernums: num
 /** One line → what it holds; undefined for the header, a blank, a comment or anything torn or foreign. */
 export function parseLine(raw: string): HistoryLine | undefined {
   const line = raw.trim();
+  if (line.endsWith(TORN_MARK)) return undefined;
   const m = AGENT_LINE.exec(line);
   if (m) return { kind: 'agent', record: { t: Number(m[1]), agentId: m[2], answernums: Number(m[3]), calloutnums: Number(m[4]), talktime: Number(m[5]) } };
   return undefined;
@@ -47,12 +53,18 @@ export interface ParsedHistory {
   readonly outsideWindow: number;
 }
 
-/** A file's text → its records inside the window (all, without one), with counts of what was skipped. */
+/**
+ * A file's text → its records inside the window (all, without one), with counts of what was
+ * skipped. Text after the last newline is a line still being written or torn: never a record.
+ */
 export function parseHistoryText(text: string, window?: TimeWindow): ParsedHistory {
   const records: HistoryRecord[] = [];
   let unreadable = 0;
   let outsideWindow = 0;
-  for (const raw of text.split('\n')) {
+  const lines = text.split('\n');
+  const unterminated = lines.pop() ?? '';
+  if (unterminated.trim() !== '') unreadable++;
+  for (const raw of lines) {
     const parsed = parseLine(raw);
     if (!parsed) {
       const line = raw.trim();

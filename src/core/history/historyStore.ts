@@ -5,7 +5,7 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
 import { dayKey, dayStart, dayWindow } from './day';
-import { formatAgentLine, HISTORY_HEADER, parseHistoryText, type HistoryRecord } from './historyFormat';
+import { formatAgentLine, HISTORY_HEADER, parseHistoryText, TORN_MARK, type HistoryRecord } from './historyFormat';
 
 export { HISTORY_HEADER, parseHistory, type HistoryRecord } from './historyFormat';
 export { dayKey, dayStart, dayWindow } from './day';
@@ -65,7 +65,7 @@ export interface HistoryOptions {
  * per change) that need no index; a day is read whole; retention is deleting whole
  * day files; a crash can at worst tear the last line, which is skipped on reading;
  * there is nothing to bundle (a native SQLite would not run in every extension host)
- * and people can read the files. A write after a torn line starts on a new line, and a day
+ * and people can read the files. A write after a torn line marks it and starts on a new line, and a day
  * keeps only records inside it, so a torn write costs at most its own line.
  * Files are 0600 in 0700 folders. Retention runs at start, on a change and once a day.
  * Only the origin and numbers are written, never a Guid.
@@ -163,8 +163,9 @@ export class HistoryStore implements IDisposable {
   private async append(file: string, lines: string): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
     const tail = await tailOf(file);
-    // A crash can leave the last line torn: start on a new line so the fragment stays one bad line.
-    const text = (tail === undefined || tail.size === 0 ? HISTORY_HEADER : tail.endsInNewline ? '' : '\n') + lines;
+    // A crash can leave the last line torn: mark it and start on a new line, so the fragment
+    // stays one skipped line and eats neither the next record nor passes for one.
+    const text = (tail === undefined || tail.size === 0 ? HISTORY_HEADER : tail.endsInNewline ? '' : `${TORN_MARK}\n`) + lines;
     await fs.appendFile(file, text, { encoding: 'utf8', mode: FILE_MODE });
     this.bytesWritten += Buffer.byteLength(text);
   }
@@ -181,12 +182,12 @@ export class HistoryStore implements IDisposable {
     }
     // What is still pending belongs to the day too (a read right after a change); its own
     // line, so a torn last line of the file cannot swallow it.
-    const pending = this.pending.get(file)?.lines.join('') ?? '';
-    const parsed = parseHistoryText(`${text}\n${pending}`, dayWindow(day));
+    const pending = parseHistoryText(this.pending.get(file)?.lines.join('') ?? '', dayWindow(day)).records;
+    const parsed = parseHistoryText(text, dayWindow(day));
     if (parsed.unreadable + parsed.outsideWindow > 0) {
       this.report(file, `The history file ${file} has ${parsed.unreadable} unreadable lines and ${parsed.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
     }
-    return parsed.records.sort((a, b) => a.t - b.t);
+    return [...parsed.records, ...pending].sort((a, b) => a.t - b.t);
   }
 
   /** Deletes day files older than the retention (today is day 1), or all of them at 0, after the disk jobs before it; returns the files removed. */
