@@ -92,6 +92,28 @@ describe('history after a crash (issue 17)', () => {
     });
   }
 
+  it('a live store reads what another window appended, and reads a file again from the start when it shrank or was replaced', async () => {
+    const mine = store();
+    const other = store(); // another window on the same folder
+    mine.record(ORIGIN, '101', s(1, 0, 10), nine);
+    await mine.flush();
+    assert.deepEqual((await mine.readDay(ORIGIN, DAY)).map((r) => r.answernums), [1]);
+    other.record(ORIGIN, '102', s(5, 0, 50), nine + 1000);
+    await other.flush();
+    assert.deepEqual((await mine.readDay(ORIGIN, DAY)).map((r) => r.agentId), ['101', '102'], 'the other window\'s append is read');
+    const file = mine.fileFor(ORIGIN, DAY);
+    fs.writeFileSync(file, `${HISTORY_HEADER}${nine + 2000},103,7,0,70\n`); // shorter: rewritten by hand
+    assert.deepEqual((await mine.readDay(ORIGIN, DAY)).map((r) => r.agentId), ['103']);
+    fs.rmSync(file);
+    assert.deepEqual(await mine.readDay(ORIGIN, DAY), []);
+    fs.writeFileSync(file, `${HISTORY_HEADER}${nine + 3000},104,1,0,1\n${nine + 4000},104,2,0,2\n${nine + 5000},104,3,0,3\n`); // new file, longer than before
+    assert.deepEqual((await mine.readDay(ORIGIN, DAY)).map((r) => r.answernums), [1, 2, 3]);
+    fs.writeFileSync(`${file}.new`, `${HISTORY_HEADER}${nine + 6000},105,1,0,1\n`.repeat(2).replace(HISTORY_HEADER, '') + `${HISTORY_HEADER}${nine + 7000},106,9,9,9\n${nine + 8000},106,10,9,9\n`);
+    fs.renameSync(`${file}.new`, file); // replaced in one step, longer than the file read before
+    assert.deepEqual((await mine.readDay(ORIGIN, DAY)).map((r) => `${r.agentId}:${r.answernums}`), ['105:1', '105:1', '106:9', '106:10']);
+    await Promise.all([mine.close(), other.close()]);
+  });
+
   it('buildTrend: records before or after the day do not count and do not widen it', () => {
     const start = dayStart(DAY);
     const r = (t: number, a: number) => ({ t, agentId: '101', answernums: a, calloutnums: 0, talktime: a * 10 });

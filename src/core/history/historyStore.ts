@@ -5,6 +5,7 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
 import { dayKey, dayStart, dayWindow } from './day';
+import { DayFileCache, type DayFileRead } from './dayFileCache';
 import { formatAgentLine, HISTORY_HEADER, parseHistoryText, TORN_MARK, type HistoryRecord } from './historyFormat';
 
 export { HISTORY_HEADER, parseHistory, type HistoryRecord } from './historyFormat';
@@ -81,6 +82,8 @@ export class HistoryStore implements IDisposable {
   private readonly last = new Map<string, { day: string; stats: AgentStatistics }>();
   /** file → the last problem reported for it, so a trend update every few seconds does not repeat it. */
   private readonly reported = new Map<string, string>();
+  /** Day files parsed so far: a trend update parses only what was appended since. */
+  private readonly days = new DayFileCache();
   private timer: TimerHandle | undefined;
   /** Every disk operation runs on this chain, in order: start-up care, appends, pruning, reads wait for it. */
   private writing: Promise<void> = Promise.resolve();
@@ -174,20 +177,20 @@ export class HistoryStore implements IDisposable {
   async readDay(origin: string, day: string): Promise<HistoryRecord[]> {
     await this.writing;
     const file = this.fileFor(origin, day);
-    let text = '';
+    let read: DayFileRead = { records: [], unreadable: 0, outsideWindow: 0 };
     try {
-      text = await fs.readFile(file, 'utf8');
+      read = await this.days.read(file, dayWindow(day));
     } catch (e) {
+      this.days.forget(file);
       if (errorCode(e) !== 'ENOENT') this.report(file, `The history file ${file} could not be read (${errorCode(e) ?? String(e)}): the trend shows no earlier records of that day. Check the file's permissions, or delete it to start the day afresh.`);
     }
     // What is still pending belongs to the day too (a read right after a change); its own
     // line, so a torn last line of the file cannot swallow it.
     const pending = parseHistoryText(this.pending.get(file)?.lines.join('') ?? '', dayWindow(day)).records;
-    const parsed = parseHistoryText(text, dayWindow(day));
-    if (parsed.unreadable + parsed.outsideWindow > 0) {
-      this.report(file, `The history file ${file} has ${parsed.unreadable} unreadable lines and ${parsed.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
+    if (read.unreadable + read.outsideWindow > 0) {
+      this.report(file, `The history file ${file} has ${read.unreadable} unreadable lines and ${read.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
     }
-    return [...parsed.records, ...pending].sort((a, b) => a.t - b.t);
+    return [...read.records, ...pending].sort((a, b) => a.t - b.t);
   }
 
   /** Deletes day files older than the retention (today is day 1), or all of them at 0, after the disk jobs before it; returns the files removed. */
@@ -211,6 +214,7 @@ export class HistoryStore implements IDisposable {
         if (!m || (keepAll !== undefined && m[1] >= keepAll)) continue;
         const file = path.join(this.root, o, f);
         await fs.rm(file, { force: true });
+        this.days.forget(file);
         removed.push(file);
       }
     }
