@@ -28,7 +28,7 @@ import { createLog, logUnexpected } from './logging/log';
 import { registerCredentialNotifications } from './notifications/credentialNotifications';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
-import { exportsFor, withLatency } from './testHooks';
+import { exportsFor, withLatency, WebviewTraffic } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
 import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
@@ -48,6 +48,8 @@ export interface ExtensionApi {
   readonly supervisor: SupervisorApi;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
+  /** Everything handed to the details and trend webviews (test mode only), to scan for credentials. */
+  readonly webviews: WebviewTraffic | undefined;
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
   /** Issue 18: the Queues view. */
   readonly queuesTree: QueuesTreeProvider;
@@ -164,7 +166,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
   const credentials = registerManageCredentials(ctx);
-  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context);
+  const webviews = context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
+  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context, webviews?.tap);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -182,7 +185,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker, queuesTree };
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, webviews, credentialPicker: credentials.onDidShowPicker, queuesTree };
   return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 

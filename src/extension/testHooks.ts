@@ -27,3 +27,26 @@ export function withLatency(source: CredentialSource, latencyMs: () => number): 
     passwordRefused: (gateway, agentId, refusal) => source.passwordRefused?.(gateway, agentId, refusal),
   };
 }
+
+/** One page or message handed to a webview: the panel's key, and the payload as VS Code carries it (JSON for messages). */
+export interface WebviewSend {
+  readonly panel: string;
+  readonly kind: 'html' | 'message';
+  readonly text: string;
+}
+
+/** Called with everything the extension hands its webviews, at the point it is handed over. */
+export type WebviewTap = (panel: string, kind: WebviewSend['kind'], payload: unknown) => void;
+
+/**
+ * What the extension sent to its webviews (tests only: activate() makes one only in VS Code's
+ * test mode). Tests scan it for Guids and passwords: the trend's numbers go by postMessage, so
+ * a check of the page alone would miss them. The last 200 sends are kept.
+ */
+export class WebviewTraffic {
+  readonly sent: WebviewSend[] = [];
+  readonly tap: WebviewTap = (panel, kind, payload) => {
+    this.sent.push({ panel, kind, text: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+    if (this.sent.length > 200) this.sent.shift();
+  };
+}

@@ -1,6 +1,7 @@
 // `npm run bench`, supervisor view part: history bytes per agent per day, loading and rendering
 // a full day for 200 agents (the real dist/trendView.js with uPlot, in headless Chromium when it
-// is installed), and the extra gateway requests per interval with agent state on and off.
+// is installed), a live trend update at 500 agents (re-reading the whole day: time and bytes
+// posted, against its budget), and the extra gateway requests per interval with agent state on and off.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,11 +16,20 @@ import { seededRandom } from '../support/fakeClock';
 
 const ORIGIN = 'https://gateway.example:8043';
 
-/** A 9-hour shift of 200 agents polled every 30 s, a call every ~6 minutes each: what the history file holds. */
+const quiet = { warn: () => undefined };
+/**
+ * A trend update may take this much of the extension host per update: 10% of the 300 ms over
+ * which the panel gathers changes before it updates (trendPanel.ts), so a panel left open all
+ * shift costs at most a tenth of a core while calls keep coming.
+ */
+const TREND_UPDATE_BUDGET_MS = 30;
+
+/** A 9-hour shift (today, from 08:00: retention keeps it) polled every 30 s, a call every ~6 minutes each: what the history file holds. */
 async function simulatedDay(dir: string, agents: number): Promise<{ bytes: number; records: number; file: string; day: string }> {
   const random = seededRandom(13);
-  const store = new HistoryStore(dir, { retentionDays: 14, flushMs: 60_000 });
-  const start = new Date(2026, 10, 25, 8, 0, 0).getTime();
+  const store = new HistoryStore(dir, { retentionDays: 14, flushMs: 60_000, log: quiet });
+  const today = new Date();
+  const start = new Date(today.getFullYear(), today.getMonth(), today.getDate(), 8, 0, 0).getTime();
   const counters = Array.from({ length: agents }, () => ({ answernums: 0, calloutnums: 0, talktime: 0 }));
   let records = 0;
   for (let t = start; t < start + 9 * 3600_000; t += 30_000) {
@@ -48,13 +58,62 @@ async function loadDay(dir: string, day: string): Promise<{ ms: number; trend: R
   let trend = buildTrend([], undefined, 0);
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const store = new HistoryStore(dir, { retentionDays: 14 });
+    const store = new HistoryStore(dir, { retentionDays: 14, log: quiet });
     const records = await store.readDay(ORIGIN, day);
     trend = buildTrend(records, undefined, dayStart(day));
     store.dispose();
     times.push(performance.now() - t0);
   }
   return { ms: times.sort((a, b) => a - b)[2], trend };
+}
+
+/**
+ * Show Trend's live update as trendPanel.ts does it: read the day (HistoryStore parses only what
+ * was appended since its last read), build the trend of all agents, and the message posted to the
+ * webview (serialized as VS Code carries it). Before each update, one poll cycle's changes (500
+ * agents, a call every ~6 min, polled every 30 s: ~42 lines) are appended, outside the timing.
+ * The first read parses the whole day (a panel opened); the median is of the 9 updates after it.
+ */
+async function trendUpdate(dir: string, day: string, agents: number): Promise<{ coldMs: number; ms: number; bytes: number; buckets: number }> {
+  const store = new HistoryStore(dir, { retentionDays: 14, log: quiet });
+  const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time (cumulative)', interval: 'Interval', caption: "The chart's numbers per 15 minutes", empty: 'No changes recorded today yet.', calls: 'Calls', hours: 'Talk time (h)', chartLabel: 'Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.' };
+  const times: number[] = [];
+  let bytes = 0;
+  let buckets = 0;
+  const at = dayStart(day) + 17 * 3600_000; // after the simulated shift
+  for (let i = 0; i < 10; i++) {
+    for (let a = 0; a < Math.round(agents / 12); a++) store.record(ORIGIN, String(1001 + ((i * 47 + a * 12) % agents)), { answernums: 1000 + i, calloutnums: 0, talktime: 9000 + i }, at + i * 30_000);
+    await store.flush();
+    const t0 = performance.now();
+    const records = await store.readDay(ORIGIN, day);
+    const trend = buildTrend(records, undefined, dayStart(day));
+    bytes = Buffer.byteLength(JSON.stringify({ type: 'trend', data: { title: 'Trend: all watched agents', subtitle: `${day} · ${ORIGIN} · calls per 15 minutes`, lang: 'en', ...trend, words } }));
+    times.push(performance.now() - t0);
+    buckets = trend.buckets.length;
+  }
+  await store.close();
+  const [cold, ...updates] = times;
+  return { coldMs: cold, ms: updates.sort((a, b) => a - b)[4], bytes, buckets };
+}
+
+/** The 500-agent update, then the same after a torn write glued a 1-digit fragment to a line (older versions' files): bounded alike. */
+async function trendUpdateLines(): Promise<string[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-history-bench-500-'));
+  try {
+    const AGENTS = 500;
+    const day = await simulatedDay(dir, AGENTS);
+    const clean = await trendUpdate(dir, day.day, AGENTS);
+    const text = fs.readFileSync(day.file, 'utf8');
+    const cut = text.indexOf('\n', text.length / 2) + 1;
+    fs.writeFileSync(day.file, `${text.slice(0, cut)}1${text.slice(cut)}`);
+    const torn = await trendUpdate(dir, day.day, AGENTS);
+    return [
+      `trend update at ${AGENTS} agents (a day of ${day.records} records, ${(day.bytes / 1024).toFixed(0)} KiB, +${Math.round(AGENTS / 12)} lines per update): ${clean.ms.toFixed(1)} ms per update (median of 9; the first, parsing the whole day: ${clean.coldMs.toFixed(1)} ms), ${(clean.bytes / 1024).toFixed(1)} KiB posted to the webview, ${clean.buckets} buckets; update / budget ${TREND_UPDATE_BUDGET_MS} ms = ${(clean.ms / TREND_UPDATE_BUDGET_MS).toFixed(2)}`,
+      `the same day with a 1-digit torn fragment glued to a line: ${torn.ms.toFixed(1)} ms per update (first ${torn.coldMs.toFixed(1)} ms), ${(torn.bytes / 1024).toFixed(1)} KiB posted, ${torn.buckets} buckets (torn / clean bytes posted = ${(torn.bytes / clean.bytes).toFixed(2)})`,
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The real webview bundle in headless Chromium: time from posting the data to chart and table on screen. */
@@ -153,6 +212,7 @@ export async function supervisorBench(): Promise<string[]> {
       `history: a 9-hour day of ${AGENTS} agents (a call every ~6 min each, polled every 30 s): ${day.records} records, ${(day.bytes / 1024).toFixed(0)} KiB, ${(day.bytes / AGENTS).toFixed(0)} bytes per agent per day`,
       `trend of that day for all ${AGENTS} agents: load and aggregate ${load.ms.toFixed(1)} ms (median of 5), ${load.trend.buckets.length} buckets`,
       await renderInChromium(load.trend),
+      ...(await trendUpdateLines()),
       await stateBudget(),
     ];
   } finally {

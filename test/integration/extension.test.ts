@@ -9,6 +9,7 @@ import type { ExtensionApi } from '../../src/extension/extension';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy } from '../support/connectProxy';
 import { sleep, until as waitUntil } from '../support/wait';
+import { credentialsIn } from '../support/webviewCredentials';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 let diagnostics: (() => string) | undefined;
@@ -169,7 +170,10 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.match(html, new RegExp(`<th scope="row">Talk time</th><td class="num">${Math.floor(sim.counters('101').talktime / 3600)}:\\d\\d:\\d\\d</td>`));
     assert.match(html, /<th scope="row">waittime<\/th>/, 'a field the docs do not name is shown by its name');
     assert.match(html, /script-src 'none'/);
-    assert.ok(!html.includes(sim.guid), 'no Guid in the page');
+    // What was handed to the webview (not a copy kept aside): the same page, without a credential.
+    const sent = api.webviews!.sent.filter((x) => x.panel === 'details:101');
+    assert.equal(sent.at(-1)?.text, html, 'the page handed to the webview is the one checked above');
+    assert.deepEqual(credentialsIn(sent, [sim.guid, ...sim.sessions.stats.issued, process.env.CCGW_TEST_GUID, process.env.CCGW_TEST_PASSWORD]), [], 'no Guid or password in the page');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

@@ -38,7 +38,7 @@ describe('history', () => {
     await h.close();
   });
 
-  it('reads a day back in time order, skipping a torn last line, across a new store (a reload)', async () => {
+  it('reads a day back in time order, skipping a torn last line, across a new store (a reload); the next append after the tear survives', async () => {
     const h = new HistoryStore(dir, { retentionDays: 7, clock });
     h.record(ORIGIN, '101', s(1, 0, 60), nine + 5000);
     h.record(ORIGIN, '101', s(3, 1, 200), nine + 9000);
@@ -52,26 +52,32 @@ describe('history', () => {
     // After a reload the first reading is written again (a baseline), whatever it is.
     assert.equal(again.record(ORIGIN, '101', s(3, 1, 200), nine + 20_000), true);
     await again.close();
+    // The record appended after the tear is read back (not glued onto the fragment).
+    const after = await new HistoryStore(dir, { retentionDays: 7, clock }).readDay(ORIGIN, '2025-03-10');
+    assert.deepEqual(after.map((r) => [r.t - nine, r.answernums, r.talktime]), [[5000, 1, 60], [9000, 3, 200], [20_000, 3, 200]]);
   });
 
   it('retention keeps the last N days (today counts) and deletes older day files, per origin', async () => {
-    const h = new HistoryStore(dir, { retentionDays: 3, clock });
+    const file = (o: string, d: string) => path.join(dir, originKey(o), `${d}.csv`);
     for (const d of ['2025-03-06', '2025-03-07', '2025-03-08', '2025-03-09', '2025-03-10']) {
       for (const o of [ORIGIN, 'https://b:8043']) {
-        fs.mkdirSync(path.dirname(h.fileFor(o, d)), { recursive: true });
-        fs.writeFileSync(h.fileFor(o, d), HISTORY_HEADER);
+        fs.mkdirSync(path.dirname(file(o, d)), { recursive: true });
+        fs.writeFileSync(file(o, d), HISTORY_HEADER);
       }
     }
     fs.writeFileSync(path.join(dir, originKey(ORIGIN), 'notes.txt'), 'not ours');
-    const removed = (await h.prune()).map((f) => path.basename(f)).sort();
-    assert.deepEqual(removed, ['2025-03-06.csv', '2025-03-06.csv', '2025-03-07.csv', '2025-03-07.csv']);
-    assert.deepEqual(fs.readdirSync(path.join(dir, originKey(ORIGIN))).sort(), ['2025-03-08.csv', '2025-03-09.csv', '2025-03-10.csv', 'notes.txt']);
-    h.setRetentionDays(1);
+    const h = new HistoryStore(dir, { retentionDays: 3, clock });
+    await h.whenIdle(); // at start
+    for (const o of [ORIGIN, 'https://b:8043']) assert.deepEqual(fs.readdirSync(path.join(dir, originKey(o))).filter((f) => f.endsWith('.csv')).sort(), ['2025-03-08.csv', '2025-03-09.csv', '2025-03-10.csv']);
+    assert.ok(fs.existsSync(path.join(dir, originKey(ORIGIN), 'notes.txt')), 'a file that is not a day file stays');
     await clock.advance(24 * 3600_000); // the next day: a write prunes once per day
     h.record(ORIGIN, '101', s(1, 0, 1));
     await h.flush();
+    assert.deepEqual(fs.readdirSync(path.join(dir, originKey(ORIGIN))).sort(), ['2025-03-09.csv', '2025-03-10.csv', '2025-03-11.csv', 'notes.txt']);
+    assert.deepEqual((await h.prune(clock.now() + 24 * 3600_000)).map((f) => path.basename(f)).sort(), ['2025-03-09.csv', '2025-03-09.csv'], 'prune() names what it removed');
+    await h.setRetentionDays(1);
     assert.deepEqual(fs.readdirSync(path.join(dir, originKey(ORIGIN))).sort(), ['2025-03-11.csv', 'notes.txt']);
-    h.setRetentionDays(0);
+    await h.setRetentionDays(0);
     assert.equal(h.record(ORIGIN, '101', s(2, 0, 1)), false, '0 days: nothing is recorded');
     await h.close();
   });

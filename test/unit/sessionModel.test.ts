@@ -222,7 +222,6 @@ describe('credential lifecycle, model-based (fast-check commands)', function () 
           if (startSignedIn) await new SignIn(true).run(model, real);
           await fc.asyncModelRun(() => ({ model, real }), cmds);
           steps += real.desk.steps;
-          if (process.env.DBG) console.log(startSignedIn, String(cmds), JSON.stringify(a.sessions.stats.signIns.map((e) => e.retcode)));
         } finally {
           if (real.window) await real.window.close();
         }

@@ -4,6 +4,58 @@ import type { AgentStatistics } from '../gateway/types';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
+import { dayKey, dayStart, dayWindow } from './day';
+import { DayFileCache, type DayFileRead } from './dayFileCache';
+import { formatAgentLine, formatQueueLine, HISTORY_HEADER, parseHistoryText, parseQueueHistory, TORN_MARK, type HistoryRecord, type QueueHistoryRecord } from './historyFormat';
+
+export { HISTORY_HEADER, parseHistory, parseQueueHistory, type HistoryRecord, type QueueHistoryRecord } from './historyFormat';
+export { dayKey, dayStart, dayWindow } from './day';
+
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.csv$/;
+/** Owner-only, like the sessions folder: the files say who worked when. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/** A directory name for an origin: readable, and nothing a path could misread. */
+export function originKey(origin: string): string {
+  return origin.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 120) || '_';
+}
+
+const errorCode = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/** Size of a file and whether it ends in a newline; undefined when there is no file. */
+async function tailOf(file: string): Promise<{ size: number; endsInNewline: boolean } | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return { size, endsInNewline: true };
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return { size, endsInNewline: last[0] === 0x0a };
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface HistoryLog {
+  warn(message: string): void;
+}
+
+export interface HistoryOptions {
+  /** Days of files kept (today counts as one); 0 records nothing and deletes the files. */
+  retentionDays: number;
+  readonly clock?: Clock;
+  /** Pending lines are appended at most this often (default 1 s). */
+  readonly flushMs?: number;
+  /** Where unreadable files and failed writes are reported (default: stderr). */
+  readonly log?: HistoryLog;
+}
 
 /**
  * The shift's counter history: one append-only text file per gateway origin and
@@ -14,90 +66,28 @@ import { onUnexpectedError } from '../util/unexpectedError';
  * per change) that need no index; a day is read whole; retention is deleting whole
  * day files; a crash can at worst tear the last line, which is skipped on reading;
  * there is nothing to bundle (a native SQLite would not run in every extension host)
- * and people can read the files. Only the origin and numbers are written, never a Guid.
- *
- * Issue 18: queue samples share the day's file as `time_ms,q<queue>,waiting,longest_wait_s,
- * signed_in,available` lines; readers of agent lines skip them (the agent field is digits).
+ * and people can read the files. A write after a torn line marks it and starts on a new line, and a day
+ * keeps only records inside it, so a torn write costs at most its own line.
+ * Files are 0600 in 0700 folders. Retention runs at start, on a change and once a day.
+ * Only the origin and numbers are written, never a Guid.
  */
-export interface HistoryRecord {
-  readonly t: number;
-  readonly agentId: string;
-  readonly answernums: number;
-  readonly calloutnums: number;
-  readonly talktime: number;
-}
-
-export const HISTORY_HEADER = '# ccgateway-agent-stats history v1: time_ms,agent,answered,outbound,talk_seconds\n';
-const LINE = /^(\d{10,16}),(\d{1,7}),(\d{1,9}),(\d{1,9}),(\d{1,12})$/;
-const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.csv$/;
-
-/** The local calendar day of a time, as YYYY-MM-DD. */
-export function dayKey(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** Local midnight at the start of a YYYY-MM-DD day. */
-export function dayStart(key: string): number {
-  const [y, m, d] = key.split('-').map(Number);
-  return new Date(y, m - 1, d).getTime();
-}
-
-/** A directory name for an origin: readable, and nothing a path could misread. */
-export function originKey(origin: string): string {
-  return origin.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 120) || '_';
-}
-
-/** A queue's sample (issue 18). */
-export interface QueueHistoryRecord {
-  readonly t: number;
-  readonly queueId: number;
-  readonly waiting: number;
-  readonly longestWaitSeconds: number;
-  readonly loggedOnAgents: number;
-  readonly availAgents: number;
-}
-const QUEUE_LINE = /^(\d{10,16}),q(\d{1,10}),(\d{1,9}),(\d{1,12}),(\d{1,9}),(\d{1,9})$/;
-
-export function parseQueueHistory(text: string): QueueHistoryRecord[] {
-  const out: QueueHistoryRecord[] = [];
-  for (const line of text.split('\n')) {
-    const m = QUEUE_LINE.exec(line.trim());
-    if (!m) continue;
-    out.push({ t: Number(m[1]), queueId: Number(m[2]), waiting: Number(m[3]), longestWaitSeconds: Number(m[4]), loggedOnAgents: Number(m[5]), availAgents: Number(m[6]) });
-  }
-  return out;
-}
-
-export function parseHistory(text: string): HistoryRecord[] {
-  const out: HistoryRecord[] = [];
-  for (const line of text.split('\n')) {
-    const m = LINE.exec(line.trim());
-    if (!m) continue; // the header, a blank or a torn last line
-    out.push({ t: Number(m[1]), agentId: m[2], answernums: Number(m[3]), calloutnums: Number(m[4]), talktime: Number(m[5]) });
-  }
-  return out;
-}
-
-export interface HistoryOptions {
-  /** Days of files kept (today counts as one); 0 records nothing. */
-  retentionDays: number;
-  readonly clock?: Clock;
-  /** Pending lines are appended at most this often (default 1 s). */
-  readonly flushMs?: number;
-}
-
 export class HistoryStore implements IDisposable {
   private readonly clock: Clock;
   private readonly flushMs: number;
+  private readonly log: HistoryLog;
   private retentionDays: number;
   /** file → lines waiting to be appended. */
   private readonly pending = new Map<string, { origin: string; lines: string[] }>();
   /** origin|agent → last counters recorded, with their day: an unchanged reading is not written. */
   private readonly last = new Map<string, { day: string; stats: AgentStatistics }>();
-  /** origin|q<id> → day and line of the last queue sample recorded. */
+  /** origin|q<id> → day and line of the last queue sample recorded (issue 18). */
   private readonly lastQueue = new Map<string, string>();
+  /** file → the last problem reported for it, so a trend update every few seconds does not repeat it. */
+  private readonly reported = new Map<string, string>();
+  /** Day files parsed so far: a trend update parses only what was appended since. */
+  private readonly days = new DayFileCache();
   private timer: TimerHandle | undefined;
+  /** Every disk operation runs on this chain, in order: start-up care, appends, pruning, reads wait for it. */
   private writing: Promise<void> = Promise.resolve();
   private prunedDay = '';
   private disposed = false;
@@ -114,15 +104,30 @@ export class HistoryStore implements IDisposable {
     this.clock = options.clock ?? systemClock;
     this.flushMs = options.flushMs ?? 1000;
     this.retentionDays = options.retentionDays;
+    this.log = options.log ?? { warn: (m) => console.warn(`[ccgateway] ${m}`) };
+    // At start: files of older days (or all of them, at 0) go, and folders and files made
+    // by an older version with the default umask become owner-only.
+    void this.enqueue(async () => {
+      await this.secureExisting();
+      await this.applyRetention();
+    });
   }
 
   fileFor(origin: string, day: string): string {
     return path.join(this.root, originKey(origin), `${day}.csv`);
   }
 
-  setRetentionDays(days: number): void {
+  /** Applies a new retention at once (a settings change); resolves when the files are gone. */
+  setRetentionDays(days: number): Promise<void> {
+    if (days === this.retentionDays) return this.writing;
     this.retentionDays = days;
-    this.prunedDay = '';
+    if (days <= 0) {
+      // Record nothing: what waits to be written is dropped too.
+      this.pending.clear();
+      this.last.clear();
+      this.lastQueue.clear();
+    }
+    return this.enqueue(() => this.applyRetention());
   }
 
   /** Records the counters if they changed since the last record of this agent on this day. */
@@ -135,7 +140,7 @@ export class HistoryStore implements IDisposable {
     this.last.set(key, { day, stats: { answernums: stats.answernums, calloutnums: stats.calloutnums, talktime: stats.talktime } });
     const file = this.fileFor(origin, day);
     const entry = this.pending.get(file) ?? { origin, lines: [] };
-    entry.lines.push(`${Math.round(at)},${agentId},${stats.answernums},${stats.calloutnums},${stats.talktime}\n`);
+    entry.lines.push(formatAgentLine(at, agentId, stats));
     this.pending.set(file, entry);
     if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
     return true;
@@ -145,28 +150,25 @@ export class HistoryStore implements IDisposable {
   recordQueue(origin: string, queueId: number, q: Omit<QueueHistoryRecord, 't' | 'queueId'>, at: number = this.clock.now()): boolean {
     if (this.disposed || this.retentionDays <= 0) return false;
     const day = dayKey(at);
-    const line = `q${queueId},${q.waiting},${q.longestWaitSeconds},${q.loggedOnAgents},${q.availAgents}`;
+    const line = formatQueueLine(0, queueId, q);
     const key = `${origin}|q${queueId}`;
     if (this.lastQueue.get(key) === `${day}|${line}`) return false;
     this.lastQueue.set(key, `${day}|${line}`);
-    this.append(origin, day, `${Math.round(at)},${line}\n`);
+    const file = this.fileFor(origin, day);
+    const entry = this.pending.get(file) ?? { origin, lines: [] };
+    entry.lines.push(formatQueueLine(at, queueId, q));
+    this.pending.set(file, entry);
+    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
     return true;
   }
 
-  /** A day's samples of one queue, in time order. */
+  /** A day's samples of one queue inside that day, in time order. */
   async readQueueDay(origin: string, day: string, queueId: number): Promise<QueueHistoryRecord[]> {
     await this.writing;
-    const text = await fs.readFile(this.fileFor(origin, day), 'utf8').catch(() => '');
-    const pending = this.pending.get(this.fileFor(origin, day))?.lines.join('') ?? '';
-    return parseQueueHistory(text + pending).filter((r) => r.queueId === queueId).sort((a, b) => a.t - b.t);
-  }
-
-  private append(origin: string, day: string, line: string): void {
     const file = this.fileFor(origin, day);
-    const entry = this.pending.get(file) ?? { origin, lines: [] };
-    entry.lines.push(line);
-    this.pending.set(file, entry);
-    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    const pending = this.pending.get(file)?.lines.join('') ?? '';
+    return [...parseQueueHistory(text, dayWindow(day)), ...parseQueueHistory(pending, dayWindow(day))].filter((r) => r.queueId === queueId).sort((a, b) => a.t - b.t);
   }
 
   /** Appends everything pending; resolves when it is on disk. */
@@ -175,58 +177,72 @@ export class HistoryStore implements IDisposable {
     this.timer = undefined;
     const batch = [...this.pending];
     this.pending.clear();
-    this.writing = this.writing.then(async () => {
+    return this.enqueue(async () => {
       for (const [file, { origin, lines }] of batch) {
         try {
-          await fs.mkdir(path.dirname(file), { recursive: true });
-          let text = lines.join('');
-          const exists = await fs.stat(file).then(() => true, () => false);
-          if (!exists) text = HISTORY_HEADER + text;
-          await fs.appendFile(file, text, 'utf8');
-          this.bytesWritten += Buffer.byteLength(text);
+          await this.append(file, lines.join(''));
           const day = path.basename(file, '.csv');
           for (const l of lines) this.onDidRecordEmitter.fire({ origin, agentId: l.split(',')[1], day });
         } catch (e) {
-          onUnexpectedError(e, `writing the history file ${file}`);
+          this.log.warn(`Could not append to the history file ${file} (${errorCode(e) ?? String(e)}): ${lines.length} changes are missing from the trend. Check that the folder is writable by you; the live view is not affected.`);
         }
       }
       await this.pruneIfNewDay();
     });
+  }
+
+  private async append(file: string, lines: string): Promise<void> {
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
+    const tail = await tailOf(file);
+    // A crash can leave the last line torn: mark it and start on a new line, so the fragment
+    // stays one skipped line and eats neither the next record nor passes for one.
+    const text = (tail === undefined || tail.size === 0 ? HISTORY_HEADER : tail.endsInNewline ? '' : `${TORN_MARK}\n`) + lines;
+    await fs.appendFile(file, text, { encoding: 'utf8', mode: FILE_MODE });
+    this.bytesWritten += Buffer.byteLength(text);
+  }
+
+  /** A day's records of one origin inside that day, in time order (empty when there is no file). */
+  async readDay(origin: string, day: string): Promise<HistoryRecord[]> {
+    await this.writing;
+    const file = this.fileFor(origin, day);
+    let read: DayFileRead = { records: [], unreadable: 0, outsideWindow: 0 };
+    try {
+      read = await this.days.read(file, dayWindow(day));
+    } catch (e) {
+      this.days.forget(file);
+      if (errorCode(e) !== 'ENOENT') this.report(file, `The history file ${file} could not be read (${errorCode(e) ?? String(e)}): the trend shows no earlier records of that day. Check the file's permissions, or delete it to start the day afresh.`);
+    }
+    // What is still pending belongs to the day too (a read right after a change); its own
+    // line, so a torn last line of the file cannot swallow it.
+    const pending = parseHistoryText(this.pending.get(file)?.lines.join('') ?? '', dayWindow(day)).records;
+    if (read.unreadable + read.outsideWindow > 0) {
+      this.report(file, `The history file ${file} has ${read.unreadable} unreadable lines and ${read.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
+    }
+    return [...read.records, ...pending].sort((a, b) => a.t - b.t);
+  }
+
+  /** Deletes day files older than the retention (today is day 1), or all of them at 0, after the disk jobs before it; returns the files removed. */
+  async prune(now: number = this.clock.now()): Promise<string[]> {
+    let removed: string[] = [];
+    await this.enqueue(async () => void (removed = await this.removeOld(now)));
+    return removed;
+  }
+
+  /** Resolves when every disk job queued so far (start-up care, appends, retention) is done. */
+  whenIdle(): Promise<void> {
     return this.writing;
   }
 
-  /** A day's records of one origin, in time order (empty when there is no file). */
-  async readDay(origin: string, day: string): Promise<HistoryRecord[]> {
-    await this.writing;
-    const text = await fs.readFile(this.fileFor(origin, day), 'utf8').catch(() => '');
-    // What is still pending belongs to the day too (a read right after a change).
-    const pending = this.pending.get(this.fileFor(origin, day))?.lines.join('') ?? '';
-    return parseHistory(text + pending).sort((a, b) => a.t - b.t);
-  }
-
-  /** Deletes day files older than the retention (today is day 1); returns the files removed. */
-  async prune(now: number = this.clock.now()): Promise<string[]> {
-    if (this.retentionDays <= 0) return [];
-    const oldest = dayKey(new Date(dayStart(dayKey(now))).setDate(new Date(now).getDate() - (this.retentionDays - 1)));
+  private async removeOld(now: number): Promise<string[]> {
+    const keepAll = this.retentionDays <= 0 ? undefined : dayKey(new Date(dayStart(dayKey(now))).setDate(new Date(now).getDate() - (this.retentionDays - 1)));
     const removed: string[] = [];
-    let origins: string[];
-    try {
-      origins = await fs.readdir(this.root);
-    } catch {
-      return removed;
-    }
-    for (const o of origins) {
-      let files: string[];
-      try {
-        files = await fs.readdir(path.join(this.root, o));
-      } catch {
-        continue;
-      }
-      for (const f of files) {
+    for (const o of await this.list(this.root)) {
+      for (const f of await this.list(path.join(this.root, o))) {
         const m = DAY_FILE.exec(f);
-        if (!m || m[1] >= oldest) continue;
+        if (!m || (keepAll !== undefined && m[1] >= keepAll)) continue;
         const file = path.join(this.root, o, f);
         await fs.rm(file, { force: true });
+        this.days.forget(file);
         removed.push(file);
       }
     }
@@ -234,13 +250,52 @@ export class HistoryStore implements IDisposable {
     return removed;
   }
 
-  private async pruneIfNewDay(): Promise<void> {
-    if (this.prunedDay === dayKey(this.clock.now())) return;
+  private async list(dir: string): Promise<string[]> {
     try {
-      await this.prune();
-    } catch (e) {
-      onUnexpectedError(e, 'pruning the history');
+      return await fs.readdir(dir);
+    } catch {
+      return [];
     }
+  }
+
+  private async applyRetention(): Promise<void> {
+    try {
+      await this.removeOld(this.clock.now());
+    } catch (e) {
+      this.log.warn(`Could not delete old history files in ${this.root} (${errorCode(e) ?? String(e)}): they stay until the next try. Delete them by hand if the disk is short.`);
+    }
+  }
+
+  private pruneIfNewDay(): Promise<void> {
+    return this.prunedDay === dayKey(this.clock.now()) ? Promise.resolve() : this.applyRetention();
+  }
+
+  /** Owner-only modes on the folders and day files already there (cheap: a few folders, a file per day). */
+  private async secureExisting(): Promise<void> {
+    const chmod = (p: string, mode: number) =>
+      fs.chmod(p, mode).catch((e: unknown) => {
+        if (errorCode(e) !== 'ENOENT') this.log.warn(`Could not make ${p} private to you (${errorCode(e) ?? String(e)}): other users of this computer may read it.`);
+      });
+    if ((await fs.stat(this.root).catch(() => undefined))?.isDirectory() !== true) return;
+    await chmod(this.root, DIR_MODE);
+    for (const o of await this.list(this.root)) {
+      const dir = path.join(this.root, o);
+      if ((await fs.stat(dir).catch(() => undefined))?.isDirectory() !== true) continue;
+      await chmod(dir, DIR_MODE);
+      for (const f of await this.list(dir)) if (DAY_FILE.test(f)) await chmod(path.join(dir, f), FILE_MODE);
+    }
+  }
+
+  /** Runs a disk job after every earlier one; a failing job is reported, never breaks the chain. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    this.writing = this.writing.then(job).catch((e: unknown) => onUnexpectedError(e, 'the history files'));
+    return this.writing;
+  }
+
+  private report(file: string, message: string): void {
+    if (this.reported.get(file) === message) return;
+    this.reported.set(file, message);
+    this.log.warn(message);
   }
 
   /** Writes what is pending, then stops. */

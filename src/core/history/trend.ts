@@ -1,4 +1,5 @@
-import type { HistoryRecord, QueueHistoryRecord } from './historyStore';
+import { dayWindowAt } from './day';
+import type { HistoryRecord, QueueHistoryRecord } from './historyFormat';
 
 export const BUCKET_MS = 15 * 60_000;
 
@@ -17,15 +18,19 @@ export interface Trend {
  * record. The first record of an agent that day is its baseline (what happened before it
  * is not known in time). Counters that go down were reset by a new sign-in: the new value
  * counts as the change. Buckets run from the first to the last record's.
+ * Only records inside the day count (a torn fragment glued to the next line can read as
+ * a time centuries away), so there are at most a day's worth of buckets (25 h: 100 of 15 min).
  */
 export function buildTrend(records: readonly HistoryRecord[], agents: ReadonlySet<string> | undefined, dayStartMs: number, bucketMs = BUCKET_MS): Trend {
   const prev = new Map<string, HistoryRecord>();
   const deltas = new Map<number, { a: number; o: number; s: number }>();
   let first: number | undefined;
   let last: number | undefined;
+  const day = dayWindowAt(dayStartMs);
   for (const r of [...records].sort((x, y) => x.t - y.t)) {
     if (agents && !agents.has(r.agentId)) continue;
-    const b = Math.max(0, Math.floor((r.t - dayStartMs) / bucketMs));
+    if (r.t < day.start || r.t >= day.end) continue;
+    const b = Math.floor((r.t - dayStartMs) / bucketMs);
     first = first === undefined ? b : Math.min(first, b);
     last = last === undefined ? b : Math.max(last, b);
     const p = prev.get(r.agentId);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PASSWORD_REFUSED } from '../../core/connection/agentSession';
-import { credentialKey } from '../../core/identity/credentialRef';
+import { credentialKey, type PastedRef } from '../../core/identity/credentialRef';
 import type { PasswordVault } from '../../core/sessions/passwordVault';
 import type { AgentMonitor } from '../agentMonitor';
 import type { GuidStore } from '../auth/guidStore';
@@ -9,6 +9,11 @@ import type { BackgroundNotifier } from './notifier';
 
 /** A pasted Guid refused this soon after it was set most likely died of rotation, not of a typo. */
 const ROTATION_SUSPECT_MS = 5 * 60_000;
+
+/** One notification topic per refused pasted Guid: `refused:<gateway>` or `refused:<gateway> agent <id>`. */
+export function refusedTopic(ref: PastedRef): string {
+  return ref.agentId ? `refused:${ref.gateway} agent ${ref.agentId}` : `refused:${ref.gateway}`;
+}
 
 const action = (title: string, command: string) => ({ title, run: () => vscode.commands.executeCommand(command) });
 
@@ -36,7 +41,7 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
       const agentId = ref.agentId;
       const setAt = guids.setAt(origin, agentId);
       const soon = setAt !== undefined && now() - setAt < ROTATION_SUSPECT_MS;
-      const topic = `refused:${credentialKey(ref)}`;
+      const topic = refusedTopic(ref);
       if (soon) {
         // Dynamic authentication (the default for new gateways) replaces a Guid within about two minutes.
         notifier.notify(
@@ -59,7 +64,7 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
       );
     }),
     monitor.onDidChangeAuth(() => {
-      const refused = new Set(monitor.refusedCredentials.map((ref) => `refused:${credentialKey(ref)}`));
+      const refused = new Set(monitor.refusedCredentials.map(refusedTopic));
       for (const topic of notifier.openTopics('refused:')) if (!refused.has(topic)) notifier.resolve(topic);
     }),
     monitor.onDidChangeSession(({ agentId, status }) => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { detailRows } from '../../core/supervisor/detailNames';
+import type { WebviewTap } from '../testHooks';
 import { escapeHtml, nonce, webviewPage } from './webviewHtml';
 
 /** The drill-down as a readable table in a webview without scripts; one panel per agent, reused. */
@@ -7,6 +8,9 @@ export class DetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   /** The last page shown per agent (tests read it back). */
   readonly lastHtml = new Map<string, string>();
+
+  /** `tap`, in test mode only, sees every page as it is handed to the webview. */
+  constructor(private readonly tap?: WebviewTap) {}
 
   show(agentId: string, details: Readonly<Record<string, number>>, origin: string, fetchedAt: Date): void {
     const title = vscode.l10n.t('Agent {0}: detailed statistics', agentId);
@@ -32,6 +36,7 @@ ${rows}
     const html = webviewPage({ lang: vscode.env.language, title, cspSource: panel.webview.cspSource, nonce: nonce(), body });
     this.lastHtml.set(agentId, html);
     panel.webview.html = html;
+    this.tap?.(`details:${agentId}`, 'html', html);
   }
 
   dispose(): void {

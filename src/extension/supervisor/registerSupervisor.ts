@@ -9,6 +9,7 @@ import type { BackgroundNotifier } from '../notifications/notifier';
 import { DetailsPanels } from './detailsPanel';
 import { registerSupervisorCommands } from './supervisorCommands';
 import type { ViewOptions } from './viewOptions';
+import type { WebviewTap } from '../testHooks';
 
 /**
  * The Supervisor view's wiring (issue 13), kept out of extension.ts: its commands,
@@ -21,9 +22,10 @@ export interface SupervisorApi {
   readonly trends: TrendPanels;
 }
 
-export function registerSupervisor(ctx: CommandContext, options: ViewOptions, notifier: BackgroundNotifier, context: vscode.ExtensionContext): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
+/** `tap` (test mode only) sees everything handed to the details and trend webviews. */
+export function registerSupervisor(ctx: CommandContext, options: ViewOptions, notifier: BackgroundNotifier, context: vscode.ExtensionContext, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
   const { monitor } = ctx;
-  const details = new DetailsPanels();
+  const details = new DetailsPanels(tap);
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
 
   const stateRefused = () => {
@@ -55,8 +57,9 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
   teamsChanged();
   disposables.push(monitor.onDidChangeSettings(teamsChanged));
 
-  // The shift's history: every change of an agent's counters, per gateway and day (no disk work until the first one).
-  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history'), { retentionDays: monitor.settings.historyRetentionDays });
+  // The shift's history: every change of an agent's counters, per gateway and day. At start it
+  // applies the retention (0 deletes the files) and makes existing files owner-only.
+  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history'), { retentionDays: monitor.settings.historyRetentionDays, log: ctx.log });
   disposables.push(
     { dispose: () => void history.close() },
     monitor.store.onDidChange((change) => {
@@ -67,7 +70,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
         if (e?.state === 'ok' && e.stats) history.record(origin, id, e.stats, e.fetchedAt);
       }
     }),
-    monitor.onDidChangeSettings((s) => history.setRetentionDays(s.historyRetentionDays)),
+    monitor.onDidChangeSettings((s) => void history.setRetentionDays(s.historyRetentionDays)),
     // Issue 18: queue samples go into the same day files (a sample only when a number changed).
     monitor.queues.onDidChange(() => {
       const origin = monitor.settings.origin;
@@ -75,7 +78,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
       for (const e of monitor.queues.all()) if (e.state === 'ok' && e.stats) history.recordQueue(origin, e.id, e.stats, e.fetchedAt);
     }),
   );
-  const trends = new TrendPanels(context.extensionUri, monitor, history);
+  const trends = new TrendPanels(context.extensionUri, monitor, history, tap);
   disposables.push(
     trends,
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {

@@ -3,6 +3,7 @@ import { dayKey, dayStart, type HistoryStore } from '../../core/history/historyS
 import { buildQueueTrend, buildTrend } from '../../core/history/trend';
 import type { TrendData } from '../../core/history/trendData';
 import type { AgentMonitor } from '../agentMonitor';
+import type { WebviewTap } from '../testHooks';
 import { escapeHtml, nonce, webviewPage } from './webviewHtml';
 
 export type { TrendData };
@@ -27,6 +28,8 @@ export class TrendPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly monitor: AgentMonitor,
     private readonly history: HistoryStore,
+    /** Test mode only: sees every page and message as it is handed to the webview. */
+    private readonly tap?: WebviewTap,
   ) {
     this.subscriptions.push(
       history.onDidRecord(({ origin, agentId }) => {
@@ -65,6 +68,7 @@ export class TrendPanels implements vscode.Disposable {
     });
     this.lastHtml = html;
     w.html = html;
+    this.tap?.(key, 'html', html);
     const entry = { panel, target };
     this.panels.set(key, entry);
     panel.onDidDispose(() => {
@@ -168,7 +172,10 @@ export class TrendPanels implements vscode.Disposable {
     if (!p) return;
     const data = await this.data(p.target);
     this.lastData.set(key, data);
-    if (p.panel.visible) void p.panel.webview.postMessage({ type: 'trend', data });
+    if (!p.panel.visible) return;
+    const message = { type: 'trend', data };
+    this.tap?.(key, 'message', message);
+    void p.panel.webview.postMessage(message);
   }
 
   dispose(): void {
