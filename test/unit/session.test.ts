@@ -83,6 +83,60 @@ describe('sessions: the simulator in dynamic mode', function () {
   });
 });
 
+describe('sessions: the event poll’s wait, timed on the client’s clock', function () {
+  this.timeout(20_000);
+  let sim: Simulator | undefined;
+  let client: GatewayClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await sim?.stop();
+    client = sim = undefined;
+  });
+
+  it('a poll held past hold + timeout ends as undici’s own timeout would; its one timer is cleared on every ending', async () => {
+    // The gateway holds idle polls a minute; the client waits hold (100 ms) + timeout (1 s) on a fake clock.
+    sim = await startSimulator({ auth: { mode: 2, eventHoldMs: 60_000, rotateEveryMs: 600_000, defaultPassword: PASSWORD } });
+    const clock = new FakeClock();
+    client = createGatewayClient({ origin: sim.origin, caPem: sim.caPem, timeoutMs: 1000, clock });
+    const body: SignInBody = { password: PASSWORD, status: 3, autoanswer: false, autoenteridle: false, releasephone: true };
+    const { guid } = await client.signIn(id('101'), 'loginex', body);
+    assert.equal(clock.pending, 0, 'no wait timer for a sign-in');
+
+    // The three sign-in events are answered at once: each poll's timer is gone with its answer.
+    for (let i = 0; i < 3; i++) {
+      assert.ok((await client.pollEvent(id('101'), guid, 100)).event);
+      assert.equal(clock.pending, 0, `answered poll ${i + 1} left its wait timer armed`);
+    }
+
+    // Held: one timer; nothing happens before hold + timeout, then the request ends with a timeout.
+    let settled = false;
+    const held = client.pollEvent(id('101'), guid, 100).then(
+      () => assert.fail('the held poll was answered'),
+      (e: GatewayError) => e,
+    ).finally(() => (settled = true));
+    await until('the poll is written and its wait armed', () => clock.pending === 1);
+    await clock.advance(1099);
+    assert.equal(settled, false, 'ended before hold + timeout');
+    await clock.advance(1);
+    const e = await held;
+    assert.equal(e.kind, 'network');
+    assert.equal(e.details.code, 'UND_ERR_HEADERS_TIMEOUT');
+    assert.match(e.message, /did not answer within 1 s/);
+    assert.equal(clock.pending, 0);
+
+    // Cancelled (what disposing the session does): rejected as cancelled, the timer cleared.
+    const controller = new AbortController();
+    const aborted = client.pollEvent(id('101'), guid, 100, controller.signal).then(
+      () => assert.fail('the cancelled poll was answered'),
+      (x: GatewayError) => x,
+    );
+    await until('the second poll is written and its wait armed', () => clock.pending === 1);
+    controller.abort();
+    assert.equal((await aborted).kind, 'cancelled');
+    assert.equal(clock.pending, 0);
+  });
+});
+
 describe('sessions: the extension’s session against the simulator', function () {
   this.timeout(30_000);
   let sim: Simulator;

@@ -1,6 +1,7 @@
 import { t } from '../l10n/localize';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Pool, type Dispatcher } from 'undici';
+import { errors, Pool, type Dispatcher } from 'undici';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { onUnexpectedError } from '../util/unexpectedError';
 import type { AgentId } from '../validation/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from './errors';
@@ -25,7 +26,7 @@ interface OutgoingRequest {
   /** The Guid header; absent for sign-in. */
   readonly guid?: string;
   readonly body?: string;
-  /** Overrides the wait for headers and body (the event poll is held by the gateway). */
+  /** Overrides the wait for headers and body (the event poll is held by the gateway): timed by the client's clock, not undici. */
   readonly waitMs?: number;
 }
 
@@ -41,6 +42,7 @@ export class UndiciGatewayClient implements GatewayClient {
   private pool: Dispatcher | undefined;
   private readonly poolReady: Promise<Dispatcher>;
   private readonly maxBodyBytes: number;
+  private readonly clock: Clock;
   private closed = false;
 
   constructor(private readonly options: GatewayClientOptions) {
@@ -48,6 +50,7 @@ export class UndiciGatewayClient implements GatewayClient {
     if (url.protocol !== 'https:') throw new GatewayError('invalid-request', t('The gateway URL must use https.'));
     this.origin = url.origin;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.clock = options.clock ?? systemClock;
     const poolOptions = {
       connections: options.connections ?? 8,
       pipelining: 1,
@@ -188,6 +191,13 @@ export class UndiciGatewayClient implements GatewayClient {
    * One GET through the pool with a plain dispatch handler: no response stream, no
    * async iterator, no per-request timer (the pool's connect/headers/body timeouts
    * bound it). At 1,000 agents per cycle these costs were most of our CPU per request.
+   *
+   * The event poll (`waitMs`) is the exception. undici times any wait over 1 s with its
+   * "fast" timers, which wake the whole process every 499 ms while one is pending, i.e.
+   * all through every ~10 s hold: ~20 wake-ups per poll, each costing about what the poll
+   * itself does. So undici's timeouts are off for it and one timer of ours bounds it the
+   * same way (armed when the request is written, re-armed at the headers and at each body
+   * chunk, undici's own timeout errors), waking the process only if the wait runs out.
    */
   private dispatch(request: OutgoingRequest, signal: AbortSignal | undefined): Promise<RawAnswer> {
     const pool = this.pool;
@@ -198,6 +208,8 @@ export class UndiciGatewayClient implements GatewayClient {
       });
     }
     const maxBodyBytes = this.maxBodyBytes;
+    const { clock } = this;
+    const waitMs = request.waitMs;
     return new Promise<RawAnswer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -206,11 +218,23 @@ export class UndiciGatewayClient implements GatewayClient {
       let setGuid: string | undefined;
       let abort: ((err: Error) => void) | undefined;
       let settled = false;
+      let waitTimer: TimerHandle | undefined;
+      /** (Re)arms the wait; on expiry the request ends with the error undici's own timeout would give. */
+      const waitFor = (timeout: () => Error) => {
+        if (waitMs === undefined || settled) return;
+        if (waitTimer !== undefined) clock.clearTimeout(waitTimer);
+        waitTimer = clock.setTimeout(() => {
+          waitTimer = undefined;
+          abort?.(timeout());
+        }, waitMs);
+      };
       const cancelled = () => new GatewayError('cancelled', t('The request was cancelled.'));
       const onAbort = () => abort?.(cancelled());
       const finish = (err: Error | undefined, value?: RawAnswer) => {
         if (settled) return;
         settled = true;
+        if (waitTimer !== undefined) clock.clearTimeout(waitTimer);
+        waitTimer = undefined;
         signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(value!);
@@ -225,15 +249,17 @@ export class UndiciGatewayClient implements GatewayClient {
           method: request.method,
           headers,
           ...(request.body !== undefined ? { body: request.body } : {}),
-          ...(request.waitMs !== undefined ? { headersTimeout: request.waitMs, bodyTimeout: request.waitMs } : {}),
+          ...(waitMs !== undefined ? { headersTimeout: 0, bodyTimeout: 0 } : {}),
         },
         {
           onConnect: (abortRequest) => {
             abort = abortRequest;
             if (signal?.aborted) abortRequest(cancelled());
+            else waitFor(() => new errors.HeadersTimeoutError());
           },
           onHeaders: (statusCode, rawHeaders) => {
             status = statusCode;
+            waitFor(() => new errors.BodyTimeoutError());
             for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
               const name = rawHeaders[i];
               if (name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') contentType = rawHeaders[i + 1].toString('latin1');
@@ -248,6 +274,7 @@ export class UndiciGatewayClient implements GatewayClient {
               return false;
             }
             chunks.push(chunk);
+            waitFor(() => new errors.BodyTimeoutError());
             return true;
           },
           onComplete: () => finish(undefined, { status, body: Buffer.concat(chunks, size).toString('utf8'), contentType, setGuid }),

@@ -1,6 +1,7 @@
 import type { AgentId } from '../validation/agentId';
 import type { EventPollResult, SignInResult } from './sessionAnswers';
 import type { AgentInfo } from './agentInfo';
+import type { Clock } from '../util/clock';
 import type { QueueStats, SkillQueue } from './queues';
 
 /** The `result` of statisticsEx: counters since the agent signed in. */
@@ -80,6 +81,8 @@ export interface GatewayClientOptions {
     /** http.proxyStrictSSL: only about an https:// proxy's own certificate, never the gateway's. */
     readonly strictSSL: boolean;
   };
+  /** Times the event poll's wait (the one timer of the client's own); a fake clock in tests. Default: the system's. */
+  readonly clock?: Clock;
 }
 
 export interface GatewayClient {
