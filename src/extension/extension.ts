@@ -12,6 +12,7 @@ import { registerCertificateCommands } from './commands/certificateCommands';
 import type { CommandContext } from './commands/commandContext';
 import { registerCopyAsJson } from './commands/copyAsJson';
 import { registerExportStatistics } from './commands/exportStatistics';
+import { registerGetStarted } from './commands/getStarted';
 import { registerGuidCommands } from './commands/guidCommands';
 import { registerManageCredentials, type CredentialPickItem } from './commands/manageCredentials';
 import { registerPollingCommands } from './commands/pollingCommands';
@@ -27,6 +28,7 @@ import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { exportsFor, withLatency } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
+import { StateTimes } from './supervisor/stateTimes';
 import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 
@@ -43,6 +45,8 @@ export interface ExtensionApi {
   readonly supervisor: SupervisorApi;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
+  /** Issue 20: time in state per agent. */
+  readonly stateTimes: StateTimes;
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
 }
 
@@ -82,7 +86,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   context.subscriptions.push(guids, trusted, monitor);
 
   const viewOptions = new ViewOptions(context.globalState);
-  const tree = new AgentsTreeProvider(monitor, viewOptions);
+  // Time in state per agent, continued across window reloads (global state, per gateway).
+  const stateTimes = new StateTimes(monitor, context.globalState);
+  context.subscriptions.push(stateTimes);
+  const tree = new AgentsTreeProvider(monitor, viewOptions, stateTimes);
   context.subscriptions.push(viewOptions);
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view);
@@ -136,7 +143,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     }),
   );
 
-  const statusBar = new StatsStatusBar(monitor);
+  const statusBar = new StatsStatusBar(monitor, stateTimes);
   context.subscriptions.push(statusBar);
 
   const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
@@ -155,10 +162,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
     ...registerSessionCommands(ctx),
+    ...registerGetStarted(context, monitor),
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker };
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, credentialPicker: credentials.onDidShowPicker, stateTimes };
   return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 

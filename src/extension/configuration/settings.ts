@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { normalizeAgentIdMax, validateAgentId, type AgentId, DEFAULT_AGENT_ID_MAX } from '../../core/validation/agentId';
 import type { ProxyInputs } from '../../core/gateway/proxy';
 import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
-import { parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
+import { parseStateThresholds, parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
 
 export const SECTION = 'ccGateway';
 
@@ -52,6 +52,8 @@ export interface Settings {
   readonly thresholds: Thresholds;
   /** 0: no history is recorded. */
   readonly historyRetentionDays: number;
+  /** The side-bar width rows are fitted to (ccGateway.view.sideBarWidth). */
+  readonly sideBarWidth: number;
 }
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -102,7 +104,9 @@ export function readSettings(): Settings {
       averageTalkSeconds: clampInt(config.get('thresholds.averageTalkSeconds', DEFAULTS.averageTalkSeconds), 0, 86_400, 0),
       talkTimeSeconds: clampInt(config.get('thresholds.talkTimeSeconds', DEFAULTS.talkTimeSeconds), 0, 172_800, 0),
       signedOut: config.get<unknown>('thresholds.signedOut', DEFAULTS.signedOut) === true,
+      stateSeconds: parseStateThresholds(config.get<unknown>('thresholds.stateSeconds')),
     },
+    sideBarWidth: clampInt(config.get('view.sideBarWidth', 300), 170, 2000, 300),
     historyRetentionDays: clampInt(config.get('history.retentionDays', DEFAULTS.historyRetentionDays), 0, 366, DEFAULTS.historyRetentionDays),
     invalidAgents,
     pollIntervalMs: clampInt(config.get('pollIntervalSeconds', DEFAULTS.pollIntervalSeconds), 5, 3600, DEFAULTS.pollIntervalSeconds) * 1000,
