@@ -213,7 +213,7 @@ describe('CC-Gateway extension in the extension host', function () {
     await vscode.commands.executeCommand('ccGateway.refresh');
     await until('auth banner', () => api.monitor.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
     await until('rows in auth state', () => api.monitor.store.all().every((e) => e.state === 'auth'));
-    assert.match(String(row('101')?.description), /^as of \d\d:\d\d( [AP]M)? · ↓\d+ ↑\d+ · \d+:\d\d:\d\d$/, 'last numbers stay visible, marked as of when');
+    assert.match(String(row('101')?.description), /^as of \d\d?:\d\d(\s[AP]M)? · ↓\d+ ↑\d+ · \d+:\d\d:\d\d$/, 'last numbers stay visible, marked as of when');
     await until('status bar warning', () => api.statusBar.snapshot.warning);
     sim.resetStats();
     for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('ccGateway.refresh');
