@@ -167,7 +167,9 @@ describe('CC-Gateway extension in the extension host', function () {
     const html = api.supervisor.details.lastHtml.get('101') ?? '';
     assert.match(html, /<th scope="row">Calls not answered for a long time<\/th><td class="num">\d+<\/td><td class="field">noanswernums<\/td>/);
     assert.match(html, new RegExp(`<th scope="row">Talk time</th><td class="num">${Math.floor(sim.counters('101').talktime / 3600)}:\\d\\d:\\d\\d</td>`));
-    assert.match(html, /<th scope="row">waittime<\/th>/, 'a field the docs do not name is shown by its name');
+    // Issue 20: the fields the docs do not name get words too, marked as such, with the field name beside them.
+    assert.match(html, /<th scope="row">Waiting time \(undocumented field\)<\/th><td class="num">\d+:\d\d:\d\d<\/td><td class="field">waittime<\/td>/);
+    assert.match(html, /<a href="command:ccGateway\.showDetails\?%5B%22101%22%5D">Refresh<\/a>/, 'a refresh link that runs only Show Detailed Statistics');
     assert.match(html, /script-src 'none'/);
     assert.ok(!html.includes(sim.guid), 'no Guid in the page');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

@@ -491,6 +491,9 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     const c = ctx.sim.counters('101');
     assert(new RegExp(`Calls answered\\s+${c.answernums}\\s+answernums`).test(text), `table: ${text}`);
     assert(/Talk time\s+1:16:08\s+talktime/.test(text), `talk time as h:mm:ss: ${text}`);
+    // Issue 20: every counter in words (the two the documentation does not name too), and a way to refresh the snapshot.
+    assert(/Hold time \(undocumented field\)\s+\d+:\d\d:\d\d\s+holdtime/.test(text) && /Waiting time \(undocumented field\)/.test(text), `undocumented counters in words: ${text}`);
+    assert(await f.locator('a', { hasText: 'Refresh' }).count(), 'a Refresh link on the page');
     await ctx.shot('12-details.png');
   });
 
