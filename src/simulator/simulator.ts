@@ -414,6 +414,8 @@ class GatewaySimulator implements Simulator {
       for (const agent of auto.agents) {
         // Issue 13: an agent in a call, wrap-up or rest takes no new call; now and then one rests.
         if (this.agentStates.isOccupied(this.key(agent))) continue;
+        // Issue 20: an agent signed in busy (the supervisor's own sign-in) is given no calls.
+        if (this.sessions.isBusy(this.key(agent))) continue;
         if (Math.random() < 0.08) {
           this.agentStates.rest(this.key(agent), auto.everyMs * (2 + Math.floor(Math.random() * 4)));
           const x = this.mutableExtras(agent);
@@ -685,7 +687,7 @@ class GatewaySimulator implements Simulator {
     if (route === 'state') {
       const workno = parseAgentId(parseAgentGroupPath(req.url?.split('?')[0] ?? '')?.workno ?? '', this.agentIdMax);
       if (workno === undefined) this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
-      else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno)));
+      else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno), this.sessions.isBusy(this.key(workno))));
       return;
     }
     const full = route === 'full';
