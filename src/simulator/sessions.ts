@@ -166,6 +166,12 @@ export class SimulatedSessions {
     this.timers.clear();
   }
 
+  /** A gateway restart: every session and its Guids are gone, without an event to anyone. */
+  forgetAll(): void {
+    for (const session of [...this.byAgent.values()]) this.end(session, false);
+    this.byGuid.clear();
+  }
+
   /** PUT …/onlineagent/{id}[/loginex|/forcelogin]. */
   signIn(variant: SignInVariant, req: http.IncomingMessage, res: http.ServerResponse, agentKey: string | undefined): void {
     readBody(req, (text, tooBig) => {

@@ -81,7 +81,8 @@ export interface Simulator {
   readonly guid: string;
   readonly fingerprint256: string;
   stop(): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops (if running) and listens again on the same port; `forgetSessions`: as a real gateway restart, every sign-in session is gone. */
+  restart(options?: { forgetSessions?: boolean }): Promise<void>;
   /**
    * Presents a newly generated certificate from now on (new key, new fingerprint)
    * and closes open connections so the next request sees it, as after a gateway's
@@ -394,8 +395,9 @@ class GatewaySimulator implements Simulator {
     }
   }
 
-  async restart(): Promise<void> {
+  async restart(options: { forgetSessions?: boolean } = {}): Promise<void> {
     await this.stop();
+    if (options.forgetSessions) this.sessions.forgetAll();
     await this.start(this.listenPort);
   }
 

@@ -90,7 +90,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
       await until('status bar marked', () => api.statusBar.snapshot.text.startsWith('$(history) '));
       assert.equal(api.statusBar.snapshot.warning, false);
     } finally {
-      await sim.restart();
+      await sim.restart({ forgetSessions: true });
     }
     // The restarted gateway forgot the session (its Guid is refused): the session signs in again by itself.
     await vscode.commands.executeCommand('ccGateway.refresh');
