@@ -168,7 +168,7 @@ function ui(page) {
  *   registerCleanup(fn): lets the caller stop servers/browser/simulator on SIGINT.
  * Returns { passed, failed, failures }. Writes artifactsDir/ui.json and screenshots/.
  */
-export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = console.log, addSecret = () => {}, onServer = () => {}, registerCleanup = () => {} }) {
+export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = console.log, addSecret = () => {}, onServer = () => {}, registerCleanup = () => {}, zhCn }) {
   const shotsDir = path.join(artifactsDir, 'screenshots');
   fs.mkdirSync(shotsDir, { recursive: true });
   const results = [];
@@ -574,6 +574,64 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     const toasts = (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join('\n');
     assert(!/Guid/.test(toasts), `a notification about the Guid after the gateway came back: "${toasts.replace(/\s+/g, ' ')}"`);
   });
+
+  // A second workbench in Simplified Chinese (zhCn: { languagePack, beforeStart } from scripts/test.mjs):
+  // the same rows must fit 300 px with Chinese words, which are wider.
+  if (zhCn) {
+    test('15 zh-cn: at the default width no row is cut (two teams, a long team name, a threshold crossed)', async () => {
+      const server = await startCodeServer({
+        codeServerBin,
+        installVsix: [vsix, zhCn.languagePack].filter(Boolean),
+        locale: 'zh-cn',
+        beforeStart: zhCn.beforeStart,
+        userSettings: {
+          'ccGateway.tls.caFile': ctx.sim.caFile,
+          'ccGateway.gatewayUrl': ctx.sim.url,
+          'ccGateway.agents': ['101', '102', '103'],
+          'ccGateway.teams': { 热线组: ['101', '102'], 账单与催收二线支持组长名称: ['103'] },
+          'ccGateway.thresholds.averageTalkSeconds': 700,
+        },
+      });
+      cleanup(server.stop);
+      onServer(server.dirs);
+      const browser = await launchBrowser();
+      cleanup(browser.close);
+      const { page } = browser;
+      page.setDefaultTimeout(ACTION_TIMEOUT_MS);
+      await page.goto(server.url(), { timeout: 60_000 });
+      await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+      const u = ui(page);
+      const zctx = { page, u };
+      const saved = ctx;
+      ctx = { ...ctx, ...zctx };
+      try {
+        await u.runCommand('View: Close All Editors').catch(() => {});
+        await u.openView();
+        // The welcome view's link for the static way, in Chinese.
+        const link = u.welcome.getByRole('link', { name: '粘贴 Guid' }).or(u.welcome.locator('a', { hasText: '粘贴 Guid' }));
+        await waitFor('the "粘贴 Guid" link of the welcome view', () => link.first().isVisible(), 30_000);
+        await link.first().click();
+        await u.quickInput.locator('input[type="password"]').waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+        await page.keyboard.type(guid, { delay: 5 });
+        await page.keyboard.press('Enter');
+        await u.setSideBarWidth(300);
+        const total = await waitFor('the 合计 (Total) row with its numbers', async () => {
+          const d = await u.rowDescription('合计');
+          return d && /↓\d+/.test(d) ? d : undefined;
+        }, 30_000);
+        assert(/^⚠1 · ↓\d+ ↑\d+ · \d+:\d\d:\d\d/.test(total), `合计 row: "${total}"`);
+        await page.mouse.move(860, 500);
+        await delay(800);
+        const cut = await cutRows();
+        await page.screenshot({ path: path.join(shotsDir, '15-zh-cn-rows-300px.png') });
+        assert(cut.length === 0, `rows cut at 300 px in Chinese: ${cut.join('; ')}`);
+      } finally {
+        ctx = saved;
+        await browser.close().catch(() => {});
+        await server.stop().catch(() => {});
+      }
+    });
+  }
 
   // --- setup ---------------------------------------------------------------
   const t0 = Date.now();

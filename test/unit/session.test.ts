@@ -79,8 +79,8 @@ describe('sessions: the simulator in dynamic mode', function () {
     const before = calls('101');
     await until('102 takes calls', () => calls('102') >= 5, { timeoutMs: 5000 });
     assert.equal(calls('101'), before, 'the busy agent was given no call');
-    assert.ok(client.agentInfo, 'the client reads agent states');
-    assert.equal((await client.agentInfo(id('101'), id('101'), signedIn.guid)).presence, 'busy');
+    assert.equal(typeof client.agentInfo, 'function', 'the client reads agent states');
+    assert.equal((await client.agentInfo!(id('101'), id('101'), signedIn.guid)).presence, 'busy');
   });
 
   it('signs out an agent whose session stops polling events, and after a logout', async () => {
