@@ -47,6 +47,7 @@ describe('freshness of a group', () => {
     assert.deepEqual(gatewayUnreachable([e('101', 'stale', 5, 'network'), e('102', 'stale', 7, 'transient')]), { lastAnswer: 7 });
     assert.equal(gatewayUnreachable([e('101', 'stale', 5, 'network'), e('102', 'ok', 7)]), undefined);
     assert.equal(gatewayUnreachable([e('101', 'auth', 5, 'auth')]), undefined, 'a refused Guid is not an outage');
+    assert.equal(gatewayUnreachable([e('101', 'stale', 5, 'protocol' as never)]), undefined, 'a gateway that answers, even garbage, is reachable');
     assert.equal(gatewayUnreachable([]), undefined);
   });
 });
