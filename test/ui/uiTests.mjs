@@ -187,6 +187,8 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
 
   test('01 first run: the walkthrough opens by itself; the welcome view asks for the gateway URL', async () => {
     const { page, u } = ctx;
+    // The extension activates when its view opens (no startup activation); its first activation opens the walkthrough.
+    await u.openView();
     const walkthrough = page.locator('.gettingStartedContainer');
     const text = await waitFor('the walkthrough "Watch your agents with CC-Gateway"', async () => {
       const t = (await walkthrough.count()) ? (await walkthrough.first().innerText()).replace(/\s+/g, ' ') : '';

@@ -54,6 +54,11 @@ export function isTeamNode(value: unknown): value is TeamNode {
   return !!value && typeof value === 'object' && (value as TeamNode).type === 'team' && typeof (value as TeamNode).team === 'string';
 }
 
+/** Compact counters: ↓answered ↑outbound · talk time (the words are in the tooltip). Rows fit them with fitRow. */
+export function compactNumbers(s: { answernums: number; calloutnums: number; talktime: number }): string {
+  return `↓${s.answernums} ↑${s.calloutnums} · ${formatDuration(s.talktime)}`;
+}
+
 /**
  * Rows keep stable ids and node objects, so a changed agent refreshes only its
  * own row (fire(node)), not the whole tree; a team row is refreshed with it for
