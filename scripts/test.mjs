@@ -287,6 +287,8 @@ async function uiTests(codeServerBin, vsix) {
     addSecret: (s) => secrets.add(s),
     onServer: (dirs) => serverRuns.push(dirs),
     registerCleanup: (fn) => cleanups.push(fn),
+    // Issue 20: a second workbench in zh-cn measures the rows with Chinese words.
+    zhCn: { languagePack: await zhCnLanguagePack(), beforeStart: writeLanguagePackCache },
   });
   totals.passed += r.passed;
   totals.failed += r.failed;

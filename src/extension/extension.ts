@@ -15,6 +15,7 @@ import { registerCertificateCommands } from './commands/certificateCommands';
 import type { CommandContext } from './commands/commandContext';
 import { registerCopyAsJson } from './commands/copyAsJson';
 import { registerExportStatistics } from './commands/exportStatistics';
+import { registerGetStarted } from './commands/getStarted';
 import { registerGuidCommands } from './commands/guidCommands';
 import { registerManageCredentials, type CredentialPickItem } from './commands/manageCredentials';
 import { registerPollingCommands } from './commands/pollingCommands';
@@ -30,6 +31,7 @@ import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { exportsFor, withLatency, WebviewTraffic } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
+import { StateTimes } from './supervisor/stateTimes';
 import { ViewOptions } from './supervisor/viewOptions';
 import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
 import { QueuesTreeProvider } from './treeViews/queuesTreeProvider';
@@ -50,6 +52,8 @@ export interface ExtensionApi {
   readonly testHooks: { secretLatencyMs: number };
   /** Everything handed to the details and trend webviews (test mode only), to scan for credentials. */
   readonly webviews: WebviewTraffic | undefined;
+  /** Issue 20: time in state per agent. */
+  readonly stateTimes: StateTimes;
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
   /** Issue 18: the Queues view. */
   readonly queuesTree: QueuesTreeProvider;
@@ -102,7 +106,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(guids, trusted, monitor);
 
   const viewOptions = new ViewOptions(context.globalState);
-  const tree = new AgentsTreeProvider(monitor, viewOptions);
+  // Time in state per agent, continued across window reloads (global state, per gateway).
+  const stateTimes = new StateTimes(monitor, context.globalState);
+  context.subscriptions.push(stateTimes);
+  const tree = new AgentsTreeProvider(monitor, viewOptions, stateTimes);
   context.subscriptions.push(viewOptions);
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view);
@@ -161,7 +168,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }),
   );
 
-  const statusBar = new StatsStatusBar(monitor);
+  const statusBar = new StatsStatusBar(monitor, stateTimes);
   context.subscriptions.push(statusBar);
 
   const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
@@ -182,10 +189,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
     ...registerSessionCommands(ctx),
+    ...registerGetStarted(context, monitor),
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, webviews, credentialPicker: credentials.onDidShowPicker, queuesTree };
+  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, webviews, credentialPicker: credentials.onDidShowPicker, queuesTree, stateTimes };
   return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
 }
 

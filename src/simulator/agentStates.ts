@@ -83,8 +83,9 @@ export class SimAgentStates {
   }
 
   /** The answer body for `workno`, as the vendor documents its fields. */
-  body(workno: string, signedIn: boolean): string {
-    const state = this.state(workno, signedIn);
+  body(workno: string, signedIn: boolean, busy = false): string {
+    const pinned = this.fixed.has(workno);
+    const state = busy && signedIn && !pinned ? 'busy' : this.state(workno, signedIn);
     const codes = STATE_CODES[state];
     return JSON.stringify({
       message: '',

@@ -59,6 +59,8 @@ interface Session {
   readonly events: AgentEvent[];
   /** A Guid that has been signed out but whose poller is owed the shutdown event. */
   ended?: boolean;
+  /** Signed in busy (status 3, what the extension's own sign-in asks for): takes no calls. */
+  busy?: boolean;
 }
 
 interface HeldPoll {
@@ -137,6 +139,11 @@ export class SimulatedSessions {
     return this.byAgent.get(agentKey)?.guid;
   }
 
+  /** Signed in with a session that asked to be busy: such an agent is given no calls. */
+  isBusy(agentKey: string): boolean {
+    return this.isSignedIn(agentKey) && this.byAgent.get(agentKey)?.busy === true;
+  }
+
   isSignedIn(agentKey: string): boolean {
     const s = this.byAgent.get(agentKey);
     if (s) this.tick(s);
@@ -189,6 +196,12 @@ export class SimulatedSessions {
     this.held.clear();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+
+  /** A gateway restart: every session and its Guids are gone, without an event to anyone. */
+  forgetAll(): void {
+    for (const session of [...this.byAgent.values()]) this.end(session, false);
+    this.byGuid.clear();
   }
 
   /** PUT …/onlineagent/{id}[/loginex|/forcelogin]. */
@@ -309,7 +322,7 @@ export class SimulatedSessions {
 
   private start(agentKey: string, busy: boolean): Session {
     const now = this.now();
-    const session: Session = { agentKey, guid: newGuid(), rotatedAt: now, loginTime: now, lastEventPollAt: now, events: [] };
+    const session: Session = { agentKey, guid: newGuid(), rotatedAt: now, loginTime: now, lastEventPollAt: now, events: [], busy };
     this.stats.guidsIssued++;
     this.stats.issued.push(session.guid);
     this.byAgent.set(agentKey, session);

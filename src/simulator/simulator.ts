@@ -88,7 +88,8 @@ export interface Simulator {
   readonly guid: string;
   readonly fingerprint256: string;
   stop(): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops (if running) and listens again on the same port; `forgetSessions`: as a real gateway restart, every sign-in session is gone. */
+  restart(options?: { forgetSessions?: boolean }): Promise<void>;
   /**
    * Presents a newly generated certificate from now on (new key, new fingerprint)
    * and closes open connections so the next request sees it, as after a gateway's
@@ -406,8 +407,9 @@ class GatewaySimulator implements Simulator {
     }
   }
 
-  async restart(): Promise<void> {
+  async restart(options: { forgetSessions?: boolean } = {}): Promise<void> {
     await this.stop();
+    if (options.forgetSessions) this.sessions.forgetAll();
     await this.start(this.listenPort);
   }
 
@@ -436,6 +438,8 @@ class GatewaySimulator implements Simulator {
       for (const agent of auto.agents) {
         // Issue 13: an agent in a call, wrap-up or rest takes no new call; now and then one rests.
         if (this.agentStates.isOccupied(this.key(agent))) continue;
+        // Issue 20: an agent signed in busy (the supervisor's own sign-in) is given no calls.
+        if (this.sessions.isBusy(this.key(agent))) continue;
         if (Math.random() < 0.08) {
           this.agentStates.rest(this.key(agent), auto.everyMs * (2 + Math.floor(Math.random() * 4)));
           const x = this.mutableExtras(agent);
@@ -720,7 +724,7 @@ class GatewaySimulator implements Simulator {
     if (route === 'state') {
       const workno = parseAgentId(parseAgentGroupPath(req.url?.split('?')[0] ?? '')?.workno ?? '', this.agentIdMax);
       if (workno === undefined) this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
-      else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno)));
+      else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno), this.sessions.isBusy(this.key(workno))));
       return;
     }
     const full = route === 'full';

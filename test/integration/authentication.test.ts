@@ -77,6 +77,29 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     assert.ok(!all.includes(PASSWORD), 'the password is in no setting');
   });
 
+  it('an outage while signed in: the session row says reconnecting, the status bar is marked without a warning colour; back: numbers fresh and no notification', async () => {
+    const toasts = api.notifier.count();
+    const sessionRow = () => api.tree.getChildren().map((n) => api.tree.getTreeItem(n)).find((i) => i.id === 'session:101');
+    await sim.stop();
+    try {
+      await vscode.commands.executeCommand('ccGateway.refresh');
+      await until('rows stale on the network', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
+      await until('the session row says reconnecting', () => sessionRow()?.label === 'Reconnecting as 101…');
+      // The time goes in the description when it fits the row; the words always say it.
+      assert.match(String(sessionRow()?.accessibilityInformation?.label), /^Reconnecting as 101…, no answer since /);
+      await until('status bar marked', () => api.statusBar.snapshot.text.startsWith('$(history) '));
+      assert.equal(api.statusBar.snapshot.warning, false);
+    } finally {
+      await sim.restart({ forgetSessions: true });
+    }
+    // The restarted gateway forgot the session (its Guid is refused): the session signs in again by itself.
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('numbers back', () => api.monitor.store.all().every((e) => e.state === 'ok'), 60_000);
+    await until('the session row signed in', () => sessionRow()?.label === 'Signed in as 101', 60_000);
+    await until('no refusal left', () => api.monitor.refusedCredentials.length === 0, 30_000);
+    assert.equal(api.notifier.count() - toasts, 0, 'nothing to act on was shown: no notification naming the Guid');
+  });
+
   it('a wrong password gives one message and no second sign-in request', async () => {
     const before = sim.sessions.stats.signIns.length;
     const toasts = api.notifier.count();
@@ -116,5 +139,8 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     await sleep(2500);
     assert.equal(polls(), n, 'no event poll after the sign-out');
     assert.equal(api.monitor.sessions.has('101'), false);
+    // Issue 20: a deliberate Sign Out is nothing to warn about.
+    await until('status bar says signed out', () => api.statusBar.snapshot.text === '$(account) CC-Gateway: signed out');
+    assert.equal(api.statusBar.snapshot.warning, false, 'no warning colour after a deliberate Sign Out');
   });
 });

@@ -168,7 +168,9 @@ describe('CC-Gateway extension in the extension host', function () {
     const html = api.supervisor.details.lastHtml.get('101') ?? '';
     assert.match(html, /<th scope="row">Calls not answered for a long time<\/th><td class="num">\d+<\/td><td class="field">noanswernums<\/td>/);
     assert.match(html, new RegExp(`<th scope="row">Talk time</th><td class="num">${Math.floor(sim.counters('101').talktime / 3600)}:\\d\\d:\\d\\d</td>`));
-    assert.match(html, /<th scope="row">waittime<\/th>/, 'a field the docs do not name is shown by its name');
+    // Issue 20: the fields the docs do not name get words too, marked as such, with the field name beside them.
+    assert.match(html, /<th scope="row">Waiting time \(undocumented field\)<\/th><td class="num">\d+:\d\d:\d\d<\/td><td class="field">waittime<\/td>/);
+    assert.match(html, /<a href="command:ccGateway\.showDetails\?%5B%22101%22%5D">Refresh<\/a>/, 'a refresh link that runs only Show Detailed Statistics');
     assert.match(html, /script-src 'none'/);
     // What was handed to the webview (not a copy kept aside): the same page, without a credential.
     const sent = api.webviews!.sent.filter((x) => x.panel === 'details:101');
@@ -217,7 +219,7 @@ describe('CC-Gateway extension in the extension host', function () {
     await vscode.commands.executeCommand('ccGateway.refresh');
     await until('auth banner', () => api.monitor.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
     await until('rows in auth state', () => api.monitor.store.all().every((e) => e.state === 'auth'));
-    assert.ok(row('101')?.description?.toString().includes('stale'), 'last numbers stay visible, marked stale');
+    assert.match(String(row('101')?.description), /^as of \d\d?:\d\d(\s[AP]M)? · ↓\d+ ↑\d+ · \d+:\d\d:\d\d$/, 'last numbers stay visible, marked as of when');
     await until('status bar warning', () => api.statusBar.snapshot.warning);
     sim.resetStats();
     for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('ccGateway.refresh');
@@ -252,6 +254,10 @@ describe('CC-Gateway extension in the extension host', function () {
       }
       await until('rows stale with a network reason', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
       assert.equal(api.notifier.count() - total, 1, 'a gateway outage shows in the rows and the status bar, not in toasts');
+      // Issue 20: the status bar says its numbers are old (icon, time, words), without a warning colour: the extension retries by itself.
+      await until('status bar marked stale', () => api.statusBar.snapshot.text.startsWith('$(history) '));
+      assert.match(String(api.statusBar.snapshot.label), /numbers as of .+, not current/);
+      assert.equal(api.statusBar.snapshot.warning, false, 'an outage the extension is riding out is no warning');
     } finally {
       await sim.restart();
     }

@@ -15,7 +15,7 @@ const files = () => sourceFiles(path.join(repo, 'src/core')).concat(sourceFiles(
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Fields of package.json's contributes that VS Code shows to people. */
-const SHOWN_FIELDS = new Set(['title', 'label', 'category', 'shortTitle', 'name', 'contextualTitle', 'contents', 'description', 'markdownDescription', 'patternErrorMessage', 'errorMessage', 'deprecationMessage', 'markdownDeprecationMessage', 'enumDescriptions', 'markdownEnumDescriptions']);
+const SHOWN_FIELDS = new Set(['title', 'altText', 'label', 'category', 'shortTitle', 'name', 'contextualTitle', 'contents', 'description', 'markdownDescription', 'patternErrorMessage', 'errorMessage', 'deprecationMessage', 'markdownDeprecationMessage', 'enumDescriptions', 'markdownEnumDescriptions']);
 
 function shownStrings(value: unknown, at: string, out: { at: string; text: string }[]): void {
   if (Array.isArray(value)) value.forEach((v, i) => shownStrings(v, `${at}[${i}]`, out));

@@ -68,6 +68,21 @@ describe('sessions: the simulator in dynamic mode', function () {
     assert.equal(await login('102', { password: PASSWORD }, '/forcelogin'), '0');
   });
 
+  it('the demo gives no calls to an agent signed in busy (the supervisor’s own sign-in), and reads its state as busy (issue 20)', async () => {
+    sim = await startSimulator({ auth: { mode: 2, defaultPassword: PASSWORD }, autoCalls: { everyMs: 5, agents: ['101', '102'] } });
+    const client = createGatewayClient({ origin: sim.origin, caPem: sim.caPem, timeoutMs: 2000 });
+    const calls = (a: string) => {
+      const c = sim!.counters(a);
+      return c.answernums + c.calloutnums + c.noanswernums + c.intercallnums;
+    };
+    const signedIn = await client.signIn(id('101'), 'loginex', { password: PASSWORD, status: 3, autoanswer: false, autoenteridle: false, releasephone: true });
+    const before = calls('101');
+    await until('102 takes calls', () => calls('102') >= 5, { timeoutMs: 5000 });
+    assert.equal(calls('101'), before, 'the busy agent was given no call');
+    assert.equal(typeof client.agentInfo, 'function', 'the client reads agent states');
+    assert.equal((await client.agentInfo!(id('101'), id('101'), signedIn.guid)).presence, 'busy');
+  });
+
   it('signs out an agent whose session stops polling events, and after a logout', async () => {
     sim = await startSimulator({ auth: { mode: 2, idleSignOutMs: 150, defaultPassword: PASSWORD } });
     const r = await put('/agentgateway/resource/onlineagent/101/loginex', { password: PASSWORD });

@@ -43,3 +43,21 @@ export function formatAge(ms: number): string {
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~"']/g, (c) => `\\${c}`);
 }
+
+/** Time in a state as a row shows it: whole minutes ("6 min", "1 h 05 min"); under a minute nothing. */
+export function formatStateMinutes(seconds: number): string | undefined {
+  const m = Math.floor(Math.max(0, seconds) / 60);
+  if (m < 1) return undefined;
+  if (m < 60) return t('{0} min', m);
+  return t('{0} h {1} min', Math.floor(m / 60), String(m % 60).padStart(2, '0'));
+}
+
+// Counts in words: the message differs for one (vscode.l10n.t has no plural rules of its own).
+
+export function agentCount(n: number): string {
+  return n === 1 ? t('1 agent') : t('{0} agents', n);
+}
+
+export function needAttentionCount(n: number): string {
+  return n === 1 ? t('1 agent needs attention') : t('{0} agents need attention', n);
+}

@@ -58,6 +58,18 @@ function label(field: string): string | undefined {
   }
 }
 
+/** Fields some gateways send that the documentation does not name: words for them, marked as a reading of the name. */
+function undocumentedLabel(field: string): string | undefined {
+  switch (field) {
+    case 'waittime':
+      return t('Waiting time (undocumented field)');
+    case 'holdtime':
+      return t('Hold time (undocumented field)');
+    default:
+      return undefined;
+  }
+}
+
 const DURATIONS = new Set(['talktime', 'resttime', 'restouttime', 'busytime']);
 /** The documented order: as the vendor's table lists them. */
 const ORDER = ['talktime', 'answernums', 'noanswernums', 'calloutnums', 'intercallnums', 'interhelpnums', 'transfernums', 'transferoutnums', 'transferivrnums', 'redirectnums', 'keepnums', 'busynums', 'restnums', 'restoutnums', 'resttime', 'restouttime', 'agentrelease', 'busytime'];
@@ -71,6 +83,6 @@ export function detailRows(details: Readonly<Record<string, number>>): DetailRow
     const raw = details[field];
     const unit = DURATIONS.has(field) || (!ORDER.includes(field) && /time$/i.test(field)) ? 'seconds' : 'count';
     const name = label(field);
-    return { field, label: name ?? field, value: unit === 'seconds' ? formatDuration(raw) : String(raw), raw, unit, documented: name !== undefined };
+    return { field, label: name ?? undocumentedLabel(field) ?? field, value: unit === 'seconds' ? formatDuration(raw) : String(raw), raw, unit, documented: name !== undefined };
   });
 }

@@ -2,7 +2,7 @@ import { t } from '../l10n/localize';
 import { averageTalkSeconds, formatDuration } from '../format/format';
 import type { AgentEntry } from '../state/store';
 import { printable, validateAgentId, type AgentId } from '../validation/agentId';
-import { PRESENCES, type AgentPresence, type Presence } from './agentState';
+import { PRESENCES, presenceLabel, type AgentPresence, type Presence } from './agentState';
 
 // ---------------------------------------------------------------------------
 // Teams: ccGateway.teams is { "team name": ["101", "102"], … }
@@ -167,17 +167,39 @@ export interface Thresholds {
   /** Seconds; 0 = off. */
   readonly talkTimeSeconds: number;
   readonly signedOut: boolean;
+  /** Seconds in one state before an agent needs attention (ccGateway.thresholds.stateSeconds); absent = off. */
+  readonly stateSeconds?: Readonly<Partial<Record<Presence, number>>>;
 }
 
 export const NO_THRESHOLDS: Thresholds = { averageTalkSeconds: 0, talkTimeSeconds: 0, signedOut: false };
 
+/** The setting's keys are the words people use; each maps to one state. */
+export const STATE_THRESHOLD_KEYS: Readonly<Record<string, Presence>> = { talking: 'talking', 'wrap-up': 'wrapUp', rest: 'rest', busy: 'busy', idle: 'idle' };
+
+/** Reads ccGateway.thresholds.stateSeconds: unknown keys and values that are not whole seconds in 1..86400 are skipped. */
+export function parseStateThresholds(raw: unknown): Partial<Record<Presence, number>> {
+  const out: Partial<Record<Presence, number>> = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const presence = STATE_THRESHOLD_KEYS[key];
+    if (presence && typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 86_400) out[presence] = value;
+  }
+  return out;
+}
+
 export interface AttentionReason {
-  readonly kind: 'averageTalk' | 'talkTime' | 'signedOut';
+  readonly kind: 'averageTalk' | 'talkTime' | 'signedOut' | 'timeInState';
   readonly text: string;
 }
 
+/** How long the agent has been in its shown state (TimeInState). */
+export interface TimeInStateReading {
+  readonly seconds: number;
+  readonly atLeast: boolean;
+}
+
 /** Why an agent needs attention (empty: it does not). */
-export function attentionReasons(entry: AgentEntry | undefined, presence: Presence | undefined, th: Thresholds): AttentionReason[] {
+export function attentionReasons(entry: AgentEntry | undefined, presence: Presence | undefined, th: Thresholds, inState?: TimeInStateReading): AttentionReason[] {
   const out: AttentionReason[] = [];
   const s = entry?.stats;
   const avg = s ? averageTalkSeconds(s) : undefined;
@@ -188,5 +210,14 @@ export function attentionReasons(entry: AgentEntry | undefined, presence: Presen
     out.push({ kind: 'talkTime', text: t('Talk time since sign-in {0} is over the threshold {1}.', formatDuration(s.talktime), formatDuration(th.talkTimeSeconds)) });
   }
   if (th.signedOut && presence === 'signedOut') out.push({ kind: 'signedOut', text: t('Signed out while watched.') });
+  const limit = presence ? th.stateSeconds?.[presence] : undefined;
+  if (presence && limit && inState && inState.seconds > limit) {
+    out.push({
+      kind: 'timeInState',
+      text: inState.atLeast
+        ? t('In {0} for at least {1}, over the threshold {2}.', presenceLabel(presence), formatDuration(inState.seconds), formatDuration(limit))
+        : t('In {0} for {1}, over the threshold {2}.', presenceLabel(presence), formatDuration(inState.seconds), formatDuration(limit)),
+    });
+  }
   return out;
 }

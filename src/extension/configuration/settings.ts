@@ -4,7 +4,7 @@ import type { ProxyInputs } from '../../core/gateway/proxy';
 import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
 import { parseQueueIds } from '../../core/queues/queueSettings';
 import type { QueueThresholds } from '../../core/queues/queueThresholds';
-import { parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
+import { parseStateThresholds, parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
 
 export const SECTION = 'ccGateway';
 
@@ -61,6 +61,8 @@ export interface Settings {
   readonly queueIds: readonly number[];
   readonly queueProblems: readonly string[];
   readonly queueThresholds: QueueThresholds;
+  /** The side-bar width rows are fitted to (ccGateway.view.sideBarWidth). */
+  readonly sideBarWidth: number;
 }
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -112,6 +114,7 @@ export function readSettings(): Settings {
       averageTalkSeconds: clampInt(config.get('thresholds.averageTalkSeconds', DEFAULTS.averageTalkSeconds), 0, 86_400, 0),
       talkTimeSeconds: clampInt(config.get('thresholds.talkTimeSeconds', DEFAULTS.talkTimeSeconds), 0, 172_800, 0),
       signedOut: config.get<unknown>('thresholds.signedOut', DEFAULTS.signedOut) === true,
+      stateSeconds: parseStateThresholds(config.get<unknown>('thresholds.stateSeconds')),
     },
     queueIds,
     queueProblems,
@@ -119,6 +122,7 @@ export function readSettings(): Settings {
       waitingCalls: clampInt(config.get('thresholds.queueWaitingCalls', DEFAULTS.queueWaitingCalls), 0, 100_000, 0),
       longestWaitSeconds: clampInt(config.get('thresholds.longestWaitSeconds', DEFAULTS.longestWaitSeconds), 0, 86_400, 0),
     },
+    sideBarWidth: clampInt(config.get('view.sideBarWidth', 300), 170, 2000, 300),
     historyRetentionDays: clampInt(config.get('history.retentionDays', DEFAULTS.historyRetentionDays), 0, 366, DEFAULTS.historyRetentionDays),
     invalidAgents,
     pollIntervalMs: clampInt(config.get('pollIntervalSeconds', DEFAULTS.pollIntervalSeconds), 5, 3600, DEFAULTS.pollIntervalSeconds) * 1000,

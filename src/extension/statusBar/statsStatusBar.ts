@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import { escapeMarkdown, formatDuration } from '../../core/format/format';
-import { totals } from '../../core/state/store';
-import { attentionReasons, shownPresence } from '../../core/supervisor/supervisor';
+import { escapeMarkdown, formatDuration, needAttentionCount } from '../../core/format/format';
+import { totals, type AgentEntry } from '../../core/state/store';
+import { presenceLabel } from '../../core/supervisor/agentState';
+import { freshness, gatewayUnreachable, isCurrent } from '../../core/supervisor/freshness';
+import { attentionReasons, shownPresence, type AttentionReason } from '../../core/supervisor/supervisor';
 import { formatWait, queueAttention } from '../../core/queues/queueThresholds';
 import { queueName } from '../treeViews/queuesTreeProvider';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
-import { stateLabel } from '../treeViews/agentTooltip';
+import type { StateTimes } from '../supervisor/stateTimes';
+import { clockTime, stateLabel } from '../treeViews/agentTooltip';
 import { sessionLine } from '../treeViews/sessionRows';
 
 const MAX_TOOLTIP_ROWS = 50;
@@ -16,7 +19,13 @@ export class StatsStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private scheduled = false;
 
-  constructor(private readonly monitor: AgentMonitor) {
+  /** Origins where a session was signed out in this window and none came back: nothing is wrong there. */
+  private readonly signedOut = new Set<string>();
+
+  constructor(
+    private readonly monitor: AgentMonitor,
+    private readonly stateTimes?: StateTimes,
+  ) {
     super();
     // An id and a name let users hide it from the status bar's context menu.
     this.item = this._register(vscode.window.createStatusBarItem('ccGateway.status', vscode.StatusBarAlignment.Left, 10));
@@ -27,10 +36,18 @@ export class StatsStatusBar extends Disposable {
     this._register(monitor.onDidChangeViewState(schedule));
     this._register(monitor.onDidChangeAuth(schedule));
     this._register(monitor.onDidChangeSettings(schedule));
-    this._register(monitor.onDidChangeSession(schedule));
+    this._register(
+      monitor.onDidChangeSession(({ status }) => {
+        const origin = monitor.settings.origin;
+        if (origin && status.kind === 'signed-out') this.signedOut.add(origin);
+        else if (origin && status.kind === 'signed-in') this.signedOut.delete(origin);
+        schedule();
+      }),
+    );
+    if (stateTimes) this._register(stateTimes.onDidChange(schedule));
     this._register(monitor.onDidSwap(schedule));
-    this._register(monitor.states.onDidChange(schedule));
     this._register(monitor.queues.onDidChange(schedule));
+    this._register(monitor.states.onDidChange(schedule));
     this.update();
   }
 
@@ -61,9 +78,17 @@ export class StatsStatusBar extends Disposable {
     }
     const warning = new vscode.ThemeColor('statusBarItem.warningBackground');
     if (m.viewState === 'badUrl' || m.viewState === 'noGuid') {
-      this.item.text = m.viewState === 'noGuid' ? `$(key) ${vscode.l10n.t('CC-Gateway: Set Guid')}` : `$(warning) ${vscode.l10n.t('CC-Gateway: check URL')}`;
-      this.item.tooltip = m.viewState === 'noGuid' ? vscode.l10n.t('No Guid is stored for {0}. Click to open the view and set one.', m.settings.origin ?? '') : m.settings.gatewayUrlProblem;
-      this.item.backgroundColor = warning;
+      // Nobody signed in is a step to take, not a failure: no warning colour (and none at all after a deliberate Sign Out).
+      const signedOut = m.viewState === 'noGuid' && this.signedOut.has(m.settings.origin ?? '');
+      this.item.text =
+        m.viewState === 'badUrl' ? `$(warning) ${vscode.l10n.t('CC-Gateway: check URL')}`
+        : signedOut ? `$(account) ${vscode.l10n.t('CC-Gateway: signed out')}`
+        : `$(sign-in) ${vscode.l10n.t('CC-Gateway: Sign In')}`;
+      this.item.tooltip =
+        m.viewState === 'badUrl' ? m.settings.gatewayUrlProblem
+        : signedOut ? vscode.l10n.t('You signed out of {0}. Click to open the view and sign in again.', m.settings.origin ?? '')
+        : vscode.l10n.t('Nobody is signed in at {0}. Click to open the view and sign in.', m.settings.origin ?? '');
+      this.item.backgroundColor = m.viewState === 'badUrl' ? warning : undefined;
       this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
       this.item.show();
       this.visible = true;
@@ -71,42 +96,74 @@ export class StatsStatusBar extends Disposable {
     }
     const entries = m.store.all();
     const t = totals(entries);
+    const fresh = freshness(entries);
+    const down = gatewayUnreachable(entries);
     const allFailing = entries.length > 0 && t.failing + t.needsGuid === entries.length && t.failing > 0;
-    const needsUser = m.refusedCredentials.length > 0 || allFailing;
-    const icon = m.refusedCredentials.length > 0 ? '$(key) ' : allFailing ? '$(warning) ' : m.isPaused ? '$(debug-pause) ' : '';
+    // The gateway not answering is cured by the extension itself: shown (old numbers, their time), not a warning colour.
+    const needsUser = m.refusedCredentials.length > 0 || (allFailing && !down);
+    const stale = fresh.notCurrent > 0;
+    const icon = m.refusedCredentials.length > 0 ? '$(key) ' : stale ? '$(history) ' : m.isPaused ? '$(debug-pause) ' : '';
     // Issue 13: agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
-    const agentsOver = entries.filter((e) => attentionReasons(e, shownPresence(e, m.states.get(e.agentId)), m.settings.thresholds).length > 0).length;
+    const reasons = new Map<string, AttentionReason[]>();
+    for (const e of entries) {
+      const presence = shownPresence(e, m.states.get(e.agentId));
+      const reading = this.stateTimes?.reading(e.agentId);
+      const r = attentionReasons(e, presence, m.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
+      if (r.length) reasons.set(e.agentId, r);
+    }
     // Issue 18: current queue numbers add calls waiting; a queue over a threshold counts in the attention number.
     const queues = m.queues.all().filter((q) => q.state === 'ok' && q.stats);
     const waiting = queues.reduce((n, q) => n + q.stats!.waiting, 0);
     const longest = queues.reduce<{ s: number; name?: string }>((best, q) => (q.stats!.longestWaitSeconds > best.s ? { s: q.stats!.longestWaitSeconds, name: queueName(q) } : best), { s: 0 });
-    const queuesOver = queues.filter((q) => queueAttention(q, m.settings.queueThresholds).length > 0).length;
-    const attention = agentsOver + queuesOver;
+    const queuesOver = queues.filter((q) => queueAttention(q, m.settings.queueThresholds).length > 0);
+    const agentsOver = reasons.size;
+    const attention = agentsOver + queuesOver.length;
     this.attentionCount = attention;
-    const queuePart = queues.length > 0 ? ` $(inbox) ${waiting}` : '';
-    this.item.text = `${icon}${queuePart ? `${queuePart.trim()} ` : ''}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}${attention > 0 ? ` $(warning) ${attention}` : ''}`;
+    const asOf = stale && fresh.asOf !== undefined ? ` · ${clockTime(fresh.asOf)}` : '';
+    const queuePart = queues.length > 0 ? `$(inbox) ${waiting} ` : '';
+    this.item.text = `${icon}${queuePart}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}${asOf}${attention > 0 ? ` $(warning) ${attention}` : ''}`;
     this.item.backgroundColor = needsUser ? warning : undefined;
     const totalsLabel = vscode.l10n.t('CC-Gateway: {0} answered, {1} outbound, talk time {2}', t.answernums, t.calloutnums, formatDuration(t.talktime));
+    const staleLabel = stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : vscode.l10n.t('stale')) : undefined;
     const queueLabel = queues.length > 0 ? vscode.l10n.t('{0} calls waiting in {1} queues, longest wait {2}', waiting, queues.length, formatWait(longest.s)) : undefined;
-    const attentionLabel = attention > 0 ? (queuesOver > 0 ? vscode.l10n.t('{0} agents and {1} queues need attention', agentsOver, queuesOver) : vscode.l10n.t('{0} agents need attention', attention)) : undefined;
-    this.item.accessibilityInformation = { label: [totalsLabel, queueLabel, attentionLabel].filter(Boolean).join(', ') };
+    const attentionLabel = attention > 0 ? (queuesOver.length > 0 ? vscode.l10n.t('{0} agents and {1} queues need attention', agentsOver, queuesOver.length) : needAttentionCount(attention)) : undefined;
+    this.item.accessibilityInformation = {
+      label: [totalsLabel, queueLabel, staleLabel, attentionLabel].filter(Boolean).join(', '),
+    };
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
     md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
     if (m.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
-    for (const [agentId, status] of m.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now()))}\n\n`);
+    if (down) md.appendMarkdown(`$(history) ${escapeMarkdown(vscode.l10n.t('The gateway does not answer; the numbers are those of {0}. The extension keeps trying by itself.', fresh.asOf !== undefined ? clockTime(fresh.asOf) : '–'))}\n\n`);
+    else if (stale) md.appendMarkdown(`$(history) ${escapeMarkdown(fresh.notCurrent === 1 ? vscode.l10n.t('Not current: 1 agent could not be updated. {0}', '') : vscode.l10n.t('Not current: {0} agents could not be updated. {1}', fresh.notCurrent, ''))}\n\n`);
+    for (const [agentId, status] of m.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now(), down))}\n\n`);
     if (queueLabel) md.appendMarkdown(`$(inbox) ${escapeMarkdown(queueLabel)}${longest.name ? ` (${escapeMarkdown(longest.name)})` : ''}\n\n`);
-    if (attentionLabel) md.appendMarkdown(`$(warning) ${escapeMarkdown(attentionLabel)}\n\n`);
-    const header = [vscode.l10n.t('Agent'), vscode.l10n.t('Answered'), vscode.l10n.t('Outbound'), vscode.l10n.t('Talk time'), vscode.l10n.t('State')];
-    md.appendMarkdown(`| ${header.join(' | ')} |\n|---|--:|--:|--:|---|\n`);
+    if (attention > 0) {
+      md.appendMarkdown(`$(warning) ${escapeMarkdown(attentionLabel ?? '')}:\n\n`);
+      for (const [agentId, r] of [...reasons].slice(0, MAX_TOOLTIP_ROWS)) md.appendMarkdown(`- ${escapeMarkdown(vscode.l10n.t('Agent {0}', agentId))}: ${escapeMarkdown(r.map((x) => x.text).join(' '))}\n`);
+      for (const q of queuesOver.slice(0, MAX_TOOLTIP_ROWS)) md.appendMarkdown(`- ${escapeMarkdown(queueName(q))}: ${escapeMarkdown(queueAttention(q, m.settings.queueThresholds).join(' '))}\n`);
+      md.appendMarkdown('\n');
+    }
+    const header = [vscode.l10n.t('Agent'), vscode.l10n.t('State'), vscode.l10n.t('Answered'), vscode.l10n.t('Outbound'), vscode.l10n.t('Talk time')];
+    md.appendMarkdown(`| ${header.join(' | ')} |\n|---|---|--:|--:|--:|\n`);
     for (const e of entries.slice(0, MAX_TOOLTIP_ROWS)) {
       const s = e.stats;
-      md.appendMarkdown(`| ${e.agentId} | ${s?.answernums ?? '–'} | ${s?.calloutnums ?? '–'} | ${s ? formatDuration(s.talktime) : '–'} | ${escapeMarkdown(stateLabel(e.state))} |\n`);
+      md.appendMarkdown(`| ${e.agentId} | ${escapeMarkdown(this.stateWords(e))} | ${s?.answernums ?? '–'} | ${s?.calloutnums ?? '–'} | ${s ? formatDuration(s.talktime) : '–'} |\n`);
     }
     if (entries.length > MAX_TOOLTIP_ROWS) md.appendMarkdown(`\n${vscode.l10n.t('…and {0} more agents in the view.', entries.length - MAX_TOOLTIP_ROWS)}`);
     md.appendMarkdown(`\n\n${vscode.l10n.t('**Total** {0} answered · {1} outbound · {2}', t.answernums, t.calloutnums, formatDuration(t.talktime))}`);
     this.item.tooltip = md;
     this.item.show();
     this.visible = true;
+  }
+
+  /** The agent's state in words for the tooltip: what it is doing (and for how long), or why its numbers are old. */
+  private stateWords(e: AgentEntry): string {
+    if (!isCurrent(e)) return e.fetchedAt !== undefined ? vscode.l10n.t('not current (as of {0})', clockTime(e.fetchedAt)) : stateLabel(e.state);
+    const presence = shownPresence(e, this.monitor.states.get(e.agentId));
+    if (e.state === 'offline' || presence === 'signedOut') return vscode.l10n.t('not signed in');
+    if (!presence) return e.state === 'loading' ? stateLabel(e.state) : '–';
+    const r = this.stateTimes?.reading(e.agentId);
+    return r && r.presence === presence && r.minutes ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), `${r.atLeast ? '≥' : ''}${r.minutes}`) : presenceLabel(presence);
   }
 }

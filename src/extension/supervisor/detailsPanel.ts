@@ -16,7 +16,7 @@ export class DetailsPanels implements vscode.Disposable {
     const title = vscode.l10n.t('Agent {0}: detailed statistics', agentId);
     let panel = this.panels.get(agentId);
     if (!panel) {
-      panel = vscode.window.createWebviewPanel('ccGateway.details', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+      panel = vscode.window.createWebviewPanel('ccGateway.details', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, { enableScripts: false, enableCommandUris: ['ccGateway.showDetails'], localResourceRoots: [] });
       this.panels.set(agentId, panel);
       panel.onDidDispose(() => this.panels.delete(agentId));
     } else panel.reveal();
@@ -25,6 +25,7 @@ export class DetailsPanels implements vscode.Disposable {
       .map((r) => `<tr><th scope="row">${escapeHtml(r.label)}</th><td class="num">${escapeHtml(r.value)}</td><td class="field">${escapeHtml(r.field)}</td></tr>`)
       .join('\n');
     const body = `<h1>${escapeHtml(title)}</h1>
+<p><a href="command:ccGateway.showDetails?${encodeURIComponent(JSON.stringify([agentId]))}">${escapeHtml(vscode.l10n.t('Refresh'))}</a> · ${escapeHtml(vscode.l10n.t('A snapshot: the gateway asks not to poll this heavier interface, so it is fetched only when you refresh.'))}</p>
 <p class="meta">${escapeHtml(vscode.l10n.t('Fetched {0} from {1}. The period is the gateway\'s (since sign-in or today, depending on its edition). Durations are h:mm:ss.', fetchedAt.toLocaleString(vscode.env.language), origin))}</p>
 <table>
 <caption>${escapeHtml(vscode.l10n.t('Counters of the statistics interface'))}</caption>

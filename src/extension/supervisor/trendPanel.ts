@@ -85,11 +85,18 @@ export class TrendPanels implements vscode.Disposable {
     const day = dayKey(Date.now());
     if (target.kind === 'queue') return this.queueData(target.queueId, origin, day);
     const records = origin ? await this.history.readDay(origin, day) : [];
-    const trend = buildTrend(records, this.agentsOf(target), dayStart(day));
+    const agents = this.agentsOf(target);
+    const trend = buildTrend(records, agents, dayStart(day));
+    // Issue 20: the chart and the rows count from different points; the page says which.
+    const first = records.reduce<number | undefined>((m, r) => (agents && !agents.has(r.agentId) ? m : m === undefined ? r.t : Math.min(m, r.t)), undefined);
+    const date = new Date(dayStart(day)).toLocaleDateString(vscode.env.language);
     return {
       ...trend,
       title: this.title(target),
-      subtitle: vscode.l10n.t('{0} · {1} · calls per 15 minutes, talk time cumulated since the first record of the day', new Date(dayStart(day)).toLocaleDateString(vscode.env.language), origin),
+      subtitle:
+        first === undefined
+          ? vscode.l10n.t('{0} · {1} · calls per 15 minutes', date, origin)
+          : vscode.l10n.t('{0} · {1} · calls per 15 minutes, counted from {2}, when this machine started recording them; the rows count since each agent signed in, so their totals are larger.', date, origin, new Date(first).toLocaleTimeString(vscode.env.language, { hour: 'numeric', minute: '2-digit' })),
       lang: vscode.env.language,
       words: {
         answered: vscode.l10n.t('Answered'),

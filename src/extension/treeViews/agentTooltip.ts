@@ -1,8 +1,18 @@
 import * as vscode from 'vscode';
-import { averageTalkSeconds, escapeMarkdown, formatAge, formatDelta, formatDuration } from '../../core/format/format';
-import type { AgentEntry, Totals } from '../../core/state/store';
-import { presenceLabel, type AgentPresence, type Presence } from '../../core/supervisor/agentState';
-import type { AttentionReason } from '../../core/supervisor/supervisor';
+import { agentCount, averageTalkSeconds, escapeMarkdown, formatAge, formatDelta, formatDuration, needAttentionCount } from '../../core/format/format';
+import { totals, type AgentEntry } from '../../core/state/store';
+import { PRESENCES, presenceLabel, type AgentPresence, type Presence } from '../../core/supervisor/agentState';
+import type { Freshness } from '../../core/supervisor/freshness';
+import type { AttentionReason, TimeInStateReading } from '../../core/supervisor/supervisor';
+
+/** A time of day as rows show it (hours and minutes, in VS Code's display language). */
+export function clockTime(ms: number): string {
+  try {
+    return new Date(ms).toLocaleTimeString(vscode.env.language, { hour: 'numeric', minute: '2-digit' });
+  } catch {
+    return new Date(ms).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  }
+}
 
 /** Issue 13: what the Supervisor view adds to an agent's tooltip. */
 export interface TooltipExtras {
@@ -11,6 +21,8 @@ export interface TooltipExtras {
   readonly attention?: readonly AttentionReason[];
   /** Why states are not shown: the gateway refused the interface. */
   readonly stateRefused?: string;
+  /** How long the agent has been in its state, as far as this machine saw. */
+  readonly inState?: TimeInStateReading & { readonly presence: Presence };
 }
 
 /** The state in words (a function, not a table: the words depend on VS Code's display language). */
@@ -40,8 +52,11 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
   md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${stateIcon(entry).id}) ${escapeMarkdown(stateLabel(entry.state))}\n\n`);
   if (extras.presence) {
     const name = extras.state?.name ? ` · ${escapeMarkdown(extras.state.name)}` : '';
-    const codes = extras.state?.status !== undefined || extras.state?.ctiStatus !== undefined ? ` _(${vscode.l10n.t('gateway state {0}, platform state {1}', extras.state?.status ?? '–', extras.state?.ctiStatus ?? '–')})_` : '';
-    md.appendMarkdown(`${vscode.l10n.t('State: {0}', escapeMarkdown(presenceLabel(extras.presence)))}${name}${codes}\n\n`);
+    const span = extras.inState && extras.inState.presence === extras.presence ? extras.inState : undefined;
+    const since = span
+      ? ` · ${span.atLeast ? vscode.l10n.t('for at least {0} (watched since then)', formatDuration(span.seconds)) : vscode.l10n.t('for {0}', formatDuration(span.seconds))}`
+      : '';
+    md.appendMarkdown(`${vscode.l10n.t('State: {0}', escapeMarkdown(presenceLabel(extras.presence)))}${since}${name}\n\n`);
   } else if (extras.stateRefused) {
     md.appendMarkdown(`${vscode.l10n.t('State not available: the gateway refused the agent state interface ({0}).', escapeMarkdown(extras.stateRefused))}\n\n`);
   }
@@ -57,7 +72,7 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
     row(vscode.l10n.t('Average per answered call'), avg === undefined ? '–' : formatDuration(avg));
     const delta = formatDelta(s, entry.previous);
     if (delta) row(vscode.l10n.t('Since previous poll'), escapeMarkdown(delta));
-    if (entry.fetchedAt) row(vscode.l10n.t('Fetched'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
+    if (entry.fetchedAt) row(entry.state === 'ok' ? vscode.l10n.t('Fetched') : vscode.l10n.t('Last updated (not current)'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
   }
   if (entry.error && entry.state !== 'ok') {
     md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(entry.error.message)}`);
@@ -83,15 +98,23 @@ export function stateIcon(entry: AgentEntry): vscode.ThemeIcon {
   }
 }
 
-/** A team row's or the totals row's tooltip. */
-export function groupTooltip(label: string, agents: number, sum: Totals, attention: number): vscode.MarkdownString {
+/** A team row's or the totals row's tooltip: who, how many in each state, whether the numbers are current, who needs attention. */
+export function groupTooltip(label: string, entries: readonly AgentEntry[], attention: readonly string[], fresh: Freshness, byState: ReadonlyMap<Presence, number>, now: number): vscode.MarkdownString {
+  const sum = totals(entries);
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown(`**${escapeMarkdown(label)}** · ${vscode.l10n.t('{0} agents', agents)}\n\n| | |\n|---|---|\n`);
+  md.appendMarkdown(`**${escapeMarkdown(label)}** · ${escapeMarkdown(agentCount(entries.length))}\n\n`);
+  const states = PRESENCES.filter((p) => byState.has(p)).map((p) => `${byState.get(p)} ${presenceLabel(p)}`);
+  if (states.length) md.appendMarkdown(`${escapeMarkdown(states.join(' · '))}\n\n`);
+  if (fresh.notCurrent > 0) {
+    const when = fresh.asOf !== undefined ? vscode.l10n.t('last updated {0} ({1})', clockTime(fresh.asOf), formatAge(now - fresh.asOf)) : '';
+    md.appendMarkdown(`$(history) ${escapeMarkdown(fresh.notCurrent === 1 ? vscode.l10n.t('Not current: 1 agent could not be updated. {0}', when) : vscode.l10n.t('Not current: {0} agents could not be updated. {1}', fresh.notCurrent, when))}\n\n`);
+  }
+  md.appendMarkdown('| | |\n|---|---|\n');
   md.appendMarkdown(`| ${vscode.l10n.t('Answered calls')} | ${sum.answernums} |\n`);
   md.appendMarkdown(`| ${vscode.l10n.t('Outbound calls')} | ${sum.calloutnums} |\n`);
   md.appendMarkdown(`| ${vscode.l10n.t('Talk time')} | ${formatDuration(sum.talktime)} |\n`);
-  if (attention > 0) md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('{0} agents need attention', attention)}`);
+  if (attention.length > 0) md.appendMarkdown(`\n$(warning) ${escapeMarkdown(needAttentionCount(attention.length))}: ${escapeMarkdown(attention.join(', '))}`);
   return md;
 }

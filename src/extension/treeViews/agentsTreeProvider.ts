@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../../core/gateway/errors';
-import { averageTalkSeconds, formatAge, formatDuration } from '../../core/format/format';
-import { PRESENCE_ICON, presenceLabel, type Presence } from '../../core/supervisor/agentState';
+import { agentCount, averageTalkSeconds, formatAge, formatDuration } from '../../core/format/format';
+import { fitRow, rowBudgetPx, type RowPart } from '../../core/format/rowFit';
+import { PRESENCE_ICON, PRESENCES, presenceLabel, type Presence } from '../../core/supervisor/agentState';
+import { freshness, gatewayUnreachable } from '../../core/supervisor/freshness';
 import { attentionReasons, groups, shownPresence, sortAgents, type AttentionReason } from '../../core/supervisor/supervisor';
 import { totals, type AgentEntry } from '../../core/state/store';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
+import type { StateTimes } from '../supervisor/stateTimes';
 import type { ViewOptions } from '../supervisor/viewOptions';
-import { agentTooltip, groupTooltip, stateIcon, stateLabel } from './agentTooltip';
+import { agentTooltip, clockTime, groupTooltip, stateIcon, stateLabel } from './agentTooltip';
 import { sessionItem, sessionTooltip } from './sessionRows';
 
 export interface AgentNode {
@@ -51,7 +54,7 @@ export function isTeamNode(value: unknown): value is TeamNode {
   return !!value && typeof value === 'object' && (value as TeamNode).type === 'team' && typeof (value as TeamNode).team === 'string';
 }
 
-/** Compact counters for a ~300 px row: ↓answered ↑outbound talk time (the words are in the tooltip). */
+/** Compact counters: ↓answered ↑outbound · talk time (the words are in the tooltip). Rows fit them with fitRow. */
 export function compactNumbers(s: { answernums: number; calloutnums: number; talktime: number }): string {
   return `↓${s.answernums} ↑${s.calloutnums} · ${formatDuration(s.talktime)}`;
 }
@@ -77,16 +80,28 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.emitter.event;
   /** Counters for tests and the benchmark: how much each store change refreshed, and how many rows were built anew. */
   readonly refreshCounts = { events: 0, items: 0, full: 0, built: 0, reordered: 0 };
+  private gatewayDown = false;
+  /** Agents whose session was signed in in this window: signing in once more is "again". */
+  private readonly wasSignedIn = new Set<string>();
 
   constructor(
     private readonly monitor: AgentMonitor,
     private readonly options?: ViewOptions,
+    private readonly stateTimes?: StateTimes,
   ) {
     super();
+    // Minutes in a state move on without any answer from the gateway: the rows whose minutes changed.
+    if (stateTimes) this._register(stateTimes.onDidChange((ids) => this.agentsChanged(ids)));
     this._register(
       monitor.store.onDidChange((change) => {
         if (change.structural) return this.fireAll();
         this.agentsChanged(change.changed);
+        // The session rows say when the gateway stops answering, and when it answers again.
+        const down = gatewayUnreachable(monitor.store.all()) !== undefined;
+        if (down !== this.gatewayDown) {
+          this.gatewayDown = down;
+          if (this.sessionNodes.size) this.emitter.fire([...this.sessionNodes.values()]);
+        }
       }),
     );
     this._register(monitor.states.onDidChange((ids) => this.agentsChanged(ids)));
@@ -169,7 +184,14 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   attention(agentId: string): AttentionReason[] {
-    return attentionReasons(this.monitor.store.get(agentId), this.presence(agentId), this.monitor.settings.thresholds);
+    const presence = this.presence(agentId);
+    const reading = this.stateTimes?.reading(agentId);
+    return attentionReasons(this.monitor.store.get(agentId), presence, this.monitor.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
+  }
+
+  /** Pixels for a row's text at this depth, for the side-bar width rows are fitted to. */
+  private budget(depth: number): number {
+    return rowBudgetPx(this.monitor.settings.sideBarWidth, depth);
   }
 
   private nodeFor(agentId: string, team?: string): AgentNode {
@@ -238,7 +260,12 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   getTreeItem(element: Node): vscode.TreeItem {
     if (element.type === 'banner') return element.kind === 'auth' ? this.authBannerItem() : this.certificateBannerItem();
-    if (element.type === 'session') return sessionItem(element.agentId, this.monitor.sessions.get(element.agentId) ?? { kind: 'signed-out' });
+    if (element.type === 'session') {
+      const status = this.monitor.sessions.get(element.agentId) ?? { kind: 'signed-out' as const };
+      if (status.kind === 'signed-in') this.wasSignedIn.add(element.agentId);
+      else if (status.kind === 'signed-out' || status.kind === 'stopped') this.wasSignedIn.delete(element.agentId);
+      return sessionItem(element.agentId, status, { unreachable: gatewayUnreachable(this.monitor.store.all()), again: this.wasSignedIn.has(element.agentId), budgetPx: this.budget(0) });
+    }
     if (element.type === 'team') return this.groupItem(element);
     if (element.type === 'totals') return this.groupItem(undefined);
     const entry = this.monitor.store.get(element.agentId);
@@ -249,11 +276,15 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
     if (element.type === 'session') {
       const status = this.monitor.sessions.get(element.agentId);
-      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now());
+      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now(), gatewayUnreachable(this.monitor.store.all()));
     }
     if (element.type === 'agent') {
       const entry = this.monitor.store.get(element.agentId);
-      if (entry) item.tooltip = agentTooltip(entry, Date.now(), { state: this.monitor.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.stateRefusal?.message });
+      if (entry) item.tooltip = agentTooltip(entry, Date.now(), { state: this.monitor.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.stateRefusal?.message, inState: this.stateTimes?.reading(element.agentId) });
+    }
+    if (element.type === 'team' || element.type === 'totals') {
+      const g = this.groupData(element.type === 'team' ? element : undefined);
+      item.tooltip = groupTooltip(g.label, g.entries, g.warnings, g.fresh, g.byState, Date.now());
     }
     return item;
   }
@@ -273,63 +304,87 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const id = node.team === undefined ? `agent:${agentId}` : `team:${node.team}/agent:${agentId}`;
     const presence = this.presence(agentId);
     const attention = this.attention(agentId);
+    const reading = this.stateTimes?.reading(agentId);
+    const minutes = reading && reading.presence === presence && reading.minutes ? `${reading.atLeast ? '≥' : ''}${reading.minutes}` : undefined;
     const inTeam = node.team !== undefined && node.team !== '';
-    const signature = JSON.stringify([entry?.state, entry?.stats, entry?.error?.message, presence, attention.map((a) => a.text), inTeam, vscode.env.language]);
+    const depth = node.team === undefined ? 0 : 1;
+    const signature = JSON.stringify([entry?.state, entry?.stats, entry?.fetchedAt !== undefined && entry.state !== 'ok' ? entry.fetchedAt : 0, entry?.error?.message, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);
     return this.cached(id, signature, () => {
       const item = new vscode.TreeItem(agentId, entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = id;
       item.contextValue = `${entry?.stats ? 'agent.withStats' : 'agent'}${inTeam ? '.inTeam' : ''}`;
       if (!entry) return item;
-      const parts: string[] = [];
-      if (presence && entry.state !== 'offline') parts.push(presenceLabel(presence));
-      const numbers = entry.stats ? compactNumbers(entry.stats) : undefined;
-      switch (entry.state) {
-        case 'ok':
-          if (numbers) parts.push(numbers);
-          break;
-        case 'loading':
-          parts.push(numbers ?? vscode.l10n.t('loading…'));
-          break;
-        case 'offline':
-          parts.push(vscode.l10n.t('not signed in'));
-          if (numbers) parts.push(numbers);
-          break;
-        default:
-          if (numbers) parts.push(numbers, vscode.l10n.t('stale'));
-          else parts.push(stateLabel(entry.state));
-      }
-      item.description = parts.join(' · ');
+      // What matters first: the state (or that the numbers are old), then the numbers.
+      const parts: RowPart[] = [];
+      const s = entry.stats;
+      const current = entry.state === 'ok' || entry.state === 'loading' || entry.state === 'offline';
+      if (!current && entry.fetchedAt !== undefined && s) parts.push({ text: vscode.l10n.t('as of {0}', clockTime(entry.fetchedAt)), keep: true });
+      else if (entry.state === 'offline') parts.push({ text: vscode.l10n.t('not signed in'), keep: true });
+      else if (presence && current) parts.push({ text: minutes ? `${presenceLabel(presence)} ${minutes}` : presenceLabel(presence), keep: true });
+      if (s) parts.push({ text: `↓${s.answernums} ↑${s.calloutnums}`, keep: true }, { text: formatDuration(s.talktime), keep: true });
+      else if (entry.state === 'loading') parts.push({ text: vscode.l10n.t('loading…'), keep: true });
+      else if (entry.state !== 'offline') parts.push({ text: stateLabel(entry.state), keep: true });
+      item.description = fitRow(agentId, parts, this.budget(depth)).description;
       const look = presence && (entry.state === 'ok' || entry.state === 'offline') ? PRESENCE_ICON[presence] : undefined;
       item.iconPath =
         attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
         : look ? new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined)
         : stateIcon(entry);
-      const s = entry.stats;
       const words = s ? vscode.l10n.t('{0} answered, {1} outbound, talk time {2}', s.answernums, s.calloutnums, formatDuration(s.talktime)) : stateLabel(entry.state);
-      const label = [vscode.l10n.t('Agent {0}', agentId), presence ? presenceLabel(presence) : undefined, words, entry.state === 'ok' ? undefined : stateLabel(entry.state), ...attention.map((a) => a.text)].filter(Boolean).join(', ');
+      const stateWords = presence && current ? (minutes ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), minutes) : presenceLabel(presence)) : undefined;
+      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : stateLabel(entry.state), !current && entry.fetchedAt !== undefined ? vscode.l10n.t('as of {0}', clockTime(entry.fetchedAt)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
       item.accessibilityInformation = { label };
       return item;
     });
   }
 
-  /** A team row ('' = Other) or, for undefined, the totals row. */
-  private groupItem(team: TeamNode | undefined): vscode.TreeItem {
+  /** What a team row ('' = Other) or, for undefined, the totals row sums up. */
+  private groupData(team: TeamNode | undefined) {
     const all = groups(this.monitor.settings.agents, this.monitor.settings.teams);
     const members = team ? (all.find((g) => (g.team ?? '') === team.team)?.agents ?? []) : this.monitor.settings.agents;
     const entries = members.map((id) => this.monitor.store.get(id)).filter((e): e is AgentEntry => !!e);
-    const sum = totals(entries);
-    const warn = members.filter((id) => this.attention(id).length > 0).length;
+    const byState = new Map<Presence, number>();
+    for (const e of entries) {
+      const p = this.presence(e.agentId);
+      if (p && p !== 'unknown') byState.set(p, (byState.get(p) ?? 0) + 1);
+    }
+    const warnings = members.filter((id) => this.attention(id).length > 0);
     const label = team ? (team.team === '' ? vscode.l10n.t('Other') : team.team) : vscode.l10n.t('Total');
+    return { label, entries, sum: totals(entries), warnings, fresh: freshness(entries), byState };
+  }
+
+  /** A team row ('' = Other) or, for undefined, the totals row. */
+  private groupItem(team: TeamNode | undefined): vscode.TreeItem {
+    const { label, entries, sum, warnings, fresh, byState } = this.groupData(team);
+    const warn = warnings.length;
     const id = team ? `team:${team.team}` : 'totals';
     const item = new vscode.TreeItem(label, team ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = id;
     item.contextValue = team ? (team.team === '' ? 'team.other' : 'team') : 'totals';
-    item.iconPath = new vscode.ThemeIcon(team ? 'organization' : 'graph', warn > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    const count = vscode.l10n.t('{0} agents', entries.length);
-    item.description = [count, compactNumbers(sum), warn > 0 ? `⚠ ${warn}` : undefined].filter(Boolean).join(' · ');
-    item.tooltip = groupTooltip(label, entries.length, sum, warn);
+    const stale = fresh.notCurrent > 0;
+    item.iconPath =
+      stale ? new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon(team ? 'organization' : 'graph', warn > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    const states = PRESENCES.filter((p) => byState.has(p)).map((p) => ({ text: `${byState.get(p)} ${presenceLabel(p)}` }));
+    // Old numbers say so first; then who needs attention, the calls, talk time, and the states while they fit.
+    const parts: RowPart[] = [
+      ...(stale ? [{ text: fresh.asOf !== undefined ? vscode.l10n.t('as of {0}', clockTime(fresh.asOf)) : vscode.l10n.t('stale'), keep: true }] : []),
+      ...(warn > 0 ? [{ text: `⚠${warn}`, keep: true }] : []),
+      { text: `↓${sum.answernums} ↑${sum.calloutnums}`, keep: true },
+      { text: formatDuration(sum.talktime), keep: !stale },
+      ...states,
+    ];
+    const fitted = fitRow(label, parts, this.budget(0));
+    item.label = fitted.label;
+    item.description = fitted.description;
+    const stateWords = PRESENCES.filter((p) => byState.has(p)).map((p) => `${byState.get(p)} ${presenceLabel(p)}`).join(', ');
     item.accessibilityInformation = {
-      label: vscode.l10n.t('{0}: {1} agents, {2} answered, {3} outbound, talk time {4}, {5} need attention', label, entries.length, sum.answernums, sum.calloutnums, formatDuration(sum.talktime), warn),
+      label: [
+        vscode.l10n.t('{0}: {1}, {2} answered, {3} outbound, talk time {4}', label, agentCount(entries.length), sum.answernums, sum.calloutnums, formatDuration(sum.talktime)),
+        stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : vscode.l10n.t('stale')) : undefined,
+        warn > 0 ? vscode.l10n.t('{0} need attention', warn) : undefined,
+        stateWords || undefined,
+      ].filter(Boolean).join(', '),
     };
     return item;
   }

@@ -53,7 +53,7 @@ describe('in Simplified Chinese', function () {
         return e?.state === 'stale' && e.error?.message.includes('拒绝了连接') ? e : undefined;
       }, { timeoutMs: 10_000 });
       assert.match(entry.error!.message, /^网关 https:\/\/127\.0\.0\.1:\d+ 拒绝了连接（ECONNREFUSED）/);
-      assert.equal(row()?.description, '↓5 ↑2 · 1:12:08 · 数据未更新');
+      await until('the row marked as of when, in Chinese', () => /^截至 \S+ · ↓5 ↑2 · 1:12:08$/.test(String(row()?.description)), { timeoutMs: 5_000 });
     } finally {
       await sim.restart();
     }
