@@ -53,6 +53,12 @@ export interface ConnectionDeps {
   readonly sessionTiming?: SessionTiming;
   /** Shares sessions with the other windows of this machine (one runs each agent's session); none: this window runs its own. */
   readonly sessionHost?: SessionHost;
+  /**
+   * Issue 18: waits for `{agentid}`'s slot under the vendor's overload control (calldata,
+   * agentgroup, queuedevice: every request sent through send() or sendAsSession()). Awaited
+   * before the Guid is picked, so a renewal that arrives during the wait is used.
+   */
+  readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<void>;
 }
 
 export interface PollingState {
@@ -382,6 +388,7 @@ export class GatewayConnection extends Disposable {
   private async send<T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     const stored = this.sessions.get(agentId)?.guid ? undefined : await this.storedGuid(agentId);
     if (this.isDisposed || signal.aborted) throw cancelled();
+    if (this.deps.rateLimit) await this.deps.rateLimit(this.origin, agentId, signal);
     const client = await this.getClient();
     // No await between this check and the request: it is on the wire or not at all.
     if (this.isDisposed || signal.aborted) throw cancelled();
@@ -460,9 +467,10 @@ export class GatewayConnection extends Disposable {
     return undefined;
   }
 
-  /** Sends as `agentId`'s own session, with its current Guid, on this connection's (rate-limited) client. */
+  /** Sends as `agentId`'s own session, within its rate limit, with its current Guid (picked after the last wait). */
   async sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.isDisposed || signal.aborted) throw cancelled();
+    if (this.deps.rateLimit) await this.deps.rateLimit(this.origin, agentId, signal);
     const client = await this.getClient();
     if (this.isDisposed || signal.aborted) throw cancelled();
     const guid = this.sessions.get(agentId)?.guid;
