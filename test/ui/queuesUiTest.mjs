@@ -4,7 +4,7 @@
 // reads the queue rows and the status bar at the default side-bar width (300 px), crosses a
 // threshold in the Settings editor and opens Show Trend on a queue.
 
-const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · \d+\/\d+ free$/;
+const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · \d+\/\d+$/;
 
 /**
  * @param {{ test: Function, ctx: () => any, waitFor: Function, assert: Function, delay: Function, shot: (name: string) => Promise<void>, password: string, actionTimeoutMs: number }} h

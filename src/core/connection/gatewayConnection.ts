@@ -56,9 +56,10 @@ export interface ConnectionDeps {
   /**
    * Issue 18: waits for `{agentid}`'s slot under the vendor's overload control (calldata,
    * agentgroup, queuedevice: every request sent through send() or sendAsSession()). Awaited
-   * before the Guid is picked, so a renewal that arrives during the wait is used.
+   * before the Guid is picked, so a renewal that arrives during the wait is used; the
+   * returned function is called when the request has settled (the slot counts until then).
    */
-  readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<void>;
+  readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
 }
 
 export interface PollingState {
@@ -388,20 +389,24 @@ export class GatewayConnection extends Disposable {
   private async send<T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     const stored = this.sessions.get(agentId)?.guid ? undefined : await this.storedGuid(agentId);
     if (this.isDisposed || signal.aborted) throw cancelled();
-    if (this.deps.rateLimit) await this.deps.rateLimit(this.origin, agentId, signal);
-    const client = await this.getClient();
-    // No await between this check and the request: it is on the wire or not at all.
-    if (this.isDisposed || signal.aborted) throw cancelled();
-    const own = this.sessionGuid(agentId, true);
-    const pasted = stored && this.newest(stored.guid);
-    const usable = pasted && !this.refusedGuids.has(pasted) ? pasted : undefined;
-    const guid = own ?? usable ?? this.sessionGuid(agentId, false) ?? pasted;
-    if (!guid) throw new GatewayError('auth', t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…" or "CC-Gateway: Sign In…".', this.origin), { code: 'NO_GUID' });
-    if (guid === pasted && stored) this.sentFrom.set(guid, { agentId: stored.agentId });
-    return request(client, guid, signal).catch((e: unknown) => {
-      if (guid === pasted && e instanceof Error && (e as GatewayError).kind === 'auth' && (e as GatewayError).details?.retcode) this.refusedGuids.add(guid);
-      throw e;
-    });
+    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.origin, agentId, signal) : undefined;
+    try {
+      const client = await this.getClient();
+      // No await between this check and the request: it is on the wire or not at all.
+      if (this.isDisposed || signal.aborted) throw cancelled();
+      const own = this.sessionGuid(agentId, true);
+      const pasted = stored && this.newest(stored.guid);
+      const usable = pasted && !this.refusedGuids.has(pasted) ? pasted : undefined;
+      const guid = own ?? usable ?? this.sessionGuid(agentId, false) ?? pasted;
+      if (!guid) throw new GatewayError('auth', t('No Guid is stored for {0}. Run "CC-Gateway: Set Guid…" or "CC-Gateway: Sign In…".', this.origin), { code: 'NO_GUID' });
+      if (guid === pasted && stored) this.sentFrom.set(guid, { agentId: stored.agentId });
+      return await request(client, guid, signal).catch((e: unknown) => {
+        if (guid === pasted && e instanceof Error && (e as GatewayError).kind === 'auth' && (e as GatewayError).details?.retcode) this.refusedGuids.add(guid);
+        throw e;
+      });
+    } finally {
+      release?.();
+    }
   }
 
   // --- Supervisor view (issue 13): agent state -----------------------------------
@@ -470,12 +475,16 @@ export class GatewayConnection extends Disposable {
   /** Sends as `agentId`'s own session, within its rate limit, with its current Guid (picked after the last wait). */
   async sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.isDisposed || signal.aborted) throw cancelled();
-    if (this.deps.rateLimit) await this.deps.rateLimit(this.origin, agentId, signal);
-    const client = await this.getClient();
-    if (this.isDisposed || signal.aborted) throw cancelled();
-    const guid = this.sessions.get(agentId)?.guid;
-    if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
-    return request(client, guid, signal);
+    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.origin, agentId, signal) : undefined;
+    try {
+      const client = await this.getClient();
+      if (this.isDisposed || signal.aborted) throw cancelled();
+      const guid = this.sessions.get(agentId)?.guid;
+      if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
+      return await request(client, guid, signal);
+    } finally {
+      release?.();
+    }
   }
   // ---------------------------------------------------------------------------------
 

@@ -25,11 +25,11 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
   return e.name ?? vscode.l10n.t('Queue {0}', e.id);
 }
 
-/** Compact numbers for a ~300 px row: waiting, longest wait, available/signed-in agents (the words are in the tooltip). */
+/** Compact numbers for a ~300 px row: waiting, longest wait, free/signed-in agents (the words are in the tooltip and label; a long queue name still fits). */
 export function compactQueue(e: QueueEntry): string {
   const s = e.stats;
   if (!s) return e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…');
-  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), vscode.l10n.t('{0}/{1} free', s.availAgents, s.loggedOnAgents)];
+  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), `${s.availAgents}/${s.loggedOnAgents}`];
   if (e.state === 'stale') parts.push(vscode.l10n.t('stale'));
   return parts.join(' · ');
 }
