@@ -428,7 +428,8 @@ class GatewaySimulator implements Simulator {
       // Issue 18: callers wait in the queues; a free agent answers the oldest and is then in that call.
       this.queues.tick(
         auto.agents.map((a) => this.key(a)),
-        (a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a),
+        // Issue 20: an agent signed in busy (the supervisor's own sign-in) answers no queued caller either.
+        (a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a) && !this.sessions.isBusy(a),
         (a) => {
           const talkSeconds = 30 + Math.floor(Math.random() * 240);
           this.simulateCall(a, { talkSeconds });
@@ -790,7 +791,7 @@ class GatewaySimulator implements Simulator {
       this.sendBody(res, 200, JSON_TYPE, this.queues.acdStatBody(
         ids as number[],
         (q) => population(q.members).filter((a) => this.isSignedIn(a)).length,
-        (q) => population(q.members).filter((a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a)).length,
+        (q) => population(q.members).filter((a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a) && !this.sessions.isBusy(a)).length,
       ));
     });
   }

@@ -21,7 +21,6 @@ import { StatsStore } from '../../src/core/state/store';
 import type { AgentId } from '../../src/core/validation/agentId';
 import { supervisorBench } from './supervisorBench';
 import { queuesBench } from './queuesBench';
-import { rateLimitedFactory } from '../../src/core/gateway/rateLimitedClient';
 import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
 
 const AGENTS = 1000;
@@ -101,7 +100,8 @@ async function oursCycles(sim: Sim, limited = false): Promise<{ rps: number[]; c
     { agents: [], intervalMs: 3_600_000, active: true, paused: false },
     {
       credentials: { guid: () => Promise.resolve(sim.guid), hasAny: () => Promise.resolve(true) },
-      loadClientFactory: () => (limited ? rateLimitedFactory(createGatewayClient, limiter) : createGatewayClient),
+      loadClientFactory: () => createGatewayClient,
+      ...(limited ? { rateLimit: (origin: string, agentId: string, signal: AbortSignal) => limiter.acquire(`${origin}|${agentId}`, signal) } : {}),
       readTextFile: (p) => readFile(p, 'utf8'),
       log: { info: () => undefined, warn: () => undefined },
       concurrency: CONNECTIONS,

@@ -57,8 +57,8 @@ describe('Queues view (issue 18)', function () {
     await until('three queue rows with numbers', () => rows().length === 3 && api.monitor.queues.all().every((e) => e.state === 'ok'));
     const [billing, sales, tech] = rows().map((r) => r.item);
     assert.deepEqual([billing.label, sales.label, tech.label], ['Billing', 'Sales', 'Technical support']);
-    assert.match(String(billing.description), /^4 waiting · [12]:[0-5]\d · \d+\/\d+ free$/);
-    assert.match(billing.accessibilityInformation!.label, /^Queue Billing, 4 calls waiting, longest wait [12]:[0-5]\d, \d+ of \d+ signed-in agents available$/);
+    assert.match(String(billing.description), /^4 waiting · \d:\d\d · \d+\/\d+$/);
+    assert.match(billing.accessibilityInformation!.label, /^Queue Billing, 4 calls waiting, longest wait \d:\d\d, \d+ of \d+ signed-in agents available$/);
     assert.equal(billing.contextValue, 'queue.ok');
     const paths = [...sim.stats.byPath.keys()].filter((p) => p.includes('/queuedevice/'));
     assert.ok(paths.length > 0 && paths.every((p) => p.startsWith('/agentgateway/resource/queuedevice/101/')), `asked as the session's agent: ${paths.join(', ')}`);

@@ -430,9 +430,9 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     const item = page.locator('.settings-editor .setting-item', { hasText: 'Average Talk Seconds' }).first();
     await item.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
     const input = item.locator('input').first();
-    await input.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('700', { delay: 20 }); // 101: 4388 s / 6 = 731 s per call; 102: 605 s
+    // fill() replaces the value as one input event: typed keys were lost under load ("000" instead of "700").
+    await input.fill('700'); // 101: 4388 s / 6 = 731 s per call; 102: 605 s
+    await waitFor('the Settings editor holding 700', async () => (await input.inputValue()) === '700');
     await delay(800); // the Settings editor writes after a short debounce
     await ctx.shot('10-settings.png');
     await u.runCommand('View: Close All Editors');

@@ -11,7 +11,7 @@ import { QueueMonitor, queueSourceOf } from '../../src/core/queues/queueMonitor'
 import type { AgentId } from '../../src/core/validation/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from '../support/fakeClock';
-import { until } from '../support/wait';
+import { sleep, until } from '../support/wait';
 
 const PASSWORD = 'Huawei@123';
 const FAST = { eventHoldMs: 150, repollMinMs: 10, repollMaxMs: 30, maxSignInAttempts: 4, backoffMs: 50, maxBackoffMs: 400 };
@@ -82,11 +82,13 @@ describe('queues against the simulator', function () {
 
     queues.setActive(false);
     await clock.advance(120_000);
+    await sleep(300); // a request the timers would have started reaches the simulator within this
     assert.equal(acdCount(), 2, 'none while nothing shows the numbers');
     queues.setActive(true);
     await until('numbers on coming back', () => acdCount() === 3);
     queues.pause();
     await clock.advance(120_000);
+    await sleep(300);
     assert.equal(acdCount(), 3, 'none while paused');
     queues.resume();
     await until('numbers on resume', () => acdCount() === 4);

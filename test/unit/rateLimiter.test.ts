@@ -1,6 +1,7 @@
 // Issue 18: the per-{agentid} limiter. 5,000 random schedules of polls, refreshes, Query Now
-// and queue cycles (seeded, reproducible): no window of 2 s holds more than 5 requests of one
-// agent, nothing is dropped, cancelled waits leave the queue.
+// and queue cycles (seeded, reproducible), each request taking a random time to be answered and
+// arriving at the gateway at a random moment of that time: no window of 2 s holds more than 5
+// arrivals of one agent, nothing is dropped, cancelled waits leave the queue.
 import assert from 'node:assert/strict';
 import { GATEWAY_AGENT_LIMIT, RateLimiter, VENDOR_LIMIT } from '../../src/core/polling/rateLimiter';
 import type { Clock, TimerHandle } from '../../src/core/util/clock';
@@ -84,6 +85,8 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
       const agents = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => `https://gw:8043|${101 + i}`);
       const session = agents[0];
       const sent = new Map<string, number[]>(agents.map((a) => [a, []]));
+      /** When each request reached the "gateway": between leaving and its answer. */
+      const arrived = new Map<string, number[]>(agents.map((a) => [a, []]));
       const order = new Map<string, number[]>(agents.map((a) => [a, []]));
       let asked = 0;
       let settled = 0;
@@ -95,10 +98,17 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
         const ac = new AbortController();
         if (cancelAfter !== undefined) clock.setTimeout(() => ac.abort(), cancelAfter);
         limiter.acquire(key, cancelAfter === undefined ? undefined : ac.signal).then(
-          () => {
-            sent.get(key)!.push(clock.now());
+          (release) => {
+            const left = clock.now();
+            sent.get(key)!.push(left);
             order.get(key)!.push(n);
-            settled++;
+            // Answered 0–900 ms later (now and then a slow one), having reached the gateway somewhere in between.
+            const latency = random() < 0.05 ? 900 + Math.floor(random() * 3000) : Math.floor(random() * 900);
+            arrived.get(key)!.push(left + Math.floor(random() * latency));
+            clock.setTimeout(() => {
+              release();
+              settled++;
+            }, latency);
           },
           (e: { kind?: string }) => {
             assert.equal(e.kind, 'cancelled');
@@ -135,8 +145,10 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
       await clock.runUntil(horizon + 120_000);
       assert.equal(settled, asked, `seed ${seed}: every request went or was cancelled (nothing left waiting)`);
       for (const [key, times] of sent) {
-        const most = maxInWindow(times, VENDOR_LIMIT.windowMs);
-        assert.ok(most <= VENDOR_LIMIT.max, `seed ${seed}: ${most} requests of ${key} within 2 s (${times.join(',')})`);
+        const arrivals = [...arrived.get(key)!].sort((x, y) => x - y);
+        const most = maxInWindow(arrivals, VENDOR_LIMIT.windowMs);
+        assert.ok(most <= VENDOR_LIMIT.max, `seed ${seed}: ${most} requests of ${key} arrived within 2 s (${arrivals.join(',')})`);
+        assert.equal(times.length, arrivals.length);
         const o = order.get(key)!;
         assert.deepEqual(o, [...o].sort((x, y) => x - y), `seed ${seed}: first come, first served`);
       }
@@ -148,24 +160,43 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
     assert.ok(totalDelayed > 10_000, `the schedules did push the limiter (${totalDelayed} requests waited)`);
   });
 
-  it('a burst of 12 on one agent: 5 at once, then one as each slot frees; other agents are not held up', async () => {
+  it('a burst of 12 on one agent: 5 at once, then as each slot runs out a window after its answer; other agents are not held up', async () => {
     const clock = new StepClock();
     const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
     const times: number[] = [];
-    for (let i = 0; i < 12; i++) void limiter.acquire('a').then(() => times.push(clock.now()));
+    // Each answered 100 ms after it left.
+    for (let i = 0; i < 12; i++) void limiter.acquire('a').then((release) => (times.push(clock.now()), clock.setTimeout(release, 100)));
     let other = -1;
     void limiter.acquire('b').then(() => (other = clock.now()));
     await clock.runUntil(0);
     assert.deepEqual(times, [0, 0, 0, 0, 0]);
     assert.equal(other, 0);
     await clock.runUntil(10_000);
-    assert.deepEqual(times, [0, 0, 0, 0, 0, 2200, 2200, 2200, 2200, 2200, 4400, 4400]);
+    assert.deepEqual(times, [0, 0, 0, 0, 0, 2300, 2300, 2300, 2300, 2300, 4600, 4600]);
+  });
+
+  it('a request still waiting for its answer keeps its slot: the sixth waits for it, however long it takes', async () => {
+    const clock = new StepClock();
+    const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 5; i++) releases.push(await limiter.acquire('a'));
+    let sixth = -1;
+    void limiter.acquire('a').then(() => (sixth = clock.now()));
+    await clock.runUntil(10_000);
+    assert.equal(sixth, -1, 'five in flight for 10 s: the sixth has not left');
+    releases[0]();
+    releases[0](); // a second release changes nothing
+    await clock.runUntil(12_199);
+    assert.equal(sixth, -1);
+    await clock.runUntil(12_200);
+    assert.equal(sixth, 12_200, 'one window after the first answer');
+    for (const r of releases.slice(1)) r();
   });
 
   it('a cancelled wait leaves the queue without taking a slot; dispose rejects what still waits', async () => {
     const clock = new StepClock();
     const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
-    for (let i = 0; i < 5; i++) await limiter.acquire('a');
+    for (let i = 0; i < 5; i++) (await limiter.acquire('a'))();
     const ac = new AbortController();
     const cancelled = limiter.acquire('a', ac.signal);
     const later: number[] = [];
@@ -176,6 +207,7 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
     assert.deepEqual(later, [2200], 'the next in line went when the first slot freed');
     for (let i = 0; i < 4; i++) void limiter.acquire('a');
     const waiting = limiter.acquire('a');
+    await clock.runUntil(2200);
     limiter.dispose();
     await assert.rejects(waiting, (e: { kind?: string }) => e.kind === 'cancelled');
     await assert.rejects(limiter.acquire('a'), (e: { kind?: string }) => e.kind === 'cancelled');

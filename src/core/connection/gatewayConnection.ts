@@ -45,6 +45,13 @@ export interface ConnectionDeps {
   readonly sessionTiming?: SessionTiming;
   /** Shares sessions with the other windows of this machine (one runs each agent's session); none: this window runs its own. */
   readonly sessionHost?: SessionHost;
+  /**
+   * Issue 18: waits for `{agentid}`'s slot under the vendor's overload control (calldata,
+   * agentgroup, queuedevice: every request sent through send() or sendAsSession()). Awaited
+   * before the Guid is picked, so a renewal that arrives during the wait is used; the
+   * returned function is called when the request has settled (the slot counts until then).
+   */
+  readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
 }
 
 export interface PollingState {
@@ -359,14 +366,19 @@ export class GatewayConnection extends Disposable {
     return this.sessions.anyLive()?.agentId;
   }
 
-  /** Sends as `agentId`'s own session, with its current Guid, on this connection's (rate-limited) client. */
+  /** Sends as `agentId`'s own session, within its rate limit, with its current Guid (picked after the last wait). */
   async sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.isDisposed || signal.aborted) throw cancelled();
-    const client = await this.dispatch.statistics();
-    if (this.isDisposed || signal.aborted) throw cancelled();
-    const guid = this.sessions.get(agentId)?.guid;
-    if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
-    return request(client, guid, signal);
+    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.origin, agentId, signal) : undefined;
+    try {
+      const client = await this.dispatch.statistics();
+      if (this.isDisposed || signal.aborted) throw cancelled();
+      const guid = this.sessions.get(agentId)?.guid;
+      if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
+      return await request(client, guid, signal);
+    } finally {
+      release?.();
+    }
   }
 
   // --- Stops and what lifts them ------------------------------------------------------

@@ -1,6 +1,5 @@
 import type { CertificateRefusal } from '../gateway/certificate';
 import { GatewayError } from '../gateway/errors';
-import { rateLimitedFactory } from '../gateway/rateLimitedClient';
 import { RateLimiter, type RateLimit } from '../polling/rateLimiter';
 import type { AgentStatistics, DetailedStatistics } from '../gateway/types';
 import { t } from '../l10n/localize';
@@ -90,7 +89,7 @@ export class GatewayMonitor extends Disposable {
     super();
     const limiter = state.rateLimit ? this._register(new RateLimiter(state.rateLimit, deps.clock)) : undefined;
     this.limiter = limiter;
-    this.deps = limiter ? { ...deps, loadClientFactory: () => rateLimitedFactory(deps.loadClientFactory(), limiter) } : deps;
+    this.deps = limiter ? { ...deps, rateLimit: (origin, agentId, signal) => limiter.acquire(`${origin}|${agentId}`, signal) } : deps;
     this.settingsValue = settings;
     this.active = state.active;
     this._register({ dispose: () => this.swap(undefined) });

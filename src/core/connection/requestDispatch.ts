@@ -16,6 +16,8 @@ export interface DispatchDeps {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Keep-alive connections of the statistics pool (the client's default when unset). */
   readonly poolConnections?: number;
+  /** Issue 18: waits for a slot of the gateway's per-agent budget; the returned function gives it back. */
+  readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
   /** Set-GUID on an answer, before it settles. */
   readonly onGuidRenewed: (sentGuid: string, newGuid: string) => void;
 }
@@ -54,14 +56,20 @@ export class RequestDispatch implements IDisposable {
   async send<T>(agentId: string, signal: AbortSignal, credentials: CredentialRegistry, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     const pick = await credentials.prepare(agentId);
     if (this.disposed || signal.aborted) throw cancelled();
-    const client = await this.statistics();
-    if (this.disposed || signal.aborted) throw cancelled();
-    const sent = pick();
+    // The budget's wait comes before the Guid is picked, so a Guid renewed meanwhile is the one sent.
+    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.settings.origin, agentId, signal) : undefined;
     try {
-      return await request(client, sent.guid, signal);
-    } catch (e) {
-      if (typeof e === 'object' && e !== null) sentWith.set(e, sent);
-      throw e;
+      const client = await this.statistics();
+      if (this.disposed || signal.aborted) throw cancelled();
+      const sent = pick();
+      try {
+        return await request(client, sent.guid, signal);
+      } catch (e) {
+        if (typeof e === 'object' && e !== null) sentWith.set(e, sent);
+        throw e;
+      }
+    } finally {
+      release?.();
     }
   }
 

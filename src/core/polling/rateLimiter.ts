@@ -6,8 +6,10 @@ import type { IDisposable } from '../util/lifecycle';
 /**
  * The vendor's overload control (shared/docs/cc-gateway-api.md, "Rate"): 5 queries per
  * `{agentid}` per 2 s across the `calldata`, `agentgroup` and `queuedevice` families.
- * The gateway counts when a request arrives; we count when it leaves, so the window
- * carries a margin for requests that travel at different speeds.
+ * The gateway counts a request when it arrives, somewhere between when we send it and when
+ * its answer is back. So a slot is taken when a request leaves and counts until the answer
+ * came back plus the window: any two requests 5 apart then arrive at least the window
+ * apart, whatever the network delays (a departure-only count failed under load).
  */
 export interface RateLimit {
   readonly max: number;
@@ -18,24 +20,30 @@ export const VENDOR_LIMIT: RateLimit = { max: 5, windowMs: 2000 };
 /** What we keep to: the vendor's 5 per 2 s, with a 10 % margin on the window. */
 export const GATEWAY_AGENT_LIMIT: RateLimit = { max: 5, windowMs: 2200 };
 
+/** Called when the request has settled: its slot then runs out `windowMs` later. */
+export type Release = () => void;
+
 interface Waiter {
-  readonly resolve: () => void;
+  readonly resolve: (release: Release) => void;
   readonly reject: (e: Error) => void;
   readonly signal?: AbortSignal;
   readonly onAbort?: () => void;
 }
 
 interface Lane {
-  /** When the last `max` requests of this key left, oldest first. */
-  readonly sent: number[];
+  /** When the last `max` settled requests of this key settled, oldest first. */
+  readonly settled: number[];
+  /** Requests that left and have not settled: each holds a slot. */
+  inFlight: number;
   readonly waiting: Waiter[];
   timer?: TimerHandle;
 }
 
 /**
  * A sliding-window limiter per key (origin and `{agentid}`). Nothing is dropped:
- * a request over the budget waits, first come first served, until the oldest of the
- * last `max` left more than `windowMs` ago. A cancelled wait leaves the queue.
+ * a request over the budget waits, first come first served, until a slot is free (fewer
+ * than `max` requests in flight or settled within `windowMs`). A cancelled wait leaves the
+ * queue; a release is idempotent.
  */
 export class RateLimiter implements IDisposable {
   private readonly lanes = new Map<string, Lane>();
@@ -48,13 +56,13 @@ export class RateLimiter implements IDisposable {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Resolves when a request for `key` may leave; its slot is taken at that moment. */
-  acquire(key: string, signal?: AbortSignal): Promise<void> {
+  /** Resolves when a request for `key` may leave, with the function to call once it settled. */
+  acquire(key: string, signal?: AbortSignal): Promise<Release> {
     if (this.disposed || signal?.aborted) return Promise.reject(cancelled());
     const lane = this.lanes.get(key) ?? this.newLane(key);
-    if (lane.waiting.length === 0 && this.take(lane)) return Promise.resolve();
+    if (lane.waiting.length === 0 && this.take(lane)) return Promise.resolve(this.releaser(key, lane));
     this.delayed++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = signal
         ? { resolve, reject, signal, onAbort: () => this.leave(key, lane, waiter) }
         : { resolve, reject };
@@ -64,11 +72,10 @@ export class RateLimiter implements IDisposable {
     });
   }
 
-  /** How many requests of `key` left within the last window (for tests). */
+  /** Slots of `key` in use now: in flight, or settled within the window (for tests). */
   recent(key: string): number {
     const lane = this.lanes.get(key);
-    const now = this.clock.now();
-    return lane ? lane.sent.filter((at) => now - at < this.limit.windowMs).length : 0;
+    return lane ? this.used(lane) : 0;
   }
 
   dispose(): void {
@@ -85,30 +92,61 @@ export class RateLimiter implements IDisposable {
   }
 
   private newLane(key: string): Lane {
-    const lane: Lane = { sent: [], waiting: [] };
+    const lane: Lane = { settled: [], inFlight: 0, waiting: [] };
     this.lanes.set(key, lane);
     return lane;
   }
 
-  /** Takes a slot now if the window allows it. */
-  private take(lane: Lane): boolean {
+  private used(lane: Lane): number {
     const now = this.clock.now();
-    if (lane.sent.length >= this.limit.max && now - lane.sent[0] < this.limit.windowMs) return false;
-    lane.sent.push(now);
-    if (lane.sent.length > this.limit.max) lane.sent.shift();
+    let n = lane.inFlight;
+    for (const at of lane.settled) if (now - at < this.limit.windowMs) n++;
+    return n;
+  }
+
+  /** Takes a slot now if one is free. */
+  private take(lane: Lane): boolean {
+    if (this.used(lane) >= this.limit.max) return false;
+    lane.inFlight++;
     return true;
+  }
+
+  private releaser(key: string, lane: Lane): Release {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      lane.inFlight--;
+      lane.settled.push(this.clock.now());
+      if (lane.settled.length > this.limit.max) lane.settled.shift();
+      if (this.disposed) return;
+      // The slot runs out a window from now: waiting requests go then (the timer is re-armed for it).
+      if (lane.timer !== undefined) this.clock.clearTimeout(lane.timer);
+      lane.timer = undefined;
+      this.arm(key, lane);
+      this.forgetIdle(key, lane);
+    };
+  }
+
+  /** Sends what may go now; otherwise waits for the earliest settled slot to run out (or a release). */
+  private drain(key: string, lane: Lane): void {
+    while (lane.waiting.length > 0 && this.take(lane)) {
+      const w = lane.waiting.shift()!;
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.resolve(this.releaser(key, lane));
+    }
   }
 
   private arm(key: string, lane: Lane): void {
     if (lane.timer !== undefined || lane.waiting.length === 0) return;
-    const wait = Math.max(0, lane.sent[0] + this.limit.windowMs - this.clock.now());
+    const now = this.clock.now();
+    const expiring = lane.settled.filter((at) => now - at < this.limit.windowMs);
+    // Every slot in flight: a release re-arms.
+    if (expiring.length === 0) return;
+    const wait = Math.max(0, Math.min(...expiring) + this.limit.windowMs - now);
     lane.timer = this.clock.setTimeout(() => {
       lane.timer = undefined;
-      while (lane.waiting.length > 0 && this.take(lane)) {
-        const w = lane.waiting.shift()!;
-        if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-        w.resolve();
-      }
+      this.drain(key, lane);
       this.arm(key, lane);
       this.forgetIdle(key, lane);
     }, wait);
@@ -126,11 +164,11 @@ export class RateLimiter implements IDisposable {
     this.forgetIdle(key, lane);
   }
 
-  /** A lane with nothing waiting and nothing in its window is forgotten: 5,000 agents do not keep 5,000 lanes. */
+  /** A lane with nothing waiting, in flight or in its window is forgotten: 5,000 agents do not keep 5,000 lanes. */
   private forgetIdle(key: string, lane: Lane): void {
-    if (lane.waiting.length > 0 || lane.timer !== undefined) return;
-    const last = lane.sent[lane.sent.length - 1];
-    if (last === undefined || this.clock.now() - last >= this.limit.windowMs) this.lanes.delete(key);
+    if (lane.waiting.length > 0 || lane.timer !== undefined || lane.inFlight > 0) return;
+    const last = lane.settled[lane.settled.length - 1];
+    if ((last === undefined || this.clock.now() - last >= this.limit.windowMs) && this.lanes.get(key) === lane) this.lanes.delete(key);
   }
 }
 

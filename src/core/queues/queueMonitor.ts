@@ -7,10 +7,11 @@
  *   - `origin`: which gateway (numbers of another gateway are dropped);
  *   - `sessionAgent`: the agent of a signed-in session of this window (its own session or
  *     one followed from another window), undefined without one;
- *   - `sendAsSession(agentId, signal, request)`: runs `request` with the connection's
- *     statistics client (rate-limited per `{agentid}`, rateLimitedClient.ts) and that
- *     session's current Guid; throws a GatewayError when there is none or the connection
- *     is closed.
+ *   - `sendAsSession(agentId, signal, request)`: waits for the agent's slot under the
+ *     rate limit (ConnectionDeps.rateLimit, the same one statisticsEx and agentbyworkno
+ *     wait for), then runs `request` with the connection's statistics client and that
+ *     session's current Guid, picked after the wait; throws a GatewayError when there is
+ *     none or the connection is closed.
  * and of the monitor: which connection is current and when that (or a session) changes.
  * Today GatewayConnection implements QueueSeam (its "Issue 18 seam" block) and
  * `queueSourceOf(GatewayMonitor)` below adapts the monitor.

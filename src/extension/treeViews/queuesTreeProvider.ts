@@ -25,11 +25,11 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
   return e.name ?? vscode.l10n.t('Queue {0}', e.id);
 }
 
-/** Compact numbers for a ~300 px row: waiting, longest wait, available/signed-in agents (the words are in the tooltip). */
+/** Compact numbers for a ~300 px row: waiting, longest wait, free/signed-in agents (the words are in the tooltip and label; a long queue name still fits). */
 export function compactQueue(e: QueueEntry): string {
   const s = e.stats;
   if (!s) return e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…');
-  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), vscode.l10n.t('{0}/{1} free', s.availAgents, s.loggedOnAgents)];
+  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), `${s.availAgents}/${s.loggedOnAgents}`];
   if (e.state === 'stale') parts.push(vscode.l10n.t('stale'));
   return parts.join(' · ');
 }
@@ -116,6 +116,8 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem('', vscode.TreeItemCollapsibleState.None);
     item.id = `queues:${state}`;
     item.contextValue = `queues.${state}`;
+    // The why goes in the tooltip and the screen-reader label: at the default side-bar width a description would be cut.
+    let why: string | undefined;
     switch (state) {
       case 'noConnection':
         item.label = vscode.l10n.t('Set a gateway URL to see queues');
@@ -124,7 +126,7 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
         break;
       case 'noSession':
         item.label = vscode.l10n.t('Sign in to see queues');
-        item.description = vscode.l10n.t('the gateway answers queues to a signed-in agent');
+        why = vscode.l10n.t('the gateway answers queues to a signed-in agent');
         item.iconPath = new vscode.ThemeIcon('sign-in');
         item.command = { command: 'ccGateway.signIn', title: vscode.l10n.t('Sign In…') };
         break;
@@ -134,11 +136,11 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
         break;
       default:
         item.label = vscode.l10n.t('No queues');
-        item.description = vscode.l10n.t('choose them with Watch Queues…');
+        why = vscode.l10n.t('choose them with Watch Queues…');
         item.iconPath = new vscode.ThemeIcon('info');
         item.command = { command: 'ccGateway.watchQueues', title: vscode.l10n.t('Watch Queues…') };
     }
-    item.tooltip = [item.label, item.description].filter(Boolean).join(': ');
+    item.tooltip = [item.label, why].filter(Boolean).join(': ');
     item.accessibilityInformation = { label: String(item.tooltip) };
     return item;
   }
