@@ -15,8 +15,17 @@ export class FakeClock implements Clock {
   private seq = 0;
   private readonly timers = new Map<number, Timer>();
 
-  constructor(start = 1_700_000_000_000) {
+  /** `turn`: what lets pending work run between timers (default one macrotask turn; microtasks only for pure-logic tests). */
+  constructor(
+    start = 1_700_000_000_000,
+    private readonly turn: () => Promise<void> = settle,
+  ) {
     this.time = start;
+  }
+
+  /** Runs every timer due up to the absolute time `end`. */
+  runUntil(end: number): Promise<void> {
+    return this.advance(Math.max(0, end - this.time));
   }
 
   now(): number {
@@ -42,7 +51,7 @@ export class FakeClock implements Clock {
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;
     for (;;) {
-      await settle();
+      await this.turn();
       let next: [number, Timer] | undefined;
       for (const entry of this.timers) {
         const t = entry[1];
@@ -54,7 +63,7 @@ export class FakeClock implements Clock {
       next[1].callback();
     }
     this.time = end;
-    await settle();
+    await this.turn();
   }
 
   /** A promise that resolves after `ms` of fake time. */

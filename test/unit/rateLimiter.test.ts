@@ -4,58 +4,12 @@
 // arrivals of one agent, nothing is dropped, cancelled waits leave the queue.
 import assert from 'node:assert/strict';
 import { GATEWAY_AGENT_LIMIT, RateLimiter, VENDOR_LIMIT } from '../../src/core/polling/rateLimiter';
-import type { Clock, TimerHandle } from '../../src/core/util/clock';
-
-/** A fake clock without macrotask turns, so thousands of schedules run in a second or two. */
-class StepClock implements Clock {
-  time = 0;
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; seq: number; cb: () => void }>();
-  now(): number {
-    return this.time;
-  }
-  setTimeout(cb: () => void, ms: number): TimerHandle {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, cb });
-    return id;
-  }
-  clearTimeout(h: TimerHandle): void {
-    this.timers.delete(h as number);
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-  /** Runs due timers in order up to `end`, letting promise reactions run after each. */
-  async runUntil(end: number): Promise<void> {
-    for (;;) {
-      await flush();
-      let next: [number, { at: number; seq: number; cb: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[1].seq < next[1].seq))) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.time = next[1].at;
-      next[1].cb();
-    }
-    this.time = Math.max(this.time, end);
-    await flush();
-  }
-}
+import { FakeClock, seededRandom } from '../support/fakeClock';
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 4; i++) await Promise.resolve();
 }
 
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed by its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The most sends of one key within any window of `windowMs` (sorted times). */
 function maxInWindow(times: readonly number[], windowMs: number): number {
@@ -79,8 +33,8 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
     this.timeout(60_000);
     let totalDelayed = 0;
     for (let seed = 1; seed <= 5000; seed++) {
-      const random = prng(seed);
-      const clock = new StepClock();
+      const random = seededRandom(seed);
+      const clock = new FakeClock(0, flush);
       const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
       const agents = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => `https://gw:8043|${101 + i}`);
       const session = agents[0];
@@ -161,7 +115,7 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
   });
 
   it('a burst of 12 on one agent: 5 at once, then as each slot runs out a window after its answer; other agents are not held up', async () => {
-    const clock = new StepClock();
+    const clock = new FakeClock(0, flush);
     const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
     const times: number[] = [];
     // Each answered 100 ms after it left.
@@ -176,7 +130,7 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
   });
 
   it('a request still waiting for its answer keeps its slot: the sixth waits for it, however long it takes', async () => {
-    const clock = new StepClock();
+    const clock = new FakeClock(0, flush);
     const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
     const releases: (() => void)[] = [];
     for (let i = 0; i < 5; i++) releases.push(await limiter.acquire('a'));
@@ -194,7 +148,7 @@ describe('rate limiter: 5 per {agentid} per 2 s, across every counted family', (
   });
 
   it('a cancelled wait leaves the queue without taking a slot; dispose rejects what still waits', async () => {
-    const clock = new StepClock();
+    const clock = new FakeClock(0, flush);
     const limiter = new RateLimiter(GATEWAY_AGENT_LIMIT, clock);
     for (let i = 0; i < 5; i++) (await limiter.acquire('a'))();
     const ac = new AbortController();

@@ -1,3 +1,6 @@
+// Over 300 lines: the thin owner of one connection's parts (request dispatch, credential and
+// session registries, scheduler, agent-state prober) — mostly their wiring, the stops that tie a
+// refused credential to what cures it, and the issue-18 queue seam; the jobs themselves live in those files.
 import type { CertificateRefusal } from '../gateway/certificate';
 import type { AgentInfo } from '../gateway/agentInfo';
 import { GatewayError, isGatewayError } from '../gateway/errors';

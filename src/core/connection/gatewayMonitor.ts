@@ -1,3 +1,5 @@
+// Over 300 lines: the one owner of the current connection and of everything derived from it
+// (view state, banner, certificate, sessions, queues); splitting it would hand pieces of one lifecycle out.
 import type { CertificateRefusal } from '../gateway/certificate';
 import { GatewayError } from '../gateway/errors';
 import { RateLimiter, type RateLimit } from '../polling/rateLimiter';

@@ -1,3 +1,5 @@
+// Over 300 lines: one HTTP client for every documented interface, kept in one bundle that is
+// loaded lazily; the parsing lives in parse.ts, sessionAnswers.ts and queues.ts.
 import { t } from '../l10n/localize';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { errors, Pool, type Dispatcher } from 'undici';

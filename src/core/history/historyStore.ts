@@ -1,3 +1,5 @@
+// Over 300 lines: the store owns one ordered chain of disk work (appends, retention, reads,
+// start-up care of file modes) that must not be split across objects; formats live in historyFormat.ts.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AgentStatistics } from '../gateway/types';
@@ -138,11 +140,7 @@ export class HistoryStore implements IDisposable {
     const before = this.last.get(key);
     if (before && before.day === day && before.stats.answernums === stats.answernums && before.stats.calloutnums === stats.calloutnums && before.stats.talktime === stats.talktime) return false;
     this.last.set(key, { day, stats: { answernums: stats.answernums, calloutnums: stats.calloutnums, talktime: stats.talktime } });
-    const file = this.fileFor(origin, day);
-    const entry = this.pending.get(file) ?? { origin, lines: [] };
-    entry.lines.push(formatAgentLine(at, agentId, stats));
-    this.pending.set(file, entry);
-    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
+    this.enqueueLine(origin, day, formatAgentLine(at, agentId, stats));
     return true;
   }
 
@@ -154,11 +152,7 @@ export class HistoryStore implements IDisposable {
     const key = `${origin}|q${queueId}`;
     if (this.lastQueue.get(key) === `${day}|${line}`) return false;
     this.lastQueue.set(key, `${day}|${line}`);
-    const file = this.fileFor(origin, day);
-    const entry = this.pending.get(file) ?? { origin, lines: [] };
-    entry.lines.push(formatQueueLine(at, queueId, q));
-    this.pending.set(file, entry);
-    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
+    this.enqueueLine(origin, day, formatQueueLine(at, queueId, q));
     return true;
   }
 
@@ -169,6 +163,15 @@ export class HistoryStore implements IDisposable {
     const text = await fs.readFile(file, 'utf8').catch(() => '');
     const pending = this.pending.get(file)?.lines.join('') ?? '';
     return [...parseQueueHistory(text, dayWindow(day)), ...parseQueueHistory(pending, dayWindow(day))].filter((r) => r.queueId === queueId).sort((a, b) => a.t - b.t);
+  }
+
+  /** A line for the day's file, written with the next flush. */
+  private enqueueLine(origin: string, day: string, line: string): void {
+    const file = this.fileFor(origin, day);
+    const entry = this.pending.get(file) ?? { origin, lines: [] };
+    entry.lines.push(line);
+    this.pending.set(file, entry);
+    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => void this.flush(), this.flushMs);
   }
 
   /** Appends everything pending; resolves when it is on disk. */

@@ -1,3 +1,5 @@
+// Over 300 lines: one timer loop with its back-off, probing, slow-down and credential stops;
+// they share the same slots and the same due queue, so they stay in one class.
 import { t } from '../l10n/localize';
 import { GatewayError, isGatewayError } from '../gateway/errors';
 import type { AgentStatistics } from '../gateway/types';
