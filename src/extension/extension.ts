@@ -92,7 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const vault = new PasswordVault(secretStore, state);
   context.subscriptions.push(vault);
   const sessions = new SessionStore(vault, state);
-  const trusted = new TrustedCertificates(context.globalState);
+  const trusted = new TrustedCertificates(state);
   const notifier = new BackgroundNotifier();
   const testHooks = { secretLatencyMs: 0 };
   // One window runs each agent's session; the others follow it (src/core/sessions).

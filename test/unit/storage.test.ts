@@ -10,6 +10,7 @@ import { GuidStore } from '../../src/extension/auth/guidStore';
 import { SharedProfile } from '../support/memoryStores';
 
 const GW = gatewayIdOf('https://gw.example:8043');
+const CERT = { fingerprint256: 'AA:BB', subject: 'CN=gw', issuer: 'CN=ca', validTo: '2027-01-01', trustedAt: '2026-12-01T00:00:00.000Z' };
 const a = (id: string) => ({ gateway: GW, agentId: id as AgentId });
 
 describe('typed storage', () => {
@@ -30,12 +31,14 @@ describe('typed storage', () => {
     // Neither window has seen the other's write when it makes its own.
     await Promise.all([s1.set('password', a('101'), { at: 1 }), s2.set('password', a('102'), { at: 2 }), s1.set('session', a('101'), {}), s2.set('session', a('103'), { phoneNumber: '7001' })]);
     await Promise.all([s1.set('guid', pastedRef(GW, '101' as AgentId), { at: 1 }), s2.set('guid', pastedRef(GW), { at: 2 })]);
+    await Promise.all([s1.set('trust', GW, CERT), s2.set('trust', gatewayIdOf('https://other:8043'), CERT)]);
     w1.kv.sync();
     w2.kv.sync();
     for (const s of [s1, s2]) {
       assert.deepEqual(s.list('password').map((e) => e.id.agentId).sort(), ['101', '102']);
       assert.deepEqual(s.list('session').map((e) => e.id.agentId).sort(), ['101', '103']);
       assert.deepEqual(s.list('guid').map((e) => e.id.agentId ?? '-').sort(), ['-', '101']);
+      assert.deepEqual(s.list('trust').map((e) => e.id).sort(), [GW, 'https://other:8043']);
     }
   });
 
@@ -60,12 +63,14 @@ describe('typed storage', () => {
     await w.kv.update('ccGateway.guidSetAt', { [`ccGateway.guid|${GW}`]: 42 });
     await w.kv.update('ccGateway.passwordIndex', { [GW]: ['102'] });
     await w.kv.update('ccGateway.sessions', { [GW]: [{ agentId: '102', phoneNumber: '7001' }, { agentId: 'bad' }] });
+    await w.kv.update('ccGateway.trustedCertificates', { [GW]: CERT, 'https://broken:8043': { fingerprint256: 1 } });
     const s = new StateStore(w.kv);
     await s.migrateLegacy(1000);
     assert.deepEqual(s.get('guid', pastedRef(GW)), { at: 42 });
     assert.deepEqual(s.get('guid', pastedRef(GW, '101' as AgentId)), { at: 1000 });
     assert.deepEqual(s.get('password', a('102')), { at: 1000 });
     assert.deepEqual(s.list('session'), [{ id: a('102'), value: { phoneNumber: '7001' } }]);
+    assert.deepEqual(s.list('trust'), [{ id: GW, value: CERT }], 'trust moved; a malformed entry dropped');
     assert.deepEqual(w.kv.keys().filter((k) => !k.startsWith('ccGateway.entry|')), []);
   });
 

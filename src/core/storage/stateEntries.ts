@@ -24,6 +24,18 @@ export interface StateEntries {
   readonly passwordRefused: { readonly id: AgentAt; readonly value: { readonly at: number; readonly retcode?: string } };
   /** Signed in from here: signed in again (stored password) when a window starts. */
   readonly session: { readonly id: AgentAt; readonly value: { readonly phoneNumber?: string } };
+  /** The certificate the user trusted for a gateway ("Trust This Certificate"): at most one per gateway. */
+  readonly trust: { readonly id: GatewayId; readonly value: TrustedCertificateEntry };
+}
+
+/** One certificate the user trusted for one gateway (no secret: its fingerprint and names). */
+export interface TrustedCertificateEntry {
+  readonly fingerprint256: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly validTo: string;
+  /** ISO 8601: when the user chose "Trust This Certificate". */
+  readonly trustedAt: string;
 }
 
 type Kind = keyof StateEntries;
@@ -51,6 +63,11 @@ const CODECS: { readonly [K in Kind]: { parts(id: Id<K>): string[]; id(parts: st
     parts: agentParts,
     id: agentId,
     valid: (v): v is { phoneNumber?: string } => isObject(v) && (v.phoneNumber === undefined || (typeof v.phoneNumber === 'string' && /^[0-9*#+]{1,24}$/.test(v.phoneNumber))),
+  },
+  trust: {
+    parts: (id) => [id],
+    id: (p) => (p.length === 1 && p[0].startsWith('https://') ? (p[0] as GatewayId) : undefined),
+    valid: (v): v is TrustedCertificateEntry => isObject(v) && ['fingerprint256', 'subject', 'issuer', 'validTo', 'trustedAt'].every((k) => typeof v[k] === 'string'),
   },
 };
 
@@ -97,7 +114,11 @@ export class StateStore {
     const setAt = kv.get<unknown>(LEGACY_KEYS.guidSetAt);
     const passwords = kv.get<unknown>(LEGACY_KEYS.passwordIndex);
     const sessions = kv.get<unknown>(LEGACY_KEYS.sessions);
-    if ([agentIndex, originIndex, setAt, passwords, sessions].every((v) => v === undefined)) return;
+    const trusted = kv.get<unknown>(LEGACY_KEYS.trustedCertificates);
+    if ([agentIndex, originIndex, setAt, passwords, sessions, trusted].every((v) => v === undefined)) return;
+    for (const [origin, entry] of Object.entries(isObject(trusted) ? trusted : {})) {
+      if (origin.startsWith('https://') && CODECS.trust.valid(entry)) await this.set('trust', origin as GatewayId, entry);
+    }
     const times = isObject(setAt) ? setAt : {};
     const timeOf = (legacyKey: string) => (isTime(times[legacyKey]) ? times[legacyKey] : now);
     if (Array.isArray(originIndex)) {

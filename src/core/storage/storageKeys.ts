@@ -58,4 +58,5 @@ export const LEGACY_KEYS = {
   guidSetAt: 'ccGateway.guidSetAt',
   passwordIndex: 'ccGateway.passwordIndex',
   sessions: 'ccGateway.sessions',
+  trustedCertificates: 'ccGateway.trustedCertificates',
 } as const;
