@@ -186,6 +186,21 @@ describe('PollScheduler (fake clock)', () => {
     assert.equal(s.snapshot().originDown, false);
   });
 
+  it('while the gateway is down, refreshes move the probe forward but every agent gets its turn', async () => {
+    gw.answer = () => new GatewayError('tls', 'certificate changed', { code: 'CERT' });
+    const { s } = make({ intervalMs: 5_000, concurrency: 10 });
+    s.setAgents(['101', '102', '103']);
+    await clock.advance(0);
+    gw.calls.length = 0;
+    for (let i = 0; i < 6; i++) {
+      s.refresh();
+      await clock.advance(100);
+    }
+    const probed = new Set(gw.calls);
+    assert.equal(gw.calls.length, 6, 'one probe per refresh while down');
+    assert.deepEqual([...probed].sort(), ['101', '102', '103'], 'each agent probed in turn, not the first one every time');
+  });
+
   it('sends nothing while inactive or paused and catches up at once when active', async () => {
     const { s } = make({ intervalMs: 50 });
     s.setActive(false);

@@ -144,7 +144,10 @@ export class PollScheduler<K extends string = string> implements IDisposable {
   /** Immediate poll of all agents (or one), skipping back-off waits but not auth stops. */
   refresh(agentId?: string): void {
     const now = this.clock.now();
-    for (const [id, slot] of this.slots) if (agentId === undefined || id === agentId) slot.nextDueAt = now;
+    // While the gateway is down one agent probes at a time, the longest-waiting first: a refresh of
+    // all moves the probe forward but keeps that order, or the same agent would probe every time and
+    // the others would keep their old reason for ever.
+    for (const [id, slot] of this.slots) if (agentId === id || (agentId === undefined && !this.originDown)) slot.nextDueAt = now;
     if (this.originDown) this.nextProbeAt = now;
     this.rescan();
   }
