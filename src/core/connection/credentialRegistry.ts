@@ -87,7 +87,8 @@ export class CredentialRegistry {
     const own = this.sessions.get(agentId);
     if (own?.guid) return { ref: sessionRef(this.gateway, agentId), guid: own.guid };
     const pasted = stored && { ref: stored.ref, guid: this.newest(stored.guid) };
-    const usable = pasted && this.refusedPasted.get(credentialKey(pasted.ref))?.guid !== pasted.guid ? pasted : undefined;
+    // (The common case has no refusal at all: no key is built per request for it.)
+    const usable = pasted && (this.refusedPasted.size === 0 || this.refusedPasted.get(credentialKey(pasted.ref))?.guid !== pasted.guid) ? pasted : undefined;
     if (usable) return this.remember(usable);
     const other = this.sessions.anyLive();
     if (other?.guid) return { ref: sessionRef(this.gateway, other.agentId), guid: other.guid };
@@ -176,13 +177,15 @@ export class CredentialRegistry {
   }
 
   private remember(sent: { ref: PastedRef; guid: string }): SentCredential {
-    this.sentPasted.set(sent.guid, sent.ref);
+    // The same Guid is sent by every poll until it is renewed: recorded once, not re-inserted each time.
+    if (!this.sentPasted.has(sent.guid)) this.sentPasted.set(sent.guid, sent.ref);
     return sent;
   }
 
   /** Follows renewals: the newest Guid that replaced `guid`. */
   private newest(guid: string): string {
     let g = guid;
+    if (this.renewed.size === 0) return g;
     for (let i = 0; i < RENEWALS_KEPT && this.renewed.has(g); i++) g = this.renewed.get(g)!;
     return g;
   }
