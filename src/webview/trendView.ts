@@ -39,14 +39,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   return e;
 }
 
+/** The data table under the chart: an interval column, then one column per series of an agent or a queue. */
 function renderTable(d: TrendData): HTMLTableElement {
-  if (d.queue) return renderQueueTable(d, d.queue);
+  const q = d.queue;
+  const columns = q ? [q.words.waiting, q.words.longest] : [d.words.answered, d.words.outbound, d.words.talk];
+  const cells = (i: number): string[] => (q ? [String(q.waitingMax[i]), hms(q.longestWaitMax[i])] : [String(d.answered[i]), String(d.outbound[i]), hms(d.talkCumulative[i])]);
   const table = el('table');
   table.id = 'trend-table';
   table.appendChild(el('caption', d.words.caption));
   const head = el('thead');
   const hr = el('tr');
-  for (const [text, num] of [[d.words.interval, false], [d.words.answered, true], [d.words.outbound, true], [d.words.talk, true]] as const) {
+  for (const [text, num] of [[d.words.interval, false] as const, ...columns.map((c) => [c, true] as const)]) {
     const th = el('th', text, num ? 'num' : undefined);
     th.scope = 'col';
     hr.appendChild(th);
@@ -59,37 +62,7 @@ function renderTable(d: TrendData): HTMLTableElement {
     const th = el('th', `${hm(b)}–${hm(b + 15 * 60_000)}`);
     th.scope = 'row';
     tr.appendChild(th);
-    tr.appendChild(el('td', String(d.answered[i]), 'num'));
-    tr.appendChild(el('td', String(d.outbound[i]), 'num'));
-    tr.appendChild(el('td', hms(d.talkCumulative[i]), 'num'));
-    body.appendChild(tr);
-  });
-  table.appendChild(body);
-  return table;
-}
-
-/** Issue 18: a queue's day — the most calls waiting and the longest wait per 15 minutes. */
-function renderQueueTable(d: TrendData, q: NonNullable<TrendData['queue']>): HTMLTableElement {
-  const table = el('table');
-  table.id = 'trend-table';
-  table.appendChild(el('caption', d.words.caption));
-  const hr = el('tr');
-  for (const [text, num] of [[d.words.interval, false], [q.words.waiting, true], [q.words.longest, true]] as const) {
-    const th = el('th', text, num ? 'num' : undefined);
-    th.scope = 'col';
-    hr.appendChild(th);
-  }
-  const head = el('thead');
-  head.appendChild(hr);
-  table.appendChild(head);
-  const body = el('tbody');
-  d.buckets.forEach((b, i) => {
-    const tr = el('tr');
-    const th = el('th', `${hm(b)}–${hm(b + 15 * 60_000)}`);
-    th.scope = 'row';
-    tr.appendChild(th);
-    tr.appendChild(el('td', String(q.waitingMax[i]), 'num'));
-    tr.appendChild(el('td', hms(q.longestWaitMax[i]), 'num'));
+    for (const cell of cells(i)) tr.appendChild(el('td', cell, 'num'));
     body.appendChild(tr);
   });
   table.appendChild(body);

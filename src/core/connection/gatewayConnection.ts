@@ -257,7 +257,7 @@ export class GatewayConnection extends Disposable {
   }
 
   /** The credential an agent's requests use now. */
-  credentialOf(agentId: string): CredentialRef {
+  credentialFor(agentId: string): CredentialRef {
     return this.credentials.refOf(agentId);
   }
 

@@ -187,7 +187,7 @@ export class GatewayMonitor extends Disposable {
     if (!c || c.gateway !== ref.gateway) return;
     void c.credentialsChanged(ref).then(() => {
       if (c !== this.current) return;
-      const affected = this.store.all().filter((e) => e.state === 'auth' && sameRef(c.credentialOf(e.agentId), ref));
+      const affected = this.store.all().filter((e) => e.state === 'auth' && sameRef(c.credentialFor(e.agentId), ref));
       this.store.markPending(affected.map((e) => e.agentId));
     });
   }
