@@ -12,6 +12,7 @@ import type { GuidStore } from './auth/guidStore';
 import type { SessionStore } from './auth/sessionStore';
 import type { TrustedCertificates } from './auth/trustedCertificates';
 import { affectsConnection, readSettings, SECTION, type Settings } from './configuration/settings';
+import { SETTINGS_GATEWAY, type GatewayKey } from '../core/gateways/gatewayList';
 import { loadCreateGatewayClient } from './gateway/clientLoader';
 import { logRequest } from './logging/log';
 import type { BackgroundNotifier } from './notifications/notifier';
@@ -42,9 +43,11 @@ export class AgentMonitor extends Disposable {
     private readonly sessionStore: SessionStore,
     credentials: CredentialSource = guidCredentials(guids, sessionStore),
     sessionHost?: SessionHost,
+    /** Issue 19: which configured gateway this monitor watches (the top-level settings unless given). */
+    readonly key: GatewayKey = SETTINGS_GATEWAY,
   ) {
     super();
-    this.settingsValue = readSettings();
+    this.settingsValue = readSettings(key);
     this.focused = vscode.window.state.focused;
     this.core = this._register(
       new GatewayMonitor(
@@ -194,7 +197,7 @@ export class AgentMonitor extends Disposable {
 
   private syncSettings(): void {
     // Compared with what the core last applied: one reading, no second derivation of the old settings.
-    if (JSON.stringify(this.monitorSettings(readSettings())) !== JSON.stringify(this.core.settings)) this.applySettings(undefined);
+    if (JSON.stringify(this.monitorSettings(readSettings(this.key))) !== JSON.stringify(this.core.settings)) this.applySettings(undefined);
   }
 
   private monitorSettings(s: Settings): MonitorSettings {
@@ -211,7 +214,7 @@ export class AgentMonitor extends Disposable {
   }
 
   private applySettings(e: vscode.ConfigurationChangeEvent | undefined): void {
-    const after = readSettings();
+    const after = readSettings(this.key);
     this.settingsValue = after;
     this.core.configure(this.monitorSettings(after));
     this.core.setAgentStateEnabled(after.agentStateEnabled);
@@ -223,17 +226,23 @@ export class AgentMonitor extends Disposable {
 
   private reportInvalidAgents(): void {
     const invalid = this.settingsValue.invalidAgents;
-    if (invalid.length === 0) return this.notifier.resolve('invalidAgents');
+    const topic = this.key === SETTINGS_GATEWAY ? 'invalidAgents' : `invalidAgents:${this.key}`;
+    if (invalid.length === 0) return this.notifier.resolve(topic);
     const first = invalid[0];
     this.notifier.notify(
-      'invalidAgents',
+      topic,
       JSON.stringify(invalid.map((i) => i.value)),
       'warning',
       invalid.length === 1
-        ? vscode.l10n.t('ccGateway.agents has 1 invalid entry, skipped: {0}', first.message)
-        : vscode.l10n.t('ccGateway.agents has {0} invalid entries, skipped: {1}', invalid.length, first.message),
-      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agents') },
+        ? vscode.l10n.t('{0} has 1 invalid entry, skipped: {1}', this.agentsSettingName, first.message)
+        : vscode.l10n.t('{0} has {1} invalid entries, skipped: {2}', this.agentsSettingName, invalid.length, first.message),
+      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', this.key === SETTINGS_GATEWAY ? 'ccGateway.agents' : 'ccGateway.gateways') },
     );
+  }
+
+  /** Where this gateway's agents are set, as the user reads it in messages. */
+  private get agentsSettingName(): string {
+    return this.key === SETTINGS_GATEWAY ? 'ccGateway.agents' : `ccGateway.gateways › ${this.settingsValue.gatewayName} › agents`;
   }
 
   private isActive(): boolean {

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { shortFingerprint } from '../core/gateway/errors';
+import * as path from 'node:path';
+import { HistoryStore } from '../core/history/historyStore';
 import { setLocalizer } from '../core/l10n/localize';
 import { setUnexpectedErrorHandler } from '../core/util/unexpectedError';
 import { PasswordVault } from '../core/sessions/passwordVault';
 import { StateStore } from '../core/storage/stateEntries';
 import type { SecretStore } from '../core/storage/stores';
-import { AgentMonitor, guidCredentials } from './agentMonitor';
+import { guidCredentials, type AgentMonitor } from './agentMonitor';
 import { GuidStore } from './auth/guidStore';
 import { createSessionHost } from './auth/sessionSharing';
 import { SessionStore } from './auth/sessionStore';
@@ -26,21 +27,30 @@ import { registerSessionCommands } from './commands/sessionCommands';
 import { registerSettingsCommands } from './commands/settingsCommands';
 import { registerShowDetails } from './commands/showDetails';
 import { createLog, logUnexpected } from './logging/log';
-import { registerCredentialNotifications } from './notifications/credentialNotifications';
 import { BackgroundNotifier } from './notifications/notifier';
 import { StatsStatusBar } from './statusBar/statsStatusBar';
 import { exportsFor, withLatency, WebviewTraffic } from './testHooks';
 import { registerSupervisor, type SupervisorApi } from './supervisor/registerSupervisor';
-import { StateTimes } from './supervisor/stateTimes';
+import type { StateTimes } from './supervisor/stateTimes';
 import { ViewOptions } from './supervisor/viewOptions';
-import { AgentsTreeProvider } from './treeViews/agentsTreeProvider';
-import { QueuesTreeProvider } from './treeViews/queuesTreeProvider';
+import type { AgentsTreeProvider, Node } from './treeViews/agentsTreeProvider';
+import type { QueuesTreeProvider } from './treeViews/queuesTreeProvider';
+import { readSettings } from './configuration/settings';
+import { Gateways } from './gateways/gateways';
+import type { GatewayUnit } from './gateways/gatewayUnit';
+import { UnitListeners } from './gateways/unitListeners';
+import { FleetTreeProvider } from './treeViews/fleetTree';
+import { gatewayEmptyItem, gatewayItem } from './treeViews/gatewayRows';
 import { registerWatchQueues } from './commands/watchQueues';
 
 /** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
 export interface ExtensionApi {
+  /** Issue 19: every configured gateway; monitor, tree, stateTimes and queuesTree are the first one's. */
+  readonly gateways: Gateways;
   readonly monitor: AgentMonitor;
   readonly tree: AgentsTreeProvider;
+  /** The Agents view's provider over every gateway. */
+  readonly fleetTree: FleetTreeProvider<Node, GatewayUnit>;
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
   readonly trusted: TrustedCertificates;
@@ -63,12 +73,6 @@ export interface ExtensionApi {
  * Wires the UI to the core. No network or disk work here: the first poll runs
  * from a timer after activation, and the HTTP client loads on first use.
  */
-const setGuidAction = {
-  get title() {
-    return vscode.l10n.t('Set Guid…');
-  },
-  run: () => vscode.commands.executeCommand('ccGateway.setGuid'),
-};
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi | undefined> {
   // The core's messages (errors, validation) go through the same bundles as ours.
@@ -101,80 +105,90 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // The latency hook wraps the Guid lookups only under the test harness: a normal activation polls without it.
   const stored = guidCredentials(guids, sessions);
   const lookups = context.extensionMode === vscode.ExtensionMode.Test ? withLatency(stored, () => testHooks.secretLatencyMs) : stored;
-  const monitor = new AgentMonitor(guids, log, notifier, trusted, sessions, lookups, sessionHost);
-  running = monitor;
-  context.subscriptions.push(guids, trusted, monitor);
+  context.subscriptions.push(guids, trusted);
+  // Issue 19: where this runs (the desk or a remote host) decides which network and keyring it uses.
+  log.info(`running on the ${context.extension.extensionKind === vscode.ExtensionKind.UI ? 'UI (local) host' : 'workspace host'}${vscode.env.remoteName ? ` of a remote window (${vscode.env.remoteName})` : ''}`);
 
   const viewOptions = new ViewOptions(context.globalState);
-  // Time in state per agent, continued across window reloads (global state, per gateway).
-  const stateTimes = new StateTimes(monitor, context.globalState);
-  context.subscriptions.push(stateTimes);
-  const tree = new AgentsTreeProvider(monitor, viewOptions, stateTimes);
   context.subscriptions.push(viewOptions);
+  // The shift's history: every change of an agent's counters, per gateway and day. At start it
+  // applies the retention (0 deletes the files) and makes existing files owner-only.
+  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history'), { retentionDays: readSettings().historyRetentionDays, log });
+  context.subscriptions.push(
+    { dispose: () => void history.close() },
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ccGateway.history.retentionDays') && void history.setRetentionDays(readSettings().historyRetentionDays)),
+  );
+  const webviews = context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
+  // Issue 19: one unit per gateway (monitor, rows, trend panels, notifications, history recording).
+  const gateways = new Gateways({ context, guids, vault, sessions, trusted, notifier, log, credentials: lookups, sessionHost, viewOptions, history, tap: webviews?.tap }, notifier);
+  running = gateways;
+  context.subscriptions.push(gateways);
+
+  const tree = new FleetTreeProvider({
+    units: () => gateways.list,
+    keyOf: (u) => u.key,
+    nameOf: (u) => u.name,
+    providerOf: (u) => u.tree,
+    gatewayItem: (u) => gatewayItem(u),
+    emptyItem: (u) => gatewayEmptyItem(u),
+    onDidChangeUnits: gateways.onDidChange,
+  });
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view);
-  monitor.setViewVisible(view.visible);
-  context.subscriptions.push(view.onDidChangeVisibility((e) => monitor.setViewVisible(e.visible)));
   // Issue 18: the Queues view, above Agents in the same container.
-  const queuesTree = new QueuesTreeProvider(monitor);
+  const queuesTree = new FleetTreeProvider({
+    units: () => gateways.list,
+    keyOf: (u) => u.key,
+    nameOf: (u) => u.name,
+    providerOf: (u) => u.queuesTree,
+    gatewayItem: (u) => gatewayItem(u, 'queues'),
+    onDidChangeUnits: gateways.onDidChange,
+  });
   const queuesView = vscode.window.createTreeView('ccGateway.queues', { treeDataProvider: queuesTree });
-  context.subscriptions.push(queuesTree, queuesView, queuesView.onDidChangeVisibility((e) => monitor.setQueuesViewVisible(e.visible)));
-  monitor.setQueuesViewVisible(queuesView.visible);
+  context.subscriptions.push(queuesTree, queuesView);
+  gateways.ownerOfNode = (node) => tree.ownerOf(node) ?? queuesTree.ownerOf(node);
+  const applyVisibility = () => {
+    for (const u of gateways.list) {
+      u.setViewVisible(view.visible);
+      u.setQueuesViewVisible(queuesView.visible);
+    }
+  };
+  applyVisibility();
+  context.subscriptions.push(view.onDidChangeVisibility(applyVisibility), queuesView.onDidChangeVisibility(applyVisibility), gateways.onDidChange(applyVisibility));
 
-  // The welcome views key on this. (No view.message: VS Code hides a welcome view and its button while one is set.)
-  const updateContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', monitor.viewState);
+  // Context keys over every gateway. The welcome views key on the view state, which only
+  // matters with one gateway (with several, each gateway's row says its state).
+  const perUnit = new UnitListeners(gateways);
+  context.subscriptions.push(perUnit);
+  const updateContext = () => {
+    const list = gateways.list;
+    void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', list.length === 1 ? list[0].monitor.viewState : 'ready');
+    void vscode.commands.executeCommand('setContext', 'ccGateway.severalGateways', list.length > 1);
+    void vscode.commands.executeCommand('setContext', 'ccGateway.signedIn', list.some((u) => u.monitor.sessions.size > 0));
+    void vscode.commands.executeCommand('setContext', 'ccGateway.certificateRefused', list.some((u) => u.monitor.refusedCertificate !== undefined));
+    void vscode.commands.executeCommand('setContext', 'ccGateway.hasTrustedCertificates', trusted.origins().length > 0);
+    void vscode.commands.executeCommand('setContext', 'ccGateway.hasTeams', list.some((u) => u.monitor.settings.teams.length > 0));
+  };
+  perUnit.on((u) => [u.monitor.onDidChangeViewState, u.monitor.onDidChangeSession, u.monitor.onDidSwap, u.monitor.onDidChangeCertificateRefusal, u.monitor.onDidChangeSettings], updateContext);
+  context.subscriptions.push(trusted.onDidChange(updateContext));
   updateContext();
-  context.subscriptions.push(monitor.onDidChangeViewState(updateContext));
-  // Switching to a gateway without a Guid says so once, naming it, unless the view is showing
-  // its welcome text (a notification cannot be withdrawn, and would be wrong once the Guid is set).
-  context.subscriptions.push(
-    monitor.onDidChangeViewState((state) => {
-      const origin = monitor.settings.origin;
-      if (state !== 'noGuid' || !origin || view.visible) return;
-      notifier.notify('noGuid', origin, 'info', vscode.l10n.t('No Guid is stored for {0}. Guids are kept per gateway, so the one of another gateway is never sent here.', origin), setGuidAction);
-    }),
-  );
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);
 
-  context.subscriptions.push(...registerCredentialNotifications(monitor, guids, vault, notifier));
-  // Sign Out shows where there is a session to end.
-  const updateSessionContext = () => void vscode.commands.executeCommand('setContext', 'ccGateway.signedIn', monitor.sessions.size > 0);
-  updateSessionContext();
-  context.subscriptions.push(monitor.onDidChangeSession(updateSessionContext), monitor.onDidSwap(updateSessionContext));
-
-  // A refused certificate: one notification per certificate (not per agent or cycle), resolved once it is accepted.
-  const updateCertificateContext = () => {
-    void vscode.commands.executeCommand('setContext', 'ccGateway.certificateRefused', monitor.refusedCertificate !== undefined);
-    void vscode.commands.executeCommand('setContext', 'ccGateway.hasTrustedCertificates', trusted.origins().length > 0);
-  };
-  updateCertificateContext();
-  context.subscriptions.push(
-    trusted.onDidChange(updateCertificateContext),
-    monitor.onDidChangeCertificateRefusal(() => {
-      updateCertificateContext();
-      const refused = monitor.refusedCertificate;
-      for (const topic of notifier.openTopics('certificate:')) if (topic !== `certificate:${refused?.origin}`) notifier.resolve(topic);
-      if (!refused) return;
-      const { certificate, pinned } = refused.refusal;
-      notifier.notify(
-        `certificate:${refused.origin}`,
-        certificate.fingerprint256,
-        'warning',
-        pinned
-          ? vscode.l10n.t('{0} presented a different certificate from the one you trusted (SHA-256 {1}), so nothing is sent to it. Review it before trusting it.', refused.origin, shortFingerprint(certificate.fingerprint256))
-          : vscode.l10n.t('The certificate of {0} could not be verified ({1}), so nothing is sent to it. Review the certificate, or set ccGateway.tls.caFile to the CA that issued it.', refused.origin, refused.refusal.reason),
-        { title: vscode.l10n.t('Review Certificate…'), run: () => vscode.commands.executeCommand('ccGateway.trustCertificate') },
-      );
-    }),
-  );
-
-  const statusBar = new StatsStatusBar(monitor, stateTimes);
+  const statusBar = new StatsStatusBar(gateways);
   context.subscriptions.push(statusBar);
 
-  const ctx: CommandContext = { monitor, guids, sessions, trusted, log };
+  const ctx: CommandContext = {
+    gateways,
+    get monitor() {
+      return gateways.primary.monitor;
+    },
+    guids,
+    sessions,
+    trusted,
+    log,
+  };
   const credentials = registerManageCredentials(ctx);
-  const webviews = context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
-  const supervisor = registerSupervisor(ctx, viewOptions, notifier, context, webviews?.tap);
+  const supervisor = registerSupervisor(ctx, viewOptions, history, webviews?.tap);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),
@@ -189,25 +203,49 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
     ...registerSessionCommands(ctx),
-    ...registerGetStarted(context, monitor),
+    ...registerGetStarted(context, gateways.primary.monitor),
     credentials.disposable,
     ...supervisor.disposables,
   );
-  const api = { monitor, tree, statusBar, notifier, trusted, viewOptions, supervisor: supervisor.api, testHooks, webviews, credentialPicker: credentials.onDidShowPicker, queuesTree, stateTimes };
-  return exportsFor({ ...api }, context.extensionMode === vscode.ExtensionMode.Test);
+  // Tests look at the first gateway (the only one, except in the several-gateways suite).
+  const api: ExtensionApi = {
+    gateways,
+    get monitor() {
+      return gateways.primary.monitor;
+    },
+    get tree() {
+      return gateways.primary.tree;
+    },
+    get stateTimes() {
+      return gateways.primary.stateTimes;
+    },
+    get queuesTree() {
+      return gateways.primary.queuesTree;
+    },
+    fleetTree: tree,
+    statusBar,
+    notifier,
+    trusted,
+    viewOptions,
+    supervisor: supervisor.api,
+    testHooks,
+    webviews,
+    credentialPicker: credentials.onDidShowPicker,
+  };
+  return exportsFor(api, context.extensionMode === vscode.ExtensionMode.Test);
 }
 
-/** The monitor of this activation, for deactivate(). */
-let running: AgentMonitor | undefined;
+/** The gateways of this activation, for deactivate(). */
+let running: Gateways | undefined;
 
 /**
  * Signs the sessions out (best effort, bounded by the request timeout) before VS Code disposes
  * context.subscriptions, which stops timers and closes sockets.
  */
 export function deactivate(): Promise<void> | undefined {
-  const monitor = running;
+  const gateways = running;
   running = undefined;
-  if (!monitor) return undefined;
+  if (!gateways) return undefined;
   const limit = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
-  return Promise.race([monitor.shutdown(), limit]);
+  return Promise.race([gateways.shutdown(), limit]);
 }

@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
 import { validateAgentId, type AgentId } from '../../core/validation/agentId';
-import { updateSetting } from '../configuration/settings';
-import type { CommandContext } from './commandContext';
+import { gatewaySettingValue, updateGatewaySetting } from '../configuration/settings';
+import type { GatewayKey } from '../../core/gateways/gatewayList';
+import { forGateway, type CommandContext } from './commandContext';
 
-export function registerAddAgent(ctx: CommandContext): vscode.Disposable {
+export function registerAddAgent(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.addAgent', async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Add Agent'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    if (arg && typeof arg === 'object' && 'agentId' in arg) arg = (arg).agentId;
     const max = ctx.monitor.settings.agentIdMax;
     let value: unknown = typeof arg === 'string' || typeof arg === 'number' ? arg : undefined;
     if (value === undefined) {
@@ -26,14 +31,15 @@ export function registerAddAgent(ctx: CommandContext): vscode.Disposable {
       void vscode.window.showErrorMessage(r.message);
       return false;
     }
-    return addAgentToSettings(r.value);
+    return addAgentToSettings(r.value, unit.key);
   });
 }
 
-export async function addAgentToSettings(agentId: AgentId): Promise<boolean> {
-  const current = vscode.workspace.getConfiguration('ccGateway').get<unknown>('agents', []);
+/** Adds to the agents of that gateway (ccGateway.agents, or its entry of ccGateway.gateways). */
+export async function addAgentToSettings(agentId: AgentId, gateway: GatewayKey): Promise<boolean> {
+  const current = gatewaySettingValue(gateway, 'agents');
   const list = Array.isArray(current) ? current.map(String) : [];
   if (list.some((v) => v.trim() === agentId)) return false;
-  await updateSetting('agents', [...list, agentId]);
+  await updateGatewaySetting(gateway, 'agents', [...list, agentId]);
   return true;
 }

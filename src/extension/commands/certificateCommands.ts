@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeFingerprint, type CertificateRefusal } from '../../core/gateway/certificate';
 import { tlsWhy } from '../../core/gateway/errors';
-import type { CommandContext } from './commandContext';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
 
 function day(iso: string): string {
   return iso ? iso.slice(0, 10) : '?';
@@ -28,7 +28,7 @@ function certificateDetail(origin: string, refusal: CertificateRefusal, now: num
   return lines.join('\n');
 }
 
-export function registerCertificateCommands(ctx: CommandContext): vscode.Disposable[] {
+export function registerCertificateCommands(root: CommandContext): vscode.Disposable[] {
   return [
     /**
      * Reviews the certificate the gateway presented and, once confirmed, pins it for that
@@ -36,6 +36,10 @@ export function registerCertificateCommands(ctx: CommandContext): vscode.Disposa
      * the certificate that was refused; nothing else can be pinned.
      */
     vscode.commands.registerCommand('ccGateway.trustCertificate', async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Trust Gateway Certificate'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
       const pending = ctx.monitor.refusedCertificate;
       const origin = ctx.monitor.settings.origin;
       if (!pending || !origin) {
@@ -71,8 +75,8 @@ export function registerCertificateCommands(ctx: CommandContext): vscode.Disposa
       let origins: string[];
       if (typeof arg === 'string') origins = [arg];
       else {
-        const items = ctx.trusted.origins().map((o) => {
-          const t = ctx.trusted.get(o)!;
+        const items = root.trusted.origins().map((o) => {
+          const t = root.trusted.get(o)!;
           return { label: o, description: t.subject, detail: vscode.l10n.t('SHA-256 {0} · trusted on {1}', t.fingerprint256, day(t.trustedAt)), origin: o };
         });
         if (items.length === 0) {
@@ -88,8 +92,8 @@ export function registerCertificateCommands(ctx: CommandContext): vscode.Disposa
         origins = picked.map((p) => p.origin);
       }
       let n = 0;
-      for (const o of origins) if (await ctx.trusted.forget(o)) n++;
-      if (n > 0) ctx.log.info(`Forgot the trusted certificate of ${origins.join(', ')}.`);
+      for (const o of origins) if (await root.trusted.forget(o)) n++;
+      if (n > 0) root.log.info(`Forgot the trusted certificate of ${origins.join(', ')}.`);
       return n;
     }),
   ];

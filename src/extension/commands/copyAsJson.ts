@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import type { AgentStatistics } from '../../core/gateway/types';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
-import type { CommandContext } from './commandContext';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
 
 export function statsJson(agentId: string, stats: AgentStatistics | undefined, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ agentId, ...extra, ...(stats ? { talktime: stats.talktime, answernums: stats.answernums, calloutnums: stats.calloutnums } : {}) }, null, 2);
 }
 
-export function registerCopyAsJson(ctx: CommandContext): vscode.Disposable {
+export function registerCopyAsJson(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.copyAsJson', async (arg?: unknown): Promise<string | undefined> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Copy as JSON'));
+    if (!unit) return undefined;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
     const agentId = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' ? arg : undefined;
     const entry = agentId ? ctx.monitor.store.get(agentId) : undefined;
     if (!entry) return undefined;

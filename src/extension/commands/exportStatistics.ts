@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { exportCsv, exportJson, formatForPath, type ExportFormat } from '../../core/format/export';
-import type { CommandContext } from './commandContext';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
 
 /** Scripted use: a path or Uri, or { path | uri, format }. */
 type ExportTarget = string | vscode.Uri | { path?: string; uri?: vscode.Uri; format?: ExportFormat };
@@ -25,8 +25,12 @@ function defaultUri(): vscode.Uri {
   return vscode.Uri.joinPath(folder, `ccgateway-stats-${stamp}.csv`);
 }
 
-export function registerExportStatistics(ctx: CommandContext): vscode.Disposable {
+export function registerExportStatistics(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.exportStatistics', async (arg?: ExportTarget): Promise<vscode.Uri | undefined> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Export Statistics'));
+    if (!unit) return undefined;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg) as ExportTarget | undefined;
     const entries = ctx.monitor.store.all();
     if (entries.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No agents are watched, so there is nothing to export. Add an agent first.'));

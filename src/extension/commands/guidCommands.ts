@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { validateAgentId } from '../../core/validation/agentId';
 import { normalizeGuid } from '../../core/validation/guid';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
-import type { CommandContext } from './commandContext';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
 import { requireOrigin } from './requireOrigin';
 
 /**
@@ -10,8 +10,12 @@ import { requireOrigin } from './requireOrigin';
  * string argument is for scripts; an agent row (or `{ agentId, guid }`) sets
  * that agent's own Guid. Messages never contain the value.
  */
-export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
+export function registerGuidCommands(root: CommandContext): vscode.Disposable[] {
   const setGuid = async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Set Guid'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
     const origin = await requireOrigin(ctx, vscode.l10n.t('Set the gateway URL first: a Guid is stored for one gateway.'));
     if (!origin) return false;
     let agentId: string | undefined;
@@ -57,6 +61,10 @@ export function registerGuidCommands(ctx: CommandContext): vscode.Disposable[] {
   };
 
   const clearGuid = async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Clear Guid'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
     const origin = ctx.monitor.settings.origin;
     if (!origin) return false;
     const agentId = isAgentNode(arg) ? arg.agentId : undefined;

@@ -88,7 +88,7 @@ export function registerManageCredentials(ctx: CommandContext): { disposable: vs
 
   const command = vscode.commands.registerCommand('ccGateway.manageCredentials', async (arg?: unknown): Promise<number> => {
     // Origins to check besides the index: a Guid stored by 0.1.0 (before the index) for the current or a pinned gateway.
-    const alsoCheck = [ctx.monitor.settings.origin, ...ctx.trusted.origins()].filter((o): o is string => !!o);
+    const alsoCheck = [...ctx.gateways.list.map((u) => u.origin), ...ctx.trusted.origins()].filter((o): o is string => !!o);
     const stored: StoredCredential[] = [
       ...(await ctx.guids.stored(alsoCheck)).map((g) => ({ ...g, kind: 'guid' as const })),
       ...(await ctx.sessions.storedPasswords()).map((p) => ({ ...p, kind: 'password' as const })),

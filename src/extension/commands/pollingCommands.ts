@@ -5,16 +5,19 @@ import type { CommandContext } from './commandContext';
 export function registerPollingCommands(ctx: CommandContext): vscode.Disposable[] {
   const setPausedContext = (paused: boolean) => vscode.commands.executeCommand('setContext', 'ccGateway.paused', paused);
   return [
+    // Refresh from a row refreshes its gateway (its agent); from the palette, every gateway.
     vscode.commands.registerCommand('ccGateway.refresh', (arg?: unknown) => {
-      ctx.monitor.refresh(isAgentNode(arg) ? arg.agentId : undefined);
+      const owner = ctx.gateways.ownerOfNode(arg);
+      if (owner) return owner.monitor.refresh(isAgentNode(arg) ? arg.agentId : undefined);
+      for (const u of ctx.gateways.list) u.monitor.refresh();
     }),
     vscode.commands.registerCommand('ccGateway.pausePolling', async () => {
-      ctx.monitor.pause();
+      for (const u of ctx.gateways.list) u.monitor.pause();
       await setPausedContext(true);
       ctx.log.info('Polling paused.');
     }),
     vscode.commands.registerCommand('ccGateway.resumePolling', async () => {
-      ctx.monitor.resume();
+      for (const u of ctx.gateways.list) u.monitor.resume();
       await setPausedContext(false);
       ctx.log.info('Polling resumed.');
     }),

@@ -3,20 +3,25 @@ import { describeStats, formatDuration } from '../../core/format/format';
 import type { AgentStatistics } from '../../core/gateway/types';
 import { validateAgentId, type AgentId } from '../../core/validation/agentId';
 import { addAgentToSettings } from './addAgent';
-import type { CommandContext } from './commandContext';
+import { forGateway, type CommandContext } from './commandContext';
 import { statsJson } from './copyAsJson';
 import { showGatewayError } from './gatewayErrors';
 
 /**
- * "Query Agent Statistics…": with an ID argument it asks nothing and returns the
- * statistics to the caller (undefined when the ID is invalid or the query failed).
+ * "Query Agent Statistics…": with an ID argument (`"101"`, or `{ gateway, agentId }` with
+ * several gateways) it asks nothing and returns the statistics to the caller (undefined
+ * when the ID is invalid or the query failed). With several gateways the palette asks which.
  */
-export function registerQueryAgent(ctx: CommandContext): vscode.Disposable {
+export function registerQueryAgent(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.queryAgent', async (arg?: unknown): Promise<AgentStatistics | undefined> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Query Agent Statistics'));
+    if (!unit) return undefined;
+    const ctx = forGateway(root, unit);
     const max = ctx.monitor.settings.agentIdMax;
     let agentId: AgentId;
-    if (arg !== undefined && arg !== null && typeof arg !== 'object') {
-      const r = validateAgentId(arg, max);
+    const given = arg && typeof arg === 'object' && 'agentId' in arg ? (arg).agentId : arg;
+    if (given !== undefined && given !== null && typeof given !== 'object') {
+      const r = validateAgentId(given, max);
       if (!r.ok) {
         void vscode.window.showErrorMessage(r.message);
         return undefined;
@@ -63,7 +68,7 @@ export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promi
       : vscode.l10n.t('Agent {0}: {1} talk time', agentId, describeStats(stats));
   // Not awaited: a script calling the command must not wait for someone to click.
   void vscode.window.showInformationMessage(message, ...actions).then(async (choice) => {
-    if (choice === add) await addAgentToSettings(agentId);
+    if (choice === add) await addAgentToSettings(agentId, ctx.monitor.key);
     if (choice === copy) await vscode.env.clipboard.writeText(statsJson(agentId, stats));
   });
   return stats;

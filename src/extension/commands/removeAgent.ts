@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
 import { validateAgentId } from '../../core/validation/agentId';
-import { updateSetting } from '../configuration/settings';
+import { gatewaySettingValue, updateGatewaySetting } from '../configuration/settings';
 import { removeFromAllTeams } from '../supervisor/supervisorCommands';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
-import type { CommandContext } from './commandContext';
+import { forGateway, type CommandContext } from './commandContext';
 
 /** From a tree row, an ID argument, or a pick of the watched agents. */
-export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
+export function registerRemoveAgent(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.removeAgent', async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Remove Agent'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    if (arg && typeof arg === 'object' && !isAgentNode(arg) && 'agentId' in arg) arg = (arg).agentId;
     let agentId: string | undefined = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' || typeof arg === 'number' ? String(arg).trim() : undefined;
     if (agentId === undefined) {
       const watched = ctx.monitor.settings.agents;
@@ -20,7 +24,7 @@ export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
     }
     const r = validateAgentId(agentId, ctx.monitor.settings.agentIdMax);
     const canonical = r.ok ? r.value : agentId;
-    const current = vscode.workspace.getConfiguration('ccGateway').get<unknown>('agents', []);
+    const current = gatewaySettingValue(unit.key, 'agents');
     const list = Array.isArray(current) ? current.map(String) : [];
     // Also drop equivalent spellings ("0101", " 101 ") of the same agent.
     const next = list.filter((v) => {
@@ -28,13 +32,13 @@ export function registerRemoveAgent(ctx: CommandContext): vscode.Disposable {
       return (c.ok ? c.value : v) !== canonical;
     });
     // Team members are watched too: removing an agent takes it out of its teams as well.
-    const inTeams = await removeFromAllTeams(canonical, ctx.monitor.settings.agentIdMax);
+    const inTeams = await removeFromAllTeams(canonical, ctx.monitor.settings.agentIdMax, unit.key);
     if (next.length === list.length) {
       if (inTeams) return true;
       void vscode.window.showInformationMessage(vscode.l10n.t('Agent {0} is not watched.', canonical));
       return false;
     }
-    await updateSetting('agents', next);
+    await updateGatewaySetting(unit.key, 'agents', next);
     return true;
   });
 }

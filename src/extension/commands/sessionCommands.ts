@@ -3,7 +3,7 @@ import type { SessionStatus } from '../../core/connection/agentSession';
 import { isGatewayError } from '../../core/gateway/errors';
 import { validateAgentId, type AgentId } from '../../core/validation/agentId';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
-import type { CommandContext } from './commandContext';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
 import { requireOrigin } from './requireOrigin';
 
 interface SignInArgument {
@@ -20,8 +20,12 @@ interface SignInArgument {
  * and a mistyped one is never tried again on its own.
  * Sign Out ends a session (or, with no argument and one session, that one).
  */
-export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[] {
+export function registerSessionCommands(root: CommandContext): vscode.Disposable[] {
   const signIn = async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Sign In'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
     const origin = await requireOrigin(ctx, vscode.l10n.t('Set the gateway URL first: a session belongs to one gateway.'));
     if (!origin) return false;
     const scripted = arg !== undefined && arg !== null && typeof arg === 'object' && !isAgentNode(arg);
@@ -112,6 +116,10 @@ export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[
   };
 
   const signOut = async (arg?: unknown): Promise<boolean> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Sign Out'));
+    if (!unit) return false;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
     const origin = ctx.monitor.settings.origin;
     if (!origin) return false;
     const active = [...ctx.monitor.sessions.keys()];
@@ -138,8 +146,8 @@ export function registerSessionCommands(ctx: CommandContext): vscode.Disposable[
 
   /** Signed out on purpose: not signed in again at the next start, and the password is removed. */
   const forget = async (origin: string, agentId: string) => {
-    await ctx.sessions.forget(origin, agentId);
-    await ctx.sessions.deletePassword(origin, agentId);
+    await root.sessions.forget(origin, agentId);
+    await root.sessions.deletePassword(origin, agentId);
   };
 
   return [vscode.commands.registerCommand('ccGateway.signIn', signIn), vscode.commands.registerCommand('ccGateway.signOut', signOut)];

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DetailedStatistics } from '../../core/gateway/types';
 import { agentFromArgument } from './agentArgument';
-import type { CommandContext } from './commandContext';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
 import type { DetailsPanels } from '../supervisor/detailsPanel';
 
@@ -10,8 +10,12 @@ import type { DetailsPanels } from '../supervisor/detailsPanel';
  * (the vendor warns that calling it often degrades the gateway). Every counter it
  * sends is shown in a table, in plain words (issue 13); Copy as JSON stays on the row.
  */
-export function registerShowDetails(ctx: CommandContext, panels: DetailsPanels): vscode.Disposable {
+export function registerShowDetails(root: CommandContext, panels: DetailsPanels): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.showDetails', async (arg?: unknown): Promise<DetailedStatistics | undefined> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Show Detailed Statistics'));
+    if (!unit) return undefined;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
     const agentId = agentFromArgument(ctx, arg);
     if (!agentId) return undefined;
     let details: DetailedStatistics;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isQueueId, type SkillQueue } from '../../core/gateway/queues';
-import { updateSetting } from '../configuration/settings';
+import { updateGatewaySetting } from '../configuration/settings';
 import type { CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
 
@@ -13,16 +13,19 @@ type QueuePick = vscode.QuickPickItem & { readonly queueId: number };
  */
 export function registerWatchQueues(ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.watchQueues', async (arg?: unknown): Promise<number[] | undefined> => {
-    const { monitor } = ctx;
-    if (Array.isArray(arg)) {
-      const ids = arg.filter(isQueueId);
-      await updateSetting('queues', ids);
+    const unit = await ctx.gateways.resolve(Array.isArray(arg) ? undefined : arg, vscode.l10n.t('CC-Gateway: Watch Queues'));
+    if (!unit) return undefined;
+    const { monitor } = unit;
+    const given = Array.isArray(arg) ? arg : arg && typeof arg === 'object' && Array.isArray((arg as { queues?: unknown }).queues) ? (arg as { queues: unknown[] }).queues : undefined;
+    if (given) {
+      const ids = given.filter(isQueueId);
+      await updateGatewaySetting(unit.key, 'queues', ids);
       return ids;
     }
     if (!monitor.gateway.connection?.sessionAgent) {
       const signIn = vscode.l10n.t('Sign In…');
       const choice = await vscode.window.showInformationMessage(vscode.l10n.t('The gateway lists its queues to a signed-in agent only. Sign in to choose queues.'), signIn);
-      if (choice === signIn) void vscode.commands.executeCommand('ccGateway.signIn');
+      if (choice === signIn) void vscode.commands.executeCommand('ccGateway.signIn', { gateway: unit.name });
       return undefined;
     }
     let listed: { vcc: readonly SkillQueue[]; own: readonly SkillQueue[] };
@@ -52,7 +55,7 @@ export function registerWatchQueues(ctx: CommandContext): vscode.Disposable {
     });
     if (!chosen) return undefined;
     const ids = chosen.map((c) => c.queueId);
-    await updateSetting('queues', ids);
+    await updateGatewaySetting(unit.key, 'queues', ids);
     return ids;
   });
 }

@@ -5,6 +5,7 @@ import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
 import { parseQueueIds } from '../../core/queues/queueSettings';
 import type { QueueThresholds } from '../../core/queues/queueThresholds';
 import { parseStateThresholds, parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
+import { parseGateways, SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/gateways/gatewayList';
 
 export const SECTION = 'ccGateway';
 
@@ -31,6 +32,9 @@ export const DEFAULTS = {
 };
 
 export interface Settings {
+  /** Issue 19: which configured gateway these settings are of, and its name. */
+  readonly gatewayKey: GatewayKey;
+  readonly gatewayName: string;
   readonly gatewayUrlText: string;
   /** Parsed origin, or undefined with a message saying what to fix. */
   readonly origin?: string;
@@ -73,23 +77,48 @@ function clampInt(value: unknown, min: number, max: number, fallback: number): n
  * In an untrusted workspace a folder must not redirect the Guid to another
  * host or change which certificates are trusted: only user values count.
  */
-function trustedString(config: vscode.WorkspaceConfiguration, key: string, fallback: string): string {
-  if (vscode.workspace.isTrusted) {
-    const v = config.get<unknown>(key, fallback);
-    return typeof v === 'string' ? v : fallback;
-  }
+function trustedValue(config: vscode.WorkspaceConfiguration, key: string): unknown {
+  if (vscode.workspace.isTrusted) return config.get<unknown>(key);
   const inspected = config.inspect<unknown>(key);
-  const v = inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+function trustedString(config: vscode.WorkspaceConfiguration, key: string, fallback: string): string {
+  const v = trustedValue(config, key);
   return typeof v === 'string' ? v : fallback;
 }
 
-export function readSettings(): Settings {
+/**
+ * Issue 19: every gateway to watch: the top-level settings (as one gateway, named by its host)
+ * and ccGateway.gateways. Both can redirect a Guid, so an untrusted folder's values are ignored.
+ */
+export function readGateways(): { entries: GatewayEntry[]; problems: string[] } {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const gatewayUrlText = trustedString(config, 'gatewayUrl', DEFAULTS.gatewayUrl).trim();
+  const caFile = trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
+  return parseGateways(trustedValue(config, 'gateways'), {
+    urlText: trustedString(config, 'gatewayUrl', DEFAULTS.gatewayUrl),
+    agents: config.get<unknown>('agents', DEFAULTS.agents),
+    teams: config.get<unknown>('teams', DEFAULTS.teams),
+    queues: config.get<unknown>('queues', DEFAULTS.queues),
+    caFile: caFile === '' ? undefined : caFile,
+  });
+}
+
+/**
+ * The settings of one gateway: its own URL, agents, teams, queues and CA file over the global
+ * ones (interval, timeout, proxy, thresholds). Without a key, or for a gateway no longer
+ * configured, the top-level settings (what a single-gateway user has).
+ */
+export function readSettings(key: GatewayKey = SETTINGS_GATEWAY): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const { entries } = readGateways();
+  // A gateway just removed from the list watches nothing until its unit is disposed (never the top-level gateway).
+  const listed = key === SETTINGS_GATEWAY ? undefined : (entries.find((e) => e.key === key) ?? { key, name: String(key).replace(/^gateway:/, ''), urlText: '', agents: [], teams: {}, queues: [] });
+  const gatewayUrlText = listed ? listed.urlText : trustedString(config, 'gatewayUrl', DEFAULTS.gatewayUrl).trim();
   const parsed = parseGatewayUrl(gatewayUrlText);
   const agentIdMax = normalizeAgentIdMax(config.get<unknown>('agentIdMax', DEFAULTS.agentIdMax));
 
-  const rawAgents = config.get<unknown>('agents', DEFAULTS.agents);
+  const rawAgents = listed ? listed.agents : config.get<unknown>('agents', DEFAULTS.agents);
   const agents: AgentId[] = [];
   const invalidAgents: { value: string; message: string }[] = [];
   for (const raw of Array.isArray(rawAgents) ? rawAgents : []) {
@@ -99,10 +128,12 @@ export function readSettings(): Settings {
     } else invalidAgents.push({ value: String(raw), message: r.message });
   }
 
-  const caFile = trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
-  const { ids: queueIds, problems: queueProblems } = parseQueueIds(config.get<unknown>('queues', DEFAULTS.queues));
-  const { teams, problems: teamProblems } = parseTeams(config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
+  const caFile = listed ? (listed.caFile ?? '') : trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
+  const { ids: queueIds, problems: queueProblems } = parseQueueIds(listed ? listed.queues : config.get<unknown>('queues', DEFAULTS.queues));
+  const { teams, problems: teamProblems } = parseTeams(listed ? listed.teams : config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
   return {
+    gatewayKey: listed ? listed.key : SETTINGS_GATEWAY,
+    gatewayName: listed ? listed.name : (entries.find((e) => e.key === SETTINGS_GATEWAY)?.name ?? 'CC-Gateway'),
     gatewayUrlText,
     origin: parsed.ok ? parsed.origin : undefined,
     gatewayUrlProblem: parsed.ok || gatewayUrlText === '' ? undefined : parsed.message,
@@ -170,7 +201,31 @@ export async function updateSetting(key: string, value: unknown): Promise<void> 
 
 export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
   return (
-    ['gatewayUrl', 'tls.caFile', 'requestTimeoutSeconds'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) ||
+    ['gatewayUrl', 'gateways', 'tls.caFile', 'requestTimeoutSeconds'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) ||
     PROXY_SETTINGS.some((k) => e.affectsConfiguration(k))
   );
+}
+
+/**
+ * Issue 19: writes a gateway's agents, teams or queues where they live: the top-level key for
+ * the top-level gateway, its entry of ccGateway.gateways otherwise (the rest of the list as it was).
+ */
+export async function updateGatewaySetting(key: GatewayKey, field: 'agents' | 'teams' | 'queues', value: unknown): Promise<void> {
+  if (key === SETTINGS_GATEWAY) return updateSetting(field, value);
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const list = config.get<unknown>('gateways');
+  const entry = readGateways().entries.find((e) => e.key === key);
+  if (!Array.isArray(list) || !entry) throw new Error(vscode.l10n.t('The gateway "{0}" is no longer in ccGateway.gateways.', String(key)));
+  const next = list.map((item: unknown) =>
+    item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' && (item as { name: string }).name.trim().toLowerCase() === entry.name.toLowerCase()
+      ? { ...(item), [field]: value }
+      : item,
+  );
+  await updateSetting('gateways', next);
+}
+
+/** A gateway's agents, teams or queues as written in settings (raw: unknown spellings are kept as they are). */
+export function gatewaySettingValue(key: GatewayKey, field: 'agents' | 'teams' | 'queues'): unknown {
+  if (key === SETTINGS_GATEWAY) return vscode.workspace.getConfiguration(SECTION).get<unknown>(field);
+  return readGateways().entries.find((e) => e.key === key)?.[field];
 }

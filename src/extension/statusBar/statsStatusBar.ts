@@ -9,6 +9,9 @@ import { queueName } from '../treeViews/queuesTreeProvider';
 import { Disposable } from '../../core/util/lifecycle';
 import type { AgentMonitor } from '../agentMonitor';
 import type { StateTimes } from '../supervisor/stateTimes';
+import type { Gateways } from '../gateways/gateways';
+import { summarize } from '../gateways/gatewaySummary';
+import { UnitListeners } from '../gateways/unitListeners';
 import { clockTime, stateLabel } from '../treeViews/agentTooltip';
 import { sessionLine } from '../treeViews/sessionRows';
 
@@ -22,33 +25,37 @@ export class StatsStatusBar extends Disposable {
   /** Origins where a session was signed out in this window and none came back: nothing is wrong there. */
   private readonly signedOut = new Set<string>();
 
-  constructor(
-    private readonly monitor: AgentMonitor,
-    private readonly stateTimes?: StateTimes,
-  ) {
+  constructor(private readonly gateways: Gateways) {
     super();
     // An id and a name let users hide it from the status bar's context menu.
     this.item = this._register(vscode.window.createStatusBarItem('ccGateway.status', vscode.StatusBarAlignment.Left, 10));
     this.item.name = vscode.l10n.t('CC-Gateway Agent Statistics');
     this.item.command = 'ccGateway.agents.focus';
     const schedule = () => this.schedule();
-    this._register(monitor.store.onDidChange(schedule));
-    this._register(monitor.onDidChangeViewState(schedule));
-    this._register(monitor.onDidChangeAuth(schedule));
-    this._register(monitor.onDidChangeSettings(schedule));
-    this._register(
-      monitor.onDidChangeSession(({ status }) => {
-        const origin = monitor.settings.origin;
-        if (origin && status.kind === 'signed-out') this.signedOut.add(origin);
-        else if (origin && status.kind === 'signed-in') this.signedOut.delete(origin);
-        schedule();
-      }),
+    // Every gateway's changes, and gateways that come and go (issue 19).
+    const listeners = this._register(new UnitListeners(gateways));
+    listeners.on((u) => [u.monitor.store.onDidChange, u.monitor.onDidChangeViewState, u.monitor.onDidChangeAuth, u.monitor.onDidChangeSettings, u.stateTimes.onDidChange, u.monitor.onDidSwap, u.monitor.queues.onDidChange, u.monitor.states.onDidChange], schedule);
+    listeners.on(
+      (u) => [
+        (l: (e: unknown) => unknown) =>
+          u.monitor.onDidChangeSession(({ status }) => {
+            const origin = u.monitor.settings.origin;
+            if (origin && status.kind === 'signed-out') this.signedOut.add(origin);
+            else if (origin && status.kind === 'signed-in') this.signedOut.delete(origin);
+            l(undefined);
+          }),
+      ],
+      schedule,
     );
-    if (stateTimes) this._register(stateTimes.onDidChange(schedule));
-    this._register(monitor.onDidSwap(schedule));
-    this._register(monitor.queues.onDidChange(schedule));
-    this._register(monitor.states.onDidChange(schedule));
     this.update();
+  }
+
+  private get monitor(): AgentMonitor {
+    return this.gateways.primary.monitor;
+  }
+
+  private get stateTimes(): StateTimes {
+    return this.gateways.primary.stateTimes;
   }
 
   /** What the item shows right now (for tests; the UI test reads the DOM). */
@@ -70,6 +77,7 @@ export class StatsStatusBar extends Disposable {
   }
 
   update(): void {
+    if (this.gateways.list.length > 1) return this.updateSeveral();
     const m = this.monitor;
     if (!m.settings.statusBarEnabled || m.viewState === 'noUrl' || m.viewState === 'noAgents') {
       this.item.hide();
@@ -152,6 +160,38 @@ export class StatsStatusBar extends Disposable {
     }
     if (entries.length > MAX_TOOLTIP_ROWS) md.appendMarkdown(`\n${vscode.l10n.t('…and {0} more agents in the view.', entries.length - MAX_TOOLTIP_ROWS)}`);
     md.appendMarkdown(`\n\n${vscode.l10n.t('**Total** {0} answered · {1} outbound · {2}', t.answernums, t.calloutnums, formatDuration(t.talktime))}`);
+    this.item.tooltip = md;
+    this.item.show();
+    this.visible = true;
+  }
+
+  /**
+   * Issue 19: totals over every gateway in the item, one line per gateway in the tooltip;
+   * the attention count covers all; the warning colour when any gateway needs the user.
+   */
+  private updateSeveral(): void {
+    const list = this.gateways.list.map((u) => ({ u, s: summarize(u) }));
+    if (!this.monitor.settings.statusBarEnabled) {
+      this.item.hide();
+      this.visible = false;
+      return;
+    }
+    const sum = list.reduce((a, { s }) => ({ answernums: a.answernums + s.totals.answernums, calloutnums: a.calloutnums + s.totals.calloutnums, talktime: a.talktime + s.totals.talktime, waiting: a.waiting + s.waiting, queues: a.queues + s.queues, attention: a.attention + s.attention }), { answernums: 0, calloutnums: 0, talktime: 0, waiting: 0, queues: 0, attention: 0 });
+    const stale = list.some(({ s }) => s.fresh.notCurrent > 0 && s.agents > 0);
+    const needsUser = list.some(({ s }) => s.needsUser);
+    this.attentionCount = sum.attention;
+    const icon = needsUser ? '$(warning) ' : stale ? '$(history) ' : '';
+    this.item.text = `${icon}${sum.queues > 0 ? `$(inbox) ${sum.waiting} ` : ''}$(call-incoming) ${sum.answernums} $(call-outgoing) ${sum.calloutnums} $(clock) ${formatDuration(sum.talktime)}${sum.attention > 0 ? ` $(warning) ${sum.attention}` : ''}`;
+    this.item.backgroundColor = needsUser ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, s.state, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.agents > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
+    this.item.accessibilityInformation = {
+      label: [vscode.l10n.t('CC-Gateway, {0} gateways: {1} answered, {2} outbound, talk time {3}', list.length, sum.answernums, sum.calloutnums, formatDuration(sum.talktime)), ...list.map(({ s }) => line(s))].join('; '),
+    };
+    const md = new vscode.MarkdownString('', true);
+    md.isTrusted = false;
+    md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(vscode.l10n.t('{0} gateways', list.length))}\n\n`);
+    for (const { s } of list) md.appendMarkdown(`$(${s.needsUser ? 'warning' : 'server'}) ${escapeMarkdown(line(s))}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('**Total** {0} answered · {1} outbound · {2}', sum.answernums, sum.calloutnums, formatDuration(sum.talktime))}`);
     this.item.tooltip = md;
     this.item.show();
     this.visible = true;

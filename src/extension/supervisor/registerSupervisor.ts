@@ -1,20 +1,19 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { HistoryStore } from '../../core/history/historyStore';
+import type { HistoryStore } from '../../core/history/historyStore';
 import { isAgentNode, isTeamNode } from '../treeViews/agentsTreeProvider';
 import { isQueueNode, queueName } from '../treeViews/queuesTreeProvider';
-import { TrendPanels, type TrendTarget } from './trendPanel';
+import type { TrendPanels, TrendTarget } from './trendPanel';
+import { isGatewayNode } from '../treeViews/fleetTree';
 import type { CommandContext } from '../commands/commandContext';
-import type { BackgroundNotifier } from '../notifications/notifier';
 import { DetailsPanels } from './detailsPanel';
 import { registerSupervisorCommands } from './supervisorCommands';
 import type { ViewOptions } from './viewOptions';
 import type { WebviewTap } from '../testHooks';
 
 /**
- * The Supervisor view's wiring (issue 13), kept out of extension.ts: its commands,
- * the one explanation when a gateway refuses the agent state interface, and the
- * notice for invalid team entries.
+ * The Supervisor view's wiring (issue 13), kept out of extension.ts: its commands and Show
+ * Trend. (The explanation when a gateway refuses the agent state interface and the notice
+ * for invalid team entries are per gateway: gateways/gatewayUnit.ts.)
  */
 export interface SupervisorApi {
   readonly details: DetailsPanels;
@@ -22,73 +21,28 @@ export interface SupervisorApi {
   readonly trends: TrendPanels;
 }
 
-/** `tap` (test mode only) sees everything handed to the details and trend webviews. */
-export function registerSupervisor(ctx: CommandContext, options: ViewOptions, notifier: BackgroundNotifier, context: vscode.ExtensionContext, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
-  const { monitor } = ctx;
+/**
+ * `history` is shared by every gateway (files per gateway and day); each gateway's unit records
+ * into it and has its own trend panels. `tap` (test mode only) sees what the webviews are handed.
+ */
+export function registerSupervisor(ctx: CommandContext, options: ViewOptions, history: HistoryStore, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
   const details = new DetailsPanels(tap);
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
-
-  const stateRefused = () => {
-    const refusal = monitor.stateRefusal;
-    const origin = monitor.settings.origin ?? '';
-    if (!refusal) return notifier.resolve('stateRefused');
-    notifier.notify(
-      'stateRefused',
-      origin,
-      'info',
-      vscode.l10n.t('The gateway {0} does not answer agent state queries ({1}). Rows show counters only; set ccGateway.agentState.enabled to false to stop asking.', origin, refusal.message),
-      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agentState.enabled') },
-    );
-  };
-  disposables.push(monitor.onDidChangeStateAvailability(stateRefused));
-
-  const teamsChanged = () => {
-    const s = monitor.settings;
-    void vscode.commands.executeCommand('setContext', 'ccGateway.hasTeams', s.teams.length > 0);
-    if (s.teamProblems.length === 0) return notifier.resolve('invalidTeams');
-    notifier.notify(
-      'invalidTeams',
-      JSON.stringify(s.teamProblems),
-      'warning',
-      vscode.l10n.t('ccGateway.teams has {0} invalid entries, skipped: {1}', s.teamProblems.length, s.teamProblems[0].message),
-      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.teams') },
-    );
-  };
-  teamsChanged();
-  disposables.push(monitor.onDidChangeSettings(teamsChanged));
-
-  // The shift's history: every change of an agent's counters, per gateway and day. At start it
-  // applies the retention (0 deletes the files) and makes existing files owner-only.
-  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history'), { retentionDays: monitor.settings.historyRetentionDays, log: ctx.log });
   disposables.push(
-    { dispose: () => void history.close() },
-    monitor.store.onDidChange((change) => {
-      const origin = monitor.settings.origin;
-      if (!origin) return;
-      for (const id of change.changed) {
-        const e = monitor.store.get(id);
-        if (e?.state === 'ok' && e.stats) history.record(origin, id, e.stats, e.fetchedAt);
-      }
-    }),
-    monitor.onDidChangeSettings((s) => void history.setRetentionDays(s.historyRetentionDays)),
-    // Issue 18: queue samples go into the same day files (a sample only when a number changed).
-    monitor.queues.onDidChange(() => {
-      const origin = monitor.settings.origin;
-      if (!origin) return;
-      for (const e of monitor.queues.all()) if (e.state === 'ok' && e.stats) history.recordQueue(origin, e.id, e.stats, e.fetchedAt);
-    }),
-  );
-  const trends = new TrendPanels(context.extensionUri, monitor, history, tap);
-  disposables.push(
-    trends,
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {
+      const unit = await ctx.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Show Trend'));
+      if (!unit) return undefined;
+      const monitor = unit.monitor;
       let target: TrendTarget | undefined =
         isQueueNode(arg) ? { kind: 'queue', queueId: arg.queueId }
         : isAgentNode(arg) ? { kind: 'agent', agentId: arg.agentId }
         : isTeamNode(arg) ? { kind: 'team', team: arg.team }
+        : isGatewayNode(arg) ? { kind: 'total' }
         : arg && typeof arg === 'object' && (arg as { type?: unknown }).type === 'totals' ? { kind: 'total' }
         : typeof arg === 'string' && monitor.settings.agents.includes(arg as never) ? { kind: 'agent', agentId: arg }
+        : arg && typeof arg === 'object' && typeof (arg as { agentId?: unknown }).agentId === 'string' && monitor.settings.agents.includes((arg as { agentId: string }).agentId as never) ? { kind: 'agent', agentId: (arg as { agentId: string }).agentId }
         : arg && typeof arg === 'object' && typeof (arg as { team?: unknown }).team === 'string' ? { kind: 'team', team: (arg as { team: string }).team }
+        : arg && typeof arg === 'object' && (arg as { total?: unknown }).total === true ? { kind: 'total' }
         : undefined;
       if (!target) {
         const picks: (vscode.QuickPickItem & { target: TrendTarget })[] = [
@@ -100,9 +54,17 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
         target = (await vscode.window.showQuickPick(picks, { title: vscode.l10n.t('CC-Gateway: Show Trend') }))?.target;
         if (!target) return undefined;
       }
-      trends.show(target);
+      unit.trends.show(target);
       return target;
     }),
   );
-  return { disposables, details, api: { details, history, trends } };
+  const api: SupervisorApi = {
+    details,
+    history,
+    // Tests read the first gateway's panels.
+    get trends() {
+      return ctx.gateways.primary.trends;
+    },
+  };
+  return { disposables, details, api };
 }

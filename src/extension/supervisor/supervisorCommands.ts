@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { isSortKey, MAX_TEAM_NAME, SORT_KEYS, sortKeyLabel, type SortKey } from '../../core/supervisor/supervisor';
 import { validateAgentId } from '../../core/validation/agentId';
-import type { CommandContext } from '../commands/commandContext';
-import { updateSetting } from '../configuration/settings';
+import { forGateway, type CommandContext } from '../commands/commandContext';
+import type { GatewayKey } from '../../core/gateways/gatewayList';
+import { gatewaySettingValue, updateGatewaySetting } from '../configuration/settings';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
 import type { ViewOptions } from './viewOptions';
 
-/** ccGateway.teams as written in settings (raw lists, so unknown spellings are kept as they are). */
-function rawTeams(): Record<string, string[]> {
-  const v = vscode.workspace.getConfiguration('ccGateway').get<unknown>('teams', {});
+/** A gateway's teams as written in settings (raw lists, so unknown spellings are kept as they are). */
+function rawTeams(gateway: GatewayKey): Record<string, string[]> {
+  const v = gatewaySettingValue(gateway, 'teams');
   const out: Record<string, string[]> = {};
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     for (const [k, list] of Object.entries(v as Record<string, unknown>)) out[k] = Array.isArray(list) ? list.map(String) : [];
@@ -22,8 +23,8 @@ const sameAgent = (a: string, b: string, max: number) => {
 };
 
 /** Drops the agent from every team (Remove Agent); true when a team changed. */
-export async function removeFromAllTeams(agentId: string, max: number): Promise<boolean> {
-  const teams = rawTeams();
+export async function removeFromAllTeams(agentId: string, max: number, gateway: GatewayKey): Promise<boolean> {
+  const teams = rawTeams(gateway);
   let changed = false;
   for (const [name, list] of Object.entries(teams)) {
     const next = list.filter((v) => !sameAgent(v, agentId, max));
@@ -32,7 +33,7 @@ export async function removeFromAllTeams(agentId: string, max: number): Promise<
       changed = true;
     }
   }
-  if (changed) await updateSetting('teams', teams);
+  if (changed) await updateGatewaySetting(gateway, 'teams', teams);
   return changed;
 }
 
@@ -46,7 +47,7 @@ function agentAndTeam(arg: unknown): { agentId?: string; team?: string } {
   return {};
 }
 
-export function registerSupervisorCommands(ctx: CommandContext, options: ViewOptions): vscode.Disposable[] {
+export function registerSupervisorCommands(root: CommandContext, options: ViewOptions): vscode.Disposable[] {
   const setSort = (key: SortKey) => options.setSortKey(key);
   return [
     ...SORT_KEYS.map((key) => vscode.commands.registerCommand(`ccGateway.sortBy.${key}`, () => setSort(key))),
@@ -65,6 +66,9 @@ export function registerSupervisorCommands(ctx: CommandContext, options: ViewOpt
     }),
 
     vscode.commands.registerCommand('ccGateway.addToTeam', async (arg?: unknown): Promise<boolean> => {
+      const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Add to Team'));
+      if (!unit) return false;
+      const ctx = forGateway(root, unit);
       const max = ctx.monitor.settings.agentIdMax;
       let { agentId, team } = agentAndTeam(arg);
       if (agentId === undefined) {
@@ -76,7 +80,7 @@ export function registerSupervisorCommands(ctx: CommandContext, options: ViewOpt
         void vscode.window.showErrorMessage(r.message);
         return false;
       }
-      const teams = rawTeams();
+      const teams = rawTeams(unit.key);
       if (team === undefined || isAgentNode(arg)) {
         const newTeam = { label: `$(add) ${vscode.l10n.t('New Team…')}`, name: undefined as string | undefined };
         const picks = [...Object.keys(teams).filter((n) => !teams[n].some((v) => sameAgent(v, r.value, max))).map((name) => ({ label: name, name })), newTeam];
@@ -101,14 +105,17 @@ export function registerSupervisorCommands(ctx: CommandContext, options: ViewOpt
       const list = teams[existing] ?? [];
       if (list.some((v) => sameAgent(v, r.value, max))) return false;
       teams[existing] = [...list, r.value];
-      await updateSetting('teams', teams);
+      await updateGatewaySetting(unit.key, 'teams', teams);
       return true;
     }),
 
     vscode.commands.registerCommand('ccGateway.removeFromTeam', async (arg?: unknown): Promise<boolean> => {
+      const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Remove from Team'));
+      if (!unit) return false;
+      const ctx = forGateway(root, unit);
       const max = ctx.monitor.settings.agentIdMax;
       let { agentId, team } = agentAndTeam(arg);
-      const teams = rawTeams();
+      const teams = rawTeams(unit.key);
       if (agentId === undefined) {
         const members = [...new Set(Object.values(teams).flat())];
         agentId = await vscode.window.showQuickPick(members, { title: vscode.l10n.t('CC-Gateway: Remove from Team'), placeHolder: vscode.l10n.t('Agent to remove from a team') });
@@ -130,7 +137,7 @@ export function registerSupervisorCommands(ctx: CommandContext, options: ViewOpt
       const next = list.filter((v) => !sameAgent(v, id, max));
       if (next.length === list.length) return false;
       teams[team] = next;
-      await updateSetting('teams', teams);
+      await updateGatewaySetting(unit.key, 'teams', teams);
       return true;
     }),
   ];

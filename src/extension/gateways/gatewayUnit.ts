@@ -1,0 +1,190 @@
+import * as vscode from 'vscode';
+import { shortFingerprint } from '../../core/gateway/errors';
+import type { GatewayEntry, GatewayKey } from '../../core/gateways/gatewayList';
+import type { HistoryStore } from '../../core/history/historyStore';
+import type { PasswordVault } from '../../core/sessions/passwordVault';
+import type { SessionHost } from '../../core/sessions/sessionHost';
+import { Disposable } from '../../core/util/lifecycle';
+import type { CredentialSource } from '../../core/connection/gatewayConnection';
+import { AgentMonitor } from '../agentMonitor';
+import type { GuidStore } from '../auth/guidStore';
+import type { SessionStore } from '../auth/sessionStore';
+import type { TrustedCertificates } from '../auth/trustedCertificates';
+import { registerCredentialNotifications } from '../notifications/credentialNotifications';
+import type { BackgroundNotifier } from '../notifications/notifier';
+import { StateTimes } from '../supervisor/stateTimes';
+import { TrendPanels } from '../supervisor/trendPanel';
+import type { ViewOptions } from '../supervisor/viewOptions';
+import type { WebviewTap } from '../testHooks';
+import { AgentsTreeProvider } from '../treeViews/agentsTreeProvider';
+import { QueuesTreeProvider } from '../treeViews/queuesTreeProvider';
+
+/** What every gateway's unit shares: the stores, the notifier, the session host, the history. */
+export interface UnitServices {
+  readonly context: vscode.ExtensionContext;
+  readonly guids: GuidStore;
+  readonly vault: PasswordVault;
+  readonly sessions: SessionStore;
+  readonly trusted: TrustedCertificates;
+  readonly notifier: BackgroundNotifier;
+  readonly log: vscode.LogOutputChannel;
+  readonly credentials: CredentialSource;
+  readonly sessionHost?: SessionHost;
+  readonly viewOptions: ViewOptions;
+  readonly history: HistoryStore;
+  readonly tap?: WebviewTap;
+}
+
+const setGuidAction = (gateway: string) => ({
+  get title() {
+    return vscode.l10n.t('Set Guid…');
+  },
+  run: () => vscode.commands.executeCommand('ccGateway.setGuid', { gateway }),
+});
+
+/**
+ * Issue 19: everything one gateway has, created and disposed as one unit: its monitor
+ * (connection, sessions, queues), time in state, its rows, its trend panels, its
+ * notifications and its history recording. Removing the gateway disposes all of it and
+ * signs its sessions out; no other gateway's unit is touched.
+ */
+export class GatewayUnit extends Disposable {
+  readonly monitor: AgentMonitor;
+  readonly stateTimes: StateTimes;
+  readonly tree: AgentsTreeProvider;
+  readonly queuesTree: QueuesTreeProvider;
+  readonly trends: TrendPanels;
+  private viewVisible = false;
+
+  constructor(
+    readonly key: GatewayKey,
+    services: UnitServices,
+  ) {
+    super();
+    const { context, guids, vault, sessions, trusted, notifier, log, credentials, sessionHost, viewOptions, history, tap } = services;
+    this.monitor = this._register(new AgentMonitor(guids, log, notifier, trusted, sessions, credentials, sessionHost, key));
+    const monitor = this.monitor;
+    this.stateTimes = this._register(new StateTimes(monitor, context.globalState));
+    this.tree = this._register(new AgentsTreeProvider(monitor, viewOptions, this.stateTimes));
+    this.queuesTree = this._register(new QueuesTreeProvider(monitor));
+    this.trends = new TrendPanels(context.extensionUri, monitor, history, tap);
+    this._register(this.trends);
+    for (const d of registerCredentialNotifications(monitor, guids, vault, notifier)) this._register(d);
+    const topic = (what: string) => `${what}:${key}`;
+
+    // Switching to a gateway without a Guid says so once, naming it, unless the view is showing
+    // its welcome text (a notification cannot be withdrawn, and would be wrong once the Guid is set).
+    this._register(
+      monitor.onDidChangeViewState((state) => {
+        const origin = monitor.settings.origin;
+        if (state !== 'noGuid' || !origin || this.viewVisible) return;
+        notifier.notify(topic('noGuid'), origin, 'info', vscode.l10n.t('No Guid is stored for {0}. Guids are kept per gateway, so the one of another gateway is never sent here.', origin), setGuidAction(this.name));
+      }),
+    );
+
+    // A refused certificate: one notification per certificate (not per agent or cycle), resolved once it is accepted.
+    let shownCertificate: string | undefined;
+    this._register(
+      monitor.onDidChangeCertificateRefusal(() => {
+        const refused = monitor.refusedCertificate;
+        const now = refused ? `certificate:${refused.origin}` : undefined;
+        if (shownCertificate && shownCertificate !== now) notifier.resolve(shownCertificate);
+        shownCertificate = now;
+        if (!refused || !now) return;
+        const { certificate, pinned } = refused.refusal;
+        notifier.notify(
+          now,
+          certificate.fingerprint256,
+          'warning',
+          pinned
+            ? vscode.l10n.t('{0} presented a different certificate from the one you trusted (SHA-256 {1}), so nothing is sent to it. Review it before trusting it.', refused.origin, shortFingerprint(certificate.fingerprint256))
+            : vscode.l10n.t('The certificate of {0} could not be verified ({1}), so nothing is sent to it. Review the certificate, or set ccGateway.tls.caFile to the CA that issued it.', refused.origin, refused.refusal.reason),
+          { title: vscode.l10n.t('Review Certificate…'), run: () => vscode.commands.executeCommand('ccGateway.trustCertificate', { gateway: this.name }) },
+        );
+      }),
+    );
+    this._register({ dispose: () => shownCertificate && notifier.resolve(shownCertificate) });
+
+    // The gateway refuses the agent state interface: one explanation.
+    const stateRefused = () => {
+      const refusal = monitor.stateRefusal;
+      const origin = monitor.settings.origin ?? '';
+      if (!refusal) return notifier.resolve(topic('stateRefused'));
+      notifier.notify(
+        topic('stateRefused'),
+        origin,
+        'info',
+        vscode.l10n.t('The gateway {0} does not answer agent state queries ({1}). Rows show counters only; set ccGateway.agentState.enabled to false to stop asking.', origin, refusal.message),
+        { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agentState.enabled') },
+      );
+    };
+    this._register(monitor.onDidChangeStateAvailability(stateRefused));
+
+    const teamsChanged = () => {
+      const s = monitor.settings;
+      if (s.teamProblems.length === 0) return notifier.resolve(topic('invalidTeams'));
+      notifier.notify(
+        topic('invalidTeams'),
+        JSON.stringify(s.teamProblems),
+        'warning',
+        vscode.l10n.t('ccGateway.teams has {0} invalid entries, skipped: {1}', s.teamProblems.length, s.teamProblems[0].message),
+        { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.teams') },
+      );
+    };
+    teamsChanged();
+    this._register(monitor.onDidChangeSettings(teamsChanged));
+    this._register({ dispose: () => ['stateRefused', 'invalidTeams', 'noGuid'].forEach((w) => notifier.resolve(topic(w))) });
+
+    // The shift's history: every change of an agent's counters, per gateway (origin) and day.
+    this._register(
+      monitor.store.onDidChange((change) => {
+        const origin = monitor.settings.origin;
+        if (!origin) return;
+        for (const id of change.changed) {
+          const e = monitor.store.get(id);
+          if (e?.state === 'ok' && e.stats) history.record(origin, id, e.stats, e.fetchedAt);
+        }
+      }),
+    );
+    // Issue 18: queue samples go into the same day files (a sample only when a number changed).
+    this._register(
+      monitor.queues.onDidChange(() => {
+        const origin = monitor.settings.origin;
+        if (!origin) return;
+        for (const e of monitor.queues.all()) if (e.state === 'ok' && e.stats) history.recordQueue(origin, e.id, e.stats, e.fetchedAt);
+      }),
+    );
+  }
+
+  get name(): string {
+    return this.monitor.settings.gatewayName;
+  }
+
+  get origin(): string | undefined {
+    return this.monitor.settings.origin;
+  }
+
+  /** Whether a tree shows this gateway's rows (no "No Guid" notification while its welcome text says it). */
+  setViewVisible(visible: boolean): void {
+    this.viewVisible = visible;
+    this.monitor.setViewVisible(visible);
+  }
+
+  setQueuesViewVisible(visible: boolean): void {
+    this.monitor.setQueuesViewVisible(visible);
+  }
+
+  /** Removed from the settings: its sessions are signed out (bounded by the request timeout), then everything stops. */
+  retire(): void {
+    void this.shutdown();
+  }
+
+  /** Removing the gateway or deactivation: its sessions are signed out (bounded), then everything stops. */
+  shutdown(): Promise<void> {
+    const done = this.monitor.shutdown();
+    this.dispose();
+    return done;
+  }
+}
+
+export type { GatewayEntry };
