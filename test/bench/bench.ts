@@ -4,13 +4,11 @@
 // (node:https, a new TLS connection per request), and the loopback ceiling
 // (autocannon). Prints medians and the ratios. All traffic is to 127.0.0.1,
 // bounded in count, and everything stops by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync, statSync } from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { createGatewayClient } from '../../src/core/gateway/client';
 import { readFile } from 'node:fs/promises';
@@ -20,6 +18,8 @@ import { PollScheduler } from '../../src/core/polling/scheduler';
 import { StatsStore } from '../../src/core/state/store';
 import type { AgentId } from '../../src/core/validation/agentId';
 import { supervisorBench } from './supervisorBench';
+import { startSimProcess, type Sim } from './simProcess';
+import { fleetBench } from './fleetBench';
 import { queuesBench } from './queuesBench';
 import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
 
@@ -33,26 +33,6 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 10);
  */
 const WARMUP = 10;
 const ids = Array.from({ length: AGENTS }, (_, i) => String(1001 + i));
-
-interface Sim {
-  url: string;
-  caFile: string;
-  guid: string;
-  child: ChildProcess;
-}
-
-async function startSimProcess(extra: string[] = []): Promise<Sim> {
-  const cli = path.join(__dirname, '..', '..', 'src', 'simulator', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    setTimeout(() => reject(new Error('simulator did not start within 20 s')), 20_000).unref();
-  });
-  const info = JSON.parse(line) as { url: string; caFile: string; guid: string };
-  return { ...info, child };
-}
 
 /** The simulator process's CPU time in ms (Linux /proc; undefined elsewhere). */
 function simCpuMs(sim: Sim): number | undefined {
@@ -466,6 +446,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'sessions') return void console.log([...(await sessionCost()), await realHoldCost()].join('\n'));
   if (process.env.BENCH_ONLY === 'supervisor') return void console.log((await supervisorBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'queues') return void console.log((await queuesBench()).join('\n'));
+  if (process.env.BENCH_ONLY === 'fleet') return void console.log((await fleetBench()).join('\n'));
   const sim = await startSimProcess();
   let throughputStatUs: number | undefined;
   try {
@@ -510,6 +491,7 @@ async function main(): Promise<void> {
   console.log(await realHoldCost());
   for (const line of await supervisorBench()) console.log(line);
   for (const line of await queuesBench()) console.log(line);
+  for (const line of await fleetBench()) console.log(line);
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../../core/gateway/errors';
-import type { GatewayEntry, GatewayKey } from '../../core/gateways/gatewayList';
+import { SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/gateways/gatewayList';
 import type { HistoryStore } from '../../core/history/historyStore';
 import type { PasswordVault } from '../../core/sessions/passwordVault';
 import type { SessionHost } from '../../core/sessions/sessionHost';
@@ -70,7 +70,8 @@ export class GatewayUnit extends Disposable {
     this.trends = new TrendPanels(context.extensionUri, monitor, history, tap);
     this._register(this.trends);
     for (const d of registerCredentialNotifications(monitor, guids, vault, notifier)) this._register(d);
-    const topic = (what: string) => `${what}:${key}`;
+    // The top-level gateway keeps the topics it always had; a listed one adds its key.
+    const topic = (what: string) => (key === SETTINGS_GATEWAY ? what : `${what}:${key}`);
 
     // Switching to a gateway without a Guid says so once, naming it, unless the view is showing
     // its welcome text (a notification cannot be withdrawn, and would be wrong once the Guid is set).
