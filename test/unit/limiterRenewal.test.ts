@@ -1,0 +1,69 @@
+// Issue 18 leftover: a request waiting for the per-agent budget picks its Guid after the wait,
+// so a Guid the gateway renewed meanwhile is the one sent (the old one would be refused, 000-003).
+// Against the simulator over loopback; the budget is held open by the test.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_SESSION_TIMING } from '../../src/core/connection/agentSession';
+import { connectionSettings } from '../../src/core/connection/connectionSettings';
+import { CredentialRegistry } from '../../src/core/connection/credentialRegistry';
+import { RequestDispatch } from '../../src/core/connection/requestDispatch';
+import { SessionRegistry } from '../../src/core/connection/sessionRegistry';
+import { createGatewayClient } from '../../src/core/gateway/client';
+import { gatewayIdOf } from '../../src/core/identity/gatewayId';
+import type { AgentId } from '../../src/core/validation/agentId';
+import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { FakeClock } from '../support/fakeClock';
+
+describe('a Guid renewed while a request waits for its budget', () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator();
+  });
+  after(() => sim.stop());
+
+  it('is the Guid the request carries', async () => {
+    const gateway = gatewayIdOf(sim.origin);
+    const old = sim.guid;
+    const sessions = new SessionRegistry({
+      gateway,
+      client: () => Promise.reject(new Error('no sessions here')),
+      password: () => Promise.resolve(undefined),
+      passwordRefused: () => undefined,
+      variant: () => 'loginex',
+      clock: new FakeClock(),
+      random: () => 0.5,
+      timing: DEFAULT_SESSION_TIMING,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    // The store still holds the old Guid: only the registry knows of the renewal.
+    const credentials = new CredentialRegistry(gateway, { guid: () => Promise.resolve(old), hasAny: () => Promise.resolve(true) }, sessions);
+    let open: () => void = () => undefined;
+    let waiting: () => void = () => undefined;
+    const inWait = new Promise<void>((resolve) => (waiting = resolve));
+    const dispatch = new RequestDispatch(connectionSettings({ origin: sim.origin, caFile: sim.caFile, trustedFingerprints: [], proxy: { strictSSL: true, env: {} }, requestTimeoutMs: 2000 }), {
+      loadClientFactory: () => createGatewayClient,
+      readTextFile: (p) => readFile(p, 'utf8'),
+      log: { info: () => undefined },
+      rateLimit: () => {
+        waiting();
+        return new Promise<() => void>((resolve) => (open = () => resolve(() => undefined)));
+      },
+      onGuidRenewed: (sent, next) => void credentials.onGuidRenewed(sent, next),
+    });
+    try {
+      sim.resetStats();
+      const answer = dispatch.send('101', new AbortController().signal, credentials, (client, guid, signal) => client.statisticsEx('101' as AgentId, guid, signal));
+      await inWait;
+      // Another answer carried Set-GUID meanwhile: the gateway now accepts only the new Guid.
+      const renewed = sim.rotateGuid();
+      credentials.onGuidRenewed(old, renewed);
+      open();
+      const stats = await answer;
+      assert.equal(typeof stats.answernums, 'number');
+      assert.deepEqual([...sim.stats.guidsSeen], [renewed], 'the renewed Guid was sent, not the one read before the wait');
+    } finally {
+      dispatch.dispose();
+      sessions.dispose();
+    }
+  });
+});
