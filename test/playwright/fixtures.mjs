@@ -30,12 +30,13 @@ export function vsixToInstall() {
 }
 
 /**
- * Where this run's code-server dirs are listed (one JSON line each): scripts/test.mjs's leak check
- * scans their user-data and workspace dirs for the test credentials.
+ * Where this run's code-servers are listed (dirs and process group, one JSON line each):
+ * scripts/test.mjs's leak check scans their user-data and workspace dirs for the test
+ * credentials, and on an interrupt it stops any group a killed worker left behind.
  */
-function recordServerDirs(dirs) {
+function recordServer(server) {
   const manifest = process.env.CCGW_SERVER_DIRS_FILE;
-  if (manifest) fs.appendFileSync(manifest, `${JSON.stringify(dirs)}\n`);
+  if (manifest) fs.appendFileSync(manifest, `${JSON.stringify({ ...server.dirs, pid: server.pid })}\n`);
 }
 
 const cleanConsole = (text) => text.replace(/%c/g, '').replace(/\bcolor: #[0-9a-f]{3,6}\s*/gi, '').trim();
@@ -71,7 +72,7 @@ export const test = base.extend({
   codeServer: [
     async ({ codeServerOptions }, use) => {
       const server = await startCodeServer(codeServerOptions);
-      recordServerDirs(server.dirs);
+      recordServer(server);
       try {
         await use(server);
       } finally {
