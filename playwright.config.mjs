@@ -12,6 +12,9 @@ import { CHROMIUM } from './scripts/lib/prereqs.mjs';
 import { ensureSecrets } from './test/playwright/secrets.mjs';
 
 ensureSecrets();
+// No "Page snapshot" (error-context.md, also put in the trace) of a failed test: it reads the value
+// of an input box, a password box included. Read by the workers, which load this file too.
+process.env.PLAYWRIGHT_NO_COPY_PROMPT = '1';
 
 const selfCheck = process.env.CCGW_REDACTION_SELFCHECK === '1';
 
