@@ -1,16 +1,20 @@
 // `npm test` (and CI): install prerequisites, build, lint, then run
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
-//   (code-server + Chromium), the browser UI tests, and a leak check for the test Guids and passwords.
+//   (code-server + Chromium), the browser UI tests (@playwright/test, playwright.config.mjs), and a
+//   leak check for the test Guids and passwords.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
 // Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --suite=<main|untrusted|zh-cn|plain|windows>.
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchBrowser, runsRoot, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';
+import { writeLanguagePackCache, zhCnLanguagePack } from './lib/languagePack.mjs';
 import { listZip, vsixProblems } from './lib/vsix.mjs';
-import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
+import { ensureSecrets } from '../test/playwright/secrets.mjs';
+import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked, terminateGroup } from './lib/prereqs.mjs';
 
 const argv = new Set(process.argv.slice(2));
 const known = new Set(['--only-unit', '--skip-integration', '--skip-ui']);
@@ -41,8 +45,10 @@ const timings = [];
 const stepErrors = [];
 /** Test Guids and passwords of this run: never printed, searched for by the leak check. */
 const secrets = new Set();
-/** Dirs of the code-server runs of this process (for the leak check). */
+/** Dirs of the code-server runs of this process and of its Playwright runs (for the leak check). */
 const serverRuns = [];
+/** Output folders of the Playwright runs (traces and screenshots of failed tests), for the leak check. */
+const playwrightOutputs = [];
 /** Things to close on the way out (browsers, servers, simulators), newest first. */
 const cleanups = [];
 
@@ -268,37 +274,80 @@ function suiteEnv(suite) {
   return { SSL_CERT_FILE: path.join(store, 'ca-bundle.crt'), SSL_CERT_DIR: path.join(store, 'certs') };
 }
 
+/**
+ * Runs the Playwright projects `projects` (playwright.config.mjs) as one child process: its lines
+ * (already redacted by its reporter) go through say(); its counts (written by the reporter to
+ * artifacts/<name>.json) go into the tally; the code-server dirs its workers created are kept
+ * for the leak check. Failed tests leave traces and screenshots under artifacts/playwright/<name>/.
+ */
+async function playwrightTests(name, projects, extraEnv = {}) {
+  const env = { ...process.env, ...extraEnv };
+  const creds = ensureSecrets(env);
+  for (const v of Object.values(creds)) secrets.add(v);
+  const resultFile = path.join(artifacts, `${name}.json`);
+  const dirsFile = path.join(artifacts, `${name}-server-dirs.jsonl`);
+  for (const f of [resultFile, dirsFile]) fs.rmSync(f, { force: true });
+  Object.assign(env, { CCGW_PW_RESULTS: resultFile, CCGW_SERVER_DIRS_FILE: dirsFile });
+  const output = path.join(artifacts, 'playwright', name);
+  playwrightOutputs.push(output);
+  // A worker killed by a signal cannot stop its code-server (own process group): this process does.
+  const servers = () => {
+    try {
+      return fs.readFileSync(dirsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    } catch {
+      return []; // no code-server was started
+    }
+  };
+  cleanups.push(() => Promise.all(servers().map((s) => s.pid && terminateGroup(s.pid))));
+  const args = [bin('playwright'), 'test', '--config', path.join(repoRoot, 'playwright.config.mjs'), '--output', output, ...projects.map((p) => `--project=${p}`)];
+  const r = await runCommand(node, args, { env, timeoutMs: 1_200_000, onStdoutLine: (line) => say(line), onStderrLine: (line) => say(`  [playwright] ${line}`) });
+  for (const s of servers()) serverRuns.push({ ...s, byShape: true });
+  let result = null;
+  try {
+    result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } catch {
+    result = null;
+  }
+  if (!result) throw new Error(`playwright wrote no results (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
+  // Tests that did not run after a failure in their serial group count as failed (the reporter says which).
+  const failed = result.failed + result.notRun;
+  totals.passed += result.passed;
+  totals.failed += failed;
+  say(`${name}: ${result.passed} passed, ${failed} failed`);
+  if (r.code !== 0 && failed === 0) throw new Error(`playwright exited with ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''} although no test failed`);
+}
+
 /** Two workbench pages on one code-server (one global storage folder): one session owner per agent (test/windows/). */
-async function twoWindowsTests(codeServerBin) {
-  const { runTwoWindows } = await import('../test/windows/twoWindows.mjs');
-  const r = await runTwoWindows({ codeServerBin, log: say, addSecret: (s) => secrets.add(s), onServer: (dirs) => serverRuns.push(dirs), registerCleanup: (fn) => cleanups.push(fn) });
-  totals.passed += r.passed;
-  totals.failed += r.failed;
-  say(`two windows: ${r.passed} passed, ${r.failed} failed`);
+function twoWindowsTests() {
+  return playwrightTests('windows', ['windows']);
 }
 
-async function uiTests(codeServerBin, vsix) {
-  const { runUiTests } = await import('../test/ui/uiTests.mjs');
-  const r = await runUiTests({
-    codeServerBin,
-    vsix,
-    artifactsDir: artifacts,
-    log: say,
-    addSecret: (s) => secrets.add(s),
-    onServer: (dirs) => serverRuns.push(dirs),
-    registerCleanup: (fn) => cleanups.push(fn),
-    // Issue 20: a second workbench in zh-cn measures the rows with Chinese words.
-    zhCn: { languagePack: await zhCnLanguagePack(), beforeStart: writeLanguagePackCache },
-  });
-  totals.passed += r.passed;
-  totals.failed += r.failed;
-  say(`ui: ${r.passed} passed, ${r.failed} failed`);
+/** The .vsix users install, in a real workbench; a second workbench in zh-cn measures the rows with Chinese words (issue 20). */
+async function uiTests(vsix) {
+  await playwrightTests('ui', ['ui'], { CCGW_UI_VSIX: vsix, CCGW_UI_ZH_CN_PACK: await zhCnLanguagePack() });
 }
 
-/** Files under `dir` whose bytes contain any secret (as UTF-8 or UTF-16LE text). */
-function scanForSecrets(dir) {
-  const needles = [];
-  for (const s of secrets) needles.push(Buffer.from(s, 'utf8'), Buffer.from(s, 'utf16le'));
+/**
+ * A Guid the simulator hands out at a sign-in (the two-window test's session Guids live only in the
+ * Playwright worker, so they are searched for by their shape). Nothing of VS Code's has this suffix.
+ */
+const SESSION_GUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.AgentGateway/i;
+
+/** Whether `bytes` hold a secret of this run (or, with `byShape`, any session Guid), as UTF-8 or UTF-16LE text. */
+function holdsSecret(bytes, byShape) {
+  for (const s of secrets) if (bytes.includes(Buffer.from(s, 'utf8')) || bytes.includes(Buffer.from(s, 'utf16le'))) return true;
+  return byShape && (SESSION_GUID_RE.test(bytes.toString('latin1')) || SESSION_GUID_RE.test(bytes.toString('utf16le')));
+}
+
+/** The bytes of every entry of a zip (a Playwright trace is one): `unzip -p`. */
+function unzipped(file) {
+  const r = spawnSync('unzip', ['-p', file], { maxBuffer: 1024 * 1024 * 1024 });
+  if (r.status !== 0 || r.error) throw new Error(`unzip -p ${path.relative(repoRoot, file)} failed (exit ${r.status ?? r.error?.message})`);
+  return r.stdout;
+}
+
+/** Files under `dir` that hold a secret (zip files are searched inside). */
+function scanForSecrets(dir, byShape = false) {
   const hits = [];
   let entries = [];
   try {
@@ -317,8 +366,7 @@ function scanForSecrets(dir) {
     }
     if (!st.isFile()) continue;
     scanned++;
-    const bytes = fs.readFileSync(file);
-    if (needles.some((n) => bytes.includes(n))) hits.push(file);
+    if (holdsSecret(fs.readFileSync(file), byShape) || (file.endsWith('.zip') && holdsSecret(unzipped(file), byShape))) hits.push(file);
   }
   return { hits, scanned };
 }
@@ -330,18 +378,18 @@ function leakCheck() {
   }
   let scanned = 0;
   const hits = [];
-  for (const dirs of serverRuns) {
-    for (const d of [dirs.ud, dirs.workspace]) {
-      const r = scanForSecrets(d);
-      scanned += r.scanned;
-      hits.push(...r.hits);
-    }
+  // The dirs of Playwright runs are searched for session Guids by their shape too.
+  const dirs = [...serverRuns.flatMap((d) => [[d.ud, d.byShape], [d.workspace, d.byShape]]), ...playwrightOutputs.map((d) => [d, true])];
+  for (const [d, byShape] of dirs) {
+    const r = scanForSecrets(d, byShape);
+    scanned += r.scanned;
+    hits.push(...r.hits);
   }
   for (const f of hits) say(`  ✗ leak check: a test credential (Guid or password) was found in ${path.relative(repoRoot, f)}`);
   if (hits.length) totals.failed += hits.length;
   else {
     totals.passed += 1;
-    say(`  ✓ leak check: no test Guid or password in ${scanned} files of ${serverRuns.length} user-data/workspace dir pair(s)`);
+    say(`  ✓ leak check: no test Guid or password in ${scanned} files of ${serverRuns.length} user-data/workspace dir pair(s) and ${playwrightOutputs.length} Playwright output folder(s) (traces unzipped)`);
   }
 }
 
@@ -362,32 +410,6 @@ async function packageVsix() {
   totals.passed += 1;
   say('  ✓ package: only the runtime set ships');
   return file;
-}
-
-/**
- * A language pack that only switches VS Code's display language to zh-cn (it translates
- * nothing of VS Code): without one, --locale zh-cn falls back to English and vscode.l10n
- * would never load our Chinese bundle. Packaged from test/fixtures/ for each run.
- */
-const ZH_CN_PACK = { id: 'ccgateway-tests.test-language-pack-zh-cn', version: '0.0.1' };
-async function zhCnLanguagePack() {
-  const file = path.join(artifacts, 'test-language-pack-zh-cn.vsix');
-  fs.rmSync(file, { force: true });
-  const args = [bin('vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', file];
-  await mustSucceed('vsce package (test language pack)', node, args, { cwd: path.join(repoRoot, 'test', 'fixtures', 'zh-cn-language-pack'), timeoutMs: 120_000 });
-  return file;
-}
-
-/**
- * VS Code resolves the display language from languagepacks.json in the user-data dir, a
- * cache its language-pack service writes some time after an install; written here as that
- * service would, so the very first window already starts in zh-cn.
- */
-function writeLanguagePackCache(dirs) {
-  const translations = path.join(dirs.ext, `${ZH_CN_PACK.id}-${ZH_CN_PACK.version}`, 'translations', 'main.i18n.json');
-  if (!fs.existsSync(translations)) throw new Error(`the test language pack is not installed (${path.relative(repoRoot, translations)} is missing)`);
-  const cache = { 'zh-cn': { hash: 'ccgateway-test-pack', extensions: [{ extensionIdentifier: { id: ZH_CN_PACK.id }, version: ZH_CN_PACK.version }], translations: { vscode: translations }, label: '中文(简体)' } };
-  fs.writeFileSync(path.join(dirs.ud, 'languagepacks.json'), JSON.stringify(cache));
 }
 
 async function zhCnIntegrationTests(codeServerBin) {
@@ -438,13 +460,13 @@ async function main() {
     if (!interrupted && runSuite('untrusted')) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
     if (!interrupted && runSuite('zh-cn')) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
     if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
-    if (!interrupted && runSuite('windows')) await step('integration tests (two windows, one session owner)', () => twoWindowsTests(prereqs.codeServerBin));
+    if (!interrupted && runSuite('windows')) await step('integration tests (two windows, one session owner)', twoWindowsTests);
   }
 
   if (skipUi) skipped('UI tests', 'flag');
   else if (blocker) skipped('UI tests', blocker);
   else if (!vsix) skipped('UI tests', 'no checked .vsix to install');
-  else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(prereqs.codeServerBin, vsix));
+  else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(vsix));
 
   await runCleanups();
   if (!interrupted) await step('leak check', leakCheck);

@@ -88,13 +88,14 @@ export async function terminateAllTracked() {
 /**
  * Runs a command in its own process group with a hard timeout.
  * stdio: 'inherit' (stdout/stderr to ours), 'pipe' (collected and returned), or a file path (appended).
+ * onStdoutLine / onStderrLine: each line of that stream to a callback instead (stderr with onStderrLine only).
  * Resolves { code, signal, timedOut, stdout, stderr }; never rejects on a non-zero exit.
  */
-export function runCommand(cmd, args, { cwd = repoRoot, env, timeoutMs = 300_000, stdio = 'inherit', onStdoutLine } = {}) {
+export function runCommand(cmd, args, { cwd = repoRoot, env, timeoutMs = 300_000, stdio = 'inherit', onStdoutLine, onStderrLine } = {}) {
   return new Promise((resolve, reject) => {
     let out = ['ignore', 'inherit', 'inherit'];
     let fd;
-    if (stdio === 'pipe' || onStdoutLine) out = ['ignore', 'pipe', stdio === 'pipe' ? 'pipe' : 'inherit'];
+    if (stdio === 'pipe' || onStdoutLine) out = ['ignore', 'pipe', stdio === 'pipe' || onStderrLine ? 'pipe' : 'inherit'];
     else if (stdio !== 'inherit') {
       fd = fs.openSync(stdio, 'a');
       out = ['ignore', fd, fd];
@@ -123,7 +124,17 @@ export function runCommand(cmd, args, { cwd = repoRoot, env, timeoutMs = 300_000
       } else stdoutBuf += chunk;
     });
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk) => (stderrBuf += chunk));
+    let partialErr = '';
+    child.stderr?.on('data', (chunk) => {
+      if (!onStderrLine) {
+        stderrBuf += chunk;
+        return;
+      }
+      partialErr += chunk;
+      const lines = partialErr.split('\n');
+      partialErr = lines.pop() ?? '';
+      for (const line of lines) onStderrLine(line);
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -137,6 +148,7 @@ export function runCommand(cmd, args, { cwd = repoRoot, env, timeoutMs = 300_000
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (onStdoutLine && partial) onStdoutLine(partial);
+      if (onStderrLine && partialErr) onStderrLine(partialErr);
       // The leader is gone; make sure nothing it started is left behind in its group.
       if (pid) {
         killGroup(pid, 'SIGKILL');
@@ -303,7 +315,7 @@ async function ensureCodeServer() {
 
 /**
  * Makes sure everything the real-VS-Code runs need is installed.
- * needBrowser: also Debian's chromium and playwright-core (false when only code-server is needed).
+ * needBrowser: also Debian's chromium, playwright-core and @playwright/test (false when only code-server is needed).
  * Returns { codeServerBin, chromium }.
  */
 export async function ensurePrereqs({ needBrowser = true, log = console.log } = {}) {
@@ -313,11 +325,13 @@ export async function ensurePrereqs({ needBrowser = true, log = console.log } = 
   if (!codeServerInstalled()) await step(log, 'ripgrep download cache', ensureRipgrepCache);
   await step(log, 'code-server', ensureCodeServer);
   if (needBrowser) {
-    await step(log, 'chromium + playwright-core', async () => {
+    await step(log, 'chromium + playwright', async () => {
       if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (Debian package chromium)`);
       const pw = path.join(repoRoot, 'node_modules', 'playwright-core', 'package.json');
-      if (!fs.existsSync(pw)) throw new Error('playwright-core is not installed (devDependency; run npm ci)');
-      return `chromium at ${CHROMIUM}, playwright-core ${JSON.parse(fs.readFileSync(pw, 'utf8')).version}`;
+      const runner = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'package.json');
+      for (const f of [pw, runner]) if (!fs.existsSync(f)) throw new Error(`${path.basename(path.dirname(f))} is not installed (devDependency; run npm ci)`);
+      const version = (f) => JSON.parse(fs.readFileSync(f, 'utf8')).version;
+      return `chromium at ${CHROMIUM}, playwright-core ${version(pw)}, @playwright/test ${version(runner)}`;
     });
   }
   return { codeServerBin, chromium: CHROMIUM };
