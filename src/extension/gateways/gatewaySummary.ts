@@ -14,6 +14,8 @@ export interface GatewaySummary {
   readonly icon: string;
   /** Something only the user can fix (a refused Guid or certificate, a bad URL). */
   readonly needsUser: boolean;
+  /** The gateway does not answer (the extension keeps trying by itself). */
+  readonly unreachable: boolean;
   readonly totals: Totals;
   readonly fresh: Freshness;
   readonly agents: number;
@@ -39,6 +41,7 @@ export function summarize(unit: GatewayUnit): GatewaySummary {
   const waiting = queues.reduce((n, q) => n + q.stats!.waiting, 0);
   const sessions = [...m.sessions.entries()];
   const signedIn = sessions.find(([, s]) => s.kind === 'signed-in');
+  const unreachable = gatewayUnreachable(entries) !== undefined;
   const [state, icon, needsUser]: [string, string, boolean] =
     m.viewState === 'noUrl' ? [vscode.l10n.t('no URL'), 'circle-slash', true]
     : m.viewState === 'badUrl' ? [vscode.l10n.t('check the URL'), 'warning', true]
@@ -47,9 +50,9 @@ export function summarize(unit: GatewayUnit): GatewaySummary {
     : m.viewState === 'noGuid' ? [vscode.l10n.t('not signed in'), 'sign-in', false]
     : m.viewState === 'checking' ? [vscode.l10n.t('loading…'), 'loading~spin', false]
     : m.refusedCredentials.length > 0 ? [vscode.l10n.t('Guid refused'), 'key', true]
-    : gatewayUnreachable(entries) ? [vscode.l10n.t('unreachable'), 'debug-disconnect', false]
+    : unreachable ? [vscode.l10n.t('unreachable'), 'debug-disconnect', false]
     : signedIn ? [vscode.l10n.t('signed in as {0}', signedIn[0]), 'pass', false]
     : sessions.length > 0 ? [vscode.l10n.t('signing in…'), 'sync~spin', false]
     : [vscode.l10n.t('Guid set'), 'key', false];
-  return { name: unit.name, state, icon, needsUser, totals: t, fresh, agents: entries.length, waiting, queues: queues.length, attention };
+  return { name: unit.name, state, icon, needsUser, unreachable, totals: t, fresh, agents: entries.length, waiting, queues: queues.length, attention };
 }

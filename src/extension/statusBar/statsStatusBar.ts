@@ -177,13 +177,13 @@ export class StatsStatusBar extends Disposable {
       return;
     }
     const sum = list.reduce((a, { s }) => ({ answernums: a.answernums + s.totals.answernums, calloutnums: a.calloutnums + s.totals.calloutnums, talktime: a.talktime + s.totals.talktime, waiting: a.waiting + s.waiting, queues: a.queues + s.queues, attention: a.attention + s.attention }), { answernums: 0, calloutnums: 0, talktime: 0, waiting: 0, queues: 0, attention: 0 });
-    const stale = list.some(({ s }) => s.fresh.notCurrent > 0 && s.agents > 0);
+    const stale = list.some(({ s }) => s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined);
     const needsUser = list.some(({ s }) => s.needsUser);
     this.attentionCount = sum.attention;
     const icon = needsUser ? '$(warning) ' : stale ? '$(history) ' : '';
     this.item.text = `${icon}${sum.queues > 0 ? `$(inbox) ${sum.waiting} ` : ''}$(call-incoming) ${sum.answernums} $(call-outgoing) ${sum.calloutnums} $(clock) ${formatDuration(sum.talktime)}${sum.attention > 0 ? ` $(warning) ${sum.attention}` : ''}`;
     this.item.backgroundColor = needsUser ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, s.state, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.agents > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
+    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, s.state, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
     this.item.accessibilityInformation = {
       label: [vscode.l10n.t('CC-Gateway, {0} gateways: {1} answered, {2} outbound, talk time {3}', list.length, sum.answernums, sum.calloutnums, formatDuration(sum.talktime)), ...list.map(({ s }) => line(s))].join('; '),
     };

@@ -13,12 +13,14 @@ import { clockTime } from './agentTooltip';
 export function gatewayItem(unit: GatewayUnit, view: 'agents' | 'queues' = 'agents'): vscode.TreeItem {
   const s = summarize(unit);
   const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Expanded);
-  const stale = s.fresh.notCurrent > 0 && s.agents > 0;
+  // Old numbers are marked; agents without any numbers yet (nobody signed in) are not "stale".
+  const stale = s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined;
   item.iconPath = new vscode.ThemeIcon(stale ? 'history' : s.icon, s.needsUser || stale ? new vscode.ThemeColor('list.warningForeground') : undefined);
   const parts: RowPart[] = [
     ...(s.attention > 0 ? [{ text: `⚠${s.attention}`, keep: true }] : []),
     ...(view === 'queues' ? [{ text: vscode.l10n.t('{0} waiting', s.waiting), keep: true }] : [{ text: `↓${s.totals.answernums} ↑${s.totals.calloutnums}`, keep: true }]),
-    { text: s.state, keep: true },
+    // The name comes before a state that is fine (the icon and the tooltip say it); a problem is always shown.
+    { text: s.state, keep: s.needsUser || s.unreachable },
     ...(stale && s.fresh.asOf !== undefined ? [{ text: vscode.l10n.t('as of {0}', clockTime(s.fresh.asOf)) }] : []),
     ...(view === 'agents' ? [{ text: formatDuration(s.totals.talktime) }] : []),
   ];
