@@ -12,12 +12,12 @@ export function registerPollingCommands(ctx: CommandContext): vscode.Disposable[
       for (const u of ctx.gateways.list) u.monitor.refresh();
     }),
     vscode.commands.registerCommand('ccGateway.pausePolling', async () => {
-      for (const u of ctx.gateways.list) u.monitor.pause();
+      ctx.gateways.setPaused(true);
       await setPausedContext(true);
       ctx.log.info('Polling paused.');
     }),
     vscode.commands.registerCommand('ccGateway.resumePolling', async () => {
-      for (const u of ctx.gateways.list) u.monitor.resume();
+      ctx.gateways.setPaused(false);
       await setPausedContext(false);
       ctx.log.info('Polling resumed.');
     }),

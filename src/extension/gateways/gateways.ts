@@ -32,7 +32,14 @@ export class Gateways extends Disposable {
     private readonly notifier: BackgroundNotifier,
   ) {
     super();
-    this.fleet = this._register(new Fleet((entry) => new GatewayUnit(entry.key, services)));
+    this.fleet = this._register(
+      new Fleet((entry) => {
+        const unit = new GatewayUnit(entry.key, services);
+        // A gateway added while polling is paused starts paused, like the others.
+        if (this.paused) unit.monitor.pause();
+        return unit;
+      }),
+    );
     this._register(this.fleet.onDidChange(() => this.onDidChangeEmitter.fire()));
     this.reconcile();
     this._register(
@@ -41,6 +48,21 @@ export class Gateways extends Disposable {
       }),
     );
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reconcile()));
+  }
+
+  private paused = false;
+
+  /** Pause or resume polling of every gateway, and of those added later. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    for (const u of this.list) {
+      if (paused) u.monitor.pause();
+      else u.monitor.resume();
+    }
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   get list(): readonly GatewayUnit[] {
