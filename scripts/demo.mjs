@@ -52,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => v
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 async function main() {
+  const t0 = Date.now();
   const why = needsNpmCi();
   if (why) {
     say(`Installing npm dependencies (npm ci: ${why})…`);
@@ -99,7 +100,7 @@ async function main() {
   });
   listenToKeys(simProcess);
   if (scenario) void playScenario(simProcess, scenario);
-  say('Press Ctrl+C to stop the simulator and the server.');
+  say(`Ready after ${Math.round((Date.now() - t0) / 1000)} s. Press Ctrl+C to stop the simulator and the server.`);
   await new Promise(() => undefined); // runs until a signal arrives
 }
 
