@@ -32,7 +32,7 @@ function assert(cond, message) {
 }
 
 /** Polls `probe` (returns a value, or undefined/false while not there yet) until it succeeds. */
-async function waitFor(what, probe, timeoutMs = ACTION_TIMEOUT_MS) {
+export async function waitFor(what, probe, timeoutMs = ACTION_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
@@ -53,7 +53,7 @@ async function waitFor(what, probe, timeoutMs = ACTION_TIMEOUT_MS) {
 // ---------------------------------------------------------------------------
 // Workbench helpers
 
-function ui(page) {
+export function ui(page) {
   const sidebar = page.locator('.part.sidebar');
   const welcome = sidebar.locator('.welcome-view-content');
   const quickInput = page.locator('.quick-input-widget');
