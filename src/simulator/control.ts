@@ -89,7 +89,8 @@ export class SimulatorControl {
           this.sim.sessions.setLocked(a, true);
           this.sim.sessions.forceSignOut(a);
         }
-        return answer(true, `Account(s) ${targets.join(', ')} LOCKED and signed out: the next sign-in is refused (110-016). Press l again to unlock.`);
+        const out = targets.filter((a) => signedIn.includes(a));
+        return answer(true, `Account(s) ${targets.join(', ')} LOCKED${out.length > 0 ? `; ${out.join(', ')} signed out by the gateway` : ''}: the next sign-in is refused (110-016). Press l again to unlock.`);
       }
       case 'unlock': {
         const locked = this.sim.sessions.lockedAgents();
