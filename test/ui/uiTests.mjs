@@ -291,7 +291,11 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     await page.keyboard.type('101', { delay: 20 });
     await page.keyboard.press('Enter');
     const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Agent 101' });
-    const toastText = await waitFor('a notification with the numbers of agent 101', async () => ((await toast.first().isVisible()) ? await toast.first().innerText() : undefined));
+    // hasText matches without case: the progress toast "Querying agent 101…" matches too, and can be the one still shown.
+    const toastText = await waitFor('a notification with the numbers of agent 101', async () => {
+      const texts = (await toast.allInnerTexts()).filter((t) => !t.includes('Querying agent'));
+      return texts[0];
+    });
     assert(toastText.includes('5 answered') && toastText.includes('1:12:08'), `notification says "${toastText.replace(/\s+/g, ' ')}", expected 5 answered and 1:12:08`);
     await ctx.shot('04-query-result.png');
   });
