@@ -1,21 +1,33 @@
 // `npm run demo`: the extension for real against the built-in CC-Gateway simulator.
-// Installs what is missing, builds, starts the simulator (numbers grow as simulated
-// calls happen), then opens a real VS Code with the extension loaded and configured:
-// desktop `code` when it is installed, otherwise code-server in the browser.
+// Installs what is missing, builds, starts the simulator in a process of its own (numbers
+// grow as simulated calls happen; its CA is kept in .cache/simulator-ca/ across runs), then
+// opens a real VS Code with the extension loaded and configured: desktop `code` when it is
+// installed, otherwise code-server in the browser.
 // The simulator authenticates dynamically by default, as new gateways do (a new Guid every
 // minute): sign in from VS Code with the printed throwaway agent and password. `--static`
-// runs a legacy static gateway whose printed Guid can be pasted into "Set Guid…". Ctrl+C, SIGTERM, SIGHUP (its terminal closed) stop everything
-// this script started: the workbench server's whole process group, the simulator, any build
-// still running (test/demo/stopCheck.mjs checks it with ps).
+// runs a legacy static gateway whose printed Guid can be pasted into "Set Guid…".
+// Keys in this terminal drive the gateway (scripts/lib/demoScenarios.mjs: outage, Guid
+// rotation, a locked account, a growing queue); `--scenario outage|rotation|busy-day` plays
+// a scripted one. Ctrl+C, SIGTERM, SIGHUP (its terminal closed) stop everything this script
+// started: the workbench server's whole process group, the simulator, any build still
+// running (test/demo/stopCheck.mjs checks it with ps).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { KEYS, LEGEND, scenarioFromArgs } from './lib/demoScenarios.mjs';
 import { ensurePrereqs, needsNpmCi, repoRoot, runCommand, terminateAllTracked } from './lib/prereqs.mjs';
+import { DEMO_CA_DIR, startSimulatorProcess } from './lib/simulatorProcess.mjs';
 
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
 const staticAuth = args.includes('--static');
+let scenario;
+try {
+  scenario = scenarioFromArgs(args);
+} catch (e) {
+  console.error(`demo: ${e.message}`);
+  process.exit(2);
+}
 const DEMO_PASSWORD = 'demo1234'; // the simulator's throwaway password (src/simulator/cli.ts)
 const agents = ['101', '102', '103', '104', '105'];
 
@@ -40,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => v
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 async function main() {
+  const t0 = Date.now();
   const why = needsNpmCi();
   if (why) {
     say(`Installing npm dependencies (npm ci: ${why})…`);
@@ -49,18 +62,18 @@ async function main() {
   await runCommand('npm', ['run', '--silent', 'build'], { timeoutMs: 300_000 });
   await runCommand('npx', ['tsc', '-p', '.'], { timeoutMs: 300_000 });
 
-  const require = createRequire(import.meta.url);
-  const { startSimulator } = require(path.join(repoRoot, 'out', 'src', 'simulator', 'simulator.js'));
   // Queues (issue 18) come with the simulator; the overload control answers 000-007 as a gateway would.
-  const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents }, auth: { mode: staticAuth ? 1 : 2, defaultPassword: DEMO_PASSWORD }, overloadControl: true });
+  const simArgs = ['--agents', agents.join(','), '--auth', staticAuth ? 'static' : 'dynamic', '--password', DEMO_PASSWORD, '--overload-control', '--ca-dir', DEMO_CA_DIR];
+  const simProcess = await startSimulatorProcess([...simArgs, ...(scenario?.simulatorArgs ?? [])]);
+  cleanups.push(() => simProcess.stop());
+  const sim = simProcess.info;
   const settings = { 'ccGateway.gatewayUrl': sim.url, 'ccGateway.tls.caFile': sim.caFile, 'ccGateway.agents': agents, 'ccGateway.pollIntervalSeconds': 5 };
-
-  cleanups.push(() => sim.stop());
 
   const hasDesktopCode = !forceBrowser && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
   say('');
-  say(`CC-Gateway simulator: ${sim.url}   (agents ${agents.join(', ')}; calls happen every 3 s)`);
+  say(`CC-Gateway simulator: ${sim.url}   (agents ${agents.join(', ')}; process ${simProcess.pid})`);
   say(`CA file:              ${sim.caFile}`);
+  say(`                      ${sim.caMessage}`);
   if (staticAuth) say(`Guid for the demo:    ${sim.guid}   (static gateway: paste it into "Set Guid…")`);
   else say(`Sign in as:           agent 101 (or 102…105), password ${DEMO_PASSWORD}   (dynamic gateway: the Guid changes every minute)`);
   say('');
@@ -81,8 +94,65 @@ async function main() {
     say(`In it: the CC-Gateway icon in the activity bar → ${staticAuth ? '"Set Guid…" → paste the Guid above' : '"Sign In…" → agent and password above'}.`);
   }
   say('Queues (Billing, Sales, Technical support) show in the Queues view once an agent is signed in: the gateway answers queue numbers to a signed-in agent only.');
-  say('Press Ctrl+C to stop the simulator and the server.');
+  simProcess.onAnswer((a) => a.command !== 'status' && say(`  [gateway] ${a.say}`));
+  simProcess.exited.then(({ code, signal }) => {
+    if (!stopping) say(`  [gateway] the simulator process ended (${code ?? signal}); restart the demo.`);
+  });
+  listenToKeys(simProcess);
+  if (scenario) void playScenario(simProcess, scenario);
+  say(`Ready after ${Math.round((Date.now() - t0) / 1000)} s. Press Ctrl+C to stop the simulator and the server.`);
   await new Promise(() => undefined); // runs until a signal arrives
+}
+
+/** The keys of LEGEND, read raw from this terminal (no Enter needed); Ctrl+C and Ctrl+D stop. */
+function listenToKeys(simProcess) {
+  if (!process.stdin.isTTY) {
+    say('(Not a terminal: the gateway keys are off; --scenario still plays.)');
+    return;
+  }
+  say(LEGEND);
+  process.stdin.setRawMode(true);
+  cleanups.unshift(() => process.stdin.isTTY && process.stdin.setRawMode(false)); // runs last
+  process.stdin.setEncoding('utf8').on('data', (text) => {
+    for (const key of text) {
+      if (key === '\u0003' || key === '\u0004') return void stopAll(0); // raw mode: Ctrl+C arrives as a byte
+      const command = KEYS[key.toLowerCase()];
+      if (command === 'status') void simProcess.send(command).then((a) => say(`  [gateway] ${describe(a)}`));
+      else if (command) void simProcess.send(command);
+      else if (key.trim() !== '') say(`  ${LEGEND}`);
+    }
+  });
+}
+
+async function playScenario(simProcess, { name, about, steps }) {
+  say(`Scenario ${name}: ${about}. It starts when somebody signs in${staticAuth ? ' (with --static: in 30 s)' : ''}.`);
+  const waitUntil = Date.now() + 30_000;
+  for (;;) {
+    if (stopping) return;
+    const a = await simProcess.send('status');
+    if (a.status === undefined) return;
+    if (a.status.signedIn.length > 0 || (staticAuth && Date.now() > waitUntil)) break;
+    await sleep(2000);
+  }
+  let elapsed = 0;
+  for (const step of steps) {
+    await sleep(step.afterMs - elapsed);
+    elapsed = step.afterMs;
+    if (stopping) return;
+    say(`Scenario ${name}, ${Math.round(step.afterMs / 1000)} s: ${step.command}. Watch: ${step.watch}.`);
+    await simProcess.send(step.command);
+  }
+  say(`Scenario ${name} done; the keys still work.`);
+}
+
+function describe({ say: line, status }) {
+  if (!status) return line;
+  const list = (xs) => (xs.length ? xs.join(', ') : 'nobody');
+  return `${status.up ? 'up' : 'DOWN'} · signed in: ${list(status.signedIn)} · locked: ${list(status.locked)} · waiting: ${status.queues.map((q) => `${q.name} ${q.waiting}`).join(', ')}`;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 main().catch((e) => {

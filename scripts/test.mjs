@@ -3,7 +3,8 @@
 //   (code-server + Chromium), the browser UI tests (@playwright/test, playwright.config.mjs), and a
 //   leak check for the test Guids and passwords.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
-// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --suite=<main|untrusted|zh-cn|plain|windows>.
+//   Then the demo's stop check (test/demo/stopCheck.mjs: `npm run demo` with its simulator process leaves nothing behind).
+// Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --skip-demo, --suite=<main|untrusted|zh-cn|plain|windows>.
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -17,7 +18,7 @@ import { ensureSecrets } from '../test/playwright/secrets.mjs';
 import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked, terminateGroup } from './lib/prereqs.mjs';
 
 const argv = new Set(process.argv.slice(2));
-const known = new Set(['--only-unit', '--skip-integration', '--skip-ui']);
+const known = new Set(['--only-unit', '--skip-integration', '--skip-ui', '--skip-demo']);
 const SUITE_NAMES = ['main', 'untrusted', 'zh-cn', 'plain', 'windows'];
 // --suite=<name>: only that extension-host suite (no UI tests), for working on it.
 const onlySuite = [...argv].find((a) => a.startsWith('--suite='))?.slice('--suite='.length);
@@ -30,6 +31,7 @@ for (const a of argv) {
 const onlyUnit = argv.has('--only-unit');
 const skipIntegration = onlyUnit || argv.has('--skip-integration');
 const skipUi = onlyUnit || argv.has('--skip-ui') || onlySuite !== undefined;
+const skipDemo = skipUi || argv.has('--skip-demo');
 const runSuite = (name) => onlySuite === undefined || onlySuite === name;
 const INTEGRATION_TIMEOUT_MS = 180_000;
 
@@ -393,6 +395,14 @@ function leakCheck() {
   }
 }
 
+/** `npm run demo` started and stopped with SIGTERM: its simulator process, code-server and all they started must be gone. One check. */
+async function demoStopCheck() {
+  const r = await runCommand(node, [path.join(repoRoot, 'test', 'demo', 'stopCheck.mjs'), 'SIGTERM'], { timeoutMs: 600_000, onStdoutLine: (l) => say(`  ${redact(l)}`) });
+  if (r.code !== 0) throw new Error(`the demo stop check failed (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
+  totals.passed += 1;
+  say('  ✓ demo: its simulator process runs on its own and nothing is left behind');
+}
+
 /** `npm run package`, then the .vsix read back: only the runtime set may ship. One check in the tally. */
 async function packageVsix() {
   const file = path.join(artifacts, 'ccgateway-agent-stats.vsix');
@@ -467,6 +477,10 @@ async function main() {
   else if (blocker) skipped('UI tests', blocker);
   else if (!vsix) skipped('UI tests', 'no checked .vsix to install');
   else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(vsix));
+
+  if (skipDemo) skipped('demo stop check', onlySuite !== undefined ? 'one suite only' : 'flag');
+  else if (blocker) skipped('demo stop check', blocker);
+  else if (!interrupted) await step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck);
 
   await runCleanups();
   if (!interrupted) await step('leak check', leakCheck);

@@ -104,6 +104,38 @@ async function serverLeafExtensions(names: readonly string[], publicKey: crypto.
   ];
 }
 
+/**
+ * A CA read back from its PEM files (caCache.ts). Throws an Error saying what is wrong when the
+ * certificate or key does not parse, the key is not the certificate's, or it is not a CA.
+ */
+export async function caFromPem(certPem: string, keyPem: string): Promise<CaMaterial> {
+  let cert: x509.X509Certificate;
+  try {
+    cert = new x509.X509Certificate(certPem);
+  } catch {
+    throw new Error('the CA certificate does not parse');
+  }
+  let der: Buffer;
+  let spki: Buffer;
+  try {
+    const key = crypto.createPrivateKey(keyPem);
+    der = key.export({ type: 'pkcs8', format: 'der' });
+    spki = crypto.createPublicKey(key).export({ type: 'spki', format: 'der' });
+  } catch {
+    throw new Error('the CA key does not parse');
+  }
+  if (!spki.equals(Buffer.from(cert.publicKey.rawData))) throw new Error('the CA key does not belong to the CA certificate');
+  const basic = cert.getExtension(x509.BasicConstraintsExtension);
+  if (!basic?.ca) throw new Error('the certificate is not a CA');
+  let privateKey: crypto.webcrypto.CryptoKey;
+  try {
+    privateKey = await subtle.importKey('pkcs8', der, EC_KEY_ALG, true, ['sign']);
+  } catch {
+    throw new Error('the CA key is not an ECDSA P-256 key');
+  }
+  return { certPem, keyPem, privateKey, cert };
+}
+
 /** A server (TLS web server) leaf certificate signed by `ca`. */
 export async function generateLeaf(ca: CaMaterial, opts: LeafOptions = {}): Promise<LeafMaterial> {
   const names = opts.names ?? LOOPBACK_NAMES;
@@ -152,8 +184,9 @@ export async function generateSelfSignedLeaf(names: readonly string[] = LOOPBACK
  * - 'unknownCa': leaf signed by a second CA that the client is not given;
  * - 'selfSigned': a leaf for the loopback names that signs itself (what many gateways ship with).
  */
-export async function generateServerCertificates(variant: CertVariant = 'valid'): Promise<ServerCertificates> {
-  const trusted = await generateCa();
+export async function generateServerCertificates(variant: CertVariant = 'valid', trustedCa?: CaMaterial): Promise<ServerCertificates> {
+  // `trustedCa`: a CA kept across runs (caCache.ts), so a CA file a user trusted stays valid.
+  const trusted = trustedCa ?? (await generateCa());
   let signer = trusted;
   const leafOpts: LeafOptions = {};
   const now = Date.now();

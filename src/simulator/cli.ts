@@ -1,7 +1,15 @@
-// Command-line front end of the CC-Gateway simulator, for demos and scripts:
-//   node out/src/simulator/cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--json]
-// Prints the URL, the CA file and the (throwaway, test-only) Guid; with --json a
-// single JSON line {"url","caFile","guid","pid"} that scripts parse.
+// Command-line front end of the CC-Gateway simulator, for demos and scripts (`npm run simulator`):
+//   node out/src/simulator/cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth dynamic|static]
+//     [--password P] [--ca-dir DIR | --fresh-ca] [--control] [--json]
+// Prints the URL, the CA file and the (throwaway, test-only) Guid; with --json a single JSON line
+// {"url","caFile","guid","auth","caMessage","pid"} that scripts parse. Dynamic authentication (sign-in
+// sessions, as the demo) is the default. The CA is kept in .cache/simulator-ca/ (caCache.ts) unless
+// --fresh-ca. --control: commands on stdin, one JSON answer per line (control.ts); the process
+// stops by itself when stdin closes, so it never outlives the demo that started it.
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { loadOrCreateCa, type CachedCa } from './caCache';
+import { SimulatorControl } from './control';
 import { startSimulator, type Simulator } from './simulator';
 
 export interface CliOptions {
@@ -19,16 +27,23 @@ export interface CliOptions {
   eventHoldMs?: number;
   /** Issue 18: answer 000-007 past 5 counted requests per agent in 2 s (off: the benchmark's ceiling hammers one agent). */
   overloadControl?: boolean;
+  /** Where the CA is kept across runs; undefined: a new CA in a temporary folder (--fresh-ca). */
+  caDir?: string;
+  /** Read control commands from stdin (control.ts) and stop when it closes. */
+  control?: boolean;
 }
+
+/** The repository's `.cache/simulator-ca/` (gitignored): this file runs from out/src/simulator/. */
+export const DEFAULT_CA_DIR = path.resolve(__dirname, '..', '..', '..', '.cache', 'simulator-ca');
 
 /** The demo's password: a throwaway for the simulator only. */
 export const DEMO_PASSWORD = 'demo1234';
 
-const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth static|dynamic] [--password P] [--rotate-every ms] [--event-hold ms] [--overload-control] [--json]';
+const USAGE = 'Usage: cli.js [--port 8043] [--agents 101,102,103] [--calls-every 3000] [--auth dynamic|static] [--password P] [--rotate-every ms] [--event-hold ms] [--overload-control] [--ca-dir DIR | --fresh-ca] [--control] [--json]';
 
 /** Parse argv (without node and script). Throws an Error with a usage hint on bad input. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'static', password: DEMO_PASSWORD };
+  const opts: CliOptions = { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'dynamic', password: DEMO_PASSWORD, caDir: DEFAULT_CA_DIR };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
@@ -63,6 +78,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--overload-control':
         opts.overloadControl = true;
+        break;
+      case '--control':
+        opts.control = true;
+        break;
+      case '--ca-dir':
+        opts.caDir = path.resolve(value());
+        break;
+      case '--fresh-ca':
+        opts.caDir = undefined;
         break;
       case '--auth': {
         const v = value();
@@ -103,8 +127,11 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  let cached: CachedCa | undefined;
+  if (opts.caDir !== undefined) cached = await loadOrCreateCa(opts.caDir);
   const sim: Simulator = await startSimulator({
     port: opts.port,
+    ...(cached ? { ca: cached.ca, caDir: cached.dir } : {}),
     autoCalls: opts.callsEveryMs > 0 ? { everyMs: opts.callsEveryMs, agents: opts.agents } : undefined,
     auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password, rotateEveryMs: opts.rotateEveryMs, eventHoldMs: opts.eventHoldMs },
     overloadControl: opts.overloadControl,
@@ -113,11 +140,12 @@ async function main(): Promise<void> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
 
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
+  const shutdown = (why: string): void => {
     if (stopping) return;
     stopping = true;
     clearInterval(keepAlive);
-    if (!opts.json) process.stderr.write(`\n${signal}: stopping the simulator\n`);
+    if (opts.control) process.stdin.destroy();
+    if (!opts.json) process.stderr.write(`\n${why}: stopping the simulator\n`);
     sim.stop().then(
       () => {
         process.exitCode = 0;
@@ -132,21 +160,37 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ url: sim.url, caFile: sim.caFile, guid: sim.guid, auth: opts.auth, pid: process.pid })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: sim.url, caFile: sim.caFile, guid: sim.guid, auth: opts.auth, caMessage: cached?.message ?? 'A new CA for this run only (--fresh-ca).', pid: process.pid })}\n`);
   } else {
     process.stdout.write(
       [
         'CC-Gateway simulator running (test gateway; the Guid below is throwaway)',
         `  URL:     ${sim.url}`,
         `  CA file: ${sim.caFile}`,
+        `           ${cached?.message ?? 'A new CA for this run only (--fresh-ca).'}`,
         opts.auth === 'dynamic'
           ? `  Sign in: agent ${opts.agents[0]} (any of ${opts.agents.join(', ')}), password ${opts.password} (dynamic authentication: a pasted Guid dies within 2 minutes)`
           : `  Guid:    ${sim.guid}`,
         `  Agents:  ${opts.agents.join(', ')} (all signed in${opts.callsEveryMs > 0 ? `, simulated calls every ${opts.callsEveryMs} ms` : ''})`,
-        '  Press Ctrl+C to stop.',
+        opts.control ? '  Control: type a command and Enter (outage, rotate, lock, unlock, queue, status); Ctrl+D or Ctrl+C stops.' : '  Press Ctrl+C to stop.',
         '',
       ].join('\n'),
     );
+  }
+  if (opts.control) {
+    const control = new SimulatorControl(sim, opts.agents);
+    const lines = readline.createInterface({ input: process.stdin, terminal: false });
+    // One command at a time, in order: a restart must finish before the next command sees the state.
+    let queue = Promise.resolve();
+    lines.on('line', (line) => {
+      if (line.trim() === '') return;
+      queue = queue.then(async () => {
+        const answer = await control.run(line);
+        process.stdout.write(`${opts.json ? JSON.stringify(answer) : answer.say}\n`);
+      });
+    });
+    // The parent went away (or Ctrl+D): stop by ourselves.
+    lines.once('close', () => void queue.then(() => shutdown('control input closed')));
   }
 }
 

@@ -78,6 +78,14 @@ export class SimQueues {
     for (let i = 0; i < waiting; i++) q.waiting.push(now - (i === 0 ? longestWaitSeconds * 1000 : Math.floor((longestWaitSeconds * 1000 * (waiting - i)) / waiting)));
   }
 
+  /** `callers` more arrive now (the demo's control: a queue grows); the oldest keeps its wait. */
+  addCallers(id: number, callers: number): void {
+    const q = this.queues.get(id);
+    if (!q) return;
+    const now = this.now();
+    for (let i = 0; i < callers; i++) q.waiting.push(now);
+  }
+
   /**
    * One step of the demo: callers arrive, available members answer the oldest. `available`
    * says whether an agent is signed in and free; `answer` occupies it with the call.

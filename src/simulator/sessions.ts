@@ -98,6 +98,8 @@ export class SimulatedSessions {
   private readonly held = new Set<HeldPoll>();
   private readonly pollsInFlight = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Accounts an administrator locked since start (the demo's control): sign-ins answer 110-016. */
+  private readonly lockedNow = new Set<string>();
   /** Passwords changed since start (an agent changed it in the workbench). */
   private readonly changedPasswords = new Map<string, string>();
   readonly mode: 1 | 2;
@@ -155,6 +157,22 @@ export class SimulatedSessions {
     const s = this.byAgent.get(agentKey);
     if (!s) return;
     this.end(s, true);
+  }
+
+  /** Locks (or unlocks) the account: its next sign-in is refused with 110-016. A session it has goes on. */
+  setLocked(agentKey: string, locked: boolean): void {
+    if (locked) this.lockedNow.add(agentKey);
+    else this.lockedNow.delete(agentKey);
+  }
+
+  /** Accounts locked now (options.locked and setLocked). */
+  lockedAgents(): string[] {
+    return [...new Set([...(this.options.locked ?? []), ...this.lockedNow])];
+  }
+
+  /** Agents with a live sign-in session. */
+  signedInAgents(): string[] {
+    return [...this.byAgent.keys()].filter((a) => this.isSignedIn(a));
   }
 
   /** The agent changed its password (in the workbench): the old one is refused from now on. */
@@ -219,7 +237,7 @@ export class SimulatedSessions {
       const record = (retcode: string) => this.stats.signIns.push({ variant, agentId: agentKey, body: rest, retcode, ...(typeof password === 'string' ? { password: digest(password) } : {}) });
       const fail = (retcode: string) => (record(retcode), send(res, envelope(retcode, SIGN_IN_MESSAGES[retcode] ?? '')));
       if (typeof password !== 'string' || password === '' || password.length > 32) return fail('100-001');
-      if (this.options.locked?.includes(agentKey)) return fail('110-016');
+      if (this.options.locked?.includes(agentKey) || this.lockedNow.has(agentKey)) return fail('110-016');
       const expected = this.changedPasswords.get(agentKey) ?? this.options.passwords?.[agentKey] ?? this.options.defaultPassword;
       if (expected !== undefined && password !== expected) return fail('100-004');
       if (this.options.expired?.includes(agentKey)) return fail('100-020');

@@ -15,7 +15,7 @@ import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SimAgentStates, parseAgentGroupPath } from './agentStates';
-import { generateServerCertificates, type CertVariant, type ServerCertificates } from './certs';
+import { generateServerCertificates, type CaMaterial, type CertVariant, type ServerCertificates } from './certs';
 import { detailedBody, ZERO_EXTRAS, type DetailedExtras } from './detailedCounters';
 import { SimulatedSessions, type AuthOptions, type SignInVariant } from './sessions';
 import { parseQueuePath, SimQueues, type OverloadOptions } from './queues';
@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   autoCalls?: { everyMs: number; agents: string[] };
   /** Where to write ca.pem; default a fresh mkdtemp under os.tmpdir() (removed at process exit). */
   caDir?: string;
+  /** The CA that signs the served certificate (the demo's cached one, caCache.ts); default a new one per start. */
+  ca?: CaMaterial;
   /**
    * Sign-in and authentication mode. In dynamic mode (2) the gateway-wide Guid (`guid`,
    * what a person would paste) is replaced every `rotateEveryMs` too, handed to nobody.
@@ -926,7 +928,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (opts.agentIdMax !== undefined && (!Number.isInteger(opts.agentIdMax) || opts.agentIdMax < AGENT_ID_MIN)) {
     throw new RangeError(`Invalid agentIdMax: ${String(opts.agentIdMax)}`);
   }
-  const certs = await generateServerCertificates(opts.tls ?? 'valid');
+  const certs = await generateServerCertificates(opts.tls ?? 'valid', opts.ca);
   let dir = opts.caDir;
   if (dir === undefined) {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'ccgw-sim-'));

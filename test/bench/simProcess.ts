@@ -12,7 +12,8 @@ export interface Sim {
 
 export async function startSimProcess(extra: string[] = []): Promise<Sim> {
   const cli = path.join(__dirname, '..', '..', 'src', 'simulator', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Static Guids and a CA of its own unless told otherwise (the CLI's defaults are the demo's: sessions, the cached CA).
+  const child = spawn(process.execPath, [cli, '--json', '--calls-every', '0', '--auth', 'static', '--fresh-ca', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);

@@ -7,6 +7,8 @@
 //   node test/demo/stopCheck.mjs [SIGTERM|SIGHUP|SIGINT ...]   (default: SIGTERM SIGHUP)
 // SIGHUP goes to the demo's whole process group, as a closing terminal sends it; the
 // others to the demo process alone, as `kill <pid>` does. Exit code 1 when anything is left.
+// It also checks that the simulator runs as a process of its own (cli.js --control, which the
+// demo's keys and --scenario drive) and that a bad --scenario is refused with the choices.
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import process from 'node:process';
@@ -44,7 +46,7 @@ function tree(root) {
 }
 
 async function check(signal) {
-  const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'demo.mjs'), '--browser'], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const demo = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'demo.mjs'), '--browser', '--scenario', 'outage'], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   demo.stdout.setEncoding('utf8').on('data', (d) => (output += d));
   demo.stderr.setEncoding('utf8').on('data', (d) => (output += d));
@@ -66,6 +68,8 @@ async function check(signal) {
   const names = [...started.values()].map((p) => p.args.split(' ').slice(0, 2).join(' ').slice(0, 90));
   console.log(`${signal}: the demo (pid ${demo.pid}) runs ${started.size} process(es) in ${groups.size} group(s): ${[...new Set(names)].join(', ')}`);
   if (![...started.values()].some((p) => /code-server|entry\.js/.test(p.args))) throw new Error('no code-server process found under the demo');
+  if (![...started.values()].some((p) => /simulator[/\\]cli\.js .*--control/.test(p.args))) throw new Error('no simulator process (cli.js --control) found under the demo');
+  if (!/Scenario outage: /.test(output)) throw new Error(`the demo did not announce its scenario:\n${output.slice(-2000)}`);
 
   if (signal === 'SIGHUP') process.kill(-demo.pid, signal); // a closing terminal signals the foreground group
   else process.kill(demo.pid, signal);
@@ -89,6 +93,11 @@ async function check(signal) {
 }
 
 let ok = true;
+const bad = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'demo.mjs'), '--scenario', 'nope'], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+if (bad.status !== 2 || !/--scenario needs one of: outage, rotation, busy-day/.test(bad.stderr)) {
+  console.log(`a bad --scenario: exit ${bad.status}, ${bad.stderr.trim()} (expected exit 2 and the choices)`);
+  ok = false;
+} else console.log('a bad --scenario is refused with the choices');
 for (const s of signals) ok = (await check(s)) && ok;
 console.log(ok ? 'demo stop check: nothing left behind' : 'demo stop check: FAILED');
 process.exit(ok ? 0 : 1);

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tls from 'node:tls';
 import { fingerprint256, generateServerCertificates } from '../../src/simulator/certs';
-import { parseArgs } from '../../src/simulator/cli';
+import { DEFAULT_CA_DIR, parseArgs } from '../../src/simulator/cli';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 
 const EX = (agent: string): string => `/agentgateway/resource/calldata/${agent}/statisticsEx`;
@@ -549,10 +549,14 @@ describe('simulator: TLS variants fail verification', () => {
 
 describe('simulator CLI', () => {
   it('parses arguments', () => {
-    assert.deepEqual(parseArgs([]), { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'static', password: 'demo1234' });
-    assert.deepEqual(parseArgs(['--port', '8043', '--agents', '101, 102', '--calls-every=500', '--json', '--auth', 'dynamic', '--password=pw']), {
-      port: 8043, agents: ['101', '102'], callsEveryMs: 500, json: true, auth: 'dynamic', password: 'pw',
+    // Sign-in sessions (dynamic, as the demo) and the CA kept in .cache/simulator-ca/ by default (issue 20).
+    assert.deepEqual(parseArgs([]), { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'dynamic', password: 'demo1234', caDir: DEFAULT_CA_DIR });
+    assert.match(DEFAULT_CA_DIR, /[/\\]\.cache[/\\]simulator-ca$/);
+    assert.equal(path.dirname(path.dirname(DEFAULT_CA_DIR)), path.resolve(__dirname, '../../..'), 'in the repository, next to package.json');
+    assert.deepEqual(parseArgs(['--port', '8043', '--agents', '101, 102', '--calls-every=500', '--json', '--auth', 'static', '--password=pw', '--fresh-ca', '--control']), {
+      port: 8043, agents: ['101', '102'], callsEveryMs: 500, json: true, auth: 'static', password: 'pw', caDir: undefined, control: true,
     });
+    assert.equal(parseArgs(['--ca-dir', 'x']).caDir, path.resolve('x'));
     assert.throws(() => parseArgs(['--auth', 'none']), /--auth must be static or dynamic/);
     assert.throws(() => parseArgs(['--port', 'x']), /--port/);
     assert.throws(() => parseArgs(['--agents', 'a,b']), /--agents/);
@@ -561,7 +565,7 @@ describe('simulator CLI', () => {
 
   it('prints one JSON line, serves, and stops on SIGTERM', async function () {
     this.timeout(5000);
-    const child = spawn(process.execPath, [path.join(__dirname, '../../src/simulator/cli.js'), '--json', '--agents', '101'], {
+    const child = spawn(process.execPath, [path.join(__dirname, '../../src/simulator/cli.js'), '--json', '--agents', '101', '--auth', 'static', '--fresh-ca'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
