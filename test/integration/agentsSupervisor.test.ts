@@ -215,4 +215,63 @@ describe('Supervisor view in the extension host', function () {
     assert.deepEqual(credentialsIn(sent, [sim.guid, ...sim.sessions.stats.issued, process.env.CCGW_TEST_GUID, process.env.CCGW_TEST_PASSWORD]), [], 'no Guid or password handed to the webview');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('a message from a webview outside the protocol is ignored with the reason (debug log); a valid one is answered', async () => {
+    await vscode.commands.executeCommand('ccGateway.showTrend', '101');
+    await until('trend posted', () => api.supervisor.trends.lastData.get('agent:101'));
+    await sleep(500);
+    const sentSince = (mark: unknown) => {
+      const all = api.webviews!.sent;
+      return all.slice(all.indexOf(mark as never) + 1).filter((x) => x.panel === 'agent:101');
+    };
+    const mark = api.webviews!.sent.at(-1);
+    // What the webview's channel hands the extension, as a tampered or outdated page could send it.
+    api.supervisor.trends.receive('agent:101', { type: 'openFile', path: '/etc/passwd' });
+    api.supervisor.trends.receive('agent:101', 'ready');
+    api.supervisor.trends.receive('agent:101', { type: 'ready', data: { buckets: [] } });
+    await sleep(800);
+    const after = sentSince(mark);
+    assert.deepEqual(after.filter((x) => x.kind === 'ignored').map((x) => x.text), ['unknown type "openFile"', 'not an object (string)', 'unexpected fields data in "ready"']);
+    assert.equal(after.filter((x) => x.kind === 'message').length, 0, 'nothing answered');
+    api.supervisor.trends.receive('agent:101', { type: 'ready' });
+    await until('a valid "ready" is answered with the data', () => sentSince(mark).some((x) => x.kind === 'message'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Show Detailed Statistics refreshes at the poll interval while visible; none while hidden or closed (counted at the simulator)', async () => {
+    const detailPath = '/agentgateway/resource/calldata/102/statistics';
+    const count = () => sim.stats.byPath.get(detailPath) ?? 0;
+    await set('pollIntervalSeconds', 5);
+    await sleep(300);
+    sim.resetStats();
+    await vscode.commands.executeCommand('ccGateway.showDetails', '102');
+    assert.equal(count(), 1, 'the command’s own request');
+    // The numbers follow the gateway without a click.
+    const want = sim.counters('102').answernums + 1;
+    sim.simulateCall('102', { talkSeconds: 30 });
+    await until('new numbers on the page', () => api.supervisor.details.lastData.get('102')?.rows.find((r) => r.field === 'answernums')?.value === String(want), 8_000);
+    assert.match(api.supervisor.details.lastData.get('102')!.status, /^Updated at \d\d:\d\d:\d\d from /);
+    await sleep(11_000);
+    const visible = count();
+    console.log(`[integration] details of 102 visible for about 16 s at 5 s: ${visible} statistics requests`);
+    assert.ok(visible >= 3 && visible <= 5, `${visible} requests: the first, then one per 5 s interval`);
+
+    // Hidden behind another editor in the same group: no request.
+    await vscode.commands.executeCommand('ccGateway.showTrend', '101');
+    await sleep(300);
+    const hiddenFrom = count();
+    await sleep(6_000);
+    assert.equal(count(), hiddenFrom, 'no request while the panel is hidden');
+    // Shown again after the interval ran out: refreshed at once.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await until('refreshed when shown again', () => count() === hiddenFrom + 1, 3_000);
+
+    // Closed: no request.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await sleep(300);
+    const closedAt = count();
+    await sleep(6_000);
+    assert.equal(count(), closedAt, 'no request after the panel was closed');
+    await set('pollIntervalSeconds', undefined);
+  });
 });

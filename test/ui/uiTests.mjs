@@ -496,7 +496,8 @@ export async function runUiTests({ codeServerBin, vsix, artifactsDir, log = cons
     assert(/Talk time\s+1:16:08\s+talktime/.test(text), `talk time as h:mm:ss: ${text}`);
     // Issue 20: every counter in words (the two the documentation does not name too), and a way to refresh the snapshot.
     assert(/Hold time \(undocumented field\)\s+\d+:\d\d:\d\d\s+holdtime/.test(text) && /Waiting time \(undocumented field\)/.test(text), `undocumented counters in words: ${text}`);
-    assert(await f.locator('a', { hasText: 'Refresh' }).count(), 'a Refresh link on the page');
+    assert(await f.locator('button', { hasText: 'Refresh' }).count(), 'a Refresh button on the page');
+    assert(/^Updated at \d\d:\d\d:\d\d from /.test(await f.locator('p.status').innerText()), 'when the numbers were updated');
     await ctx.shot('12-details.png');
   });
 

@@ -25,7 +25,7 @@ export interface SupervisorApi {
 /** `tap` (test mode only) sees everything handed to the details and trend webviews. */
 export function registerSupervisor(ctx: CommandContext, options: ViewOptions, notifier: BackgroundNotifier, context: vscode.ExtensionContext, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
   const { monitor } = ctx;
-  const details = new DetailsPanels(tap);
+  const details = new DetailsPanels({ extensionUri: context.extensionUri, fetch: (agentId) => monitor.queryDetailed(agentId), intervalMs: () => monitor.settings.pollIntervalMs, tap, log: ctx.log });
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
 
   const stateRefused = () => {
@@ -78,7 +78,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
       for (const e of monitor.queues.all()) if (e.state === 'ok' && e.stats) history.recordQueue(origin, e.id, e.stats, e.fetchedAt);
     }),
   );
-  const trends = new TrendPanels(context.extensionUri, monitor, history, tap);
+  const trends = new TrendPanels(context.extensionUri, monitor, history, tap, ctx.log);
   disposables.push(
     trends,
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {
