@@ -111,7 +111,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(stateTimes);
   const tree = new AgentsTreeProvider(monitor, viewOptions, stateTimes);
   context.subscriptions.push(viewOptions);
-  const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
+  // canSelectMany: Add to Team… takes every selected row (issue 20).
+  const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, view);
   monitor.setViewVisible(view.visible);
   context.subscriptions.push(view.onDidChangeVisibility((e) => monitor.setViewVisible(e.visible)));

@@ -16,7 +16,7 @@ import type { TrendData } from '../../src/core/history/trendData';
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const config = () => vscode.workspace.getConfiguration('ccGateway');
 const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
-const KEYS = ['view.sideBarWidth', 'gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'teams', 'agentState.enabled', 'thresholds.averageTalkSeconds', 'thresholds.talkTimeSeconds', 'thresholds.signedOut', 'history.retentionDays'];
+const KEYS = ['view.sideBarWidth', 'gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'teams', 'teamOf', 'agentState.enabled', 'thresholds.averageTalkSeconds', 'thresholds.talkTimeSeconds', 'thresholds.signedOut', 'history.retentionDays'];
 
 describe('Supervisor view in the extension host', function () {
   this.timeout(90_000);
@@ -140,6 +140,48 @@ describe('Supervisor view in the extension host', function () {
     assert.match(String(item(inSales).contextValue), /\.inTeam$/);
     assert.equal(await vscode.commands.executeCommand('ccGateway.removeFromTeam', inSales), true);
     assert.deepEqual(config().get('teams'), { Hotline: ['101', '102'], Sales: ['104'] });
+  });
+
+  it('Add to Team with several rows selected adds them all; a script adds several IDs or none; ccGateway.teamOf adds to the teams (issue 20)', async () => {
+    const teamRow = (name: string) => api.tree.getChildren().find((n) => item(n).id === `team:${name}`);
+    const membersOf = (name: string) => {
+      const row = teamRow(name);
+      return row ? api.tree.getChildren(row).map((n) => (n as AgentNode).agentId) : [];
+    };
+    try {
+      await set('teams', { Hotline: ['101'] });
+      await until('102 and 103 under Other', () => membersOf('').join() === '102,103');
+      const rows = api.tree.getChildren(teamRow('')) as AgentNode[];
+      // What VS Code passes for a context-menu command with two rows selected: the clicked row, then the selection.
+      let done = false;
+      const added = vscode.commands.executeCommand<boolean>('ccGateway.addToTeam', rows[1], rows).then((v) => ((done = true), v));
+      // The team picker lists Hotline first: accepted like a keyboard user would.
+      await until('team picked', async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await sleep(200);
+        return done;
+      });
+      assert.equal(await added, true);
+      assert.deepEqual(config().get('teams'), { Hotline: ['101', '102', '103'] });
+      await until('both rows under Hotline', () => membersOf('Hotline').join() === '101,102,103');
+
+      // The script form: several IDs at once, validated; one bad ID changes nothing and says so.
+      assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: ['104', ' 0105 '], team: 'Sales' }), true);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: ['106', 'abc'], team: 'Sales' }), false);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: ['104'], team: 'sales' }), false, 'already a member');
+      assert.deepEqual(config().get('teams'), { Hotline: ['101', '102', '103'], Sales: ['104', '105'] });
+
+      // ccGateway.teamOf, as the Settings editor writes it: adds to the team of that name (any case).
+      await set('teamOf', { '107': 'hotline', '108': 'Billing' });
+      await until('teamOf members in their teams', () => membersOf('Hotline').includes('107') && membersOf('Billing').join() === '108');
+      assert.ok(api.monitor.settings.agents.includes('107' as never), 'teamOf members are watched');
+      assert.equal(await vscode.commands.executeCommand('ccGateway.removeFromTeam', { agentId: '107', team: 'Hotline' }), true);
+      assert.deepEqual(config().get('teamOf'), { '108': 'Billing' }, 'removed from ccGateway.teamOf, where it was listed');
+    } finally {
+      await set('teamOf', undefined);
+      await set('teams', { Hotline: ['101', '102'], Sales: ['104'] });
+      await until('teams as before', () => membersOf('Hotline').join() === '101,102' && !teamRow('Billing'));
+    }
   });
 
   it('sorting re-orders the rows and rebuilds none whose content did not change; the choice persists', async () => {

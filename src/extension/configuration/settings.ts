@@ -5,6 +5,7 @@ import { parseGatewayUrl } from '../../core/validation/gatewayUrl';
 import { parseQueueIds } from '../../core/queues/queueSettings';
 import type { QueueThresholds } from '../../core/queues/queueThresholds';
 import { parseStateThresholds, parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
+import { combineTeams, parseTeamOf } from '../../core/supervisor/teamOf';
 
 export const SECTION = 'ccGateway';
 
@@ -21,6 +22,7 @@ export const DEFAULTS = {
   // Supervisor view (issue 13)
   agentStateEnabled: true,
   teams: {} as Record<string, string[]>,
+  teamOf: {} as Record<string, string>,
   averageTalkSeconds: 0,
   talkTimeSeconds: 0,
   signedOut: false,
@@ -101,7 +103,11 @@ export function readSettings(): Settings {
 
   const caFile = trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
   const { ids: queueIds, problems: queueProblems } = parseQueueIds(config.get<unknown>('queues', DEFAULTS.queues));
-  const { teams, problems: teamProblems } = parseTeams(config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
+  const parsedTeams = parseTeams(config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
+  // Issue 20: the Settings editor's key/value form (agent → team) adds to ccGateway.teams.
+  const teamOf = parseTeamOf(config.get<unknown>('teamOf', DEFAULTS.teamOf), agentIdMax);
+  const teams = combineTeams(parsedTeams.teams, teamOf.entries);
+  const teamProblems = [...parsedTeams.problems, ...teamOf.problems];
   return {
     gatewayUrlText,
     origin: parsed.ok ? parsed.origin : undefined,

@@ -50,8 +50,9 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, no
       'invalidTeams',
       JSON.stringify(s.teamProblems),
       'warning',
-      vscode.l10n.t('ccGateway.teams has {0} invalid entries, skipped: {1}', s.teamProblems.length, s.teamProblems[0].message),
-      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.teams') },
+      vscode.l10n.t('ccGateway.teams or ccGateway.teamOf has {0} invalid entries, skipped: {1}', s.teamProblems.length, s.teamProblems[0].message),
+      // The search shows both settings.
+      { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.team') },
     );
   };
   teamsChanged();
