@@ -12,12 +12,12 @@ const production = !watch && !process.argv.includes('--dev');
 // Nothing left over from an earlier build (a stale .map would ship).
 fs.rmSync('dist', { recursive: true, force: true });
 
-// The Show Trend webview runs in the browser, not in node: its own type check (DOM
-// types) and its own bundle with uPlot and uPlot's CSS (dist/trendView.js, .css).
+// The Show Trend and details webviews run in the browser, not in node: its own type check (DOM
+// types) and their own bundles: uPlot and its CSS (dist/trendView.js, .css), dist/detailsView.js.
 const typeCheck = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'src/webview'], { stdio: 'inherit' });
 if (typeCheck.status !== 0) process.exit(typeCheck.status ?? 1);
 const webview = {
-  entryPoints: { trendView: 'src/webview/trendView.ts' },
+  entryPoints: { trendView: 'src/webview/trendView.ts', detailsView: 'src/webview/detailsView.ts' },
   bundle: true,
   format: 'iife',
   platform: 'browser',

@@ -33,7 +33,8 @@ const skipIntegration = onlyUnit || argv.has('--skip-integration');
 const skipUi = onlyUnit || argv.has('--skip-ui') || onlySuite !== undefined;
 const skipDemo = skipUi || argv.has('--skip-demo');
 const runSuite = (name) => onlySuite === undefined || onlySuite === name;
-const INTEGRATION_TIMEOUT_MS = 180_000;
+// The whole main suite, code-server start included: about 3 min on a loaded 2-core machine, so 5 min of room.
+const INTEGRATION_TIMEOUT_MS = 300_000;
 
 const artifacts = path.join(repoRoot, 'artifacts');
 const node = process.execPath;

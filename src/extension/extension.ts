@@ -133,7 +133,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     emptyItem: (u) => gatewayEmptyItem(u),
     onDidChangeUnits: gateways.onDidChange,
   });
-  const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true });
+  // canSelectMany: Add to Team… takes every selected row (issue 20).
+  const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, view);
   // Issue 18: the Queues view, above Agents in the same container.
   const queuesTree = new FleetTreeProvider({
@@ -188,7 +189,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     log,
   };
   const credentials = registerManageCredentials(ctx);
-  const supervisor = registerSupervisor(ctx, viewOptions, history, webviews?.tap);
+  const supervisor = registerSupervisor(ctx, viewOptions, history, context, webviews?.tap);
   context.subscriptions.push(
     registerQueryAgent(ctx),
     registerAddAgent(ctx),

@@ -28,10 +28,10 @@ export function withLatency(source: CredentialSource, latencyMs: () => number): 
   };
 }
 
-/** One page or message handed to a webview: the panel's key, and the payload as VS Code carries it (JSON for messages). */
+/** One page or message handed to a webview (or, 'ignored', the reason a message from it was refused): the panel's key, and the payload as VS Code carries it (JSON for messages). */
 export interface WebviewSend {
   readonly panel: string;
-  readonly kind: 'html' | 'message';
+  readonly kind: 'html' | 'message' | 'ignored';
   readonly text: string;
 }
 

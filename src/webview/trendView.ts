@@ -5,28 +5,24 @@
 // them with setState, so hiding and showing the panel loses nothing.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { axisRange, hm, hms, intervalLabel, legendAt, legendText } from '../core/history/trendChart';
 import type { TrendData } from '../core/history/trendData';
+import type { ExtensionToWebview, WebviewToExtension } from './protocol';
 
 interface VsCodeApi {
-  postMessage(message: unknown): void;
+  postMessage(message: WebviewToExtension): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-let data = vscode.getState() as TrendData | undefined;
+const saved = vscode.getState() as TrendData | undefined;
+// State kept by an older page (without bucketMs) is dropped: 'ready' brings the data again.
+let data = typeof saved?.bucketMs === 'number' ? saved : undefined;
 let plot: uPlot | undefined;
-
-function hms(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}
-
-function hm(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
+/** The bucket the keyboard selected (undefined: follow the pointer, else the latest). */
+let selected: number | undefined;
 
 function color(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
@@ -59,7 +55,7 @@ function renderTable(d: TrendData): HTMLTableElement {
   const body = el('tbody');
   d.buckets.forEach((b, i) => {
     const tr = el('tr');
-    const th = el('th', `${hm(b)}–${hm(b + 15 * 60_000)}`);
+    const th = el('th', intervalLabel(b, d.bucketMs));
     th.scope = 'row';
     tr.appendChild(th);
     for (const cell of cells(i)) tr.appendChild(el('td', cell, 'num'));
@@ -81,10 +77,26 @@ function queueSeries(d: TrendData, q: NonNullable<TrendData['queue']>, blue: str
   };
 }
 
+/** The legend above the chart: the hovered or selected bucket's interval and values, else the latest's. */
+function showLegend(d: TrendData, index: number | null | undefined): void {
+  const host = document.getElementById('legend');
+  const legend = legendAt(d, index);
+  if (!host || !legend) return;
+  host.textContent = '';
+  host.appendChild(el('strong', legend.interval));
+  for (const v of legend.values) {
+    host.appendChild(document.createTextNode(' · '));
+    host.appendChild(el('span', `${v.label} `));
+    host.appendChild(el('strong', v.value));
+  }
+  host.setAttribute('aria-label', legendText(legend));
+}
+
 function renderChart(d: TrendData, host: HTMLElement): void {
   plot?.destroy();
   plot = undefined;
-  if (d.buckets.length === 0) return;
+  const range = axisRange(d.buckets, d.bucketMs);
+  if (!range) return;
   const blue = color('--vscode-charts-blue', '#3794ff');
   const orange = color('--vscode-charts-orange', '#d18616');
   const green = color('--vscode-charts-green', '#89d185');
@@ -96,8 +108,8 @@ function renderChart(d: TrendData, host: HTMLElement): void {
   const opts: uPlot.Options = {
     width: Math.max(320, host.clientWidth),
     height: 280,
-    // Half a bucket of room either side, so one bucket is a bar, not a line at the edge.
-    scales: { x: { time: true, auto: false, range: [d.buckets[0] / 1000 - 450, d.buckets[d.buckets.length - 1] / 1000 + 1350] }, calls: { range: (_u, _min, max) => [0, Math.max(1, max)] }, talk: { range: (_u, _min, max) => [0, Math.max(0.1, max)] } },
+    // From the first record's bucket, not the start of the day (trendChart.ts axisRange).
+    scales: { x: { time: true, auto: false, range: [range[0] / 1000, range[1] / 1000] }, calls: { range: (_u, _min, max) => [0, Math.max(1, max)] }, talk: { range: (_u, _min, max) => [0, Math.max(0.1, max)] } },
     axes: [
       { ...axis, values: (_u, ticks) => ticks.map((t) => hm(t * 1000)) },
       { ...axis, scale: 'calls', label: d.words.calls },
@@ -109,7 +121,9 @@ function renderChart(d: TrendData, host: HTMLElement): void {
       { label: d.words.outbound, scale: 'calls', stroke: orange, fill: orange, paths: bars?.({ size: [0.4, 40, 6], align: 1 }), points: { show: false } },
       { label: d.words.talk, scale: 'talk', stroke: green, width: 2, value: (_u, v) => (v === null ? '–' : hms(v * 3600)) },
     ],
-    legend: { live: true },
+    // Our own legend (showLegend): uPlot's reads "–" without a hover.
+    legend: { show: false },
+    hooks: { setCursor: [(u) => showLegend(d, selected ?? u.cursor.idx)] },
   };
   const x = d.buckets.map((b) => b / 1000);
   plot = new uPlot(opts, queue ? [x, ...queue.data] : [x, d.answered, d.outbound, d.talkCumulative.map((s) => s / 3600)], host);
@@ -122,18 +136,52 @@ function render(): void {
   document.documentElement.lang = data.lang;
   root.appendChild(el('h1', data.title));
   root.appendChild(el('p', data.subtitle, 'meta'));
+  // The empty state: a sentence saying what will appear and when, no empty axis or table.
+  if (data.buckets.length === 0) {
+    root.appendChild(el('p', data.words.empty, 'empty'));
+    return;
+  }
+  const legend = el('p', undefined, 'legend');
+  legend.id = 'legend';
+  legend.setAttribute('aria-live', 'polite');
+  root.appendChild(legend);
   const chart = el('div', undefined, 'chart');
-  chart.setAttribute('role', 'img');
+  // Focusable: the arrow keys move the legend from interval to interval.
+  chart.tabIndex = 0;
+  chart.setAttribute('role', 'group');
   chart.setAttribute('aria-label', data.words.chartLabel);
+  chart.setAttribute('aria-describedby', 'legend-hint');
+  chart.addEventListener('keydown', (e) => moveSelection(e, chart));
+  // The pointer takes over from the keyboard.
+  chart.addEventListener('mousemove', () => (selected = undefined));
   root.appendChild(chart);
-  if (data.buckets.length === 0) root.appendChild(el('p', data.words.empty, 'meta'));
+  const hint = el('p', data.words.legendHint, 'meta');
+  hint.id = 'legend-hint';
+  root.appendChild(hint);
+  selected = undefined;
   renderChart(data, chart);
+  showLegend(data, undefined);
   root.appendChild(renderTable(data));
 }
 
-window.addEventListener('message', (e: MessageEvent<{ type?: string; data?: TrendData }>) => {
-  if (e.data?.type !== 'trend' || !e.data.data) return;
-  data = e.data.data;
+function moveSelection(e: KeyboardEvent, chart: HTMLElement): void {
+  if (!data || data.buckets.length === 0) return;
+  const last = data.buckets.length - 1;
+  const at = selected ?? last;
+  const next = e.key === 'ArrowLeft' ? Math.max(0, at - 1) : e.key === 'ArrowRight' ? Math.min(last, at + 1) : e.key === 'Home' ? 0 : e.key === 'End' ? last : e.key === 'Escape' ? undefined : at;
+  if (next === at && e.key !== 'Escape') return;
+  e.preventDefault();
+  selected = next;
+  showLegend(data, selected);
+  // The cursor follows the keyboard, so what is read is also what is marked.
+  if (plot && selected !== undefined) plot.setCursor({ left: plot.valToPos(data.buckets[selected] / 1000, 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
+  chart.focus();
+}
+
+window.addEventListener('message', (e: MessageEvent<ExtensionToWebview>) => {
+  const m = e.data;
+  if (m?.type !== 'trend') return;
+  data = m.data;
   vscode.setState(data);
   render();
 });
@@ -143,4 +191,4 @@ new ResizeObserver(() => {
 }).observe(document.body);
 
 render();
-vscode.postMessage({ type: 'ready' });
+vscode.postMessage({ type: 'ready' } satisfies WebviewToExtension);

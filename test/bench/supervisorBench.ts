@@ -10,7 +10,8 @@ import { connectionSettings } from '../../src/core/connection/connectionSettings
 import { GatewayConnection } from '../../src/core/connection/gatewayConnection';
 import { createGatewayClient } from '../../src/core/gateway/client';
 import { dayKey, dayStart, HistoryStore } from '../../src/core/history/historyStore';
-import { buildTrend } from '../../src/core/history/trend';
+import { BUCKET_MS, buildTrend } from '../../src/core/history/trend';
+import type { TrendData } from '../../src/core/history/trendData';
 import { startSimulator } from '../../src/simulator/simulator';
 import { seededRandom } from '../support/fakeClock';
 
@@ -76,7 +77,7 @@ async function loadDay(dir: string, day: string): Promise<{ ms: number; trend: R
  */
 async function trendUpdate(dir: string, day: string, agents: number): Promise<{ coldMs: number; ms: number; bytes: number; buckets: number }> {
   const store = new HistoryStore(dir, { retentionDays: 14, log: quiet });
-  const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time (cumulative)', interval: 'Interval', caption: "The chart's numbers per 15 minutes", empty: 'No changes recorded today yet.', calls: 'Calls', hours: 'Talk time (h)', chartLabel: 'Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.' };
+  const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time (cumulative)', interval: 'Interval', caption: "The chart's numbers per 15 minutes", empty: 'No changes recorded today yet.', calls: 'Calls', hours: 'Talk time (h)', chartLabel: 'Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.', legendHint: 'Point at the chart to read an interval.' };
   const times: number[] = [];
   let bytes = 0;
   let buckets = 0;
@@ -87,7 +88,7 @@ async function trendUpdate(dir: string, day: string, agents: number): Promise<{ 
     const t0 = performance.now();
     const records = await store.readDay(ORIGIN, day);
     const trend = buildTrend(records, undefined, dayStart(day));
-    bytes = Buffer.byteLength(JSON.stringify({ type: 'trend', data: { title: 'Trend: all watched agents', subtitle: `${day} · ${ORIGIN} · calls per 15 minutes`, lang: 'en', ...trend, words } }));
+    bytes = Buffer.byteLength(JSON.stringify({ type: 'trend', data: { title: 'Trend: all watched agents', subtitle: `${day} · ${ORIGIN} · calls per 15 minutes`, lang: 'en', ...trend, bucketMs: BUCKET_MS, words } }));
     times.push(performance.now() - t0);
     buckets = trend.buckets.length;
   }
@@ -138,8 +139,8 @@ async function renderInChromium(trend: ReturnType<typeof buildTrend>): Promise<s
   try {
     const tab = await browser.newPage();
     await tab.goto(`file://${page}`);
-    const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time', interval: 'Interval', caption: 'Calls per 15 minutes', empty: 'No data', calls: 'calls', hours: 'hours', chartLabel: 'Trend' };
-    const data = { title: 'All agents', subtitle: '200 agents', lang: 'en', ...trend, words };
+    const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time', interval: 'Interval', caption: 'Calls per 15 minutes', empty: 'No data', calls: 'calls', hours: 'hours', chartLabel: 'Trend', legendHint: 'Point at the chart' };
+    const data: TrendData = { title: 'All agents', subtitle: '200 agents', lang: 'en', ...trend, bucketMs: BUCKET_MS, words };
     const times: number[] = [];
     // Runs in the page (a string: this file is compiled without the DOM library).
     const measure = `(async (d) => {

@@ -16,7 +16,7 @@ import type { TrendData } from '../../src/core/history/trendData';
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const config = () => vscode.workspace.getConfiguration('ccGateway');
 const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
-const KEYS = ['view.sideBarWidth', 'gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'teams', 'agentState.enabled', 'thresholds.averageTalkSeconds', 'thresholds.talkTimeSeconds', 'thresholds.signedOut', 'history.retentionDays'];
+const KEYS = ['view.sideBarWidth', 'gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'teams', 'teamOf', 'agentState.enabled', 'thresholds.averageTalkSeconds', 'thresholds.talkTimeSeconds', 'thresholds.signedOut', 'history.retentionDays'];
 
 describe('Supervisor view in the extension host', function () {
   this.timeout(90_000);
@@ -142,6 +142,48 @@ describe('Supervisor view in the extension host', function () {
     assert.deepEqual(config().get('teams'), { Hotline: ['101', '102'], Sales: ['104'] });
   });
 
+  it('Add to Team with several rows selected adds them all; a script adds several IDs or none; ccGateway.teamOf adds to the teams (issue 20)', async () => {
+    const teamRow = (name: string) => api.tree.getChildren().find((n) => item(n).id === `team:${name}`);
+    const membersOf = (name: string) => {
+      const row = teamRow(name);
+      return row ? api.tree.getChildren(row).map((n) => (n as AgentNode).agentId) : [];
+    };
+    try {
+      await set('teams', { Hotline: ['101'] });
+      await until('102 and 103 under Other', () => membersOf('').join() === '102,103');
+      const rows = api.tree.getChildren(teamRow('')) as AgentNode[];
+      // What VS Code passes for a context-menu command with two rows selected: the clicked row, then the selection.
+      let done = false;
+      const added = vscode.commands.executeCommand<boolean>('ccGateway.addToTeam', rows[1], rows).then((v) => ((done = true), v));
+      // The team picker lists Hotline first: accepted like a keyboard user would.
+      await until('team picked', async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await sleep(200);
+        return done;
+      });
+      assert.equal(await added, true);
+      assert.deepEqual(config().get('teams'), { Hotline: ['101', '102', '103'] });
+      await until('both rows under Hotline', () => membersOf('Hotline').join() === '101,102,103');
+
+      // The script form: several IDs at once, validated; one bad ID changes nothing and says so.
+      assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: ['104', ' 0105 '], team: 'Sales' }), true);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: ['106', 'abc'], team: 'Sales' }), false);
+      assert.equal(await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: ['104'], team: 'sales' }), false, 'already a member');
+      assert.deepEqual(config().get('teams'), { Hotline: ['101', '102', '103'], Sales: ['104', '105'] });
+
+      // ccGateway.teamOf, as the Settings editor writes it: adds to the team of that name (any case).
+      await set('teamOf', { '107': 'hotline', '108': 'Billing' });
+      await until('teamOf members in their teams', () => membersOf('Hotline').includes('107') && membersOf('Billing').join() === '108');
+      assert.ok(api.monitor.settings.agents.includes('107' as never), 'teamOf members are watched');
+      assert.equal(await vscode.commands.executeCommand('ccGateway.removeFromTeam', { agentId: '107', team: 'Hotline' }), true);
+      assert.deepEqual(config().get('teamOf'), { '108': 'Billing' }, 'removed from ccGateway.teamOf, where it was listed');
+    } finally {
+      await set('teamOf', undefined);
+      await set('teams', { Hotline: ['101', '102'], Sales: ['104'] });
+      await until('teams as before', () => membersOf('Hotline').join() === '101,102' && !teamRow('Billing'));
+    }
+  });
+
   it('sorting re-orders the rows and rebuilds none whose content did not change; the choice persists', async () => {
     const hotline = () => api.tree.getChildren().find((n) => item(n).id === 'team:Hotline')!;
     const order = () => api.tree.getChildren(hotline()).map((n) => (n as AgentNode).agentId);
@@ -222,5 +264,70 @@ describe('Supervisor view in the extension host', function () {
     assert.equal(sum(posted.data.answered), sum(data.answered), 'the posted message carries the chart');
     assert.deepEqual(credentialsIn(sent, [sim.guid, ...sim.sessions.stats.issued, process.env.CCGW_TEST_GUID, process.env.CCGW_TEST_PASSWORD]), [], 'no Guid or password handed to the webview');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a message from a webview outside the protocol is ignored with the reason (debug log); a valid one is answered', async () => {
+    const sentSince = (mark: unknown) => {
+      const all = api.webviews!.sent;
+      return all.slice(all.indexOf(mark as never) + 1).filter((x) => x.panel === 'agent:101');
+    };
+    const opened = api.webviews!.sent.at(-1);
+    await vscode.commands.executeCommand('ccGateway.showTrend', '101');
+    // The page's own 'ready' answered (lastData may be an earlier panel's): from then on it sends nothing by itself.
+    await until('the page loaded and got its data', () => {
+      const mine = sentSince(opened);
+      const page = mine.findIndex((x) => x.kind === 'html');
+      return page >= 0 && mine.slice(page).some((x) => x.kind === 'message');
+    });
+    await sleep(500);
+    const mark = api.webviews!.sent.at(-1);
+    // What the webview's channel hands the extension, as a tampered or outdated page could send it.
+    api.supervisor.trends.receive('agent:101', { type: 'openFile', path: '/etc/passwd' });
+    api.supervisor.trends.receive('agent:101', 'ready');
+    api.supervisor.trends.receive('agent:101', { type: 'ready', data: { buckets: [] } });
+    await sleep(800);
+    const after = sentSince(mark);
+    assert.deepEqual(after.filter((x) => x.kind === 'ignored').map((x) => x.text), ['unknown type "openFile"', 'not an object (string)', 'unexpected fields data in "ready"']);
+    assert.equal(after.filter((x) => x.kind === 'message').length, 0, 'nothing answered');
+    api.supervisor.trends.receive('agent:101', { type: 'ready' });
+    await until('a valid "ready" is answered with the data', () => sentSince(mark).some((x) => x.kind === 'message'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Show Detailed Statistics refreshes at the poll interval while visible; none while hidden or closed (counted at the simulator)', async () => {
+    const detailPath = '/agentgateway/resource/calldata/102/statistics';
+    const count = () => sim.stats.byPath.get(detailPath) ?? 0;
+    await set('pollIntervalSeconds', 5);
+    await sleep(300);
+    sim.resetStats();
+    await vscode.commands.executeCommand('ccGateway.showDetails', '102');
+    assert.equal(count(), 1, 'the command’s own request');
+    // The numbers follow the gateway without a click.
+    const want = sim.counters('102').answernums + 1;
+    sim.simulateCall('102', { talkSeconds: 30 });
+    await until('new numbers on the page', () => api.supervisor.details.lastData.get('102')?.rows.find((r) => r.field === 'answernums')?.value === String(want), 8_000);
+    assert.match(api.supervisor.details.lastData.get('102')!.status, /^Updated at \d\d:\d\d:\d\d from /);
+    await sleep(5_500);
+    const visible = count();
+    console.log(`[integration] details of 102 visible for about 11 s at 5 s: ${visible} statistics requests`);
+    assert.ok(visible >= 2 && visible <= 4, `${visible} requests: the first, then one per 5 s interval`);
+
+    // Hidden behind another editor in the same group: no request.
+    await vscode.commands.executeCommand('ccGateway.showTrend', '101');
+    await sleep(300);
+    const hiddenFrom = count();
+    await sleep(5_500);
+    assert.equal(count(), hiddenFrom, 'no request while the panel is hidden');
+    // Shown again after the interval ran out: refreshed at once.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await until('refreshed when shown again', () => count() === hiddenFrom + 1, 3_000);
+
+    // Closed: no request.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await sleep(300);
+    const closedAt = count();
+    await sleep(5_500);
+    assert.equal(count(), closedAt, 'no request after the panel was closed');
+    await set('pollIntervalSeconds', undefined);
   });
 });

@@ -293,7 +293,8 @@ test('12 Show Detailed Statistics: a table in plain words with h:mm:ss', async (
   // Issue 20: every counter in words (the two the documentation does not name too), and a way to refresh the snapshot.
   expect(text, `undocumented counters in words: ${text}`).toMatch(/Hold time \(undocumented field\)\s+\d+:\d\d:\d\d\s+holdtime/);
   expect(text, `undocumented counters in words: ${text}`).toMatch(/Waiting time \(undocumented field\)/);
-  expect(await f.locator('a', { hasText: 'Refresh' }).count(), 'a Refresh link on the page').toBeGreaterThan(0);
+  expect(await f.locator('button', { hasText: 'Refresh' }).count(), 'a Refresh button on the page').toBeGreaterThan(0);
+  expect(await f.locator('p.status').innerText(), 'when the numbers were updated').toMatch(/^Updated at \d\d:\d\d:\d\d from /);
   await shot(wb.page, '12-details.png');
 });
 

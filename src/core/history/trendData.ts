@@ -4,10 +4,12 @@ export interface TrendData {
   readonly subtitle: string;
   readonly lang: string;
   readonly buckets: number[];
+  /** The bucket size in ms (trendChart.ts chooses it: a minute, 5 or 15 minutes). */
+  readonly bucketMs: number;
   readonly answered: number[];
   readonly outbound: number[];
   readonly talkCumulative: number[];
-  readonly words: Record<'answered' | 'outbound' | 'talk' | 'interval' | 'caption' | 'empty' | 'calls' | 'hours' | 'chartLabel', string>;
+  readonly words: Record<'answered' | 'outbound' | 'talk' | 'interval' | 'caption' | 'empty' | 'calls' | 'hours' | 'chartLabel' | 'legendHint', string>;
   /** Issue 18: a queue's trend instead of agents' counters (then answered/outbound/talkCumulative are empty). */
   readonly queue?: {
     readonly waitingMax: number[];

@@ -6,6 +6,7 @@ import { parseQueueIds } from '../../core/queues/queueSettings';
 import type { QueueThresholds } from '../../core/queues/queueThresholds';
 import { parseStateThresholds, parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
 import { parseGateways, SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/gateways/gatewayList';
+import { combineTeams, parseTeamOf } from '../../core/supervisor/teamOf';
 
 export const SECTION = 'ccGateway';
 
@@ -22,6 +23,7 @@ export const DEFAULTS = {
   // Supervisor view (issue 13)
   agentStateEnabled: true,
   teams: {} as Record<string, string[]>,
+  teamOf: {} as Record<string, string>,
   averageTalkSeconds: 0,
   talkTimeSeconds: 0,
   signedOut: false,
@@ -130,7 +132,11 @@ export function readSettings(key: GatewayKey = SETTINGS_GATEWAY): Settings {
 
   const caFile = listed ? (listed.caFile ?? '') : trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
   const { ids: queueIds, problems: queueProblems } = parseQueueIds(listed ? listed.queues : config.get<unknown>('queues', DEFAULTS.queues));
-  const { teams, problems: teamProblems } = parseTeams(listed ? listed.teams : config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
+  const parsedTeams = parseTeams(listed ? listed.teams : config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
+  // Issue 20: the Settings editor's key/value form (agent → team) adds to ccGateway.teams (the top-level gateway's).
+  const teamOf = listed ? { entries: [], problems: [] } : parseTeamOf(config.get<unknown>('teamOf', DEFAULTS.teamOf), agentIdMax);
+  const teams = combineTeams(parsedTeams.teams, teamOf.entries);
+  const teamProblems = [...parsedTeams.problems, ...teamOf.problems];
   return {
     gatewayKey: listed ? listed.key : SETTINGS_GATEWAY,
     gatewayName: listed ? listed.name : (entries.find((e) => e.key === SETTINGS_GATEWAY)?.name ?? 'CC-Gateway'),

@@ -67,7 +67,7 @@ export class GatewayUnit extends Disposable {
     this.stateTimes = this._register(new StateTimes(monitor, context.globalState));
     this.tree = this._register(new AgentsTreeProvider(monitor, viewOptions, this.stateTimes));
     this.queuesTree = this._register(new QueuesTreeProvider(monitor));
-    this.trends = new TrendPanels(context.extensionUri, monitor, history, tap);
+    this.trends = new TrendPanels(context.extensionUri, monitor, history, tap, log);
     this._register(this.trends);
     for (const d of registerCredentialNotifications(monitor, guids, vault, notifier)) this._register(d);
     // The top-level gateway keeps the topics it always had; a listed one adds its key.
@@ -128,8 +128,9 @@ export class GatewayUnit extends Disposable {
         topic('invalidTeams'),
         JSON.stringify(s.teamProblems),
         'warning',
-        vscode.l10n.t('ccGateway.teams has {0} invalid entries, skipped: {1}', s.teamProblems.length, s.teamProblems[0].message),
-        { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.teams') },
+        vscode.l10n.t('ccGateway.teams or ccGateway.teamOf has {0} invalid entries, skipped: {1}', s.teamProblems.length, s.teamProblems[0].message),
+        // The search shows both settings.
+        { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.team') },
       );
     };
     teamsChanged();

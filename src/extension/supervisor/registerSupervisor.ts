@@ -9,6 +9,8 @@ import { DetailsPanels } from './detailsPanel';
 import { registerSupervisorCommands } from './supervisorCommands';
 import type { ViewOptions } from './viewOptions';
 import type { WebviewTap } from '../testHooks';
+import type { DetailedStatistics } from '../../core/gateway/types';
+import type { AgentId } from '../../core/validation/agentId';
 
 /**
  * The Supervisor view's wiring (issue 13), kept out of extension.ts: its commands and Show
@@ -25,8 +27,13 @@ export interface SupervisorApi {
  * `history` is shared by every gateway (files per gateway and day); each gateway's unit records
  * into it and has its own trend panels. `tap` (test mode only) sees what the webviews are handed.
  */
-export function registerSupervisor(ctx: CommandContext, options: ViewOptions, history: HistoryStore, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
-  const details = new DetailsPanels(tap);
+export function registerSupervisor(ctx: CommandContext, options: ViewOptions, history: HistoryStore, context: vscode.ExtensionContext, tap?: WebviewTap): { disposables: vscode.Disposable[]; details: DetailsPanels; api: SupervisorApi } {
+  // A details panel refreshes from the gateway it was opened for.
+  const fetch = (agentId: AgentId, origin: string): Promise<DetailedStatistics> => {
+    const unit = ctx.gateways.list.find((u) => u.origin === origin);
+    return unit ? unit.monitor.queryDetailed(agentId) : Promise.reject(new Error(vscode.l10n.t('The gateway {0} is no longer configured.', origin)));
+  };
+  const details = new DetailsPanels({ extensionUri: context.extensionUri, fetch, intervalMs: () => ctx.gateways.primary.monitor.settings.pollIntervalMs, tap, log: ctx.log });
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
   disposables.push(
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {

@@ -1,26 +1,12 @@
 import * as vscode from 'vscode';
-import { isSortKey, MAX_TEAM_NAME, SORT_KEYS, sortKeyLabel, type SortKey } from '../../core/supervisor/supervisor';
+import { isSortKey, SORT_KEYS, sortKeyLabel, type SortKey } from '../../core/supervisor/supervisor';
 import { validateAgentId } from '../../core/validation/agentId';
 import { forGateway, type CommandContext } from '../commands/commandContext';
+import { updateGatewaySetting, updateSetting } from '../configuration/settings';
 import type { GatewayKey } from '../../core/gateways/gatewayList';
-import { gatewaySettingValue, updateGatewaySetting } from '../configuration/settings';
 import { isAgentNode } from '../treeViews/agentsTreeProvider';
+import { addToTeam, rawTeamOf, rawTeams, sameAgent } from './addToTeam';
 import type { ViewOptions } from './viewOptions';
-
-/** A gateway's teams as written in settings (raw lists, so unknown spellings are kept as they are). */
-function rawTeams(gateway: GatewayKey): Record<string, string[]> {
-  const v = gatewaySettingValue(gateway, 'teams');
-  const out: Record<string, string[]> = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, list] of Object.entries(v as Record<string, unknown>)) out[k] = Array.isArray(list) ? list.map(String) : [];
-  }
-  return out;
-}
-
-const sameAgent = (a: string, b: string, max: number) => {
-  const ra = validateAgentId(a, max);
-  return (ra.ok ? ra.value : a.trim()) === b;
-};
 
 /** Drops the agent from every team (Remove Agent); true when a team changed. */
 export async function removeFromAllTeams(agentId: string, max: number, gateway: GatewayKey): Promise<boolean> {
@@ -34,7 +20,12 @@ export async function removeFromAllTeams(agentId: string, max: number, gateway: 
     }
   }
   if (changed) await updateGatewaySetting(gateway, 'teams', teams);
-  return changed;
+  // Issue 20: and from ccGateway.teamOf.
+  const teamOf = rawTeamOf(gateway);
+  const keys = Object.keys(teamOf).filter((k) => sameAgent(k, agentId, max));
+  for (const k of keys) delete teamOf[k];
+  if (keys.length > 0) await updateSetting('teamOf', teamOf);
+  return changed || keys.length > 0;
 }
 
 function agentAndTeam(arg: unknown): { agentId?: string; team?: string } {
@@ -65,48 +56,10 @@ export function registerSupervisorCommands(root: CommandContext, options: ViewOp
       return picked.key;
     }),
 
-    vscode.commands.registerCommand('ccGateway.addToTeam', async (arg?: unknown): Promise<boolean> => {
+    // With several rows selected, VS Code passes the selection second.
+    vscode.commands.registerCommand('ccGateway.addToTeam', async (arg?: unknown, selection?: unknown): Promise<boolean> => {
       const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Add to Team'));
-      if (!unit) return false;
-      const ctx = forGateway(root, unit);
-      const max = ctx.monitor.settings.agentIdMax;
-      let { agentId, team } = agentAndTeam(arg);
-      if (agentId === undefined) {
-        agentId = await vscode.window.showInputBox({ title: vscode.l10n.t('CC-Gateway: Add to Team'), prompt: vscode.l10n.t('Agent ID to add to a team'), validateInput: (v) => { const r = validateAgentId(v, max); return r.ok ? undefined : r.message; } });
-        if (agentId === undefined) return false;
-      }
-      const r = validateAgentId(agentId, max);
-      if (!r.ok) {
-        void vscode.window.showErrorMessage(r.message);
-        return false;
-      }
-      const teams = rawTeams(unit.key);
-      if (team === undefined || isAgentNode(arg)) {
-        const newTeam = { label: `$(add) ${vscode.l10n.t('New Team…')}`, name: undefined as string | undefined };
-        const picks = [...Object.keys(teams).filter((n) => !teams[n].some((v) => sameAgent(v, r.value, max))).map((name) => ({ label: name, name })), newTeam];
-        const picked = await vscode.window.showQuickPick(picks, { title: vscode.l10n.t('CC-Gateway: Add Agent {0} to Team', r.value) });
-        if (!picked) return false;
-        team = picked.name;
-        if (team === undefined) {
-          team = await vscode.window.showInputBox({
-            title: vscode.l10n.t('CC-Gateway: New Team'),
-            prompt: vscode.l10n.t('Team name (1 to {0} characters)', MAX_TEAM_NAME),
-            validateInput: (v) => (v.trim() === '' || v.trim().length > MAX_TEAM_NAME ? vscode.l10n.t('Enter 1 to {0} characters.', MAX_TEAM_NAME) : Object.keys(teams).some((n) => n.toLowerCase() === v.trim().toLowerCase()) ? vscode.l10n.t('The team "{0}" exists already.', v.trim()) : undefined),
-          });
-          if (team === undefined) return false;
-        }
-      }
-      const name = team.trim();
-      if (name === '' || name.length > MAX_TEAM_NAME) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Enter 1 to {0} characters.', MAX_TEAM_NAME));
-        return false;
-      }
-      const existing = Object.keys(teams).find((n) => n.toLowerCase() === name.toLowerCase()) ?? name;
-      const list = teams[existing] ?? [];
-      if (list.some((v) => sameAgent(v, r.value, max))) return false;
-      teams[existing] = [...list, r.value];
-      await updateGatewaySetting(unit.key, 'teams', teams);
-      return true;
+      return unit ? addToTeam(forGateway(root, unit), arg, selection) : false;
     }),
 
     vscode.commands.registerCommand('ccGateway.removeFromTeam', async (arg?: unknown): Promise<boolean> => {
@@ -116,15 +69,18 @@ export function registerSupervisorCommands(root: CommandContext, options: ViewOp
       const max = ctx.monitor.settings.agentIdMax;
       let { agentId, team } = agentAndTeam(arg);
       const teams = rawTeams(unit.key);
+      const teamOf = rawTeamOf(unit.key);
+      // Members by team as the view shows them: ccGateway.teams with ccGateway.teamOf added.
+      const combined = ctx.monitor.settings.teams;
       if (agentId === undefined) {
-        const members = [...new Set(Object.values(teams).flat())];
+        const members = [...new Set(combined.flatMap((t) => t.agents))];
         agentId = await vscode.window.showQuickPick(members, { title: vscode.l10n.t('CC-Gateway: Remove from Team'), placeHolder: vscode.l10n.t('Agent to remove from a team') });
         if (agentId === undefined) return false;
       }
       const r = validateAgentId(agentId, max);
       const id = r.ok ? r.value : agentId.trim();
       if (team === undefined) {
-        const names = Object.keys(teams).filter((n) => teams[n].some((v) => sameAgent(v, id, max)));
+        const names = [...new Set([...Object.keys(teams).filter((n) => teams[n].some((v) => sameAgent(v, id, max))), ...combined.filter((t) => t.agents.includes(id as never)).map((t) => t.name)])];
         if (names.length === 0) {
           void vscode.window.showInformationMessage(vscode.l10n.t('Agent {0} is in no team.', id));
           return false;
@@ -132,13 +88,22 @@ export function registerSupervisorCommands(root: CommandContext, options: ViewOp
         team = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: vscode.l10n.t('CC-Gateway: Remove Agent {0} from Team', id) });
         if (team === undefined) return false;
       }
-      const list = teams[team];
-      if (!list) return false;
-      const next = list.filter((v) => !sameAgent(v, id, max));
-      if (next.length === list.length) return false;
-      teams[team] = next;
-      await updateGatewaySetting(unit.key, 'teams', teams);
-      return true;
+      const name = team;
+      let changed = false;
+      const list = teams[name];
+      if (list) {
+        const next = list.filter((v) => !sameAgent(v, id, max));
+        if (next.length !== list.length) {
+          teams[name] = next;
+          changed = true;
+          await updateGatewaySetting(unit.key, 'teams', teams);
+        }
+      }
+      // Issue 20: the agent may be in the team through ccGateway.teamOf.
+      const keys = Object.keys(teamOf).filter((k) => sameAgent(k, id, max) && teamOf[k].trim().toLowerCase() === name.toLowerCase());
+      for (const k of keys) delete teamOf[k];
+      if (keys.length > 0) await updateSetting('teamOf', teamOf);
+      return changed || keys.length > 0;
     }),
   ];
 }

@@ -1,13 +1,20 @@
 import * as vscode from 'vscode';
 import { dayKey, dayStart, type HistoryStore } from '../../core/history/historyStore';
-import { buildQueueTrend, buildTrend } from '../../core/history/trend';
+import { BUCKET_MS, buildQueueTrend, buildTrend } from '../../core/history/trend';
+import { chooseBucketMs, type BucketMs } from '../../core/history/trendChart';
 import type { TrendData } from '../../core/history/trendData';
+import { parseWebviewMessage, type ExtensionToWebview } from '../../webview/protocol';
 import type { AgentMonitor } from '../agentMonitor';
 import type { WebviewTap } from '../testHooks';
 import { escapeHtml, nonce, webviewPage } from './webviewHtml';
 
 export type { TrendData };
 export type TrendTarget = { readonly kind: 'agent'; readonly agentId: string } | { readonly kind: 'team'; readonly team: string } | { readonly kind: 'total' } | { readonly kind: 'queue'; readonly queueId: number };
+
+/** "per minute", "per 5 minutes", "per 15 minutes" (a phrase inside sentences of the page). */
+function perBucket(ms: BucketMs): string {
+  return ms === 60_000 ? vscode.l10n.t('per minute') : ms === 5 * 60_000 ? vscode.l10n.t('per 5 minutes') : vscode.l10n.t('per 15 minutes');
+}
 
 const keyOf = (t: TrendTarget) => (t.kind === 'agent' ? `agent:${t.agentId}` : t.kind === 'team' ? `team:${t.team}` : t.kind === 'queue' ? `queue:${t.queueId}` : 'total');
 
@@ -30,6 +37,8 @@ export class TrendPanels implements vscode.Disposable {
     private readonly history: HistoryStore,
     /** Test mode only: sees every page and message as it is handed to the webview. */
     private readonly tap?: WebviewTap,
+    /** Where a message the page should not have sent is noted (debug level). */
+    private readonly log?: Pick<vscode.LogOutputChannel, 'debug'>,
   ) {
     this.subscriptions.push(
       history.onDidRecord(({ origin, agentId }) => {
@@ -61,7 +70,9 @@ export class TrendPanels implements vscode.Disposable {
 <style nonce="${n}">
   .chart { width: 100%; max-width: 1100px; margin: 8px 0 16px; }
   .uplot, .u-legend { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
-  .u-legend .u-marker { border-radius: 2px; }
+  p.legend { min-height: 1.4em; margin: 8px 0 0; font-variant-numeric: tabular-nums; }
+  p.empty { max-width: 60em; margin: 16px 0; }
+  .chart:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
 </style>`,
       body: `<main id="root" aria-live="polite"><p class="meta">${escapeHtml(vscode.l10n.t('Loading the trend…'))}</p></main>
 <script nonce="${n}" src="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'trendView.js')).toString()}"></script>`,
@@ -75,8 +86,19 @@ export class TrendPanels implements vscode.Disposable {
       clearTimeout(this.panels.get(key)?.timer);
       this.panels.delete(key);
     });
-    // 'ready' comes on every load, also after the panel was hidden and shown again.
-    w.onDidReceiveMessage((m: { type?: unknown }) => m?.type === 'ready' && void this.post(key));
+    w.onDidReceiveMessage((m: unknown) => this.receive(key, m));
+  }
+
+  /** A message from the page of `key`, checked against the protocol; anything else is ignored with a debug line. */
+  receive(key: string, raw: unknown): void {
+    const r = parseWebviewMessage(raw);
+    if (!r.ok) {
+      this.log?.debug(`trend ${key}: ignored a webview message: ${r.reason}`);
+      this.tap?.(key, 'ignored', r.reason);
+      return;
+    }
+    // 'ready' comes on every load, also after the panel was hidden and shown again; 'refresh' asks for the same.
+    void this.post(key);
   }
 
   /** The data the panel shows now (and for tests). */
@@ -86,28 +108,39 @@ export class TrendPanels implements vscode.Disposable {
     if (target.kind === 'queue') return this.queueData(target.queueId, origin, day);
     const records = origin ? await this.history.readDay(origin, day) : [];
     const agents = this.agentsOf(target);
-    const trend = buildTrend(records, agents, dayStart(day));
     // Issue 20: the chart and the rows count from different points; the page says which.
-    const first = records.reduce<number | undefined>((m, r) => (agents && !agents.has(r.agentId) ? m : m === undefined ? r.t : Math.min(m, r.t)), undefined);
+    let first: number | undefined;
+    let last: number | undefined;
+    for (const r of records) {
+      if (agents && !agents.has(r.agentId)) continue;
+      first = first === undefined ? r.t : Math.min(first, r.t);
+      last = last === undefined ? r.t : Math.max(last, r.t);
+    }
+    // Early in a shift the axis starts at the first record with smaller buckets (trendChart.ts).
+    const bucketMs = chooseBucketMs(first, last);
+    const trend = buildTrend(records, agents, dayStart(day), bucketMs);
     const date = new Date(dayStart(day)).toLocaleDateString(vscode.env.language);
+    const per = perBucket(bucketMs);
     return {
       ...trend,
+      bucketMs,
       title: this.title(target),
       subtitle:
         first === undefined
-          ? vscode.l10n.t('{0} · {1} · calls per 15 minutes', date, origin)
-          : vscode.l10n.t('{0} · {1} · calls per 15 minutes, counted from {2}, when this machine started recording them; the rows count since each agent signed in, so their totals are larger.', date, origin, new Date(first).toLocaleTimeString(vscode.env.language, { hour: 'numeric', minute: '2-digit' })),
+          ? vscode.l10n.t('{0} · {1} · calls {2}', date, origin, per)
+          : vscode.l10n.t('{0} · {1} · calls {2}, counted from {3}, when this machine started recording them; the rows count since each agent signed in, so their totals are larger.', date, origin, per, new Date(first).toLocaleTimeString(vscode.env.language, { hour: 'numeric', minute: '2-digit' })),
       lang: vscode.env.language,
       words: {
         answered: vscode.l10n.t('Answered'),
         outbound: vscode.l10n.t('Outbound'),
         talk: vscode.l10n.t('Talk time (cumulative)'),
         interval: vscode.l10n.t('Interval'),
-        caption: vscode.l10n.t('The chart\'s numbers per 15 minutes'),
-        empty: vscode.l10n.t('No changes recorded today yet. The chart fills in as calls happen.'),
+        caption: vscode.l10n.t('The chart\'s numbers {0}', per),
+        empty: vscode.l10n.t('Nothing recorded today yet for these agents. Answered and outbound calls and talk time appear here from the first change of their counters this window sees while it watches them (every {0} s); until an hour has been recorded, the chart counts per minute or per 5 minutes.', Math.round(this.monitor.settings.pollIntervalMs / 1000)),
         calls: vscode.l10n.t('Calls'),
         hours: vscode.l10n.t('Talk time (h)'),
-        chartLabel: vscode.l10n.t('Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.'),
+        chartLabel: vscode.l10n.t('Chart of answered and outbound calls {0} and cumulative talk time; the same numbers are in the table below.', per),
+        legendHint: vscode.l10n.t('Point at the chart, or focus it and use the arrow keys, to read an interval\'s numbers; without that, the latest interval\'s are shown.'),
       },
     };
   }
@@ -118,6 +151,7 @@ export class TrendPanels implements vscode.Disposable {
     const trend = buildQueueTrend(records, dayStart(day));
     return {
       buckets: trend.buckets,
+      bucketMs: BUCKET_MS,
       answered: [],
       outbound: [],
       talkCumulative: [],
@@ -134,11 +168,12 @@ export class TrendPanels implements vscode.Disposable {
         outbound: '',
         talk: '',
         interval: vscode.l10n.t('Interval'),
-        caption: vscode.l10n.t('The chart\'s numbers per 15 minutes'),
+        caption: vscode.l10n.t('The chart\'s numbers {0}', perBucket(BUCKET_MS)),
         empty: vscode.l10n.t('No samples of this queue recorded today yet. The chart fills in while the queue is shown.'),
         calls: vscode.l10n.t('Calls'),
         hours: '',
         chartLabel: vscode.l10n.t('Chart of the most calls waiting and the longest wait per 15 minutes; the same numbers are in the table below.'),
+        legendHint: vscode.l10n.t('Point at the chart, or focus it and use the arrow keys, to read an interval\'s numbers; without that, the latest interval\'s are shown.'),
       },
     };
   }
@@ -180,7 +215,7 @@ export class TrendPanels implements vscode.Disposable {
     const data = await this.data(p.target);
     this.lastData.set(key, data);
     if (!p.panel.visible) return;
-    const message = { type: 'trend', data };
+    const message: ExtensionToWebview = { type: 'trend', data };
     this.tap?.(key, 'message', message);
     void p.panel.webview.postMessage(message);
   }

@@ -1,3 +1,8 @@
+// Over 300 lines on purpose: VS Code gives a view one TreeDataProvider, and every kind of row
+// (banner, session, Total, team, agent, metric) shares this class's stable node objects, its
+// TreeItem cache and its refresh bookkeeping (fire(node) on one row, re-sort without rebuilding),
+// which is what keeps a change row-local. What needs none of that lives beside it:
+// agentTooltip.ts (tooltips, group words), sessionRows.ts (session rows), core/format/rowFit.ts.
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../../core/gateway/errors';
 import { agentCount, averageTalkSeconds, formatAge, formatDuration } from '../../core/format/format';
