@@ -94,6 +94,21 @@ describe('Several gateways at once (issue 19)', function () {
     assert.equal(none, undefined, 'an unknown gateway is refused, not guessed');
   });
 
+  it('Show Trend for all gateways together: one chart over every gateway’s agents (101 on two gateways counted apart)', async () => {
+    const before = api.gateways.list.map((u) => u.monitor.store.get('101')?.stats?.answernums ?? 0);
+    a.simulateCall('101', { talkSeconds: 30 });
+    c.simulateCall('101', { talkSeconds: 60 });
+    await vscode.commands.executeCommand('ccGateway.refresh');
+    await until('the calls on the rows', () => api.gateways.list[0].monitor.store.get('101')?.stats?.answernums === before[0] + 1 && api.gateways.list[2].monitor.store.get('101')?.stats?.answernums === before[2] + 1);
+    await api.supervisor.history.flush();
+    assert.deepEqual(await vscode.commands.executeCommand('ccGateway.showTrend', { allGateways: true }), { kind: 'total' });
+    const data = await until('the chart of all gateways', () => api.supervisor.allGatewaysTrends?.lastData.get('total'));
+    const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+    assert.equal(sum(data.answered), 2, 'one call on A and one on C since the first records');
+    assert.equal(data.talkCumulative[data.talkCumulative.length - 1], 90);
+    assert.match(data.title, /all gateways/);
+  });
+
   it('one gateway hangs, another refuses the Guid: the third stays fresh and its row says nothing is wrong', async () => {
     const cUnit = unit('Site C');
     b.setFault({ kind: 'hang' });

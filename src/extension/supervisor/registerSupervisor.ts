@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { HistoryStore } from '../../core/history/historyStore';
 import { isAgentNode, isTeamNode } from '../treeViews/agentsTreeProvider';
 import { isQueueNode, queueName } from '../treeViews/queuesTreeProvider';
-import type { TrendPanels, TrendTarget } from './trendPanel';
+import { TrendPanels, type TrendTarget } from './trendPanel';
+import type { GatewayUnit } from '../gateways/gatewayUnit';
 import { isGatewayNode } from '../treeViews/fleetTree';
 import type { CommandContext } from '../commands/commandContext';
 import { DetailsPanels } from './detailsPanel';
@@ -21,6 +22,8 @@ export interface SupervisorApi {
   readonly details: DetailsPanels;
   readonly history: HistoryStore;
   readonly trends: TrendPanels;
+  /** Issue 19: the chart over every gateway, once shown. */
+  readonly allGatewaysTrends: TrendPanels | undefined;
 }
 
 /**
@@ -35,8 +38,43 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, hi
   };
   const details = new DetailsPanels({ extensionUri: context.extensionUri, fetch, intervalMs: () => ctx.gateways.primary.monitor.settings.pollIntervalMs, tap, log: ctx.log });
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
+
+  // Issue 19: one chart over every gateway. Its panels borrow the first gateway's settings and
+  // go with that gateway's unit (made anew from the next first one on the next use).
+  let allGateways: { readonly unit: GatewayUnit; readonly panels: TrendPanels } | undefined;
+  const allGatewaysPanels = (): TrendPanels => {
+    const unit = ctx.gateways.primary;
+    if (allGateways?.unit !== unit) {
+      allGateways?.panels.dispose();
+      const scope = () => ctx.gateways.list.flatMap((u) => (u.origin ? [{ origin: u.origin, agents: u.monitor.settings.agents }] : []));
+      allGateways = { unit, panels: new TrendPanels(context.extensionUri, unit.monitor, history, tap, ctx.log, scope) };
+    }
+    return allGateways.panels;
+  };
+  disposables.push(
+    { dispose: () => allGateways?.panels.dispose() },
+    ctx.gateways.onDidChange(() => {
+      if (allGateways && !ctx.gateways.list.includes(allGateways.unit)) {
+        allGateways.panels.dispose();
+        allGateways = undefined;
+      }
+    }),
+  );
+  const wantsAll = (arg: unknown) => !!arg && typeof arg === 'object' && (arg as { allGateways?: unknown }).allGateways === true;
   disposables.push(
     vscode.commands.registerCommand('ccGateway.showTrend', async (arg?: unknown): Promise<TrendTarget | undefined> => {
+      if (ctx.gateways.list.length > 1 && arg === undefined) {
+        // From the palette with several gateways: everything together, or one gateway.
+        const all = { label: `$(graph) ${vscode.l10n.t('All gateways together')}`, all: true as const };
+        const picked = await vscode.window.showQuickPick([all, ...ctx.gateways.list.map((u) => ({ label: `$(server) ${u.name}`, description: u.origin, unit: u }))], { title: vscode.l10n.t('CC-Gateway: Show Trend'), placeHolder: vscode.l10n.t('Which gateway?') });
+        if (!picked) return undefined;
+        if ('all' in picked) arg = { allGateways: true };
+        else arg = { gateway: picked.unit.name };
+      }
+      if (wantsAll(arg)) {
+        allGatewaysPanels().show({ kind: 'total' });
+        return { kind: 'total' };
+      }
       const unit = await ctx.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Show Trend'));
       if (!unit) return undefined;
       const monitor = unit.monitor;
@@ -71,6 +109,9 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, hi
     // Tests read the first gateway's panels.
     get trends() {
       return ctx.gateways.primary.trends;
+    },
+    get allGatewaysTrends() {
+      return allGateways?.panels;
     },
   };
   return { disposables, details, api };

@@ -39,9 +39,18 @@ export class TrendPanels implements vscode.Disposable {
     private readonly tap?: WebviewTap,
     /** Where a message the page should not have sent is noted (debug level). */
     private readonly log?: Pick<vscode.LogOutputChannel, 'debug'>,
+    /**
+     * Issue 19: the panels of every gateway together. Given, this instance shows the total of
+     * these gateways' watched agents (and nothing else); `monitor` only lends its settings.
+     */
+    private readonly scope?: () => readonly { readonly origin: string; readonly agents: readonly string[] }[],
   ) {
     this.subscriptions.push(
       history.onDidRecord(({ origin, agentId }) => {
+        if (this.scope) {
+          if (!agentId.startsWith('q') && this.scope().some((g) => g.origin === origin && g.agents.includes(agentId))) for (const key of this.panels.keys()) this.schedule(key);
+          return;
+        }
         if (origin !== this.monitor.settings.origin) return;
         // Queue samples are recorded as `q<id>` (issue 18).
         for (const [key, p] of this.panels) if (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && (this.agentsOf(p.target)?.has(agentId) ?? true)) this.schedule(key);
@@ -103,11 +112,17 @@ export class TrendPanels implements vscode.Disposable {
 
   /** The data the panel shows now (and for tests). */
   async data(target: TrendTarget): Promise<TrendData> {
-    const origin = this.monitor.settings.origin ?? '';
     const day = dayKey(Date.now());
-    if (target.kind === 'queue') return this.queueData(target.queueId, origin, day);
-    const records = origin ? await this.history.readDay(origin, day) : [];
-    const agents = this.agentsOf(target);
+    const gateways = this.scope?.();
+    // Several gateways: each one's records, its agents named apart (101 may be watched on two).
+    const origin = gateways ? vscode.l10n.t('{0} gateways', gateways.length) : (this.monitor.settings.origin ?? '');
+    if (target.kind === 'queue' && !gateways) return this.queueData(target.queueId, origin, day);
+    const records = gateways
+      ? (await Promise.all(gateways.map(async (g, i) => (await this.history.readDay(g.origin, day)).filter((r) => g.agents.includes(r.agentId)).map((r) => ({ ...r, agentId: `${i}/${r.agentId}` }))))).flat()
+      : this.monitor.settings.origin
+        ? await this.history.readDay(this.monitor.settings.origin, day)
+        : [];
+    const agents = gateways ? new Set(records.map((r) => r.agentId)) : this.agentsOf(target);
     // Issue 20: the chart and the rows count from different points; the page says which.
     let first: number | undefined;
     let last: number | undefined;
@@ -197,7 +212,7 @@ export class TrendPanels implements vscode.Disposable {
       const e = this.monitor.queues.get(target.queueId);
       return vscode.l10n.t('Trend: queue {0}', e?.name ?? String(target.queueId));
     }
-    return vscode.l10n.t('Trend: all watched agents');
+    return this.scope ? vscode.l10n.t('Trend: all gateways') : vscode.l10n.t('Trend: all watched agents');
   }
 
   private schedule(key: string): void {
