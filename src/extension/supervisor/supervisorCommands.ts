@@ -59,7 +59,9 @@ export function registerSupervisorCommands(root: CommandContext, options: ViewOp
     // With several rows selected, VS Code passes the selection second.
     vscode.commands.registerCommand('ccGateway.addToTeam', async (arg?: unknown, selection?: unknown): Promise<boolean> => {
       const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Add to Team'));
-      return unit ? addToTeam(forGateway(root, unit), arg, selection) : false;
+      // Rows selected under another gateway are not this gateway's agents.
+      const own = Array.isArray(selection) ? selection.filter((n) => (root.gateways.ownerOfNode(n) ?? unit) === unit) : selection;
+      return unit ? addToTeam(forGateway(root, unit), arg, own) : false;
     }),
 
     vscode.commands.registerCommand('ccGateway.removeFromTeam', async (arg?: unknown): Promise<boolean> => {
