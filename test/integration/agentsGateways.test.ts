@@ -51,7 +51,7 @@ describe('Several gateways at once (issue 19)', function () {
 
   after(async () => {
     // Later suites count the credentials they find: leave none (a removed gateway's stored password stays until removed).
-    await vscode.commands.executeCommand('ccGateway.manageCredentials', { remove: [{ origin: a.url }, { origin: b.url, agentId: '101' }, { origin: c.url, agentId: '101' }] });
+    await vscode.commands.executeCommand('ccGateway.manageCredentials', { remove: [{ origin: a.url }, { origin: b.url, agentId: '101', kind: 'password' }, { origin: c.url, agentId: '101', kind: 'password' }] });
     for (const key of SETTINGS) await set(key, undefined);
     await Promise.all([a, b, c].map((s) => s.stop()));
   });

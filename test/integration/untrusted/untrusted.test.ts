@@ -1,5 +1,5 @@
 // Runs in an untrusted workspace (Restricted Mode; the harness leaves Workspace Trust on for it):
-// the folder's own ccGateway.gatewayUrl and ccGateway.tls.caFile must not count.
+// the folder's own ccGateway.gatewayUrl, ccGateway.gateways (issue 19) and ccGateway.tls.caFile must not count.
 //
 // Two mechanisms give that, and either alone passes the end-to-end test below (break checks:
 // reading workspace values in settings.ts → still passes; emptying restrictedConfigurations with
@@ -31,7 +31,7 @@ describe('in an untrusted workspace', function () {
   });
 
   after(async () => {
-    for (const key of ['gatewayUrl', 'tls.caFile', 'agents']) {
+    for (const key of ['gatewayUrl', 'gateways', 'tls.caFile', 'agents']) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Workspace).then(undefined, () => undefined);
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
@@ -39,19 +39,20 @@ describe('in an untrusted workspace', function () {
     await evil?.stop();
   });
 
-  it('really is untrusted (otherwise the next test proves nothing), and both settings are declared restricted', () => {
+  it('really is untrusted (otherwise the next test proves nothing), and the three settings are declared restricted', () => {
     assert.equal(vscode.workspace.isTrusted, false);
     const declared = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } } } | undefined)?.capabilities?.untrustedWorkspaces?.restrictedConfigurations;
-    assert.deepEqual([...(declared ?? [])].sort(), ['ccGateway.gatewayUrl', 'ccGateway.tls.caFile']);
+    assert.deepEqual([...(declared ?? [])].sort(), ['ccGateway.gatewayUrl', 'ccGateway.gateways', 'ccGateway.tls.caFile']);
   });
 
-  it('polls the user-level gateway; the folder’s gatewayUrl and caFile are ignored and get no request', async () => {
+  it('polls the user-level gateway; the folder’s gatewayUrl, gateways and caFile are ignored and get no request', async () => {
     await config().update('tls.caFile', good.caFile, vscode.ConfigurationTarget.Global);
     await config().update('gatewayUrl', good.url, vscode.ConfigurationTarget.Global);
     await config().update('agents', ['101', '102'], vscode.ConfigurationTarget.Global);
     // What a hostile folder would ship in .vscode/settings.json.
     await config().update('gatewayUrl', evil.url, vscode.ConfigurationTarget.Workspace);
     await config().update('tls.caFile', evil.caFile, vscode.ConfigurationTarget.Workspace);
+    await config().update('gateways', [{ name: 'Evil', url: evil.url, agents: ['101'], 'tls.caFile': evil.caFile }], vscode.ConfigurationTarget.Workspace);
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the harness opens a folder');
     const file = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json')));
@@ -60,6 +61,7 @@ describe('in an untrusted workspace', function () {
     await until('ready', () => api.monitor.viewState === 'noGuid' || api.monitor.viewState === 'ready');
     assert.equal(api.monitor.settings.origin, new URL(good.url).origin);
     assert.equal(api.monitor.settings.caFile, good.caFile);
+    assert.deepEqual(api.gateways.list.map((u) => u.origin), [new URL(good.url).origin], 'the folder’s gateways list is not watched');
     await vscode.commands.executeCommand('ccGateway.setGuid', good.guid);
     await until('numbers from the user-level gateway', () => api.monitor.store.all().length === 2 && api.monitor.store.all().every((e) => e.state === 'ok'), { timeoutMs: 10_000 });
     await sleep(300);
