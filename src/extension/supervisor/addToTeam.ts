@@ -67,6 +67,8 @@ function typedIds(text: string): string[] {
 /**
  * Several agents at once: the watched agents to tick, and IDs typed into the filter box
  * (validated like ccGateway.agents; a bad one is named in the title and cannot be picked).
+ * Enter takes the ticked rows and every valid ID in the box, ticked or not: the selection
+ * the workbench reports can lag behind what was just typed.
  */
 async function pickAgents(ctx: CommandContext, max: number): Promise<AgentId[] | undefined> {
   type Item = vscode.QuickPickItem & { agentId: AgentId };
@@ -103,7 +105,11 @@ async function pickAgents(ctx: CommandContext, max: number): Promise<AgentId[] |
       const valid = new Set(typedIds(value).map((x) => validateAgentId(x, max)).flatMap((r) => (r.ok ? [r.value] : [])));
       qp.selectedItems = qp.items.filter((i) => selected.some((s) => s.agentId === i.agentId) || valid.has(i.agentId));
     });
-    qp.onDidAccept(() => finish(qp.selectedItems.map((i) => i.agentId)));
+    // The ticked rows and the valid IDs still in the box (typed and Enter, without ticking them).
+    qp.onDidAccept(() => {
+      const typedNow = typedIds(qp.value).map((x) => validateAgentId(x, max)).flatMap((r) => (r.ok ? [r.value] : []));
+      finish([...new Set([...qp.selectedItems.map((i) => i.agentId), ...typedNow])]);
+    });
     qp.onDidHide(() => finish(undefined));
     qp.show();
   });
