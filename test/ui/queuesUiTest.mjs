@@ -71,5 +71,14 @@ export function queueTests(test) {
     await wb.moveMouseAway();
     await shot(page, '13-queue-trend.png');
     await palette.run('View: Close All Editors');
+
+    // Issue 20: a deliberate Sign Out leaves a neutral status bar (no warning colour).
+    await palette.run('CC-Gateway: Sign Out');
+    const signedOut = await until('the status bar after Sign Out', async () => {
+      const l = await statusBar.label();
+      return l && /signed out/i.test(l) ? l : undefined;
+    });
+    const classes = (await statusBar.item.first().getAttribute('class')) ?? '';
+    expect(classes, `after Sign Out the status bar reads "${signedOut}" with classes "${classes}"`).not.toMatch(/warning-kind|error-kind/);
   });
 }
