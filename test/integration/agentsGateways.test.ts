@@ -117,8 +117,9 @@ describe('Several gateways at once (issue 19)', function () {
     await until('A refused', () => unit(new URL(a.url).host).monitor.refusedCredentials.length > 0);
     await until('B not current', () => unit('Site B').monitor.store.get('101')?.state !== 'ok');
     const before = cUnit.monitor.store.get('101')?.fetchedAt ?? 0;
+    const answered = c.counters('101').answernums + 1;
     c.simulateCall('101', { talkSeconds: 30 });
-    await until('C numbers moved on', () => (cUnit.monitor.store.get('101')?.fetchedAt ?? 0) > before && cUnit.monitor.store.get('101')?.stats?.answernums === 334);
+    await until('C numbers moved on', () => (cUnit.monitor.store.get('101')?.fetchedAt ?? 0) > before && cUnit.monitor.store.get('101')?.stats?.answernums === answered);
     const [ra, rb, rc] = rootRows();
     assert.match(String(ra.description), /Guid refused/);
     assert.match(`${String(rb.description)} ${String(rb.accessibilityInformation?.label)}`, /unreachable|as of|not current/);
