@@ -72,7 +72,9 @@ export function queueTests(test) {
     await shot(page, '13-queue-trend.png');
     await palette.run('View: Close All Editors');
 
-    // Issue 20: a deliberate Sign Out leaves a neutral status bar (no warning colour).
+    // Issue 20: a deliberate Sign Out leaves a neutral status bar (no warning colour). The pasted
+    // Guid of the earlier tests goes first, so that after Sign Out nobody is signed in at all.
+    await palette.run('CC-Gateway: Clear Guid');
     await palette.run('CC-Gateway: Sign Out');
     const signedOut = await until('the status bar after Sign Out', async () => {
       const l = await statusBar.label();
