@@ -2,24 +2,10 @@
 // words, with when they were updated and a Refresh button. Bundled by esbuild into
 // dist/detailsView.js; it gets its (already localized) data from the extension by postMessage
 // (protocol.ts) and keeps it with setState, so hiding and showing the panel loses nothing.
-import type { DetailsData, ExtensionToWebview, WebviewToExtension } from './protocol';
+import type { DetailsData, ExtensionToWebview } from './protocol';
+import { el, vscode } from './page';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToExtension): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 let data = vscode.getState() as DetailsData | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
 
 function render(): void {
   const root = document.getElementById('root')!;

@@ -8,15 +8,8 @@ import 'uplot/dist/uPlot.min.css';
 import { axisRange, hm, hms, intervalLabel, legendAt, legendText } from '../core/history/trendChart';
 import type { TrendData } from '../core/history/trendData';
 import type { ExtensionToWebview, WebviewToExtension } from './protocol';
+import { el, vscode } from './page';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToExtension): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as TrendData | undefined;
 // State kept by an older page (without bucketMs) is dropped: 'ready' brings the data again.
 let data = typeof saved?.bucketMs === 'number' ? saved : undefined;
@@ -26,13 +19,6 @@ let selected: number | undefined;
 
 function color(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
 }
 
 /** The data table under the chart: an interval column, then one column per series of an agent or a queue. */

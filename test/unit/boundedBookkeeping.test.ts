@@ -1,11 +1,9 @@
 // Maps that grow with use stay bounded: renewed Guids and Guids sent.
 import assert from 'node:assert/strict';
-import { DEFAULT_SESSION_TIMING } from '../../src/core/connection/agentSession';
 import { CredentialRegistry } from '../../src/core/connection/credentialRegistry';
-import { SessionRegistry } from '../../src/core/connection/sessionRegistry';
+import { idleSessions } from '../support/idleSessions';
 import { gatewayIdOf } from '../../src/core/identity/gatewayId';
 import { BoundedMap } from '../../src/core/util/boundedMap';
-import { FakeClock } from '../support/fakeClock';
 
 describe('bounded bookkeeping', () => {
   it('BoundedMap keeps the newest entries up to its limit', () => {
@@ -25,17 +23,7 @@ describe('bounded bookkeeping', () => {
     const gateway = gatewayIdOf('https://gw.example:8043');
     let stored = 'guid-0';
     const renewedTo: string[] = [];
-    const sessions = new SessionRegistry({
-      gateway,
-      client: () => Promise.reject(new Error('no client')),
-      password: () => Promise.resolve(undefined),
-      passwordRefused: () => undefined,
-      variant: () => 'loginex',
-      clock: new FakeClock(),
-      random: () => 0.5,
-      timing: DEFAULT_SESSION_TIMING,
-      log: { info: () => undefined, warn: () => undefined },
-    });
+    const sessions = idleSessions(gateway);
     // The store is one renewal behind now and then (a write still on its way): the registry's own chain must cover it.
     const registry = new CredentialRegistry(gateway, { guid: () => Promise.resolve(stored), hasAny: () => Promise.resolve(true), renew: (_ref, g) => Promise.resolve(void renewedTo.push(g)) }, sessions);
     for (let i = 1; i <= 500; i++) {

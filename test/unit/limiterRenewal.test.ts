@@ -3,16 +3,14 @@
 // Against the simulator over loopback; the budget is held open by the test.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_SESSION_TIMING } from '../../src/core/connection/agentSession';
 import { connectionSettings } from '../../src/core/connection/connectionSettings';
 import { CredentialRegistry } from '../../src/core/connection/credentialRegistry';
 import { RequestDispatch } from '../../src/core/connection/requestDispatch';
-import { SessionRegistry } from '../../src/core/connection/sessionRegistry';
+import { idleSessions } from '../support/idleSessions';
 import { createGatewayClient } from '../../src/core/gateway/client';
 import { gatewayIdOf } from '../../src/core/identity/gatewayId';
 import type { AgentId } from '../../src/core/validation/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
-import { FakeClock } from '../support/fakeClock';
 
 describe('a Guid renewed while a request waits for its budget', () => {
   let sim: Simulator;
@@ -24,17 +22,7 @@ describe('a Guid renewed while a request waits for its budget', () => {
   it('is the Guid the request carries', async () => {
     const gateway = gatewayIdOf(sim.origin);
     const old = sim.guid;
-    const sessions = new SessionRegistry({
-      gateway,
-      client: () => Promise.reject(new Error('no sessions here')),
-      password: () => Promise.resolve(undefined),
-      passwordRefused: () => undefined,
-      variant: () => 'loginex',
-      clock: new FakeClock(),
-      random: () => 0.5,
-      timing: DEFAULT_SESSION_TIMING,
-      log: { info: () => undefined, warn: () => undefined },
-    });
+    const sessions = idleSessions(gateway);
     // The store still holds the old Guid: only the registry knows of the renewal.
     const credentials = new CredentialRegistry(gateway, { guid: () => Promise.resolve(old), hasAny: () => Promise.resolve(true) }, sessions);
     let open: () => void = () => undefined;
