@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Fleet } from '../../core/gateways/fleet';
 import { findGateway, type GatewayKey } from '../../core/gateways/gatewayList';
+import { gatewayIdOf } from '../../core/identity/gatewayId';
 import { Disposable, Emitter } from '../../core/util/lifecycle';
 import { readGateways, SECTION } from '../configuration/settings';
 import type { BackgroundNotifier } from '../notifications/notifier';
@@ -80,7 +81,7 @@ export class Gateways extends Disposable {
 
   /** By name (any case) or by URL. */
   find(nameOrUrl: string): GatewayUnit | undefined {
-    return findGateway(this.list.map((u) => ({ unit: u, name: u.name, origin: u.monitor.settings.origin as never })), nameOrUrl)?.unit;
+    return findGateway(this.list.map((u) => ({ unit: u, name: u.name, origin: u.origin === undefined ? undefined : gatewayIdOf(u.origin) })), nameOrUrl)?.unit;
   }
 
   /**
