@@ -32,8 +32,8 @@ const webview = {
 
 const ctx = await esbuild.context({
   entryPoints: {
-    extension: 'src/extension/extension.ts',
-    gatewayClient: 'src/core/gateway/clientEntry.ts',
+    extension: 'src/extension/activate.ts',
+    gatewayClient: 'src/core/wire/clientEntry.ts',
   },
   bundle: true,
   format: 'cjs',

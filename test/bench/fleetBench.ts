@@ -4,11 +4,11 @@
 // goal), client CPU per request and the cycle time, and checks that no gateway answered a
 // request with another gateway's Guid (it would have answered 000-003).
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { GatewayConnection } from '../../src/core/connection/gatewayConnection';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { Fleet } from '../../src/core/gateways/fleet';
-import { parseGateways, type GatewayKey } from '../../src/core/gateways/gatewayList';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { GatewayConnection } from '../../src/core/monitor/gatewayConnection';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { Fleet } from '../../src/core/fleet/fleet';
+import { parseGateways, type GatewayKey } from '../../src/core/fleet/gatewayList';
 import { startSimProcess, type Sim } from './simProcess';
 
 const GATEWAYS = 3;

@@ -2,12 +2,12 @@
 // (with agent states and a signed-in session), the per-agent peak in any 2 s from the
 // simulator's own log, and the limiter's CPU cost per request. Loopback only, bounded, stops.
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { GatewayMonitor } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { GatewayMonitor } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
 import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
-import { QueueMonitor, queueSourceOf } from '../../src/core/queues/queueMonitor';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { QueueMonitor, queueSourceOf } from '../../src/core/monitor/queueMonitor';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator } from '../../src/simulator/simulator';
 
 const AGENTS = 200;

@@ -3,7 +3,7 @@
 // whose last test disposes the monitor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension/extension';
+import type { ExtensionApi } from '../../src/extension/activate';
 import type { GatewayUnit } from '../../src/extension/gateways/gatewayUnit';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';

@@ -2,8 +2,8 @@
 // before extension.test.ts, whose last test disposes the monitor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension/extension';
-import type { QueueTreeNode } from '../../src/extension/treeViews/queuesTreeProvider';
+import type { ExtensionApi } from '../../src/extension/activate';
+import type { QueueTreeNode } from '../../src/extension/ui/trees/queuesTreeProvider';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
 

@@ -3,8 +3,8 @@
 // totals, sorting without rebuilding rows, thresholds, history on disk.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension/extension';
-import type { AgentNode, Node } from '../../src/extension/treeViews/agentsTreeProvider';
+import type { ExtensionApi } from '../../src/extension/activate';
+import type { AgentNode, Node } from '../../src/extension/ui/trees/agentsTreeProvider';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dayKey, HistoryStore } from '../../src/core/history/historyStore';

@@ -2,7 +2,7 @@
 // in a real extension host. Runs before extension.test.ts, whose last test disposes the monitor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension/extension';
+import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
 

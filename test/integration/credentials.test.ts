@@ -3,8 +3,8 @@
 // Runs before extension.test.ts and leaves no Guid, setting or simulator behind.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { CredentialPickItem } from '../../src/extension/commands/manageCredentials';
-import type { ExtensionApi } from '../../src/extension/extension';
+import type { CredentialPickItem } from '../../src/extension/ui/commands/manageCredentials';
+import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until } from '../support/wait';
 

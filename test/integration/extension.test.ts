@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension/extension';
+import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy } from '../support/connectProxy';
 import { sleep, until as waitUntil } from '../support/wait';

@@ -2,17 +2,17 @@
 // and password stores over one in-memory profile) against real simulators, on a fake clock,
 // with every request's Guid recorded so invariants can be checked after each step.
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import type { GatewayClient, GatewayClientOptions } from '../../src/core/gateway/types';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
-import { PasswordVault } from '../../src/core/sessions/passwordVault';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
+import type { GatewayClient, GatewayClientOptions } from '../../src/core/wire/types';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
+import { PasswordVault } from '../../src/core/credentials/passwordVault';
 import { StateStore } from '../../src/core/storage/stateEntries';
-import type { AgentId } from '../../src/core/validation/agentId';
-import { guidCredentials } from '../../src/extension/auth/credentialSource';
-import { GuidStore } from '../../src/extension/auth/guidStore';
-import { SessionStore } from '../../src/extension/auth/sessionStore';
+import type { AgentId } from '../../src/core/ids/agentId';
+import { guidCredentials } from '../../src/core/credentials/credentialSource';
+import { GuidStore } from '../../src/core/credentials/guidStore';
+import { SessionStore } from '../../src/core/credentials/sessionStore';
 import type { Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from './fakeClock';
 import { SharedProfile, type WindowState } from './memoryStores';

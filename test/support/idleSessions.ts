@@ -1,8 +1,8 @@
 // A SessionRegistry that never signs anyone in: for tests of the credential registry and the
 // request path with pasted Guids only.
-import { DEFAULT_SESSION_TIMING } from '../../src/core/connection/agentSession';
-import { SessionRegistry } from '../../src/core/connection/sessionRegistry';
-import type { GatewayId } from '../../src/core/identity/gatewayId';
+import { DEFAULT_SESSION_TIMING } from '../../src/core/sessions/agentSession';
+import { SessionRegistry } from '../../src/core/sessions/sessionRegistry';
+import type { GatewayId } from '../../src/core/ids/gatewayId';
 import { FakeClock } from './fakeClock';
 
 export function idleSessions(gateway: GatewayId): SessionRegistry {

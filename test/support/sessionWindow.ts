@@ -2,11 +2,11 @@
 // SessionHost on the shared folder, as the extension host builds it, against the simulator.
 // Reports on stdout as JSON lines; "shutdown" on stdin runs what deactivate() runs.
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { GatewayMonitor } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { GatewayMonitor } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
 import { SessionHost } from '../../src/core/sessions/sessionHost';
-import type { AgentId } from '../../src/core/validation/agentId';
+import type { AgentId } from '../../src/core/ids/agentId';
 
 export interface WindowConfig {
   readonly dir: string;

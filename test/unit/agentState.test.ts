@@ -2,12 +2,12 @@
 // of the real connection against the simulator, on a fake clock.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import type { ConnectionDeps, CredentialSource } from '../../src/core/connection/gatewayConnection';
-import { GatewayMonitor, type MonitorSettings } from '../../src/core/connection/gatewayMonitor';
-import { parseAgentInfo } from '../../src/core/gateway/agentInfo';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import type { GatewayClient } from '../../src/core/gateway/types';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import type { ConnectionDeps, CredentialSource } from '../../src/core/monitor/gatewayConnection';
+import { GatewayMonitor, type MonitorSettings } from '../../src/core/monitor/gatewayMonitor';
+import { parseAgentInfo } from '../../src/core/wire/agentInfo';
+import { createGatewayClient } from '../../src/core/wire/client';
+import type { GatewayClient } from '../../src/core/wire/types';
 import { presenceOf, type Presence } from '../../src/core/supervisor/agentState';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from '../support/fakeClock';

@@ -1,8 +1,8 @@
 // Maps that grow with use stay bounded: renewed Guids and Guids sent.
 import assert from 'node:assert/strict';
-import { CredentialRegistry } from '../../src/core/connection/credentialRegistry';
+import { CredentialRegistry } from '../../src/core/credentials/credentialRegistry';
 import { idleSessions } from '../support/idleSessions';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
 import { BoundedMap } from '../../src/core/util/boundedMap';
 
 describe('bounded bookkeeping', () => {

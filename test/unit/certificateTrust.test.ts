@@ -3,11 +3,11 @@
 // pinned one — directly and through a CONNECT proxy; a different certificate is refused again.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { normalizeFingerprint } from '../../src/core/gateway/certificate';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { isGatewayError, type GatewayError } from '../../src/core/gateway/errors';
-import type { GatewayClient, GatewayClientOptions } from '../../src/core/gateway/types';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { normalizeFingerprint } from '../../src/core/model/certificate';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { isGatewayError, type GatewayError } from '../../src/core/model/errors';
+import type { GatewayClient, GatewayClientOptions } from '../../src/core/wire/types';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { GatewayError } from '../../src/core/gateway/errors';
-import type { GatewayClient, RequestLogEntry } from '../../src/core/gateway/types';
-import { validateAgentId, type AgentId } from '../../src/core/validation/agentId';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { GatewayError } from '../../src/core/model/errors';
+import type { GatewayClient, RequestLogEntry } from '../../src/core/wire/types';
+import { validateAgentId, type AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 
 const id = (s: string): AgentId => {

@@ -1,16 +1,16 @@
 // The connection lifecycle on a fake clock, against two real simulators (HTTPS on loopback) with different Guids.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { connectionSettings, type ConnectionSettings } from '../../src/core/connection/connectionSettings';
-import type { ConnectionDeps, CredentialSource } from '../../src/core/connection/gatewayConnection';
-import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { pastedRef } from '../../src/core/identity/credentialRef';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
-import { isGatewayError } from '../../src/core/gateway/errors';
-import type { GatewayClient, GatewayClientOptions } from '../../src/core/gateway/types';
+import { connectionSettings, type ConnectionSettings } from '../../src/core/wire/connectionSettings';
+import type { ConnectionDeps, CredentialSource } from '../../src/core/monitor/gatewayConnection';
+import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { pastedRef } from '../../src/core/ids/credentialRef';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
+import { isGatewayError } from '../../src/core/model/errors';
+import type { GatewayClient, GatewayClientOptions } from '../../src/core/wire/types';
 import { setUnexpectedErrorHandler } from '../../src/core/util/unexpectedError';
-import type { AgentId } from '../../src/core/validation/agentId';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock, seededRandom, settle } from '../support/fakeClock';
 import { until } from '../support/wait';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { exportCsv, exportJson, formatForPath } from '../../src/core/format/export';
-import type { AgentEntry } from '../../src/core/state/store';
+import type { AgentEntry } from '../../src/core/monitor/statsStore';
 
 const GUID = '0f8e2b4c-1111-2222-3333-444455556666.AgentGateway1';
 const at = Date.UTC(2026, 10, 24, 9, 30, 15);

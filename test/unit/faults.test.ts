@@ -1,11 +1,11 @@
 // The real connection (client, scheduler, store) against the simulator's faults over HTTPS on loopback.
-import { pastedRef } from '../../src/core/identity/credentialRef';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
+import { pastedRef } from '../../src/core/ids/credentialRef';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { GatewayMonitor } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { GatewayMonitor } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
 import { startSimulator, type Simulator, type TlsVariant } from '../../src/simulator/simulator';
 import { sleep, until } from '../support/wait';
 

@@ -7,15 +7,15 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import type { CredentialSource } from '../../src/core/connection/gatewayConnection';
-import { GatewayMonitor } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { Fleet, type FleetUnit } from '../../src/core/gateways/fleet';
-import { parseGateways, type GatewayEntry, type GatewayKey } from '../../src/core/gateways/gatewayList';
-import { pastedRef } from '../../src/core/identity/credentialRef';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import type { CredentialSource } from '../../src/core/monitor/gatewayConnection';
+import { GatewayMonitor } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { Fleet, type FleetUnit } from '../../src/core/fleet/fleet';
+import { parseGateways, type GatewayEntry, type GatewayKey } from '../../src/core/fleet/gatewayList';
+import { pastedRef } from '../../src/core/ids/credentialRef';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from '../support/fakeClock';
 

@@ -1,6 +1,6 @@
 // Issue 19: ccGateway.gateways, validated, and combined with the top-level settings.
 import assert from 'node:assert/strict';
-import { findGateway, MAX_GATEWAYS, parseGateways, SETTINGS_GATEWAY } from '../../src/core/gateways/gatewayList';
+import { findGateway, MAX_GATEWAYS, parseGateways, SETTINGS_GATEWAY } from '../../src/core/fleet/gatewayList';
 
 const top = (urlText = '', agents: unknown = ['101']) => ({ urlText, agents, teams: {}, queues: [] });
 const site = (name: unknown, url: unknown, extra: Record<string, unknown> = {}) => ({ name, url, agents: ['201'], ...extra });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { setLocalizer, t } from '../../src/core/l10n/localize';
-import { validateAgentId } from '../../src/core/validation/agentId';
+import { validateAgentId } from '../../src/core/ids/agentId';
 import { startSimulator } from '../../src/simulator/simulator';
 import { l10nCalls, placeholders, sourceFiles } from '../support/l10nStrings';
 
@@ -75,7 +75,7 @@ describe('localization', () => {
   it('every l10n call has a literal message (the only exception forwards the core’s calls to vscode.l10n.t)', () => {
     assert.ok(calls.length > 150, `found only ${calls.length} calls`);
     const dynamic = calls.filter((c) => c.message === undefined).map((c) => `${c.file}:${c.line}`);
-    assert.deepEqual(dynamic, ['src/extension/extension.ts:' + calls.find((c) => c.message === undefined && c.file === 'src/extension/extension.ts')?.line]);
+    assert.deepEqual(dynamic, ['src/extension/activate.ts:' + calls.find((c) => c.message === undefined && c.file === 'src/extension/activate.ts')?.line]);
     const forwarding = fs.readFileSync(path.join(repo, dynamic[0].split(':')[0]), 'utf8').split('\n')[Number(dynamic[0].split(':')[1]) - 1];
     assert.match(forwarding, /setLocalizer\(\(message, \.\.\.args\) => vscode\.l10n\.t\(message, \.\.\.args\)\)/);
   });
@@ -140,7 +140,7 @@ describe('localization', () => {
       const bundlePath = path.join(repo, 'dist/gatewayClient.js');
       if (!fs.existsSync(bundlePath)) this.skip(); // `npm test` builds first; a bare `mocha` run has no bundle
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built bundle, as the extension loads it
-      const { createGatewayClient } = require(bundlePath) as typeof import('../../src/core/gateway/client');
+      const { createGatewayClient } = require(bundlePath) as typeof import('../../src/core/wire/client');
       const sim = await startSimulator({ tls: 'selfSigned' });
       const client = createGatewayClient({ origin: sim.url, timeoutMs: 2000 });
       try {

@@ -3,13 +3,13 @@
 // Against the simulator over loopback; the budget is held open by the test.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { CredentialRegistry } from '../../src/core/connection/credentialRegistry';
-import { RequestDispatch } from '../../src/core/connection/requestDispatch';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { CredentialRegistry } from '../../src/core/credentials/credentialRegistry';
+import { RequestDispatch } from '../../src/core/monitor/requestDispatch';
 import { idleSessions } from '../support/idleSessions';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 
 describe('a Guid renewed while a request waits for its budget', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { GatewayError } from '../../src/core/gateway/errors';
-import { parseStatistics, parseStatisticsEx } from '../../src/core/gateway/parse';
+import { GatewayError } from '../../src/core/model/errors';
+import { parseStatistics, parseStatisticsEx } from '../../src/core/wire/parse';
 
 const ok = (body: unknown, status = 200) => ({ status, body: typeof body === 'string' ? body : JSON.stringify(body), contentType: 'application/json' });
 
@@ -86,13 +86,13 @@ describe('parseStatistics (drill-down)', () => {
 
 describe('isGatewayError', () => {
   it('recognises errors made by another bundle copy of the class', async () => {
-    const { isGatewayError } = await import('../../src/core/gateway/errors');
+    const { isGatewayError } = await import('../../src/core/model/errors');
     // The lazily loaded client bundle has its own GatewayError class; simulate that copy.
-    const path = require.resolve('../../src/core/gateway/errors');
+    const path = require.resolve('../../src/core/model/errors');
     const saved = require.cache[path];
     delete require.cache[path];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const copy = require(path) as typeof import('../../src/core/gateway/errors');
+    const copy = require(path) as typeof import('../../src/core/model/errors');
     require.cache[path] = saved;
     const foreign = new copy.GatewayError('auth', 'x');
     assert.notEqual(copy.GatewayError, GatewayError);

@@ -2,11 +2,11 @@
 // tunnelling through a real CONNECT proxy on loopback to the simulator.
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { isGatewayError } from '../../src/core/gateway/errors';
-import { bypassesProxy, resolveProxy } from '../../src/core/gateway/proxy';
-import type { GatewayClient } from '../../src/core/gateway/types';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { isGatewayError } from '../../src/core/model/errors';
+import { bypassesProxy, resolveProxy } from '../../src/core/wire/proxy';
+import type { GatewayClient } from '../../src/core/wire/types';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { generateServerCertificates } from '../../src/simulator/certs';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';

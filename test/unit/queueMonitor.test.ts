@@ -3,12 +3,12 @@
 // without a session, and the simulator's own log proves the per-agent budget under bursts.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import { GatewayMonitor } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import { GatewayMonitor } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
 import { GATEWAY_AGENT_LIMIT, type RateLimit } from '../../src/core/polling/rateLimiter';
-import { QueueMonitor, queueSourceOf } from '../../src/core/queues/queueMonitor';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { QueueMonitor, queueSourceOf } from '../../src/core/monitor/queueMonitor';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from '../support/fakeClock';
 import { sleep, until } from '../support/wait';

@@ -1,9 +1,9 @@
 // Issue 18: the skill-queue answers (every field, wrong types, the 100-ID split) and the queue thresholds.
 import assert from 'node:assert/strict';
-import { GatewayError } from '../../src/core/gateway/errors';
-import { chunkQueueIds, parseAgentSkills, parseQueueStats, parseSkillQueues, queueStatsBody } from '../../src/core/gateway/queues';
-import type { QueueEntry } from '../../src/core/queues/queueMonitor';
-import { formatWait, queueAttention } from '../../src/core/queues/queueThresholds';
+import { GatewayError } from '../../src/core/model/errors';
+import { chunkQueueIds, parseAgentSkills, parseQueueStats, parseSkillQueues, queueStatsBody } from '../../src/core/wire/queues';
+import type { QueueEntry } from '../../src/core/monitor/queueMonitor';
+import { formatWait, queueAttention } from '../../src/core/supervisor/queueThresholds';
 
 const ok = (result: unknown) => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ message: '', retcode: '0', result }) });
 

@@ -3,7 +3,7 @@
 // (src/core/util/graceGate.ts) on a fake clock.
 import assert from 'node:assert/strict';
 import { cut, fitRow, rowBudgetPx, textPx } from '../../src/core/format/rowFit';
-import type { AgentEntry } from '../../src/core/state/store';
+import type { AgentEntry } from '../../src/core/monitor/statsStore';
 import { freshness, gatewayUnreachable } from '../../src/core/supervisor/freshness';
 import { GraceGate } from '../../src/core/util/graceGate';
 import { FakeClock } from '../support/fakeClock';

@@ -1,7 +1,7 @@
 // PollScheduler on a fake clock: every count below is exact, because time moves only when the test says so.
 import assert from 'node:assert/strict';
-import { GatewayError } from '../../src/core/gateway/errors';
-import type { AgentStatistics } from '../../src/core/gateway/types';
+import { GatewayError } from '../../src/core/model/errors';
+import type { AgentStatistics } from '../../src/core/model/statistics';
 import { PollScheduler, type PollOutcome } from '../../src/core/polling/scheduler';
 import { setUnexpectedErrorHandler } from '../../src/core/util/unexpectedError';
 import { FakeClock, settle } from '../support/fakeClock';

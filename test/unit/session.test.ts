@@ -2,14 +2,14 @@
 // (sign-in, event long poll, Set-GUID adoption, re-sign-in) against it over HTTPS on loopback.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { AgentSession, DEFAULT_SESSION_TIMING, type SessionStatus } from '../../src/core/connection/agentSession';
-import { connectionSettings } from '../../src/core/connection/connectionSettings';
-import type { ConnectionDeps } from '../../src/core/connection/gatewayConnection';
-import { GatewayMonitor, type MonitorSettings } from '../../src/core/connection/gatewayMonitor';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { GatewayError } from '../../src/core/gateway/errors';
-import type { GatewayClient, GatewayClientOptions, SignInBody } from '../../src/core/gateway/types';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { AgentSession, DEFAULT_SESSION_TIMING, type SessionStatus } from '../../src/core/sessions/agentSession';
+import { connectionSettings } from '../../src/core/wire/connectionSettings';
+import type { ConnectionDeps } from '../../src/core/monitor/gatewayConnection';
+import { GatewayMonitor, type MonitorSettings } from '../../src/core/monitor/gatewayMonitor';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { GatewayError } from '../../src/core/model/errors';
+import type { GatewayClient, GatewayClientOptions, SignInBody } from '../../src/core/wire/types';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock, settle } from '../support/fakeClock';
 import { sleep, until } from '../support/wait';

@@ -1,7 +1,7 @@
 // The four failures at the edges of sessions (issue 17), each against the simulator with the
 // extension's own stores over an in-memory profile, on a fake clock.
 import assert from 'node:assert/strict';
-import type { AgentId } from '../../src/core/validation/agentId';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { Desk, INTERVAL_MS, type DeskWindow } from '../support/desk';
 import { until } from '../support/wait';

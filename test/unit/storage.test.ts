@@ -1,12 +1,12 @@
 // The typed storage layer and the password lifecycle, in plain Node with in-memory stores.
 import assert from 'node:assert/strict';
-import { pastedRef } from '../../src/core/identity/credentialRef';
-import { gatewayIdOf } from '../../src/core/identity/gatewayId';
-import { PasswordVault } from '../../src/core/sessions/passwordVault';
+import { pastedRef } from '../../src/core/ids/credentialRef';
+import { gatewayIdOf } from '../../src/core/ids/gatewayId';
+import { PasswordVault } from '../../src/core/credentials/passwordVault';
 import { StateStore } from '../../src/core/storage/stateEntries';
 import { guidSecretKey, parseGuidSecretKey } from '../../src/core/storage/storageKeys';
-import type { AgentId } from '../../src/core/validation/agentId';
-import { GuidStore } from '../../src/extension/auth/guidStore';
+import type { AgentId } from '../../src/core/ids/agentId';
+import { GuidStore } from '../../src/core/credentials/guidStore';
 import { SharedProfile } from '../support/memoryStores';
 
 const GW = gatewayIdOf('https://gw.example:8043');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { StatsStore, totals, type StoreChange } from '../../src/core/state/store';
+import { StatsStore, totals, type StoreChange } from '../../src/core/monitor/statsStore';
 
 describe('StatsStore', () => {
   let store: StatsStore;

@@ -1,9 +1,9 @@
 // Issue 13: teams (validation, grouping, totals), sort orders and thresholds, in plain node.
 import assert from 'node:assert/strict';
-import { totals, type AgentEntry } from '../../src/core/state/store';
+import { totals, type AgentEntry } from '../../src/core/monitor/statsStore';
 import type { Presence } from '../../src/core/supervisor/agentState';
 import { attentionReasons, groups, parseTeams, shownPresence, sortAgents, SORT_KEYS, watchedAgents } from '../../src/core/supervisor/supervisor';
-import type { AgentId } from '../../src/core/validation/agentId';
+import type { AgentId } from '../../src/core/ids/agentId';
 
 const entry = (agentId: string, answernums: number, calloutnums: number, talktime: number, state: AgentEntry['state'] = 'ok'): AgentEntry => ({ agentId, state, stats: { answernums, calloutnums, talktime } });
 

@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import { isGatewayError, type GatewayError } from '../../src/core/gateway/errors';
-import { readSystemCertificates, trustedCas } from '../../src/core/gateway/systemCertificates';
-import type { GatewayClient, GatewayClientOptions } from '../../src/core/gateway/types';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { createGatewayClient } from '../../src/core/wire/client';
+import { isGatewayError, type GatewayError } from '../../src/core/model/errors';
+import { readSystemCertificates, trustedCas } from '../../src/core/wire/systemCertificates';
+import type { GatewayClient, GatewayClientOptions } from '../../src/core/wire/types';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
 

@@ -21,7 +21,7 @@ describe('what activate() exports', () => {
   });
 
   it('activate() returns through exportsFor, with VS Code’s test mode as the switch', () => {
-    const source = fs.readFileSync(path.resolve(__dirname, '../../../src/extension/extension.ts'), 'utf8');
+    const source = fs.readFileSync(path.resolve(__dirname, '../../../src/extension/activate.ts'), 'utf8');
     const start = source.indexOf('export async function activate(');
     const body = source.slice(start, source.indexOf('\n}\n', start));
     const returns = body.match(/^ {2}return .*$/gm) ?? [];

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { getGlobalDispatcher } from 'undici';
-import { createGatewayClient } from '../../src/core/gateway/client';
-import type { AgentId } from '../../src/core/validation/agentId';
+import { createGatewayClient } from '../../src/core/wire/client';
+import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator } from '../../src/simulator/simulator';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -26,7 +26,7 @@ const FORBIDDEN: [RegExp, string][] = [
  * the TLS fault tests show it refuses what Node would refuse.
  */
 const ALLOWED: Record<string, string[]> = {
-  'src/core/gateway/verifyingConnector.ts': ['turns certificate verification off'],
+  'src/core/wire/verifyingConnector.ts': ['turns certificate verification off'],
 };
 
 function sources(dir: string): string[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { validateAgentId, normalizeAgentIdMax } from '../../src/core/validation/agentId';
-import { parseGatewayUrl } from '../../src/core/validation/gatewayUrl';
-import { normalizeGuid } from '../../src/core/validation/guid';
+import { validateAgentId, normalizeAgentIdMax } from '../../src/core/ids/agentId';
+import { parseGatewayUrl } from '../../src/core/ids/gatewayUrl';
+import { normalizeGuid } from '../../src/core/ids/guid';
 
 describe('validateAgentId', () => {
   it('accepts the documented range and trims surrounding spaces', () => {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension/extension';
+import type { ExtensionApi } from '../../src/extension/activate';
 import { sleep, until } from '../support/wait';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';

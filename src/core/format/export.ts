@@ -1,4 +1,4 @@
-import type { AgentEntry } from '../state/store';
+import type { AgentEntry } from '../monitor/statsStore';
 import { formatDuration } from './format';
 
 export type ExportFormat = 'csv' | 'json';

@@ -1,5 +1,5 @@
 import { t } from '../l10n/localize';
-import type { AgentStatistics } from '../gateway/types';
+import type { AgentStatistics } from '../model/statistics';
 
 /** Talk time as h:mm:ss (hours unbounded: a long shift can pass 24 h). */
 export function formatDuration(totalSeconds: number): string {

@@ -2,7 +2,7 @@
 // start-up care of file modes) that must not be split across objects; formats live in historyFormat.ts.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { AgentStatistics } from '../gateway/types';
+import type { AgentStatistics } from '../model/statistics';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';

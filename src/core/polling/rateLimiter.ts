@@ -1,4 +1,4 @@
-import { GatewayError } from '../gateway/errors';
+import { GatewayError } from '../model/errors';
 import { t } from '../l10n/localize';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import type { IDisposable } from '../util/lifecycle';

@@ -1,8 +1,8 @@
 // Over 300 lines: one timer loop with its back-off, probing, slow-down and credential stops;
 // they share the same slots and the same due queue, so they stay in one class.
 import { t } from '../l10n/localize';
-import { GatewayError, isGatewayError } from '../gateway/errors';
-import type { AgentStatistics } from '../gateway/types';
+import { GatewayError, isGatewayError } from '../model/errors';
+import type { AgentStatistics } from '../model/statistics';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import type { IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';

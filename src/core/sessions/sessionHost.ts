@@ -4,7 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SessionStatus } from '../connection/agentSession';
+import type { SessionStatus } from './agentSession';
 import { onUnexpectedError } from '../util/unexpectedError';
 import { ChannelServer, connectChannel, newToken, socketPathFor, type Message, type Peer } from './channel';
 import { DEFAULT_LEASE_TIMING, ensurePrivateDir, LeaseDir, type Lease, type LeaseTiming } from './lease';

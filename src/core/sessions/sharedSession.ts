@@ -4,13 +4,13 @@
 // take the lease over when the owner leaves or its heartbeat stops. A window that takes over
 // goes on with the last Guid it was given (no second sign-in while that session lives), and
 // signs in again with the stored password only when the gateway has ended it.
-import type { AgentSession, SessionSnapshot, SessionStatus } from '../connection/agentSession';
-import type { SignInBody } from '../gateway/types';
+import type { AgentSession, SessionSnapshot, SessionStatus } from './agentSession';
+import type { SignInBody } from '../wire/types';
 import { t } from '../l10n/localize';
 import type { Clock, TimerHandle } from '../util/clock';
 import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
-import type { AgentId } from '../validation/agentId';
+import type { AgentId } from '../ids/agentId';
 import type { FollowState, Following, SessionHost } from './sessionHost';
 
 /** What a connection needs of a session, whether it runs here or in another window. */

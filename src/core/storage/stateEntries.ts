@@ -1,6 +1,6 @@
-import { pastedRef, type PastedRef } from '../identity/credentialRef';
-import type { GatewayId } from '../identity/gatewayId';
-import type { AgentId } from '../validation/agentId';
+import { pastedRef, type PastedRef } from '../ids/credentialRef';
+import type { GatewayId } from '../ids/gatewayId';
+import type { AgentId } from '../ids/agentId';
 import { entryKey, LEGACY_KEYS, parseEntryKey } from './storageKeys';
 import type { KeyValueStore } from './stores';
 

@@ -1,9 +1,9 @@
 // The one file that turns identities into storage keys (SecretStorage, global state, lease
 // names) and back. Keys of secrets and leases keep the spelling of earlier versions, so
 // stored Guids, passwords and running windows of an older version are still found.
-import { pastedRef, type PastedRef } from '../identity/credentialRef';
-import type { GatewayId } from '../identity/gatewayId';
-import type { AgentId } from '../validation/agentId';
+import { pastedRef, type PastedRef } from '../ids/credentialRef';
+import type { GatewayId } from '../ids/gatewayId';
+import type { AgentId } from '../ids/agentId';
 
 const GUID_PREFIX = 'ccGateway.guid';
 const PASSWORD_PREFIX = 'ccGateway.password';

@@ -1,4 +1,4 @@
-import type { AgentInfo } from '../gateway/agentInfo';
+import type { AgentInfo } from '../wire/agentInfo';
 import { Emitter, type IDisposable } from '../util/lifecycle';
 import type { AgentPresence } from './agentState';
 

@@ -1,4 +1,4 @@
-import type { AgentEntry } from '../state/store';
+import type { AgentEntry } from '../monitor/statsStore';
 
 /** Whether a group's numbers are current, and if not, as of when. */
 export interface Freshness {

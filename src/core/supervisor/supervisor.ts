@@ -1,7 +1,7 @@
 import { t } from '../l10n/localize';
 import { averageTalkSeconds, formatDuration } from '../format/format';
-import type { AgentEntry } from '../state/store';
-import { printable, validateAgentId, type AgentId } from '../validation/agentId';
+import type { AgentEntry } from '../monitor/statsStore';
+import { printable, validateAgentId, type AgentId } from '../ids/agentId';
 import { PRESENCES, presenceLabel, type AgentPresence, type Presence } from './agentState';
 
 // ---------------------------------------------------------------------------

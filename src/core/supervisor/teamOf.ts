@@ -3,7 +3,7 @@
 // ccGateway.teams (team → list of IDs) needs settings.json; this simpler form is edited as
 // key/value rows there. Both combine: an agent is in every team either setting names.
 import { t } from '../l10n/localize';
-import { printable, validateAgentId, type AgentId } from '../validation/agentId';
+import { printable, validateAgentId, type AgentId } from '../ids/agentId';
 import { MAX_TEAM_NAME, type Team, type TeamProblem } from './supervisor';
 
 /** Validates ccGateway.teamOf like ccGateway.teams: bad entries are skipped and reported, the rest is kept. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { totals, type Totals } from '../../core/state/store';
+import { totals, type Totals } from '../../core/monitor/statsStore';
 import { freshness, gatewayUnreachable, type Freshness } from '../../core/supervisor/freshness';
 import { attentionReasons, shownPresence } from '../../core/supervisor/supervisor';
-import { queueAttention } from '../../core/queues/queueThresholds';
+import { queueAttention } from '../../core/supervisor/queueThresholds';
 import type { GatewayUnit } from './gatewayUnit';
 
 /** One gateway at a glance: its state in words, its totals, and what needs attention (gateway rows, the status bar). */

@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
-import { shortFingerprint } from '../../core/gateway/errors';
-import { SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/gateways/gatewayList';
+import { shortFingerprint } from '../../core/model/errors';
+import { SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/fleet/gatewayList';
 import type { HistoryStore } from '../../core/history/historyStore';
-import type { PasswordVault } from '../../core/sessions/passwordVault';
+import type { PasswordVault } from '../../core/credentials/passwordVault';
 import type { SessionHost } from '../../core/sessions/sessionHost';
 import { Disposable } from '../../core/util/lifecycle';
-import type { CredentialSource } from '../../core/connection/gatewayConnection';
-import { AgentMonitor } from '../agentMonitor';
-import type { GuidStore } from '../auth/guidStore';
-import type { SessionStore } from '../auth/sessionStore';
-import type { TrustedCertificates } from '../auth/trustedCertificates';
-import { registerCredentialNotifications } from '../notifications/credentialNotifications';
-import type { BackgroundNotifier } from '../notifications/notifier';
-import { StateTimes } from '../supervisor/stateTimes';
-import { TrendPanels } from '../supervisor/trendPanel';
-import type { ViewOptions } from '../supervisor/viewOptions';
+import type { CredentialSource } from '../../core/monitor/gatewayConnection';
+import { AgentMonitor } from './agentMonitor';
+import type { GuidStore } from '../../core/credentials/guidStore';
+import type { SessionStore } from '../../core/credentials/sessionStore';
+import type { TrustedCertificates } from '../../core/credentials/trustedCertificates';
+import { registerCredentialNotifications } from '../ui/notifications/credentialNotifications';
+import type { BackgroundNotifier } from '../ui/notifications/notifier';
+import { StateTimes } from './stateTimes';
+import { TrendPanels } from '../ui/panels/trendPanel';
+import type { ViewOptions } from '../ui/trees/viewOptions';
 import type { WebviewTap } from '../testHooks';
-import { AgentsTreeProvider } from '../treeViews/agentsTreeProvider';
-import { QueuesTreeProvider } from '../treeViews/queuesTreeProvider';
+import { AgentsTreeProvider } from '../ui/trees/agentsTreeProvider';
+import { QueuesTreeProvider } from '../ui/trees/queuesTreeProvider';
 
 /** What every gateway's unit shares: the stores, the notifier, the session host, the history. */
 export interface UnitServices {

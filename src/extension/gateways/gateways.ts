@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { Fleet } from '../../core/gateways/fleet';
-import { findGateway, type GatewayKey } from '../../core/gateways/gatewayList';
-import { gatewayIdOf } from '../../core/identity/gatewayId';
+import { Fleet } from '../../core/fleet/fleet';
+import { findGateway, type GatewayKey } from '../../core/fleet/gatewayList';
+import { gatewayIdOf } from '../../core/ids/gatewayId';
 import { Disposable, Emitter } from '../../core/util/lifecycle';
-import { readGateways, SECTION } from '../configuration/settings';
-import type { BackgroundNotifier } from '../notifications/notifier';
+import { readGateways, SECTION } from '../adapters/settings';
+import type { BackgroundNotifier } from '../ui/notifications/notifier';
 import { GatewayUnit, type UnitServices } from './gatewayUnit';
 
 /** A command argument that names its gateway: `{ gateway: "Site A" }` or `{ gateway: "https://host:8043" }`. */

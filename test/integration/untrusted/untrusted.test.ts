@@ -9,7 +9,7 @@
 // 2. settings.ts (trustedString) reads only user values while the workspace is untrusted.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension/extension';
+import type { ExtensionApi } from '../../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { sleep, until } from '../../support/wait';
 

@@ -3,7 +3,7 @@
 // and reach every layer, the lazily loaded HTTP client included.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension/extension';
+import type { ExtensionApi } from '../../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { until } from '../../support/wait';
 

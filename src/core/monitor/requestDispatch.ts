@@ -1,0 +1,125 @@
+import { GatewayError } from '../model/errors';
+import type { CreateGatewayClient, GatewayClient, RequestLogEntry } from '../wire/types';
+import type { SentCredential } from '../ids/credentialRef';
+import { t } from '../l10n/localize';
+import type { IDisposable } from '../util/lifecycle';
+import { clientOptionsFor, type ConnectionSettings } from '../wire/connectionSettings';
+import type { CredentialRegistry } from '../credentials/credentialRegistry';
+
+/** Each signed-in agent holds one connection with its event poll (held up to ~10 s): room for that many sessions at once. */
+const SESSION_CONNECTIONS = 64;
+
+export interface DispatchDeps {
+  readonly loadClientFactory: () => CreateGatewayClient;
+  readonly readTextFile: (path: string) => Promise<string>;
+  readonly log: { info(message: string): void };
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Keep-alive connections of the statistics pool (the client's default when unset). */
+  readonly poolConnections?: number;
+  /** Issue 18: waits for a slot of the gateway's per-agent budget; the returned function gives it back. */
+  readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
+  /** Set-GUID on an answer, before it settles. */
+  readonly onGuidRenewed: (sentGuid: string, newGuid: string) => void;
+}
+
+/** The credential a failed request was sent with; kept beside the error, never on it (errors get logged). */
+const sentWith = new WeakMap<object, SentCredential>();
+
+export function credentialOf(error: unknown): SentCredential | undefined {
+  return typeof error === 'object' && error !== null ? sentWith.get(error) : undefined;
+}
+
+/**
+ * The two client pools of one gateway (statistics, and the sessions' held event polls,
+ * so a held poll never takes a connection the statistics need), and the one way a
+ * request leaves: after its last wait, with a credential picked right then.
+ */
+export class RequestDispatch implements IDisposable {
+  private client: Promise<GatewayClient> | undefined;
+  private sessionClient: Promise<GatewayClient> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly deps: DispatchDeps,
+  ) {}
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Reads the credential, then sends on the statistics client. After every wait it checks
+   * that the dispatch still stands: a disposed one sends nothing. No await lies between
+   * the last check, the pick of the Guid and the request: it is on the wire or not at all.
+   */
+  async send<T>(agentId: string, signal: AbortSignal, credentials: CredentialRegistry, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const pick = await credentials.prepare(agentId);
+    if (this.disposed || signal.aborted) throw cancelled();
+    // The budget's wait comes before the Guid is picked, so a Guid renewed meanwhile is the one sent.
+    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.settings.origin, agentId, signal) : undefined;
+    try {
+      const client = await this.statistics();
+      if (this.disposed || signal.aborted) throw cancelled();
+      const sent = pick();
+      try {
+        return await request(client, sent.guid, signal);
+      } catch (e) {
+        if (typeof e === 'object' && e !== null) sentWith.set(e, sent);
+        throw e;
+      }
+    } finally {
+      release?.();
+    }
+  }
+
+  statistics(): Promise<GatewayClient> {
+    if (this.disposed) return Promise.reject(cancelled());
+    if (!this.client) {
+      const created = this.create();
+      // A failed setup (unreadable CA file) is tried again on the next request rather than kept.
+      created.catch(() => {
+        if (this.client === created) this.client = undefined;
+      });
+      this.client = created;
+    }
+    return this.client;
+  }
+
+  sessions(): Promise<GatewayClient> {
+    if (this.disposed) return Promise.reject(cancelled());
+    if (!this.sessionClient) {
+      const created = this.create(SESSION_CONNECTIONS);
+      created.catch(() => {
+        if (this.sessionClient === created) this.sessionClient = undefined;
+      });
+      this.sessionClient = created;
+    }
+    return this.sessionClient;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const client of [this.client, this.sessionClient]) void client?.then((c) => c.close()).catch(() => undefined);
+    this.client = undefined;
+    this.sessionClient = undefined;
+  }
+
+  private async create(connections?: number): Promise<GatewayClient> {
+    const options = await clientOptionsFor(this.settings, this.deps.readTextFile);
+    if (this.disposed) throw cancelled();
+    if (options.proxy && connections === undefined) this.deps.log.info(`Requests to ${this.settings.origin} go through the proxy ${options.proxy.display}.`);
+    const pool = connections ?? this.deps.poolConnections;
+    return this.deps.loadClientFactory()({
+      ...options,
+      onRequest: this.deps.onRequest,
+      onGuidRenewed: (r) => this.deps.onGuidRenewed(r.sentGuid, r.newGuid),
+      ...(pool ? { connections: pool } : {}),
+    });
+  }
+}
+
+export function cancelled(): GatewayError {
+  return new GatewayError('cancelled', t('The request was cancelled.'));
+}

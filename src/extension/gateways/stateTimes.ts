@@ -1,0 +1,147 @@
+import type * as vscode from 'vscode';
+import { formatStateMinutes } from '../../core/format/format';
+import { shownPresence, type TimeInStateReading } from '../../core/supervisor/supervisor';
+import { TimeInState, type StateSpan } from '../../core/supervisor/timeInState';
+import { systemClock, type Clock, type TimerHandle } from '../../core/util/clock';
+import { Disposable, Emitter } from '../../core/util/lifecycle';
+import type { AgentMonitor } from './agentMonitor';
+import type { Presence } from '../../core/supervisor/agentState';
+
+const KEY = 'ccGateway.timeInState';
+/** Rows show whole minutes: looking twice a minute keeps them within half a minute. */
+const TICK_MS = 20_000;
+const SAVE_DELAY_MS = 5_000;
+
+export interface StateReading extends TimeInStateReading {
+  readonly presence: Presence;
+  /** The minutes as a row shows them (undefined under a minute). */
+  readonly minutes?: string;
+}
+
+/**
+ * Time in state per watched agent for the view (issue 20 item 4): fed by the state readings
+ * and the counters' "not signed in", kept per gateway in global state so a window reload
+ * continues the spans, and a tick that says which rows' minutes changed.
+ */
+export class StateTimes extends Disposable {
+  private tracker: TimeInState;
+  private origin: string | undefined;
+  private tickTimer: TimerHandle | undefined;
+  private saveTimer: TimerHandle | undefined;
+  private readonly shown = new Map<string, string>();
+  private readonly onDidChangeEmitter = this._register(new Emitter<readonly string[]>());
+  /** Agents whose time in state, as a row shows it, changed. */
+  readonly onDidChange = this.onDidChangeEmitter.event;
+
+  constructor(
+    private readonly monitor: AgentMonitor,
+    private readonly memento: vscode.Memento,
+    private readonly clock: Clock = systemClock,
+  ) {
+    super();
+    this.origin = monitor.settings.origin;
+    this.tracker = this.load(this.origin);
+    this._register(monitor.states.onDidChange((ids) => this.observe(ids)));
+    this._register(monitor.store.onDidChange((change) => this.observe(change.structural ? monitor.store.all().map((e) => e.agentId) : change.changed)));
+    this._register(monitor.onDidChangeSettings((s) => this.switchTo(s.origin)));
+    this._register({ dispose: () => this.stopTimers() });
+  }
+
+  reading(agentId: string, now = this.clock.now()): StateReading | undefined {
+    const span = this.tracker.get(agentId);
+    if (!span) return undefined;
+    const seconds = Math.max(0, Math.floor((now - span.since) / 1000));
+    return { presence: span.presence, seconds, atLeast: span.atLeast, minutes: formatStateMinutes(seconds) };
+  }
+
+  span(agentId: string): StateSpan | undefined {
+    return this.tracker.get(agentId);
+  }
+
+  /** Writes the spans now (deactivation). */
+  save(): Thenable<void> | undefined {
+    if (!this.origin) return undefined;
+    const states = this.monitor.states;
+    const spans = Object.fromEntries(Object.entries(this.tracker.snapshot()).map(([id, s]) => [id, { ...s, seenAt: Math.max(s.seenAt, states.get(id)?.at ?? 0) }]));
+    const all = { ...this.memento.get<Record<string, Record<string, StateSpan>>>(KEY, {}), [this.origin]: spans };
+    return this.memento.update(KEY, all);
+  }
+
+  override dispose(): void {
+    if (!this.isDisposed) void this.save();
+    super.dispose();
+  }
+
+  private load(origin: string | undefined): TimeInState {
+    const saved = origin ? this.memento.get<Record<string, Record<string, StateSpan>>>(KEY, {})[origin] : undefined;
+    return new TimeInState(this.clock, saved && typeof saved === 'object' ? saved : {});
+  }
+
+  private switchTo(origin: string | undefined): void {
+    if (origin === this.origin) return this.observe(this.monitor.store.all().map((e) => e.agentId));
+    void this.save();
+    this.origin = origin;
+    this.tracker = this.load(origin);
+    this.shown.clear();
+    this.observe(this.monitor.store.all().map((e) => e.agentId));
+  }
+
+  private observe(ids: readonly string[]): void {
+    if (this.isDisposed) return;
+    const changed: string[] = [];
+    for (const id of ids) {
+      if (!this.monitor.store.has(id)) continue;
+      const presence = shownPresence(this.monitor.store.get(id), this.monitor.states.get(id));
+      const at = this.monitor.states.get(id)?.at ?? this.clock.now();
+      if (this.tracker.observe(id, presence, Math.min(at, this.clock.now()))) changed.push(id);
+    }
+    this.tracker.retain(this.monitor.store.all().map((e) => e.agentId));
+    if (changed.length) {
+      for (const id of changed) this.shown.set(id, this.key(id));
+      this.scheduleSave();
+    }
+    this.armTick();
+  }
+
+  private key(id: string): string {
+    const r = this.reading(id);
+    return r ? `${r.presence}|${r.minutes ?? ''}` : '';
+  }
+
+  private armTick(): void {
+    if (this.tickTimer !== undefined || this.tracker.agents().length === 0) return;
+    this.tickTimer = this.clock.setTimeout(() => {
+      this.tickTimer = undefined;
+      this.tick();
+    }, TICK_MS);
+  }
+
+  /** Fires the agents whose minutes changed since they were last shown. */
+  tick(): void {
+    if (this.isDisposed) return;
+    const changed: string[] = [];
+    for (const id of this.tracker.agents()) {
+      const k = this.key(id);
+      if (this.shown.get(id) !== k) {
+        this.shown.set(id, k);
+        changed.push(id);
+      }
+    }
+    if (changed.length) this.onDidChangeEmitter.fire(changed);
+    this.armTick();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = this.clock.setTimeout(() => {
+      this.saveTimer = undefined;
+      if (!this.isDisposed) void this.save();
+    }, SAVE_DELAY_MS);
+  }
+
+  private stopTimers(): void {
+    if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
+    if (this.saveTimer !== undefined) this.clock.clearTimeout(this.saveTimer);
+    this.tickTimer = this.saveTimer = undefined;
+  }
+}

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { describeStats, formatDuration } from '../../../core/format/format';
+import type { AgentStatistics } from '../../../core/model/statistics';
+import { validateAgentId, type AgentId } from '../../../core/ids/agentId';
+import { addAgentToSettings } from './addAgent';
+import { forGateway, type CommandContext } from './commandContext';
+import { statsJson } from './copyAsJson';
+import { showGatewayError } from './gatewayErrors';
+
+/**
+ * "Query Agent Statistics…": with an ID argument (`"101"`, or `{ gateway, agentId }` with
+ * several gateways) it asks nothing and returns the statistics to the caller (undefined
+ * when the ID is invalid or the query failed). With several gateways the palette asks which.
+ */
+export function registerQueryAgent(root: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('ccGateway.queryAgent', async (arg?: unknown): Promise<AgentStatistics | undefined> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Query Agent Statistics'));
+    if (!unit) return undefined;
+    const ctx = forGateway(root, unit);
+    const max = ctx.monitor.settings.agentIdMax;
+    let agentId: AgentId;
+    const given = arg && typeof arg === 'object' && 'agentId' in arg ? (arg).agentId : arg;
+    if (given !== undefined && given !== null && typeof given !== 'object') {
+      const r = validateAgentId(given, max);
+      if (!r.ok) {
+        void vscode.window.showErrorMessage(r.message);
+        return undefined;
+      }
+      agentId = r.value;
+    } else {
+      const input = await vscode.window.showInputBox({
+        title: vscode.l10n.t('CC-Gateway: Query Agent Statistics'),
+        prompt: vscode.l10n.t('Agent ID ({0}–{1})', 101, max),
+        placeHolder: vscode.l10n.t('e.g. {0}', 101),
+        ignoreFocusOut: true,
+        validateInput: (value) => {
+          const r = validateAgentId(value, max);
+          return r.ok ? undefined : r.message;
+        },
+      });
+      if (input === undefined) return undefined;
+      const r = validateAgentId(input, max);
+      if (!r.ok) return undefined;
+      agentId = r.value;
+    }
+    return queryAndShow(ctx, agentId);
+  });
+}
+
+export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promise<AgentStatistics | undefined> {
+  let stats: AgentStatistics;
+  try {
+    stats = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Querying agent {0}…', agentId), cancellable: false },
+      () => ctx.monitor.query(agentId),
+    );
+  } catch (e) {
+    showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
+    return undefined;
+  }
+  const watched = ctx.monitor.settings.agents.includes(agentId);
+  const copy = vscode.l10n.t('Copy as JSON');
+  const add = vscode.l10n.t('Add to Watched Agents');
+  const actions = watched ? [copy] : [add, copy];
+  const message =
+    stats.answernums > 0
+      ? vscode.l10n.t('Agent {0}: {1} talk time · average {2}', agentId, describeStats(stats), formatDuration(Math.round(stats.talktime / stats.answernums)))
+      : vscode.l10n.t('Agent {0}: {1} talk time', agentId, describeStats(stats));
+  // Not awaited: a script calling the command must not wait for someone to click.
+  void vscode.window.showInformationMessage(message, ...actions).then(async (choice) => {
+    if (choice === add) await addAgentToSettings(agentId, ctx.monitor.key);
+    if (choice === copy) await vscode.env.clipboard.writeText(statsJson(agentId, stats));
+  });
+  return stats;
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import type { DetailedStatistics } from '../../../core/model/statistics';
+import { agentFromArgument } from './agentArgument';
+import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { showGatewayError } from './gatewayErrors';
+import type { DetailsPanels } from '../panels/detailsPanel';
+
+/**
+ * Drill-down with the heavier `statistics` interface (the vendor warns that calling it
+ * often degrades the gateway): fetched on demand, then refreshed by its panel at the poll
+ * interval only while the panel is visible (issue 20). Every counter it sends is shown in a
+ * table, in plain words (issue 13); Copy as JSON stays on the row.
+ */
+export function registerShowDetails(root: CommandContext, panels: DetailsPanels): vscode.Disposable {
+  return vscode.commands.registerCommand('ccGateway.showDetails', async (arg?: unknown): Promise<DetailedStatistics | undefined> => {
+    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Show Detailed Statistics'));
+    if (!unit) return undefined;
+    const ctx = forGateway(root, unit);
+    arg = withoutGateway(arg);
+    const agentId = agentFromArgument(ctx, arg);
+    if (!agentId) return undefined;
+    let details: DetailedStatistics;
+    try {
+      details = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching detailed statistics of agent {0}…', agentId) },
+        () => ctx.monitor.queryDetailed(agentId),
+      );
+    } catch (e) {
+      showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
+      return undefined;
+    }
+    panels.show(agentId, details, ctx.monitor.settings.origin ?? '', new Date());
+    return details;
+  });
+}

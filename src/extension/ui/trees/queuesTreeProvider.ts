@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { formatAge } from '../../../core/format/format';
+import type { QueueEntry } from '../../../core/monitor/queueMonitor';
+import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
+import { Disposable } from '../../../core/util/lifecycle';
+import type { AgentMonitor } from '../../gateways/agentMonitor';
+
+/** A watched queue's row. */
+export interface QueueNode {
+  readonly type: 'queue';
+  readonly queueId: number;
+}
+/** The one row shown instead of queues: why there are none, and the command that fixes it. */
+interface HintNode {
+  readonly type: 'hint';
+}
+export type QueueTreeNode = QueueNode | HintNode;
+
+export function isQueueNode(value: unknown): value is QueueNode {
+  return !!value && typeof value === 'object' && (value as QueueNode).type === 'queue' && typeof (value as QueueNode).queueId === 'number';
+}
+
+/** The queue's name, or "Queue 7" before the VCC's list was read. */
+export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
+  return e.name ?? vscode.l10n.t('Queue {0}', e.id);
+}
+
+/** Compact numbers for a ~300 px row: waiting, longest wait, free/signed-in agents (the words are in the tooltip and label; a long queue name still fits). */
+export function compactQueue(e: QueueEntry): string {
+  const s = e.stats;
+  if (!s) return e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…');
+  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), `${s.availAgents}/${s.loggedOnAgents}`];
+  if (e.state === 'stale') parts.push(vscode.l10n.t('stale'));
+  return parts.join(' · ');
+}
+
+/**
+ * The Queues view (issue 18), its own view above Agents in the same container: one row per
+ * watched queue, or one row that says why there is none and what to run.
+ */
+export class QueuesTreeProvider extends Disposable implements vscode.TreeDataProvider<QueueTreeNode> {
+  private readonly nodes = new Map<number, QueueNode>();
+  private readonly hint: HintNode = { type: 'hint' };
+  private readonly emitter = this._register(new vscode.EventEmitter<QueueTreeNode | undefined>());
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly monitor: AgentMonitor) {
+    super();
+    const all = () => this.emitter.fire(undefined);
+    this._register(monitor.queues.onDidChange(all));
+    this._register(monitor.onDidChangeSettings(all));
+    this._register(monitor.onDidChangeViewState(all));
+  }
+
+  attention(queueId: number): string[] {
+    return queueAttention(this.monitor.queues.get(queueId), this.monitor.settings.queueThresholds);
+  }
+
+  getChildren(element?: QueueTreeNode): QueueTreeNode[] {
+    if (element) return [];
+    const entries = this.monitor.queues.all();
+    if (this.monitor.queues.viewState !== 'ready' || entries.length === 0) return [this.hint];
+    const ids = new Set(entries.map((e) => e.id));
+    for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
+    return entries.map((e) => this.nodes.get(e.id) ?? this.nodes.set(e.id, { type: 'queue', queueId: e.id }).get(e.id)!);
+  }
+
+  getTreeItem(element: QueueTreeNode): vscode.TreeItem {
+    if (element.type === 'hint') return this.hintItem();
+    const e = this.monitor.queues.get(element.queueId) ?? { id: element.queueId, state: 'loading' as const };
+    const attention = this.attention(element.queueId);
+    const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.None);
+    item.id = `queue:${e.id}`;
+    item.contextValue = `queue.${e.state}`;
+    item.description = compactQueue(e);
+    item.iconPath =
+      attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : e.state === 'ok' ? new vscode.ThemeIcon('inbox')
+      : e.state === 'loading' ? new vscode.ThemeIcon('loading~spin')
+      : new vscode.ThemeIcon('history');
+    item.tooltip = this.tooltip(e, attention);
+    item.accessibilityInformation = { label: this.words(e, attention) };
+    return item;
+  }
+
+  /** The row in words, for screen readers (and the first line of the tooltip). */
+  private words(e: QueueEntry, attention: readonly string[]): string {
+    const s = e.stats;
+    const numbers = s
+      ? vscode.l10n.t('{0} calls waiting, longest wait {1}, {2} of {3} signed-in agents available', s.waiting, formatWait(s.longestWaitSeconds), s.availAgents, s.loggedOnAgents)
+      : e.state === 'missing' ? vscode.l10n.t('the gateway sent no numbers for this queue')
+      : vscode.l10n.t('loading');
+    const stale = e.state === 'stale' ? vscode.l10n.t('not current: {0}', e.error ?? '') : undefined;
+    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, stale, ...attention].filter(Boolean).join(', ');
+  }
+
+  private tooltip(e: QueueEntry, attention: readonly string[]): vscode.MarkdownString {
+    const md = new vscode.MarkdownString('', true);
+    md.isTrusted = false;
+    md.appendText(`${queueName(e)} (ID ${e.id}${e.stats?.pilotNbr ? `, ${vscode.l10n.t('access code {0}', e.stats.pilotNbr)}` : ''})\n\n`);
+    const s = e.stats;
+    if (s) {
+      md.appendText(`${vscode.l10n.t('Calls waiting: {0}', s.waiting)}\n\n`);
+      md.appendText(`${vscode.l10n.t('Longest wait: {0}', formatWait(s.longestWaitSeconds))}\n\n`);
+      md.appendText(`${vscode.l10n.t('Agents signed in: {0}, available: {1}', s.loggedOnAgents, s.availAgents)}\n\n`);
+    }
+    if (e.fetchedAt) md.appendText(`${vscode.l10n.t('Fetched {0}', formatAge(Date.now() - e.fetchedAt))}\n\n`);
+    if (e.state === 'stale' || e.state === 'missing') md.appendText(`${vscode.l10n.t('Not current: {0}', e.error ?? '')}\n\n`);
+    for (const a of attention) md.appendMarkdown(`$(warning) `).appendText(`${a}\n\n`);
+    return md;
+  }
+
+  private hintItem(): vscode.TreeItem {
+    const q = this.monitor.queues;
+    const state = q.viewState;
+    const item = new vscode.TreeItem('', vscode.TreeItemCollapsibleState.None);
+    item.id = `queues:${state}`;
+    item.contextValue = `queues.${state}`;
+    // The why goes in the tooltip and the screen-reader label: at the default side-bar width a description would be cut.
+    let why: string | undefined;
+    switch (state) {
+      case 'noConnection':
+        item.label = vscode.l10n.t('Set a gateway URL to see queues');
+        item.iconPath = new vscode.ThemeIcon('plug');
+        item.command = { command: 'ccGateway.setGatewayUrl', title: vscode.l10n.t('Set Gateway URL…') };
+        break;
+      case 'noSession':
+        item.label = vscode.l10n.t('Sign in to see queues');
+        why = vscode.l10n.t('the gateway answers queues to a signed-in agent');
+        item.iconPath = new vscode.ThemeIcon('sign-in');
+        item.command = { command: 'ccGateway.signIn', title: vscode.l10n.t('Sign In…') };
+        break;
+      case 'loading':
+        item.label = vscode.l10n.t('Reading the queues…');
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        break;
+      default:
+        item.label = vscode.l10n.t('No queues');
+        why = vscode.l10n.t('choose them with Watch Queues…');
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.command = { command: 'ccGateway.watchQueues', title: vscode.l10n.t('Watch Queues…') };
+    }
+    item.tooltip = [item.label, why].filter(Boolean).join(': ');
+    item.accessibilityInformation = { label: String(item.tooltip) };
+    return item;
+  }
+}
