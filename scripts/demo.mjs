@@ -62,7 +62,7 @@ async function main() {
   await runCommand('npm', ['run', '--silent', 'build'], { timeoutMs: 300_000 });
   await runCommand('npx', ['tsc', '-p', '.'], { timeoutMs: 300_000 });
 
-  // Queues (issue 18) come with the simulator; the overload control answers 000-007 as a gateway would.
+  // Queues come with the simulator; the overload control answers 000-007 as a gateway would.
   const simArgs = ['--agents', agents.join(','), '--auth', staticAuth ? 'static' : 'dynamic', '--password', DEMO_PASSWORD, '--overload-control', '--ca-dir', DEMO_CA_DIR];
   const simProcess = await startSimulatorProcess([...simArgs, ...(scenario?.simulatorArgs ?? [])]);
   cleanups.push(() => simProcess.stop());

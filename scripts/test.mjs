@@ -325,7 +325,7 @@ function twoWindowsTests() {
   return playwrightTests('windows', ['windows']);
 }
 
-/** The .vsix users install, in a real workbench; a second workbench in zh-cn measures the rows with Chinese words (issue 20). */
+/** The .vsix users install, in a real workbench; a second workbench in zh-cn measures the rows with Chinese words. */
 async function uiTests(vsix) {
   await playwrightTests('ui', ['ui'], { CCGW_UI_VSIX: vsix, CCGW_UI_ZH_CN_PACK: await zhCnLanguagePack() });
 }

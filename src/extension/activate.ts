@@ -45,7 +45,7 @@ import { registerWatchQueues } from './ui/commands/watchQueues';
 
 /** What activate() hands to integration tests (via extension.exports), and only to them (testHooks.ts). */
 export interface ExtensionApi {
-  /** Issue 19: every configured gateway; monitor, tree, stateTimes and queuesTree are the first one's. */
+  /** Every configured gateway; monitor, tree, stateTimes and queuesTree are the first one's. */
   readonly gateways: Gateways;
   readonly monitor: AgentMonitor;
   readonly tree: AgentsTreeProvider;
@@ -54,18 +54,18 @@ export interface ExtensionApi {
   readonly statusBar: StatsStatusBar;
   readonly notifier: BackgroundNotifier;
   readonly trusted: TrustedCertificates;
-  /** Issue 13: the view's sort order. */
+  /** The view's sort order. */
   readonly viewOptions: ViewOptions;
-  /** Issue 13: drill-down and trend panels, history (for tests). */
+  /** Drill-down and trend panels, history (for tests). */
   readonly supervisor: SupervisorApi;
   /** Makes every Guid lookup take this long, as a keyring or a remote window's round trip can. */
   readonly testHooks: { secretLatencyMs: number };
   /** Everything handed to the details and trend webviews (test mode only), to scan for credentials. */
   readonly webviews: WebviewTraffic | undefined;
-  /** Issue 20: time in state per agent. */
+  /** Time in state per agent. */
   readonly stateTimes: StateTimes;
   readonly credentialPicker: vscode.Event<vscode.QuickPick<CredentialPickItem>>;
-  /** Issue 18: the Queues view. */
+  /** The Queues view. */
   readonly queuesTree: QueuesTreeProvider;
 }
 
@@ -106,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const stored = guidCredentials(guids, sessions);
   const lookups = context.extensionMode === vscode.ExtensionMode.Test ? withLatency(stored, () => testHooks.secretLatencyMs) : stored;
   context.subscriptions.push(guids, trusted);
-  // Issue 19: where this runs (the desk or a remote host) decides which network and keyring it uses.
+  // Where this runs (the desk or a remote host) decides which network and keyring it uses.
   log.info(`running on the ${context.extension.extensionKind === vscode.ExtensionKind.UI ? 'UI (local) host' : 'workspace host'}${vscode.env.remoteName ? ` of a remote window (${vscode.env.remoteName})` : ''}`);
 
   const viewOptions = new ViewOptions(context.globalState);
@@ -119,7 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ccGateway.history.retentionDays') && void history.setRetentionDays(readSettings().historyRetentionDays)),
   );
   const webviews = context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
-  // Issue 19: one unit per gateway (monitor, rows, trend panels, notifications, history recording).
+  // One unit per gateway (monitor, rows, trend panels, notifications, history recording).
   const gateways = new Gateways({ context, guids, vault, sessions, trusted, notifier, log, credentials: lookups, sessionHost, viewOptions, history, tap: webviews?.tap }, notifier);
   running = gateways;
   context.subscriptions.push(gateways);
@@ -133,10 +133,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     emptyItem: (u) => gatewayEmptyItem(u),
     onDidChangeUnits: gateways.onDidChange,
   });
-  // canSelectMany: Add to Team… takes every selected row (issue 20).
+  // canSelectMany: Add to Team… takes every selected row.
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, view);
-  // Issue 18: the Queues view, above Agents in the same container.
+  // The Queues view, above Agents in the same container.
   const queuesTree = new FleetTreeProvider({
     units: () => gateways.list,
     keyOf: (u) => u.key,

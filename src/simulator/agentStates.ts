@@ -1,4 +1,4 @@
-// The simulator's model of agent states (issue 13), for the agentbyworkno route:
+// The simulator's model of agent states, for the agentbyworkno route:
 //   GET /agentgateway/resource/agentgroup/{agentid}/agentbyworkno/{workno}
 // States are computed from time, not timers: a call makes the agent "talking" for its
 // talk time, then "wrap-up" for a while, then idle again; a rest runs for its length.

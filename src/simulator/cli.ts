@@ -25,7 +25,7 @@ export interface CliOptions {
   rotateEveryMs?: number;
   /** How long an idle event poll is held (about 10 s on a real gateway). */
   eventHoldMs?: number;
-  /** Issue 18: answer 000-007 past 5 counted requests per agent in 2 s (off: the benchmark's ceiling hammers one agent). */
+  /** Answer 000-007 past 5 counted requests per agent in 2 s (off: the benchmark's ceiling hammers one agent). */
   overloadControl?: boolean;
   /** Where the CA is kept across runs; undefined: a new CA in a temporary folder (--fresh-ca). */
   caDir?: string;

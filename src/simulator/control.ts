@@ -1,4 +1,4 @@
-// The simulator's control channel (issue 20): one command per line on the CLI's stdin
+// The simulator's control channel: one command per line on the CLI's stdin
 // (`cli.js --control`), one JSON line back on stdout. `npm run demo` maps its keys and
 // scenarios onto these commands, so what the demo shows is what a test can drive:
 //   outage | down | up        the gateway stops listening / listens again on the same port

@@ -1,6 +1,6 @@
 // The heavy `statistics` route's answer with every counter the vendor documents
 // (docs/cc-gateway-api.md, 18 fields) plus two the docs do not name (waittime,
-// holdtime), which a client must show by name as they come (issue 13).
+// holdtime), which a client must show by name as they come.
 
 export interface DetailedExtras {
   interhelpnums: number;

@@ -1,4 +1,4 @@
-// Issue 18: the simulator's skill queues and the vendor's overload control.
+// The simulator's skill queues and the vendor's overload control.
 //
 // Queues belong to one VCC (the simulator has one). Callers arrive at random (the demo's
 // timer calls tick()); an available member agent answers the longest-waiting caller.

@@ -1,7 +1,7 @@
 // Sign-in sessions of the simulated gateway: login/loginex/forcelogin/logout, the
 // agentevent long poll, and dynamic authentication (AUTHMODE=2) where each session's
 // Guid is replaced every GUIDINTERVAL and the new one is handed out only in the
-// Set-GUID header of an event-poll answer. Facts: shared/docs/cc-gateway-api.md.
+// Set-GUID header of an event-poll answer. Facts: docs/cc-gateway-api.md.
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 
@@ -128,7 +128,7 @@ export class SimulatedSessions {
     return !!again && !again.session.ended && again.expiresAt > this.now();
   }
 
-  /** Issue 18: the agent whose live session `guid` is (current or within its grace), else undefined. */
+  /** The agent whose live session `guid` is (current or within its grace), else undefined. */
   agentOf(guid: string | undefined): string | undefined {
     if (guid === undefined || !this.isValid(guid)) return undefined;
     return this.byGuid.get(guid)?.session.agentKey;

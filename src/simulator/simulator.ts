@@ -45,7 +45,7 @@ export interface SimulatorOptions {
    */
   auth?: AuthOptions;
   /**
-   * Issue 18: the vendor's overload control — more than 5 counted requests (calldata,
+   * The vendor's overload control — more than 5 counted requests (calldata,
    * agentgroup, queuedevice) per path agent in 2 s are answered 000-007, and every counted
    * arrival is logged (queues.log). Off by default: the benchmark's ceiling hammers one agent.
    */
@@ -114,9 +114,9 @@ export interface Simulator {
   readonly stats: SimulatorStats;
   resetStats(): void;
   readonly openSockets: number;
-  /** Issue 13: agent states for the agentbyworkno route (src/simulator/agentStates.ts). */
+  /** Agent states for the agentbyworkno route (src/simulator/agentStates.ts). */
   readonly agentStates: SimAgentStates;
-  /** Issue 18: skill queues and the overload control's log (src/simulator/queues.ts). */
+  /** Skill queues and the overload control's log (src/simulator/queues.ts). */
   readonly queues: SimQueues;
 }
 
@@ -427,10 +427,10 @@ class GatewaySimulator implements Simulator {
     const auto = this.opts.autoCalls;
     if (!auto || auto.agents.length === 0 || !(auto.everyMs > 0)) return;
     this.autoTimer = setInterval(() => {
-      // Issue 18: callers wait in the queues; a free agent answers the oldest and is then in that call.
+      // Callers wait in the queues; a free agent answers the oldest and is then in that call.
       this.queues.tick(
         auto.agents.map((a) => this.key(a)),
-        // Issue 20: an agent signed in busy (the supervisor's own sign-in) answers no queued caller either.
+        // An agent signed in busy (the supervisor's own sign-in) answers no queued caller either.
         (a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a) && !this.sessions.isBusy(a),
         (a) => {
           const talkSeconds = 30 + Math.floor(Math.random() * 240);
@@ -439,9 +439,9 @@ class GatewaySimulator implements Simulator {
         },
       );
       for (const agent of auto.agents) {
-        // Issue 13: an agent in a call, wrap-up or rest takes no new call; now and then one rests.
+        // An agent in a call, wrap-up or rest takes no new call; now and then one rests.
         if (this.agentStates.isOccupied(this.key(agent))) continue;
-        // Issue 20: an agent signed in busy (the supervisor's own sign-in) is given no calls.
+        // An agent signed in busy (the supervisor's own sign-in) is given no calls.
         if (this.sessions.isBusy(this.key(agent))) continue;
         if (Math.random() < 0.08) {
           this.agentStates.rest(this.key(agent), auto.everyMs * (2 + Math.floor(Math.random() * 4)));
@@ -623,7 +623,7 @@ class GatewaySimulator implements Simulator {
         if (route) rawAgent = pathname.slice(CALLDATA_PREFIX.length, slash);
       }
     } else if (parseAgentGroupPath(pathname) && this.agentStates.interfaceEnabled) {
-      // Issue 13: keyed (byAgent, in-flight) by the caller, like the other routes.
+      // Keyed (byAgent, in-flight) by the caller, like the other routes.
       route = 'state';
       rawAgent = parseAgentGroupPath(pathname)!.caller;
     } else if (parseQueuePath(pathname)) {
@@ -701,7 +701,7 @@ class GatewaySimulator implements Simulator {
       res.end(BODY_NOT_ALLOWED);
       return;
     }
-    // Issue 18: the overload control counts calldata and agentgroup requests per path agent.
+    // The overload control counts calldata and agentgroup requests per path agent.
     if (this.queues.overload && this.queues.countAndCheck(parseAgentId(rawAgent, this.agentIdMax) ?? rawAgent)) {
       this.sendBody(res, 200, JSON_TYPE, envelope('000-007'));
       return;
@@ -740,7 +740,7 @@ class GatewaySimulator implements Simulator {
   }
 
   /**
-   * Issue 18: agentvdnskill (GET), queryacdstat (POST, at most 100 IDs), agentskills (GET).
+   * Agentvdnskill (GET), queryacdstat (POST, at most 100 IDs), agentskills (GET).
    * Only a live session Guid of the path's own agent is accepted (a gateway-wide pasted
    * Guid gets 000-003): the vendor documents these for "the signed-in agent".
    */

@@ -1,4 +1,4 @@
-// The Show Detailed Statistics page (issue 20): the counters of one agent as a table in plain
+// The Show Detailed Statistics page: the counters of one agent as a table in plain
 // words, with when they were updated and a Refresh button. Bundled by esbuild into
 // dist/detailsView.js; it gets its (already localized) data from the extension by postMessage
 // (protocol.ts) and keeps it with setState, so hiding and showing the panel loses nothing.

@@ -1,4 +1,4 @@
-// The Show Trend webview (issue 13): a uPlot chart of one day — answered and outbound calls
+// The Show Trend webview: a uPlot chart of one day — answered and outbound calls
 // per 15 minutes as bars, cumulative talk time as a line — and the same numbers as a table
 // for screen readers and keyboard users. Bundled by esbuild into dist/trendView.js; it gets
 // its data and its (already localized) words from the extension by postMessage and keeps

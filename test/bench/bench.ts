@@ -68,7 +68,7 @@ const cpuMs = () => {
 /** One full cycle over all agents through GatewayConnection (its scheduler, Guid lookup and undici client): the product's code path. */
 async function oursCycles(sim: Sim, limited = false): Promise<{ rps: number[]; cycleMs: number[]; cpu: PhaseCpu[]; peakRss: number; coldMs: number }> {
   let done = 0;
-  // Issue 18: with `limited`, every request passes the per-agent limiter as in the extension. Its clock moves 3 s per
+  // With `limited`, every request passes the per-agent limiter as in the extension. Its clock moves 3 s per
   // cycle, as the shortest real interval (5 s) would: each agent is once per cycle under its budget, so this measures
   // the limiter's cost on the request path, never a wait.
   let cycle = 0;
@@ -471,7 +471,7 @@ async function main(): Promise<void> {
     console.log('| client | requests/s | cycle p50 ms | cycle p95 ms | client CPU µs/request | simulator CPU µs/request | simulator busy (of one core) |');
     console.log('|---|--:|--:|--:|--:|--:|--:|');
     console.log(`| ours (GatewayConnection: scheduler + undici pool) | ${f(o)} | ${median(ours.cycleMs).toFixed(1)} | ${pct(ours.cycleMs, 0.95).toFixed(1)} | ${us(ours.cpu, 'clientUsPerReq')} | ${us(ours.cpu, 'simUsPerReq')} | ${core(ours.cpu)} |`);
-    console.log(`| ours + per-agent limiter (issue 18, what the extension runs) | ${f(median(oursLimited.rps))} | ${median(oursLimited.cycleMs).toFixed(1)} | ${pct(oursLimited.cycleMs, 0.95).toFixed(1)} | ${us(oursLimited.cpu, 'clientUsPerReq')} | ${us(oursLimited.cpu, 'simUsPerReq')} | ${core(oursLimited.cpu)} |`);
+    console.log(`| ours + per-agent limiter (what the extension runs) | ${f(median(oursLimited.rps))} | ${median(oursLimited.cycleMs).toFixed(1)} | ${pct(oursLimited.cycleMs, 0.95).toFixed(1)} | ${us(oursLimited.cpu, 'clientUsPerReq')} | ${us(oursLimited.cpu, 'simUsPerReq')} | ${core(oursLimited.cpu)} |`);
     console.log(`| naive (node:https, new TLS per request) | ${f(n)} | ${median(naive.cycleMs).toFixed(1)} | ${pct(naive.cycleMs, 0.95).toFixed(1)} | ${us(naive.cpu, 'clientUsPerReq')} | ${us(naive.cpu, 'simUsPerReq')} | ${core(naive.cpu)} |`);
     console.log(`| ceiling (autocannon, keep-alive, 3 s) | ${f(c)} | – | – | ${us(ceil.cpu, 'clientUsPerReq')} | ${us(ceil.cpu, 'simUsPerReq')} | ${core(ceil.cpu)} |`);
     console.log(`\nratios: ours/ceiling = ${(o / c).toFixed(2)}   ours/naive = ${(o / n).toFixed(1)}   (targets: >= 0.5, >= 20; cycle p50 < 150 ms)`);

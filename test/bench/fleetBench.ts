@@ -1,4 +1,4 @@
-// Issue 19 cost: three gateways × 300 agents, each gateway its own simulator process, its own
+// cost: three gateways × 300 agents, each gateway its own simulator process, its own
 // Guid and its own GatewayConnection inside one core Fleet, as the extension builds them.
 // Prints requests per gateway per interval (exactly one statistics request per agent is the
 // goal), client CPU per request and the cycle time, and checks that no gateway answered a
@@ -95,7 +95,7 @@ export async function fleetBench(): Promise<string[]> {
     fleet.dispose();
     const rows = [...perGateway].map(([name, totals]) => `${name} ${median(totals)}`).join(', ');
     return [
-      `\nseveral gateways (issue 19): ${GATEWAYS} gateways × ${AGENTS} agents, each its own simulator process and GatewayConnection in one Fleet, medians of ${CYCLES} cycles after ${WARMUP}`,
+      `\nseveral gateways: ${GATEWAYS} gateways × ${AGENTS} agents, each its own simulator process and GatewayConnection in one Fleet, medians of ${CYCLES} cycles after ${WARMUP}`,
       `  statistics requests per gateway per interval: ${rows} (${exact ? 'exactly one per agent' : 'NOT one per agent'}); failed answers (a Guid sent to the wrong gateway would be 000-003): ${failures}`,
       `  cycle (all ${GATEWAYS * AGENTS} agents, all gateways at once) p50 ${median(cycleMs).toFixed(1)} ms; client CPU ${median(cpuPerRequestUs).toFixed(0)} µs per request`,
     ];

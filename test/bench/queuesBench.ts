@@ -1,4 +1,4 @@
-// Issue 18 in `npm run bench`: requests per poll interval for 200 agents and 20 queues
+// in `npm run bench`: requests per poll interval for 200 agents and 20 queues
 // (with agent states and a signed-in session), the per-agent peak in any 2 s from the
 // simulator's own log, and the limiter's CPU cost per request. Loopback only, bounded, stops.
 import { readFile } from 'node:fs/promises';
@@ -56,7 +56,7 @@ export async function queuesBench(): Promise<string[]> {
     const ex = count(/\/statisticsEx$/), state = count(/\/agentbyworkno\//), acd = count(/\/queryacdstat$/), vdn = count(/\/agentvdnskill$/);
     const worst = sim.queues.maxInWindow(2000);
     lines.push('');
-    lines.push(`Queues (issue 18): ${AGENTS} agents with state, ${QUEUES} queues, one signed-in session, ${INTERVAL_MS / 1000} s interval, ${MEASURED_INTERVALS} intervals measured`);
+    lines.push(`Queues: ${AGENTS} agents with state, ${QUEUES} queues, one signed-in session, ${INTERVAL_MS / 1000} s interval, ${MEASURED_INTERVALS} intervals measured`);
     lines.push(`  requests per interval: statisticsEx ${per(ex)}, agentbyworkno ${per(state)}, queryacdstat ${per(acd)}, agentvdnskill ${per(vdn)}, event polls ${per(sim.sessions.stats.eventPolls - events0)} (the session's, not counted by the vendor)`);
     lines.push(`  most requests of one {agentid} in any 2 s (simulator's log, whole run): ${worst.count} (agent ${worst.agent}; vendor limit 5); answered 000-007: ${sim.queues.overloadAnswers}`);
   } finally {

@@ -1,4 +1,4 @@
-// Issue 19 in a real extension host: three simulators configured at once (the top-level
+// in a real extension host: three simulators configured at once (the top-level
 // settings and two entries of ccGateway.gateways). Named to sort before extension.test.ts,
 // whose last test disposes the monitor.
 import * as assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ const config = () => vscode.workspace.getConfiguration('ccGateway');
 const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 const SETTINGS = ['gatewayUrl', 'gateways', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'requestTimeoutSeconds'];
 
-describe('Several gateways at once (issue 19)', function () {
+describe('Several gateways at once', function () {
   this.timeout(120_000);
   let api: ExtensionApi;
   /** a: the top-level settings, pasted Guid; b and c: listed, sign-in sessions. */

@@ -1,4 +1,4 @@
-// Issue 18: the Queues view in a real extension host against the simulator. Named to sort
+// The Queues view in a real extension host against the simulator. Named to sort
 // before extension.test.ts, whose last test disposes the monitor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -13,7 +13,7 @@ const config = () => vscode.workspace.getConfiguration('ccGateway');
 const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 const SETTINGS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'queues', 'thresholds.queueWaitingCalls', 'statusBar.enabled'];
 
-describe('Queues view (issue 18)', function () {
+describe('Queues view', function () {
   this.timeout(120_000);
   let api: ExtensionApi;
   let sim: Simulator;

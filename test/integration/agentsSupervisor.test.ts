@@ -1,5 +1,5 @@
 // Named to run before extension.test.ts, whose last test disposes the monitor.
-// Issue 13 in a real extension host: agent state per row and its request budget, teams with
+// in a real extension host: agent state per row and its request budget, teams with
 // totals, sorting without rebuilding rows, thresholds, history on disk.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -142,7 +142,7 @@ describe('Supervisor view in the extension host', function () {
     assert.deepEqual(config().get('teams'), { Hotline: ['101', '102'], Sales: ['104'] });
   });
 
-  it('Add to Team with several rows selected adds them all; a script adds several IDs or none; ccGateway.teamOf adds to the teams (issue 20)', async () => {
+  it('Add to Team with several rows selected adds them all; a script adds several IDs or none; ccGateway.teamOf adds to the teams', async () => {
     const teamRow = (name: string) => api.tree.getChildren().find((n) => item(n).id === `team:${name}`);
     const membersOf = (name: string) => {
       const row = teamRow(name);

@@ -139,7 +139,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     await sleep(2500);
     assert.equal(polls(), n, 'no event poll after the sign-out');
     assert.equal(api.monitor.sessions.has('101'), false);
-    // Issue 20: a deliberate Sign Out is nothing to warn about.
+    // A deliberate Sign Out is nothing to warn about.
     await until('status bar says signed out', () => api.statusBar.snapshot.text === '$(account) CC-Gateway: signed out');
     assert.equal(api.statusBar.snapshot.warning, false, 'no warning colour after a deliberate Sign Out');
   });

@@ -164,13 +164,13 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.equal(details?.answernums, sim.counters('101').answernums);
     assert.equal(typeof details?.noanswernums, 'number');
     assert.equal(sim.stats.byPath.get('/agentgateway/resource/calldata/101/statistics'), 1);
-    // A readable table (issue 13): plain words, h:mm:ss, the field names; no Guid. The page gets it by postMessage (issue 20).
+    // A readable table: plain words, h:mm:ss, the field names; no Guid. The page gets it by postMessage.
     const data = await until('details posted', () => api.supervisor.details.lastData.get('101'));
     const row = (field: string) => data.rows.find((r) => r.field === field);
     assert.deepEqual(row('noanswernums')?.label, 'Calls not answered for a long time');
     assert.match(row('noanswernums')!.value, /^\d+$/);
     assert.match(row('talktime')!.value, new RegExp(`^${Math.floor(sim.counters('101').talktime / 3600)}:\\d\\d:\\d\\d$`));
-    // Issue 20: the fields the docs do not name get words too, marked as such, with the field name beside them.
+    // The fields the docs do not name get words too, marked as such, with the field name beside them.
     assert.equal(row('waittime')?.label, 'Waiting time (undocumented field)');
     assert.match(data.status, /^Updated at \d\d:\d\d:\d\d from https:\/\/127\.0\.0\.1:\d+; refreshes every \d+ s while this panel is visible\.$/);
     assert.equal(data.refresh, 'Refresh');
@@ -263,7 +263,7 @@ describe('CC-Gateway extension in the extension host', function () {
       }
       await until('rows stale with a network reason', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
       assert.equal(api.notifier.count() - total, 1, 'a gateway outage shows in the rows and the status bar, not in toasts');
-      // Issue 20: the status bar says its numbers are old (icon, time, words), without a warning colour: the extension retries by itself.
+      // The status bar says its numbers are old (icon, time, words), without a warning colour: the extension retries by itself.
       await until('status bar marked stale', () => api.statusBar.snapshot.text.startsWith('$(history) '));
       assert.match(String(api.statusBar.snapshot.label), /numbers as of .+, not current/);
       assert.equal(api.statusBar.snapshot.warning, false, 'an outage the extension is riding out is no warning');

@@ -58,7 +58,7 @@ test('03a welcome: agents but no Guid, and no toast repeating it', async ({ work
     await quickInput.submit(id);
   }
   await view.open();
-  // Issue 20: Sign In leads, in plain words; pasting a Guid is the advanced way, a link, not a button of equal weight.
+  // Sign In leads, in plain words; pasting a Guid is the advanced way, a link, not a button of equal weight.
   await view.welcomeShows(/Sign in to see the numbers.*agent account of your own/s, 'Sign In…');
   const welcomeText = await view.welcomeText();
   expect(welcomeText, `welcome text: ${welcomeText}`).toMatch(/Advanced \(static authentication\): paste a Guid/);
@@ -177,7 +177,7 @@ test('06 a self-signed gateway: review its certificate in the dialog, trust it, 
   expect(selfSigned.stats.guidsSeen.has(secrets.guid), 'the Guid went to the trusted gateway').toBe(true);
 });
 
-// --- Supervisor view (issue 13) -------------------------------------------
+// --- Supervisor view -------------------------------------------
 
 test('07 rows fit the default side bar width (300 px): state, counters and talk time, nothing cut off', async ({ workbench: wb, sim }) => {
   const { view, palette, quickInput, notifications } = wb;
@@ -190,7 +190,7 @@ test('07 rows fit the default side bar width (300 px): state, counters and talk 
     const t = await view.description('101');
     return t && t.includes('1:13:08') ? t : undefined;
   });
-  // Issue 20: minutes in the state follow the state word once it lasts a minute.
+  // Minutes in the state follow the state word once it lasts a minute.
   expect(d, `row 101 shows "${d}"`).toMatch(/^idle( ≥?\d+ min)? · ↓6 ↑0 · 1:13:08$/);
   for (const id of ['101', '102']) expect(await view.isCut(view.row(id).first()), `row ${id} is cut off at 300 px`).toBe(false);
   await wb.moveMouseAway();
@@ -290,7 +290,7 @@ test('12 Show Detailed Statistics: a table in plain words with h:mm:ss', async (
   const c = sim.counters('101');
   expect(text, `table: ${text}`).toMatch(new RegExp(`Calls answered\\s+${c.answernums}\\s+answernums`));
   expect(text, `talk time as h:mm:ss: ${text}`).toMatch(/Talk time\s+1:16:08\s+talktime/);
-  // Issue 20: every counter in words (the two the documentation does not name too), and a way to refresh the snapshot.
+  // Every counter in words (the two the documentation does not name too), and a way to refresh the snapshot.
   expect(text, `undocumented counters in words: ${text}`).toMatch(/Hold time \(undocumented field\)\s+\d+:\d\d:\d\d\s+holdtime/);
   expect(text, `undocumented counters in words: ${text}`).toMatch(/Waiting time \(undocumented field\)/);
   expect(await f.locator('button', { hasText: 'Refresh' }).count(), 'a Refresh button on the page').toBeGreaterThan(0);
@@ -298,7 +298,7 @@ test('12 Show Detailed Statistics: a table in plain words with h:mm:ss', async (
   await shot(wb.page, '12-details.png');
 });
 
-// --- Issue 20 --------------------------------------------------------------
+// --- Supervisor details --------------------------------------------------------------
 
 test('13 at the default width (300 px) no row is cut: two teams, a long team name, a threshold crossed', async ({ workbench: wb, sim }) => {
   const { view, palette, quickInput } = wb;
@@ -359,5 +359,5 @@ test('14 gateway stopped: Total, team and status bar say their numbers are old; 
   expect(toasts, `a notification about the Guid after the gateway came back: "${toasts.replace(/\s+/g, ' ')}"`).not.toMatch(/Guid/);
 });
 
-// Issue 18: the Queues view, in its own file (signs in as agent 101 with a throwaway password).
+// The Queues view, in its own file (signs in as agent 101 with a throwaway password).
 queueTests(test);

@@ -1,4 +1,4 @@
-// Issue 19 in the browser: three gateways at once (the worker's simulator as the top-level
+// In the browser: three gateways at once (the worker's simulator as the top-level
 // gateway, two more as ccGateway.gateways entries), each given its Guid from the palette, which
 // asks which gateway. Then the gateway rows with their state and totals at the default side-bar
 // width (300 px): nothing cut. Its own code-server and simulators.

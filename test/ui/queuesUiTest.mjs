@@ -1,4 +1,4 @@
-// Issue 18, the Queues view in a real workbench: one test registered by agents.spec.mjs after its
+// The Queues view in a real workbench: one test registered by agents.spec.mjs after its
 // own (it continues that workbench: gateway URL, agents and Guid set). It signs in as agent 101
 // (the simulator takes any password), reads the queue rows and the status bar at the default
 // side-bar width (300 px), crosses a threshold in the Settings editor and opens Show Trend on a queue.
@@ -72,7 +72,7 @@ export function queueTests(test) {
     await shot(page, '13-queue-trend.png');
     await palette.run('View: Close All Editors');
 
-    // Issue 20: a deliberate Sign Out leaves a neutral status bar (no warning colour). The pasted
+    // A deliberate Sign Out leaves a neutral status bar (no warning colour). The pasted
     // Guid of the earlier tests goes first, so that after Sign Out nobody is signed in at all.
     await palette.run('CC-Gateway: Clear Guid');
     await palette.run('CC-Gateway: Sign Out');

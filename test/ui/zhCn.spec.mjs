@@ -1,4 +1,4 @@
-// Issue 20: a second workbench in Simplified Chinese (the test language pack and the .vsix
+// A second workbench in Simplified Chinese (the test language pack and the .vsix
 // installed): the rows of two teams, a long team name and a crossed threshold must fit the default
 // side-bar width (300 px) with Chinese words, which are wider. Its own code-server and simulator.
 import process from 'node:process';

@@ -1,4 +1,4 @@
-// Issue 13: agent state per row (agentbyworkno): the code mapping, parsing, and the request budget
+// Agent state per row (agentbyworkno): the code mapping, parsing, and the request budget
 // of the real connection against the simulator, on a fake clock.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

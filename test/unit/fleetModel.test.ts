@@ -1,4 +1,4 @@
-// Issue 19, model-based: several gateways at once, each with its own connection, against three
+// Model-based: several gateways at once, each with its own connection, against three
 // real simulators (HTTPS on loopback) with different Guids. fast-check drives random adds,
 // removes, renames-in-place (URL kept), faults (a hang, a refused Guid), new Guids, queries and
 // time; after every step: no gateway ever received another gateway's Guid, the units of the

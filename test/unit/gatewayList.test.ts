@@ -1,4 +1,4 @@
-// Issue 19: ccGateway.gateways, validated, and combined with the top-level settings.
+// ccGateway.gateways, validated, and combined with the top-level settings.
 import assert from 'node:assert/strict';
 import { findGateway, MAX_GATEWAYS, parseGateways, SETTINGS_GATEWAY } from '../../src/core/fleet/gatewayList';
 

@@ -1,4 +1,4 @@
-// Issue 13: the counter history (append-only file per origin and day), retention, reading a day back, the trend.
+// The counter history (append-only file per origin and day), retention, reading a day back, the trend.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,4 +1,4 @@
-// Issue 17 item 5: history that survives a crash — torn lines, far-off times, retention at
+// History that survives a crash — torn lines, far-off times, retention at
 // start and at 0, owner-only files, and a clear word in the log for a bad file.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,7 +13,7 @@ const DAY = '2025-03-10';
 const s = (answernums: number, calloutnums: number, talktime: number) => ({ answernums, calloutnums, talktime });
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
-describe('history after a crash (issue 17)', () => {
+describe('history after a crash', () => {
   let dir: string;
   let clock: FakeClock;
   let warnings: string[];

@@ -1,4 +1,4 @@
-// Issue 17 item 5, model-based: random sequences of appends, torn writes (a crash truncating the
+// Model-based: random sequences of appends, torn writes (a crash truncating the
 // day file at a random byte), restarts (a new store on the same folder), days passing on a fake
 // clock and retention changes, with the invariants checked after every step.
 // A failure prints its seed and path; replay it with

@@ -1,4 +1,4 @@
-// Issue 18 leftover: a request waiting for the per-agent budget picks its Guid after the wait,
+// a request waiting for the per-agent budget picks its Guid after the wait,
 // so a Guid the gateway renewed meanwhile is the one sent (the old one would be refused, 000-003).
 // Against the simulator over loopback; the budget is held open by the test.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 18: the queues against the simulator over HTTPS on loopback — a signed-in session's
+// The queues against the simulator over HTTPS on loopback — a signed-in session's
 // agent asks, one queryacdstat per interval (per 100 queues), none while inactive, paused or
 // without a session, and the simulator's own log proves the per-agent budget under bursts.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 18: the skill-queue answers (every field, wrong types, the 100-ID split) and the queue thresholds.
+// The skill-queue answers (every field, wrong types, the 100-ID split) and the queue thresholds.
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../src/core/model/errors';
 import { chunkQueueIds, parseAgentSkills, parseQueueStats, parseSkillQueues, queueStatsBody } from '../../src/core/wire/queues';

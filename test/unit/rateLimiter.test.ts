@@ -1,4 +1,4 @@
-// Issue 18: the per-{agentid} limiter. 5,000 random schedules of polls, refreshes, Query Now
+// The per-{agentid} limiter. 5,000 random schedules of polls, refreshes, Query Now
 // and queue cycles (seeded, reproducible), each request taking a random time to be answered and
 // arriving at the gateway at a random moment of that time: no window of 2 s holds more than 5
 // arrivals of one agent, nothing is dropped, cancelled waits leave the queue.

@@ -1,5 +1,5 @@
 // The browser tests' reporter keeps this run's Guid and passwords out of what it prints and writes,
-// and the trace of a test that typed the Guid does not hold it (issue 20 item 10): a Playwright run of
+// and the trace of a test that typed the Guid does not hold it: a Playwright run of
 // test/playwright/redaction.selfcheck.mjs through the real playwright.config.mjs (Debian's Chromium).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

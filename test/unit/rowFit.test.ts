@@ -1,4 +1,4 @@
-// Issue 20 items 1 and 2: row text fitted to the side bar (src/core/format/rowFit.ts), staleness
+// Row text fitted to the side bar (src/core/format/rowFit.ts), staleness
 // of a group's numbers (src/core/supervisor/freshness.ts), and the grace before alarming
 // (src/core/util/graceGate.ts) on a fake clock.
 import assert from 'node:assert/strict';

@@ -68,7 +68,7 @@ describe('sessions: the simulator in dynamic mode', function () {
     assert.equal(await login('102', { password: PASSWORD }, '/forcelogin'), '0');
   });
 
-  it('the demo gives no calls to an agent signed in busy (the supervisor’s own sign-in), and reads its state as busy (issue 20)', async () => {
+  it('the demo gives no calls to an agent signed in busy (the supervisor’s own sign-in), and reads its state as busy', async () => {
     sim = await startSimulator({ auth: { mode: 2, defaultPassword: PASSWORD }, autoCalls: { everyMs: 5, agents: ['101', '102'] } });
     const client = createGatewayClient({ origin: sim.origin, caPem: sim.caPem, timeoutMs: 2000 });
     const calls = (a: string) => {

@@ -1,4 +1,4 @@
-// The four failures at the edges of sessions (issue 17), each against the simulator with the
+// The four failures at the edges of sessions, each against the simulator with the
 // extension's own stores over an in-memory profile, on a fake clock.
 import assert from 'node:assert/strict';
 import type { AgentId } from '../../src/core/ids/agentId';

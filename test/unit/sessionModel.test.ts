@@ -1,4 +1,4 @@
-// Model-based test of the credential lifecycle (issue 17): fast-check drives random sequences
+// Model-based test of the credential lifecycle: fast-check drives random sequences
 // of real events — sign in with the right or a wrong password, Guid rotation, a gateway restart,
 // a password changed on the gateway, window starts and closes, a connection setting change
 // (another gateway and back), late answers — against two simulators over HTTPS on loopback,

@@ -1,4 +1,4 @@
-// One session owner per agent across windows (issue 12 item 4): the lease in the shared folder,
+// One session owner per agent across windows: the lease in the shared folder,
 // the owner-only channel with its token, and windows made of the real core classes (in this
 // process, or in a child process that can be killed like a crashed extension host) against the
 // simulator over loopback.

@@ -549,7 +549,7 @@ describe('simulator: TLS variants fail verification', () => {
 
 describe('simulator CLI', () => {
   it('parses arguments', () => {
-    // Sign-in sessions (dynamic, as the demo) and the CA kept in .cache/simulator-ca/ by default (issue 20).
+    // Sign-in sessions (dynamic, as the demo) and the CA kept in .cache/simulator-ca/ by default.
     assert.deepEqual(parseArgs([]), { port: 0, agents: ['101', '102', '103', '104', '105'], callsEveryMs: 3000, json: false, auth: 'dynamic', password: 'demo1234', caDir: DEFAULT_CA_DIR });
     assert.match(DEFAULT_CA_DIR, /[/\\]\.cache[/\\]simulator-ca$/);
     assert.equal(path.dirname(path.dirname(DEFAULT_CA_DIR)), path.resolve(__dirname, '../../..'), 'in the repository, next to package.json');

@@ -1,4 +1,4 @@
-// The demo's simulator as a process of its own (issue 20): `cli.js --control` is spawned, commands
+// The demo's simulator as a process of its own: `cli.js --control` is spawned, commands
 // go to its stdin, and their effect is checked where VS Code would see it, at the HTTPS endpoint
 // on loopback (certificate verification on, against the CA file the process printed). The
 // process stops by itself when its stdin closes.

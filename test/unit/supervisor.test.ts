@@ -1,4 +1,4 @@
-// Issue 13: teams (validation, grouping, totals), sort orders and thresholds, in plain node.
+// Teams (validation, grouping, totals), sort orders and thresholds, in plain node.
 import assert from 'node:assert/strict';
 import { totals, type AgentEntry } from '../../src/core/monitor/statsStore';
 import type { Presence } from '../../src/core/supervisor/agentState';

@@ -1,4 +1,4 @@
-// Issue 20: ccGateway.teamOf (agent → team, what the Settings editor can edit) and how it adds to ccGateway.teams.
+// ccGateway.teamOf (agent → team, what the Settings editor can edit) and how it adds to ccGateway.teams.
 import assert from 'node:assert/strict';
 import { parseTeams, watchedAgents } from '../../src/core/supervisor/supervisor';
 import { combineTeams, parseTeamOf } from '../../src/core/supervisor/teamOf';
@@ -10,7 +10,7 @@ const combined = (teams: unknown, teamOf: unknown) => {
   return { teams: combineTeams(a.teams, b.entries), problems: [...a.problems, ...b.problems].map((p) => p.message) };
 };
 
-describe('ccGateway.teamOf (issue 20)', () => {
+describe('ccGateway.teamOf', () => {
   it('adds its agents to the team of that name (any case, spelled as ccGateway.teams spells it), new teams after', () => {
     const { teams, problems } = combined({ Hotline: ['101', '102'], Sales: ['104'] }, { '103': 'hotline', ' 0105 ': ' Billing ', '106': 'Billing', '102': 'Hotline' });
     assert.deepEqual(problems, []);

@@ -1,4 +1,4 @@
-// Issue 20 item 4: time in state per agent (src/core/supervisor/timeInState.ts), the thresholds
+// Time in state per agent (src/core/supervisor/timeInState.ts), the thresholds
 // per state, and the plural forms of counts, in plain node with a fake clock.
 import assert from 'node:assert/strict';
 import { agentCount, formatStateMinutes, needAttentionCount } from '../../src/core/format/format';

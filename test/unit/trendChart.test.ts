@@ -1,4 +1,4 @@
-// Issue 20: the trend's first hour (bucket size and time axis), its legend, the webview
+// The trend's first hour (bucket size and time axis), its legend, the webview
 // message protocol's validator, and the details panel's live refresh on a fake clock.
 import assert from 'node:assert/strict';
 import { dayStart } from '../../src/core/history/historyStore';
@@ -29,7 +29,7 @@ function data(buckets: number[], bucketMs: number, extra: Partial<TrendData> = {
   };
 }
 
-describe('trend chart (issue 20)', () => {
+describe('trend chart', () => {
   describe('bucket size and time axis', () => {
     it('per minute under 20 minutes of records, per 5 minutes under an hour, per 15 minutes from then on', () => {
       assert.equal(chooseBucketMs(undefined, undefined), 15 * MINUTE_MS, 'no records: the day view');

@@ -1,4 +1,4 @@
-// Two windows on one machine (issue 12 item 4), in a real workbench: one code-server (one
+// Two windows on one machine, in a real workbench: one code-server (one
 // user-data dir, so one global storage folder), two Chromium pages on the same workbench URL,
 // each with its own extension host running test/windows/window.test.ts (via index.ts). The
 // simulator runs in the worker, so it outlives the pages. Checked from outside, one test per

@@ -15,7 +15,7 @@ export interface FleetChange<U> {
 }
 
 /**
- * Issue 19: one unit per configured gateway. Reconciling with a new list creates units for new
+ * One unit per configured gateway. Reconciling with a new list creates units for new
  * keys and disposes those whose key went; every other unit is kept as it is (the same object,
  * its connection, sessions and numbers untouched). A unit applies its own entry's changes.
  */

@@ -86,7 +86,7 @@ export function parseHistory(text: string, window?: TimeWindow): HistoryRecord[]
   return parseHistoryText(text, window).records;
 }
 
-/** A queue's sample (issue 18): `time_ms,q<queue>,waiting,longest_wait_s,signed_in,available`. */
+/** A queue's sample: `time_ms,q<queue>,waiting,longest_wait_s,signed_in,available`. */
 export interface QueueHistoryRecord {
   readonly t: number;
   readonly queueId: number;

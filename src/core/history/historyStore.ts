@@ -82,7 +82,7 @@ export class HistoryStore implements IDisposable {
   private readonly pending = new Map<string, { origin: string; lines: string[] }>();
   /** origin|agent → last counters recorded, with their day: an unchanged reading is not written. */
   private readonly last = new Map<string, { day: string; stats: AgentStatistics }>();
-  /** origin|q<id> → day and line of the last queue sample recorded (issue 18). */
+  /** origin|q<id> → day and line of the last queue sample recorded. */
   private readonly lastQueue = new Map<string, string>();
   /** file → the last problem reported for it, so a trend update every few seconds does not repeat it. */
   private readonly reported = new Map<string, string>();
@@ -144,7 +144,7 @@ export class HistoryStore implements IDisposable {
     return true;
   }
 
-  /** Issue 18: records a queue's sample if it changed since the last one of this queue on this day. */
+  /** Records a queue's sample if it changed since the last one of this queue on this day. */
   recordQueue(origin: string, queueId: number, q: Omit<QueueHistoryRecord, 't' | 'queueId'>, at: number = this.clock.now()): boolean {
     if (this.disposed || this.retentionDays <= 0) return false;
     const day = dayKey(at);

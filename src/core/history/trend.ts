@@ -56,7 +56,7 @@ export function buildTrend(records: readonly HistoryRecord[], agents: ReadonlySe
   return trend;
 }
 
-/** A queue's day (issue 18): per 15 minutes, the most calls waiting and the longest wait seen in its samples. */
+/** A queue's day: per 15 minutes, the most calls waiting and the longest wait seen in its samples. */
 export interface QueueTrend {
   readonly buckets: number[];
   readonly waitingMax: number[];

@@ -10,7 +10,7 @@ export interface TrendData {
   readonly outbound: number[];
   readonly talkCumulative: number[];
   readonly words: Record<'answered' | 'outbound' | 'talk' | 'interval' | 'caption' | 'empty' | 'calls' | 'hours' | 'chartLabel' | 'legendHint', string>;
-  /** Issue 18: a queue's trend instead of agents' counters (then answered/outbound/talkCumulative are empty). */
+  /** A queue's trend instead of agents' counters (then answered/outbound/talkCumulative are empty). */
   readonly queue?: {
     readonly waitingMax: number[];
     readonly longestWaitMax: number[];

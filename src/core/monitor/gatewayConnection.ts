@@ -50,7 +50,7 @@ export interface ConnectionDeps {
   /** Shares sessions with the other windows of this machine (one runs each agent's session); none: this window runs its own. */
   readonly sessionHost?: SessionHost;
   /**
-   * Issue 18: waits for `{agentid}`'s slot under the vendor's overload control (calldata,
+   * Waits for `{agentid}`'s slot under the vendor's overload control (calldata,
    * agentgroup, queuedevice: every request sent through send() or sendAsSession()). Awaited
    * before the Guid is picked, so a renewal that arrives during the wait is used; the
    * returned function is called when the request has settled (the slot counts until then).
@@ -319,7 +319,7 @@ export class GatewayConnection extends Disposable {
     this.checkCredentials();
   }
 
-  // --- Issue 13: agent state --------------------------------------------------------
+  // --- Agent state --------------------------------------------------------
   readonly onAgentState = (listener: (e: { agentId: string; info?: AgentInfo; at: number }) => void) => this.prober.onState(listener);
   readonly onDidRefuseState = (listener: (e: GatewayError) => void) => this.prober.onDidRefuse(listener);
 
@@ -364,7 +364,7 @@ export class GatewayConnection extends Disposable {
     if (ref) this.deps.log.info(`Guid renewed for ${describeRef(ref)}.`);
   }
 
-  // --- Issue 18 seam: queues (queueMonitor.ts uses only these two) ----
+  // --- Seam: queues (queueMonitor.ts uses only these two) ----
   /** The agent of a signed-in session of this connection (the first one), if any. */
   get sessionAgent(): AgentId | undefined {
     return this.sessions.anyLive()?.agentId;

@@ -40,7 +40,7 @@ const MAX_SWAPS_PER_QUERY = 5;
  */
 export class GatewayMonitor extends Disposable {
   readonly store = this._register(new StatsStore());
-  /** Issue 13: each agent's state (agentbyworkno), when enabled and the gateway allows it. */
+  /** Each agent's state (agentbyworkno), when enabled and the gateway allows it. */
   readonly states = this._register(new AgentStateStore());
   private agentStateEnabled = false;
   private readonly onDidChangeStateAvailabilityEmitter = this._register(new Emitter<void>());
@@ -76,7 +76,7 @@ export class GatewayMonitor extends Disposable {
   readonly onDidSwap = this.onDidSwapEmitter.event;
 
   /**
-   * Issue 18: at most `rateLimit` requests per {agentid} across calldata, agentgroup and
+   * At most `rateLimit` requests per {agentid} across calldata, agentgroup and
    * queuedevice, for every connection of this monitor. The extension always passes
    * GATEWAY_AGENT_LIMIT; core tests that poll every few milliseconds leave it out.
    */
@@ -149,7 +149,7 @@ export class GatewayMonitor extends Disposable {
     this.updateViewState();
   }
 
-  /** Issue 13: read each agent's state along with its counters (ccGateway.agentState.enabled). */
+  /** Read each agent's state along with its counters (ccGateway.agentState.enabled). */
   setAgentStateEnabled(enabled: boolean): void {
     this.agentStateEnabled = enabled;
     this.current?.setAgentStateEnabled(enabled);

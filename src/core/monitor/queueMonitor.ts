@@ -1,8 +1,8 @@
 /**
- * Issue 18: the watched skill queues — calls waiting, the longest wait, agents signed in
+ * The watched skill queues — calls waiting, the longest wait, agents signed in
  * and available — polled within the gateway's overload budget.
  *
- * THE SEAM (for re-wiring after the connection is split, issue 17). This file needs
+ * THE SEAM (for re-wiring the connection). This file needs
  * exactly this of the current connection, and nothing else:
  *   - `origin`: which gateway (numbers of another gateway are dropped);
  *   - `sessionAgent`: the agent of a signed-in session of this window (its own session or
@@ -13,7 +13,7 @@
  *     session's current Guid, picked after the wait; throws a GatewayError when there is
  *     none or the connection is closed.
  * and of the monitor: which connection is current and when that (or a session) changes.
- * Today GatewayConnection implements QueueSeam (its "Issue 18 seam" block) and
+ * Today GatewayConnection implements QueueSeam (its "Seam: queues" block) and
  * `queueSourceOf(GatewayMonitor)` below adapts the monitor.
  *
  * Budget: one queryacdstat per poll interval per 100 queues, with the session's agent as

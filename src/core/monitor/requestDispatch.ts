@@ -16,7 +16,7 @@ export interface DispatchDeps {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Keep-alive connections of the statistics pool (the client's default when unset). */
   readonly poolConnections?: number;
-  /** Issue 18: waits for a slot of the gateway's per-agent budget; the returned function gives it back. */
+  /** Waits for a slot of the gateway's per-agent budget; the returned function gives it back. */
   readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
   /** Set-GUID on an answer, before it settles. */
   readonly onGuidRenewed: (sentGuid: string, newGuid: string) => void;

@@ -4,7 +4,7 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import type { IDisposable } from '../util/lifecycle';
 
 /**
- * The vendor's overload control (shared/docs/cc-gateway-api.md, "Rate"): 5 queries per
+ * The vendor's overload control (docs/cc-gateway-api.md, "Rate"): 5 queries per
  * `{agentid}` per 2 s across the `calldata`, `agentgroup` and `queuedevice` families.
  * The gateway counts a request when it arrives, somewhere between when we send it and when
  * its answer is back. So a slot is taken when a request leaves and counts until the answer

@@ -1,4 +1,4 @@
-// ccGateway.teamOf (issue 20): agent ID → team name, e.g. { "101": "Hotline" }. VS Code's
+// ccGateway.teamOf: agent ID → team name, e.g. { "101": "Hotline" }. VS Code's
 // Settings editor edits an object only when its values are strings, numbers or booleans, so
 // ccGateway.teams (team → list of IDs) needs settings.json; this simpler form is edited as
 // key/value rows there. Both combine: an agent is in every team either setting names.

@@ -114,7 +114,7 @@ export class UndiciGatewayClient implements GatewayClient {
     this.parsed(agentId, 'logout', answer, () => parseSignOut(answer.raw, agentId));
   }
 
-  // --- Supervisor view (issue 13): agent state ---------------------------------
+  // --- Supervisor view: agent state ---------------------------------
   async agentInfo(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo> {
     if (!/^[0-9]{1,7}$/.test(callerId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
     const answer = await this.send(workno, 'agentbyworkno', { method: 'GET', path: agentInfoPath(callerId, workno), guid }, signal);
@@ -122,7 +122,7 @@ export class UndiciGatewayClient implements GatewayClient {
   }
   // ------------------------------------------------------------------------------
 
-  // --- Queues (issue 18) ----------------------------------------------------------
+  // --- Queues ----------------------------------------------------------
   async skillQueues(callerId: AgentId, guid: string, signal?: AbortSignal): Promise<{ queues: SkillQueue[]; skipped: number }> {
     const answer = await this.send(callerId, 'agentvdnskill', { method: 'GET', path: skillQueuesPath(callerId), guid }, signal);
     return this.parsed(callerId, 'agentvdnskill', answer, () => parseSkillQueues(answer.raw, callerId));

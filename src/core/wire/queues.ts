@@ -5,7 +5,7 @@ import { isQueueId, type QueueStats, type SkillQueue } from '../model/queues';
 import { parseEnvelope, type RawAnswer } from './parse';
 
 /**
- * The skill-queue interfaces (shared/docs/cc-gateway-api.md, "Skill queues"; docs/queues.md).
+ * The skill-queue interfaces (docs/cc-gateway-api.md, "Skill queues"; docs/queues.md).
  * `{agentid}` in each path is the signed-in agent asking, with its session's Guid.
  */
 export const QUEUEDEVICE_PATH = '/agentgateway/resource/queuedevice/';

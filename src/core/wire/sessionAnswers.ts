@@ -1,4 +1,4 @@
-// Answers of the sign-in, event-poll and sign-out interfaces (shared/docs/cc-gateway-api.md,
+// Answers of the sign-in, event-poll and sign-out interfaces (docs/cc-gateway-api.md,
 // "Signing in", "Events", "Signing out"), and their retcodes in plain words.
 import { t } from '../l10n/localize';
 import { printable } from '../ids/agentId';

@@ -7,7 +7,7 @@ import type { AgentStatistics, DetailedStatistics } from '../model/statistics';
 
 export type Operation = 'statisticsEx' | 'statistics' | 'agentbyworkno' | SignInVariant | 'logout' | 'agentevent' | QueueOperation;
 
-/** Issue 18: the skill-queue interfaces (queues.ts). */
+/** The skill-queue interfaces (queues.ts). */
 export type QueueOperation = 'agentvdnskill' | 'agentskills' | 'queryacdstat';
 
 /** `login` takes calls and a licence; `loginex` signs in to the CTI platform only (no licence); `forcelogin` signs another client out. */
@@ -85,11 +85,11 @@ export interface GatewayClient {
   signOut(agentId: AgentId, guid: string, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 
-  // --- Supervisor view (issue 13): agent state ---------------------------------
+  // --- Supervisor view: agent state ---------------------------------
   /** `agentgroup/{callerId}/agentbyworkno/{workno}`: another agent's details (state). Optional so fakes need not implement it. */
   agentInfo?(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo>;
 
-  // --- Queues (issue 18); `callerId` is the signed-in agent asking, with its own session's Guid ---
+  // --- Queues; `callerId` is the signed-in agent asking, with its own session's Guid ---
   /** `queuedevice/{callerId}/agentvdnskill`: the skill queues of the caller's VCC. */
   skillQueues?(callerId: AgentId, guid: string, signal?: AbortSignal): Promise<{ queues: SkillQueue[]; skipped: number }>;
   /** `onlineagent/{callerId}/agentskills`: the caller's own queues. */

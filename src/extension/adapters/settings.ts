@@ -20,7 +20,7 @@ export const DEFAULTS = {
   agentIdMax: DEFAULT_AGENT_ID_MAX,
   statusBarEnabled: true,
   signInMethod: 'loginex' as 'loginex' | 'login',
-  // Supervisor view (issue 13)
+  // Supervisor view
   agentStateEnabled: true,
   teams: {} as Record<string, string[]>,
   teamOf: {} as Record<string, string>,
@@ -34,7 +34,7 @@ export const DEFAULTS = {
 };
 
 export interface Settings {
-  /** Issue 19: which configured gateway these settings are of, and its name. */
+  /** Which configured gateway these settings are of, and its name. */
   readonly gatewayKey: GatewayKey;
   readonly gatewayName: string;
   readonly gatewayUrlText: string;
@@ -56,14 +56,14 @@ export interface Settings {
   readonly systemCertificates: boolean;
   /** VS Code's own proxy settings (http.*) and the environment, resolved per origin by the core. */
   readonly proxy: ProxyInputs & { readonly strictSSL: boolean; readonly authorization?: string };
-  // Supervisor view (issue 13)
+  // Supervisor view
   readonly agentStateEnabled: boolean;
   readonly teams: readonly Team[];
   readonly teamProblems: readonly TeamProblem[];
   readonly thresholds: Thresholds;
   /** 0: no history is recorded. */
   readonly historyRetentionDays: number;
-  /** Issue 18: ccGateway.queues (empty: every real queue of the signed-in agent's VCC), and what was refused. */
+  /** ccGateway.queues (empty: every real queue of the signed-in agent's VCC), and what was refused. */
   readonly queueIds: readonly number[];
   readonly queueProblems: readonly string[];
   readonly queueThresholds: QueueThresholds;
@@ -91,7 +91,7 @@ function trustedString(config: vscode.WorkspaceConfiguration, key: string, fallb
 }
 
 /**
- * Issue 19: every gateway to watch: the top-level settings (as one gateway, named by its host)
+ * Every gateway to watch: the top-level settings (as one gateway, named by its host)
  * and ccGateway.gateways. Both can redirect a Guid, so an untrusted folder's values are ignored.
  */
 export function readGateways(): { entries: GatewayEntry[]; problems: string[] } {
@@ -133,7 +133,7 @@ export function readSettings(key: GatewayKey = SETTINGS_GATEWAY): Settings {
   const caFile = listed ? (listed.caFile ?? '') : trustedString(config, 'tls.caFile', DEFAULTS.caFile).trim();
   const { ids: queueIds, problems: queueProblems } = parseQueueIds(listed ? listed.queues : config.get<unknown>('queues', DEFAULTS.queues));
   const parsedTeams = parseTeams(listed ? listed.teams : config.get<unknown>('teams', DEFAULTS.teams), agentIdMax);
-  // Issue 20: the Settings editor's key/value form (agent → team) adds to ccGateway.teams (the top-level gateway's).
+  // The Settings editor's key/value form (agent → team) adds to ccGateway.teams (the top-level gateway's).
   const teamOf = listed ? { entries: [], problems: [] } : parseTeamOf(config.get<unknown>('teamOf', DEFAULTS.teamOf), agentIdMax);
   const teams = combineTeams(parsedTeams.teams, teamOf.entries);
   const teamProblems = [...parsedTeams.problems, ...teamOf.problems];
@@ -213,7 +213,7 @@ export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
 }
 
 /**
- * Issue 19: writes a gateway's agents, teams or queues where they live: the top-level key for
+ * Writes a gateway's agents, teams or queues where they live: the top-level key for
  * the top-level gateway, its entry of ccGateway.gateways otherwise (the rest of the list as it was).
  */
 export async function updateGatewaySetting(key: GatewayKey, field: 'agents' | 'teams' | 'queues', value: unknown): Promise<void> {

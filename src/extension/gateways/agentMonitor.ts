@@ -30,7 +30,7 @@ export class AgentMonitor extends Disposable {
   private focused: boolean;
   private viewVisible = false;
   private queuesViewVisible = false;
-  /** Issue 18: the watched skill queues, asked by a signed-in session of the current connection. */
+  /** The watched skill queues, asked by a signed-in session of the current connection. */
   readonly queues: QueueMonitor;
   private readonly onDidChangeSettingsEmitter = this._register(new Emitter<Settings>());
   readonly onDidChangeSettings = this.onDidChangeSettingsEmitter.event;
@@ -43,7 +43,7 @@ export class AgentMonitor extends Disposable {
     private readonly sessionStore: SessionStore,
     credentials: CredentialSource = guidCredentials(guids, sessionStore),
     sessionHost?: SessionHost,
-    /** Issue 19: which configured gateway this monitor watches (the top-level settings unless given). */
+    /** Which configured gateway this monitor watches (the top-level settings unless given). */
     readonly key: GatewayKey = SETTINGS_GATEWAY,
   ) {
     super();
@@ -146,7 +146,7 @@ export class AgentMonitor extends Disposable {
     this.dispose();
     return done;
   }
-  // Supervisor view (issue 13)
+  // Supervisor view
   get states() {
     return this.core.states;
   }
@@ -162,7 +162,7 @@ export class AgentMonitor extends Disposable {
     this.applyActive();
   }
 
-  /** Issue 18: the Queues view shows numbers too. */
+  /** The Queues view shows numbers too. */
   setQueuesViewVisible(visible: boolean): void {
     this.queuesViewVisible = visible;
     this.applyActive();

@@ -43,7 +43,7 @@ const setGuidAction = (gateway: string) => ({
 });
 
 /**
- * Issue 19: everything one gateway has, created and disposed as one unit: its monitor
+ * Everything one gateway has, created and disposed as one unit: its monitor
  * (connection, sessions, queues), time in state, its rows, its trend panels, its
  * notifications and its history recording. Removing the gateway disposes all of it and
  * signs its sessions out; no other gateway's unit is touched.
@@ -148,7 +148,7 @@ export class GatewayUnit extends Disposable {
         }
       }),
     );
-    // Issue 18: queue samples go into the same day files (a sample only when a number changed).
+    // Queue samples go into the same day files (a sample only when a number changed).
     this._register(
       monitor.queues.onDidChange(() => {
         const origin = monitor.settings.origin;

@@ -14,7 +14,7 @@ export function gatewayArgument(arg: unknown): string | undefined {
 }
 
 /**
- * Issue 19: the gateways to watch, one GatewayUnit each, following the settings
+ * The gateways to watch, one GatewayUnit each, following the settings
  * (ccGateway.gateways and the top-level keys). A change that adds or removes one gateway
  * creates or disposes only that unit. Commands find "their" gateway here: the row's, the
  * one a script named, the only one, or the one the user picks.
@@ -25,7 +25,7 @@ export class Gateways extends Disposable {
   /** Gateways were added, removed or re-ordered. */
   readonly onDidChange = this.onDidChangeEmitter.event;
   private problemsShown = '';
-  /** Finds the gateway of a tree node (set by extension.ts: the trees know their nodes). */
+  /** Finds the gateway of a tree node (set by activate.ts: the trees know their nodes). */
   ownerOfNode: (node: unknown) => GatewayUnit | undefined = () => undefined;
 
   constructor(

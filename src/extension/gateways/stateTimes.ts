@@ -19,7 +19,7 @@ export interface StateReading extends TimeInStateReading {
 }
 
 /**
- * Time in state per watched agent for the view (issue 20 item 4): fed by the state readings
+ * Time in state per watched agent for the view: fed by the state readings
  * and the counters' "not signed in", kept per gateway in global state so a window reload
  * continues the spans, and a tick that says which rows' minutes changed.
  */

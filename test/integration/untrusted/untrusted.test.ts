@@ -1,5 +1,5 @@
 // Runs in an untrusted workspace (Restricted Mode; the harness leaves Workspace Trust on for it):
-// the folder's own ccGateway.gatewayUrl, ccGateway.gateways (issue 19) and ccGateway.tls.caFile must not count.
+// the folder's own ccGateway.gatewayUrl, ccGateway.gateways and ccGateway.tls.caFile must not count.
 //
 // Two mechanisms give that, and either alone passes the end-to-end test below (break checks:
 // reading workspace values in settings.ts → still passes; emptying restrictedConfigurations with

@@ -134,7 +134,7 @@ async function pickTeam(gateway: GatewayKey, agentIds: readonly AgentId[], max: 
 }
 
 /**
- * Add to Team… (issue 20): several agents at once, from the rows selected in the view, a
+ * Add to Team…: several agents at once, from the rows selected in the view, a
  * multi-select of the watched agents and typed IDs, or a script's `{ agentIds, team }`.
  * Writes ccGateway.teams; true when at least one agent was added.
  */

@@ -8,7 +8,7 @@ import { isGatewayNode } from '../trees/fleetTree';
 
 /** What every registerX needs; passed explicitly so commands stay testable and small. */
 export interface CommandContext {
-  /** Issue 19: every gateway; a command finds its own with gateways.resolve(arg). */
+  /** Every gateway; a command finds its own with gateways.resolve(arg). */
   readonly gateways: Gateways;
   /** The first gateway's monitor: for what is not bound to one gateway (pause, refresh of all goes through gateways). */
   readonly monitor: AgentMonitor;
@@ -18,7 +18,7 @@ export interface CommandContext {
   readonly log: vscode.LogOutputChannel;
 }
 
-/** The context of one gateway's command: `monitor` is that gateway's (issue 19). */
+/** The context of one gateway's command: `monitor` is that gateway's. */
 export function forGateway(ctx: CommandContext, unit: { readonly monitor: AgentMonitor }): CommandContext {
   return { ...ctx, gateways: ctx.gateways, monitor: unit.monitor };
 }

@@ -14,7 +14,7 @@ import type { DetailedStatistics } from '../../../core/model/statistics';
 import type { AgentId } from '../../../core/ids/agentId';
 
 /**
- * The Supervisor view's wiring (issue 13), kept out of extension.ts: its commands and Show
+ * The Supervisor view's wiring, kept out of activate.ts: its commands and Show
  * Trend. (The explanation when a gateway refuses the agent state interface and the notice
  * for invalid team entries are per gateway: gateways/gatewayUnit.ts.)
  */
@@ -22,7 +22,7 @@ export interface SupervisorApi {
   readonly details: DetailsPanels;
   readonly history: HistoryStore;
   readonly trends: TrendPanels;
-  /** Issue 19: the chart over every gateway, once shown. */
+  /** The chart over every gateway, once shown. */
   readonly allGatewaysTrends: TrendPanels | undefined;
 }
 
@@ -39,7 +39,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, hi
   const details = new DetailsPanels({ extensionUri: context.extensionUri, fetch, intervalMs: () => ctx.gateways.primary.monitor.settings.pollIntervalMs, tap, log: ctx.log });
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];
 
-  // Issue 19: one chart over every gateway. Its panels borrow the first gateway's settings and
+  // One chart over every gateway. Its panels borrow the first gateway's settings and
   // go with that gateway's unit (made anew from the next first one on the next use).
   let allGateways: { readonly unit: GatewayUnit; readonly panels: TrendPanels } | undefined;
   const allGatewaysPanels = (): TrendPanels => {

@@ -8,8 +8,8 @@ import type { DetailsPanels } from '../panels/detailsPanel';
 /**
  * Drill-down with the heavier `statistics` interface (the vendor warns that calling it
  * often degrades the gateway): fetched on demand, then refreshed by its panel at the poll
- * interval only while the panel is visible (issue 20). Every counter it sends is shown in a
- * table, in plain words (issue 13); Copy as JSON stays on the row.
+ * interval only while the panel is visible. Every counter it sends is shown in a
+ * table, in plain words; Copy as JSON stays on the row.
  */
 export function registerShowDetails(root: CommandContext, panels: DetailsPanels): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.showDetails', async (arg?: unknown): Promise<DetailedStatistics | undefined> => {

@@ -20,7 +20,7 @@ export async function removeFromAllTeams(agentId: string, max: number, gateway: 
     }
   }
   if (changed) await updateGatewaySetting(gateway, 'teams', teams);
-  // Issue 20: and from ccGateway.teamOf.
+  // And from ccGateway.teamOf.
   const teamOf = rawTeamOf(gateway);
   const keys = Object.keys(teamOf).filter((k) => sameAgent(k, agentId, max));
   for (const k of keys) delete teamOf[k];
@@ -101,7 +101,7 @@ export function registerSupervisorCommands(root: CommandContext, options: ViewOp
           await updateGatewaySetting(unit.key, 'teams', teams);
         }
       }
-      // Issue 20: the agent may be in the team through ccGateway.teamOf.
+      // The agent may be in the team through ccGateway.teamOf.
       const keys = Object.keys(teamOf).filter((k) => sameAgent(k, id, max) && teamOf[k].trim().toLowerCase() === name.toLowerCase());
       for (const k of keys) delete teamOf[k];
       if (keys.length > 0) await updateSetting('teamOf', teamOf);

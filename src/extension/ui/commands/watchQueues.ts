@@ -7,7 +7,7 @@ import { showGatewayError } from './gatewayErrors';
 type QueuePick = vscode.QuickPickItem & { readonly queueId: number };
 
 /**
- * Watch Queues… (issue 18): the VCC's queues by name in a multi-select pick; the choice is
+ * Watch Queues…: the VCC's queues by name in a multi-select pick; the choice is
  * written to ccGateway.queues. Picking none watches every real queue (the setting's empty
  * value). With a list of IDs as argument (tests, keybindings) it writes that list directly.
  */

@@ -11,7 +11,7 @@ import { escapeHtml, nonce, webviewPage } from './webviewHtml';
 export interface DetailsDeps {
   readonly extensionUri: vscode.Uri;
   /** The heavier `statistics` request of one agent, through the connection (and its rate limiter). */
-  /** The agent's numbers from the gateway (origin) the panel shows (issue 19: several gateways). */
+  /** The agent's numbers from the gateway (origin) the panel shows (several gateways). */
   readonly fetch: (agentId: AgentId, origin: string) => Promise<DetailedStatistics>;
   /** The poll interval: the panel refreshes at it while visible. */
   readonly intervalMs: () => number;
@@ -34,7 +34,7 @@ interface Panel {
 const clockTime = (d: Date) => d.toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 /**
- * The drill-down as a readable table, one panel per agent, reused. Issue 20: it refreshes
+ * The drill-down as a readable table, one panel per agent, reused. It refreshes
  * itself at the poll interval while visible (LiveRefresh: nothing while hidden or after
  * close) and says when it was updated; the page gets its data by postMessage (protocol.ts).
  */

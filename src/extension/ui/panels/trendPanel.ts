@@ -40,7 +40,7 @@ export class TrendPanels implements vscode.Disposable {
     /** Where a message the page should not have sent is noted (debug level). */
     private readonly log?: Pick<vscode.LogOutputChannel, 'debug'>,
     /**
-     * Issue 19: the panels of every gateway together. Given, this instance shows the total of
+     * The panels of every gateway together. Given, this instance shows the total of
      * these gateways' watched agents (and nothing else); `monitor` only lends its settings.
      */
     private readonly scope?: () => readonly { readonly origin: string; readonly agents: readonly string[] }[],
@@ -52,7 +52,7 @@ export class TrendPanels implements vscode.Disposable {
           return;
         }
         if (origin !== this.monitor.settings.origin) return;
-        // Queue samples are recorded as `q<id>` (issue 18).
+        // Queue samples are recorded as `q<id>`.
         for (const [key, p] of this.panels) if (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && (this.agentsOf(p.target)?.has(agentId) ?? true)) this.schedule(key);
       }),
     );
@@ -123,7 +123,7 @@ export class TrendPanels implements vscode.Disposable {
         ? await this.history.readDay(this.monitor.settings.origin, day)
         : [];
     const agents = gateways ? new Set(records.map((r) => r.agentId)) : this.agentsOf(target);
-    // Issue 20: the chart and the rows count from different points; the page says which.
+    // The chart and the rows count from different points; the page says which.
     let first: number | undefined;
     let last: number | undefined;
     for (const r of records) {
@@ -160,7 +160,7 @@ export class TrendPanels implements vscode.Disposable {
     };
   }
 
-  /** Issue 18: a queue's day from its samples: the most calls waiting and the longest wait per 15 minutes. */
+  /** A queue's day from its samples: the most calls waiting and the longest wait per 15 minutes. */
   private async queueData(queueId: number, origin: string, day: string): Promise<TrendData> {
     const records = origin ? await this.history.readQueueDay(origin, day, queueId) : [];
     const trend = buildQueueTrend(records, dayStart(day));

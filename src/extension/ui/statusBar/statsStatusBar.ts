@@ -32,7 +32,7 @@ export class StatsStatusBar extends Disposable {
     this.item.name = vscode.l10n.t('CC-Gateway Agent Statistics');
     this.item.command = 'ccGateway.agents.focus';
     const schedule = () => this.schedule();
-    // Every gateway's changes, and gateways that come and go (issue 19).
+    // Every gateway's changes, and gateways that come and go.
     const listeners = this._register(new UnitListeners(gateways));
     listeners.on((u) => [u.monitor.store.onDidChange, u.monitor.onDidChangeViewState, u.monitor.onDidChangeAuth, u.monitor.onDidChangeSettings, u.stateTimes.onDidChange, u.monitor.onDidSwap, u.monitor.queues.onDidChange, u.monitor.states.onDidChange], schedule);
     listeners.on(
@@ -64,7 +64,7 @@ export class StatsStatusBar extends Disposable {
   }
 
   private visible = false;
-  /** Agents over a threshold at the last update (issue 13). */
+  /** Agents over a threshold at the last update. */
   attentionCount = 0;
 
   private schedule(): void {
@@ -111,7 +111,7 @@ export class StatsStatusBar extends Disposable {
     const needsUser = m.refusedCredentials.length > 0 || (allFailing && !down);
     const stale = fresh.notCurrent > 0;
     const icon = m.refusedCredentials.length > 0 ? '$(key) ' : stale ? '$(history) ' : m.isPaused ? '$(debug-pause) ' : '';
-    // Issue 13: agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
+    // Agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
     const reasons = new Map<string, AttentionReason[]>();
     for (const e of entries) {
       const presence = shownPresence(e, m.states.get(e.agentId));
@@ -119,7 +119,7 @@ export class StatsStatusBar extends Disposable {
       const r = attentionReasons(e, presence, m.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
       if (r.length) reasons.set(e.agentId, r);
     }
-    // Issue 18: current queue numbers add calls waiting; a queue over a threshold counts in the attention number.
+    // Current queue numbers add calls waiting; a queue over a threshold counts in the attention number.
     const queues = m.queues.all().filter((q) => q.state === 'ok' && q.stats);
     const waiting = queues.reduce((n, q) => n + q.stats!.waiting, 0);
     const longest = queues.reduce<{ s: number; name?: string }>((best, q) => (q.stats!.longestWaitSeconds > best.s ? { s: q.stats!.longestWaitSeconds, name: queueName(q) } : best), { s: 0 });
@@ -166,7 +166,7 @@ export class StatsStatusBar extends Disposable {
   }
 
   /**
-   * Issue 19: totals over every gateway in the item, one line per gateway in the tooltip;
+   * Totals over every gateway in the item, one line per gateway in the tooltip;
    * the attention count covers all; the warning colour when any gateway needs the user.
    */
   private updateSeveral(): void {

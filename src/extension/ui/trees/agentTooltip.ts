@@ -14,7 +14,7 @@ export function clockTime(ms: number): string {
   }
 }
 
-/** Issue 13: what the Supervisor view adds to an agent's tooltip. */
+/** What the Supervisor view adds to an agent's tooltip. */
 export interface TooltipExtras {
   readonly state?: AgentPresence;
   readonly presence?: Presence;

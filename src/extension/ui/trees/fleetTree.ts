@@ -34,7 +34,7 @@ interface EmptyNode {
 type FleetNode<N> = N | GatewayNode | EmptyNode;
 
 /**
- * Issue 19: one tree over every gateway's provider. With one gateway it is that gateway's
+ * One tree over every gateway's provider. With one gateway it is that gateway's
  * tree, ids and all (as vscode-pull-request-github shows a folder node only with two or more);
  * with more, a row per gateway holds its rows, whose ids are prefixed by the gateway (VS Code
  * refuses duplicate ids, and `agent:101` may be watched on two gateways). The providers keep

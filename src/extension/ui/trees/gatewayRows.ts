@@ -6,7 +6,7 @@ import { summarize } from '../../gateways/gatewaySummary';
 import { clockTime } from './agentTooltip';
 
 /**
- * Issue 19: a gateway's own row (shown with two or more gateways): its name, its state in
+ * A gateway's own row (shown with two or more gateways): its name, its state in
  * words and its totals, fitted to the side bar like every other row; the tooltip in words.
  * `queues`: the row in the Queues view (calls waiting instead of the agents' counters).
  */

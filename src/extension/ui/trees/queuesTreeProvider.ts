@@ -35,7 +35,7 @@ export function compactQueue(e: QueueEntry): string {
 }
 
 /**
- * The Queues view (issue 18), its own view above Agents in the same container: one row per
+ * The Queues view, its own view above Agents in the same container: one row per
  * watched queue, or one row that says why there is none and what to run.
  */
 export class QueuesTreeProvider extends Disposable implements vscode.TreeDataProvider<QueueTreeNode> {
