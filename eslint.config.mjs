@@ -20,10 +20,27 @@ export default tseslint.config(
     },
   },
   {
-    // The core must stay free of the VS Code API so it runs in plain node tests.
+    // The floors of the layout (CONTRIBUTING.md, "Layout"). The core and the simulator run in plain
+    // Node: no VS Code API, and nothing from the extension layer above them.
     files: ['src/core/**/*.ts', 'src/simulator/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is VS Code-free; wire it in src/extension.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core is VS Code-free; wire it in src/extension.' }],
+          patterns: [{ group: ['**/extension/**', '**/extension'], message: 'src/core never calls up into src/extension: take what you need as a constructor argument (an adapter).' }],
+        },
+      ],
+    },
+  },
+  {
+    // Views and commands render the core's models; the wire (client, parsing, TLS, proxy) is the monitor's business.
+    files: ['src/extension/ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/core/wire/**', '**/core/wire'], message: 'extension/ui reads the core monitor and core/model, not core/wire.' }] },
+      ],
     },
   },
   {

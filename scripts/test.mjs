@@ -456,7 +456,10 @@ async function main() {
     }
   }
   const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']))).ok;
-  if (!onlyUnit) await step('lint (eslint .)', () => mustSucceed('eslint', node, [bin('eslint'), '.']));
+  if (!onlyUnit) await step('lint (eslint ., import circles)', async () => {
+    await mustSucceed('eslint', node, [bin('eslint'), '.']);
+    await mustSucceed('the import-circle check', node, [path.join(repoRoot, 'scripts', 'checkImports.mjs')]);
+  });
 
   if (interrupted) return 130;
   if (compiled) await step('unit tests', unitTests);
