@@ -4,7 +4,7 @@ import type { GatewayId } from '../ids/gatewayId';
 import { t } from '../l10n/localize';
 import { BoundedMap } from '../util/boundedMap';
 import { onUnexpectedError } from '../util/unexpectedError';
-import type { AgentId } from '../ids/agentId';
+import { agentIdOf, knownAgentId, type AgentId } from '../ids/agentId';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 
 /** Where a connection gets its pasted Guids and passwords. It asks for its own gateway only. */
@@ -56,12 +56,13 @@ export class CredentialRegistry {
 
   /** The pasted credential an agent uses (its own Guid or the gateway's). */
   pastedRefOf(agentId: string): PastedRef {
-    return this.source.pastedRef?.(this.gateway, agentId as AgentId) ?? pastedRef(this.gateway);
+    const id = agentIdOf(agentId);
+    return (id && this.source.pastedRef?.(this.gateway, id)) || pastedRef(this.gateway);
   }
 
   /** Without waiting: the credential the agent's next request will most likely carry (for stops shared by agents). */
   refOf(agentId: string): CredentialRef {
-    const id = agentId as AgentId;
+    const id = knownAgentId(agentId);
     const own = this.sessions.get(id);
     if (own?.guid || (own && isPending(own.status.kind))) return sessionRef(this.gateway, id);
     const pasted = this.pastedRefOf(agentId);
@@ -77,7 +78,7 @@ export class CredentialRegistry {
    * before the request leaves, so a renewal or sign-in that arrived meanwhile is used.
    */
   async prepare(agentId: string): Promise<() => SentCredential> {
-    const id = agentId as AgentId;
+    const id = knownAgentId(agentId);
     const own = this.sessions.get(id);
     const stored = own?.guid ? undefined : await this.readPasted(agentId);
     return () => this.pick(id, stored);
@@ -103,7 +104,7 @@ export class CredentialRegistry {
   /** The credential a failure without a request (no Guid, signing in) stops on. */
   refForUnsent(agentId: string, error: GatewayError): CredentialRef {
     const code = error.details.code;
-    return code === 'SESSION_PENDING' || code === 'SESSION_STOPPED' ? sessionRef(this.gateway, agentId as AgentId) : this.pastedRefOf(agentId);
+    return code === 'SESSION_PENDING' || code === 'SESSION_STOPPED' ? sessionRef(this.gateway, knownAgentId(agentId)) : this.pastedRefOf(agentId);
   }
 
   /** Whether `sent` is still what its credential would send now: only then is its refusal news. */

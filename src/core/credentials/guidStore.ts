@@ -4,7 +4,7 @@ import type { StateStore } from '../storage/stateEntries';
 import { guidSecretKey, parseGuidSecretKey } from '../storage/storageKeys';
 import type { SecretStore } from '../storage/stores';
 import { Disposable, Emitter } from '../util/lifecycle';
-import type { AgentId } from '../ids/agentId';
+import { agentIdOf } from '../ids/agentId';
 
 /** A stored Guid, named (never its value): gateway-wide when agentId is undefined. */
 export interface StoredGuid {
@@ -12,7 +12,7 @@ export interface StoredGuid {
   readonly agentId?: string;
 }
 
-const refOf = (origin: string, agentId?: string): PastedRef => pastedRef(gatewayIdOf(origin), agentId as AgentId | undefined);
+const refOf = (origin: string, agentId?: string): PastedRef => pastedRef(gatewayIdOf(origin), agentIdOf(agentId));
 
 /**
  * The Guid lives only in SecretStorage, keyed by gateway, so a Guid stored for one

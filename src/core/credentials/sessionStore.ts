@@ -1,7 +1,7 @@
 import { gatewayIdOf } from '../ids/gatewayId';
 import type { PasswordVault } from './passwordVault';
 import type { AgentAt, StateStore } from '../storage/stateEntries';
-import type { AgentId } from '../ids/agentId';
+import { knownAgentId } from '../ids/agentId';
 
 /** An agent signed in from here at a gateway: signed in again (stored password) when the window opens. */
 export interface RememberedSession {
@@ -9,7 +9,7 @@ export interface RememberedSession {
   readonly phoneNumber?: string;
 }
 
-const at = (origin: string, agentId: string): AgentAt => ({ gateway: gatewayIdOf(origin), agentId: agentId as AgentId });
+const at = (origin: string, agentId: string): AgentAt => ({ gateway: gatewayIdOf(origin), agentId: knownAgentId(agentId) });
 
 /**
  * Passwords (through the core's PasswordVault: only in SecretStorage, only once accepted,

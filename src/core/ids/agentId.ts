@@ -54,3 +54,19 @@ export function printable(text: string, maxLength = 40): string {
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > maxLength ? `${clean.slice(0, maxLength)}…` : clean;
 }
+
+/**
+ * An agent ID read back from somewhere we wrote a checked one (storage, a map key, a session's
+ * record): checked again, in canonical form and within the widest range an edition allows.
+ * Undefined for anything else, so a tampered or torn entry is skipped, never sent.
+ */
+export function agentIdOf(text: string | undefined): AgentId | undefined {
+  return text !== undefined && isAgentId(text, AGENT_ID_MAX_LIMIT) ? text : undefined;
+}
+
+/** {@link agentIdOf} where the text was a checked AgentId on its way in (a request's own agent): a broken invariant throws. */
+export function knownAgentId(text: string): AgentId {
+  const id = agentIdOf(text);
+  if (id === undefined) throw new TypeError(`not a checked agent ID: ${printable(text)}`);
+  return id;
+}

@@ -3,7 +3,7 @@ import { GatewayError, isGatewayError } from '../model/errors';
 import type { GatewayClient } from '../wire/types';
 import { t } from '../l10n/localize';
 import { Emitter, type IDisposable } from '../util/lifecycle';
-import type { AgentId } from '../ids/agentId';
+import { knownAgentId } from '../ids/agentId';
 
 type Send = <T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>) => Promise<T>;
 
@@ -50,7 +50,8 @@ export class AgentStateProber implements IDisposable {
       // (which agent's session a gateway-wide Guid belongs to is not known; see docs/agent-state.md).
       const info = await this.send(agentId, signal, (client, guid, s) => {
         if (!client.agentInfo) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
-        return client.agentInfo(agentId as AgentId, agentId as AgentId, guid, s);
+        const id = knownAgentId(agentId);
+        return client.agentInfo(id, id, guid, s);
       });
       if (!this.disposed) this.onStateEmitter.fire({ agentId, info, at: this.now() });
     } catch (e) {

@@ -14,7 +14,7 @@ import type { SessionHost } from '../sessions/sessionHost';
 import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter } from '../util/lifecycle';
 import { onUnexpectedError } from '../util/unexpectedError';
-import type { AgentId } from '../ids/agentId';
+import { knownAgentId, type AgentId } from '../ids/agentId';
 import { DEFAULT_SESSION_TIMING, type SessionSnapshot, type SessionStatus, type SessionTiming } from '../sessions/agentSession';
 import { AgentStateProber } from './agentStateProber';
 import type { ConnectionSettings } from '../wire/connectionSettings';
@@ -335,7 +335,7 @@ export class GatewayConnection extends Disposable {
   // --- Requests -----------------------------------------------------------------------
 
   private async poll(agentId: string, signal: AbortSignal): Promise<AgentStatistics> {
-    const stats = await this.send(agentId, signal, (client, guid, s) => client.statisticsEx(agentId as AgentId, guid, s));
+    const stats = await this.send(agentId, signal, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s));
     if (this.prober.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.prober.read(agentId, signal);
     return stats;
   }

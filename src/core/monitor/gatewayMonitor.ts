@@ -8,7 +8,7 @@ import { t } from '../l10n/localize';
 import { StatsStore } from './statsStore';
 import { AgentStateStore } from '../supervisor/agentStates';
 import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
-import type { AgentId } from '../ids/agentId';
+import { agentIdOf, type AgentId } from '../ids/agentId';
 import { sameConnection, type ConnectionSettings } from '../wire/connectionSettings';
 import type { SessionSnapshot, SessionStatus } from '../sessions/agentSession';
 import { GatewayConnection, type ConnectionDeps, type ConnectionOutcome } from './gatewayConnection';
@@ -291,7 +291,8 @@ export class GatewayMonitor extends Disposable {
       // Sessions remembered for this gateway and not handed over: sign in again with the stored password.
       for (const remembered of s.sessions ?? []) {
         if (resume.some((r) => r.agentId === remembered.agentId)) continue;
-        void c.signIn(remembered.agentId as AgentId, { phoneNumber: remembered.phoneNumber });
+        const id = agentIdOf(remembered.agentId);
+        if (id) void c.signIn(id, { phoneNumber: remembered.phoneNumber });
       }
     }
     this.updateDerived();

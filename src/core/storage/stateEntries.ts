@@ -1,6 +1,6 @@
 import { pastedRef, type PastedRef } from '../ids/credentialRef';
-import type { GatewayId } from '../ids/gatewayId';
-import type { AgentId } from '../ids/agentId';
+import { parseGatewayId, type GatewayId } from '../ids/gatewayId';
+import { agentIdOf, type AgentId } from '../ids/agentId';
 import { entryKey, LEGACY_KEYS, parseEntryKey } from './storageKeys';
 import type { KeyValueStore } from './stores';
 
@@ -44,13 +44,16 @@ type Value<K extends Kind> = StateEntries[K]['value'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const AGENT = /^[0-9]{1,7}$/;
 
 /** Identity ↔ key parts, and a check of each stored value (global state can hold anything). */
 const CODECS: { readonly [K in Kind]: { parts(id: Id<K>): string[]; id(parts: string[]): Id<K> | undefined; valid(v: unknown): v is Value<K> } } = {
   guid: {
     parts: (id) => (id.agentId ? [id.gateway, id.agentId] : [id.gateway]),
-    id: (p) => (p.length === 1 ? pastedRef(p[0] as GatewayId) : p.length === 2 && AGENT.test(p[1]) ? pastedRef(p[0] as GatewayId, p[1] as AgentId) : undefined),
+    id: (p) => {
+      const gateway = parseGatewayId(p[0]);
+      const agent = agentIdOf(p[1]);
+      return gateway && (p.length === 1 ? pastedRef(gateway) : p.length === 2 && agent ? pastedRef(gateway, agent) : undefined);
+    },
     valid: (v): v is { at: number } => isObject(v) && isTime(v.at),
   },
   password: { parts: agentParts, id: agentId, valid: (v): v is { at: number } => isObject(v) && isTime(v.at) },
@@ -66,7 +69,7 @@ const CODECS: { readonly [K in Kind]: { parts(id: Id<K>): string[]; id(parts: st
   },
   trust: {
     parts: (id) => [id],
-    id: (p) => (p.length === 1 && p[0].startsWith('https://') ? (p[0] as GatewayId) : undefined),
+    id: (p) => (p.length === 1 ? parseGatewayId(p[0]) : undefined),
     valid: (v): v is TrustedCertificateEntry => isObject(v) && ['fingerprint256', 'subject', 'issuer', 'validTo', 'trustedAt'].every((k) => typeof v[k] === 'string'),
   },
 };
@@ -75,7 +78,9 @@ function agentParts(id: AgentAt): string[] {
   return [id.gateway, id.agentId];
 }
 function agentId(p: string[]): AgentAt | undefined {
-  return p.length === 2 && AGENT.test(p[1]) ? { gateway: p[0] as GatewayId, agentId: p[1] as AgentId } : undefined;
+  const gateway = parseGatewayId(p[0]);
+  const agent = agentIdOf(p[1]);
+  return p.length === 2 && gateway && agent ? { gateway, agentId: agent } : undefined;
 }
 
 /** Typed access to the global-state entries above; malformed values read as absent. */
@@ -117,26 +122,41 @@ export class StateStore {
     const trusted = kv.get<unknown>(LEGACY_KEYS.trustedCertificates);
     if ([agentIndex, originIndex, setAt, passwords, sessions, trusted].every((v) => v === undefined)) return;
     for (const [origin, entry] of Object.entries(isObject(trusted) ? trusted : {})) {
-      if (origin.startsWith('https://') && CODECS.trust.valid(entry)) await this.set('trust', origin as GatewayId, entry);
+      const gateway = parseGatewayId(origin);
+      if (gateway && CODECS.trust.valid(entry)) await this.set('trust', gateway, entry);
     }
     const times = isObject(setAt) ? setAt : {};
     const timeOf = (legacyKey: string) => (isTime(times[legacyKey]) ? times[legacyKey] : now);
+    // Every identity read back is checked again: an entry that is not a gateway origin or an agent ID is left behind.
+    const at = (origin: string, a: unknown): AgentAt | undefined => {
+      const gateway = parseGatewayId(origin);
+      const agentId = typeof a === 'string' ? agentIdOf(a) : undefined;
+      return gateway && agentId ? { gateway, agentId } : undefined;
+    };
     if (Array.isArray(originIndex)) {
-      for (const o of originIndex) if (typeof o === 'string') await this.set('guid', pastedRef(o as GatewayId), { at: timeOf(`ccGateway.guid|${o}`) });
+      for (const o of originIndex) {
+        const gateway = typeof o === 'string' ? parseGatewayId(o) : undefined;
+        if (gateway) await this.set('guid', pastedRef(gateway), { at: timeOf(`ccGateway.guid|${gateway}`) });
+      }
     }
     for (const [origin, agents] of Object.entries(isObject(agentIndex) ? agentIndex : {})) {
       for (const a of Array.isArray(agents) ? agents : []) {
-        if (typeof a === 'string' && AGENT.test(a)) await this.set('guid', pastedRef(origin as GatewayId, a as AgentId), { at: timeOf(`ccGateway.guid|${origin}|agent|${a}`) });
+        const id = at(origin, a);
+        if (id) await this.set('guid', pastedRef(id.gateway, id.agentId), { at: timeOf(`ccGateway.guid|${origin}|agent|${id.agentId}`) });
       }
     }
     for (const [origin, agents] of Object.entries(isObject(passwords) ? passwords : {})) {
-      for (const a of Array.isArray(agents) ? agents : []) if (typeof a === 'string' && AGENT.test(a)) await this.set('password', { gateway: origin as GatewayId, agentId: a as AgentId }, { at: now });
+      for (const a of Array.isArray(agents) ? agents : []) {
+        const id = at(origin, a);
+        if (id) await this.set('password', id, { at: now });
+      }
     }
     for (const [origin, list] of Object.entries(isObject(sessions) ? sessions : {})) {
       for (const s of Array.isArray(list) ? list : []) {
-        if (!isObject(s) || typeof s.agentId !== 'string' || !AGENT.test(s.agentId)) continue;
+        const id = isObject(s) ? at(origin, s.agentId) : undefined;
+        if (!id || !isObject(s)) continue;
         const value = typeof s.phoneNumber === 'string' ? { phoneNumber: s.phoneNumber } : {};
-        if (CODECS.session.valid(value)) await this.set('session', { gateway: origin as GatewayId, agentId: s.agentId as AgentId }, value);
+        if (CODECS.session.valid(value)) await this.set('session', id, value);
       }
     }
     for (const key of Object.values(LEGACY_KEYS)) await kv.update(key, undefined);

@@ -2,8 +2,8 @@
 // names) and back. Keys of secrets and leases keep the spelling of earlier versions, so
 // stored Guids, passwords and running windows of an older version are still found.
 import { pastedRef, type PastedRef } from '../ids/credentialRef';
-import type { GatewayId } from '../ids/gatewayId';
-import type { AgentId } from '../ids/agentId';
+import { parseGatewayId, type GatewayId } from '../ids/gatewayId';
+import { agentIdOf, type AgentId } from '../ids/agentId';
 
 const GUID_PREFIX = 'ccGateway.guid';
 const PASSWORD_PREFIX = 'ccGateway.password';
@@ -19,9 +19,11 @@ export function guidSecretKey(ref: PastedRef): string {
 export function parseGuidSecretKey(key: string): PastedRef | undefined {
   const parts = key.split('|');
   if (parts[0] !== GUID_PREFIX || !parts[1]) return undefined;
-  const gateway = parts[1] as GatewayId;
+  const gateway = parseGatewayId(parts[1]);
+  if (!gateway) return undefined;
   if (parts.length === 2) return pastedRef(gateway);
-  return parts.length === 4 && parts[2] === 'agent' && /^[0-9]{1,7}$/.test(parts[3]) ? pastedRef(gateway, parts[3] as AgentId) : undefined;
+  const agentId = parts.length === 4 && parts[2] === 'agent' ? agentIdOf(parts[3]) : undefined;
+  return agentId ? pastedRef(gateway, agentId) : undefined;
 }
 
 /** SecretStorage key of an agent's sign-in password at one gateway. */
