@@ -163,14 +163,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(perUnit);
   const updateContext = () => {
     const list = gateways.list;
-    void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', list.length === 1 ? list[0].monitor.viewState : 'ready');
+    void vscode.commands.executeCommand('setContext', 'ccGateway.viewState', list.length === 1 ? list[0].monitor.core.viewState : 'ready');
     void vscode.commands.executeCommand('setContext', 'ccGateway.severalGateways', list.length > 1);
-    void vscode.commands.executeCommand('setContext', 'ccGateway.signedIn', list.some((u) => u.monitor.sessions.size > 0));
-    void vscode.commands.executeCommand('setContext', 'ccGateway.certificateRefused', list.some((u) => u.monitor.refusedCertificate !== undefined));
+    void vscode.commands.executeCommand('setContext', 'ccGateway.signedIn', list.some((u) => u.monitor.core.sessions.size > 0));
+    void vscode.commands.executeCommand('setContext', 'ccGateway.certificateRefused', list.some((u) => u.monitor.core.refusedCertificate !== undefined));
     void vscode.commands.executeCommand('setContext', 'ccGateway.hasTrustedCertificates', trusted.origins().length > 0);
     void vscode.commands.executeCommand('setContext', 'ccGateway.hasTeams', list.some((u) => u.monitor.settings.teams.length > 0));
   };
-  perUnit.on((u) => [u.monitor.onDidChangeViewState, u.monitor.onDidChangeSession, u.monitor.onDidSwap, u.monitor.onDidChangeCertificateRefusal, u.monitor.onDidChangeSettings], updateContext);
+  perUnit.on((u) => [u.monitor.core.onDidChangeViewState, u.monitor.core.onDidChangeSession, u.monitor.core.onDidSwap, u.monitor.core.onDidChangeCertificateRefusal, u.monitor.onDidChangeSettings], updateContext);
   context.subscriptions.push(trusted.onDidChange(updateContext));
   updateContext();
   void vscode.commands.executeCommand('setContext', 'ccGateway.paused', false);

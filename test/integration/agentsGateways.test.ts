@@ -63,8 +63,8 @@ describe('Several gateways at once', function () {
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', { gateway: aName, guid: a.guid }), true);
     assert.equal(await vscode.commands.executeCommand('ccGateway.signIn', { gateway: 'Site B', agentId: '101', password: PASSWORD }), true);
     assert.equal(await vscode.commands.executeCommand('ccGateway.signIn', { gateway: 'https://' + new URL(c.url).host, agentId: '101', password: PASSWORD }), true);
-    await until('numbers from all three', () => api.gateways.list.every((u) => u.monitor.store.get('101')?.state === 'ok'));
-    assert.deepEqual(api.gateways.list.map((u) => u.monitor.store.get('101')?.stats?.answernums), [1, 22, 333], 'each gateway shows its own simulator’s numbers');
+    await until('numbers from all three', () => api.gateways.list.every((u) => u.monitor.core.store.get('101')?.state === 'ok'));
+    assert.deepEqual(api.gateways.list.map((u) => u.monitor.core.store.get('101')?.stats?.answernums), [1, 22, 333], 'each gateway shows its own simulator’s numbers');
     for (const [sim, others] of [[a, [b, c]], [b, [a, c]], [c, [a, b]]] as const) {
       for (const g of sim.stats.guidsSeen) for (const o of others) assert.ok(!o.stats.guidsSeen.has(g), 'no Guid of one gateway reached another');
     }
@@ -95,11 +95,11 @@ describe('Several gateways at once', function () {
   });
 
   it('Show Trend for all gateways together: one chart over every gateway’s agents (101 on two gateways counted apart)', async () => {
-    const before = api.gateways.list.map((u) => u.monitor.store.get('101')?.stats?.answernums ?? 0);
+    const before = api.gateways.list.map((u) => u.monitor.core.store.get('101')?.stats?.answernums ?? 0);
     a.simulateCall('101', { talkSeconds: 30 });
     c.simulateCall('101', { talkSeconds: 60 });
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('the calls on the rows', () => api.gateways.list[0].monitor.store.get('101')?.stats?.answernums === before[0] + 1 && api.gateways.list[2].monitor.store.get('101')?.stats?.answernums === before[2] + 1);
+    await until('the calls on the rows', () => api.gateways.list[0].monitor.core.store.get('101')?.stats?.answernums === before[0] + 1 && api.gateways.list[2].monitor.core.store.get('101')?.stats?.answernums === before[2] + 1);
     await api.supervisor.history.flush();
     assert.deepEqual(await vscode.commands.executeCommand('ccGateway.showTrend', { allGateways: true }), { kind: 'total' });
     const data = await until('the chart of all gateways', () => api.supervisor.allGatewaysTrends?.lastData.get('total'));
@@ -114,12 +114,12 @@ describe('Several gateways at once', function () {
     b.setFault({ kind: 'hang' });
     a.rotateGuid();
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('A refused', () => unit(new URL(a.url).host).monitor.refusedCredentials.length > 0);
-    await until('B not current', () => unit('Site B').monitor.store.get('101')?.state !== 'ok');
-    const before = cUnit.monitor.store.get('101')?.fetchedAt ?? 0;
+    await until('A refused', () => unit(new URL(a.url).host).monitor.core.refusedCredentials.length > 0);
+    await until('B not current', () => unit('Site B').monitor.core.store.get('101')?.state !== 'ok');
+    const before = cUnit.monitor.core.store.get('101')?.fetchedAt ?? 0;
     const answered = c.counters('101').answernums + 1;
     c.simulateCall('101', { talkSeconds: 30 });
-    await until('C numbers moved on', () => (cUnit.monitor.store.get('101')?.fetchedAt ?? 0) > before && cUnit.monitor.store.get('101')?.stats?.answernums === answered);
+    await until('C numbers moved on', () => (cUnit.monitor.core.store.get('101')?.fetchedAt ?? 0) > before && cUnit.monitor.core.store.get('101')?.stats?.answernums === answered);
     const [ra, rb, rc] = rootRows();
     assert.match(String(ra.description), /Guid refused/);
     assert.match(`${String(rb.description)} ${String(rb.accessibilityInformation?.label)}`, /unreachable|as of|not current/);
@@ -127,12 +127,12 @@ describe('Several gateways at once', function () {
     assert.equal((rc.iconPath as vscode.ThemeIcon).id, 'pass');
     b.setFault(undefined);
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', { gateway: new URL(a.url).host, guid: a.guid }), true);
-    await until('all fresh again', () => api.gateways.list.every((u) => u.monitor.store.get('101')?.state === 'ok'));
+    await until('all fresh again', () => api.gateways.list.every((u) => u.monitor.core.store.get('101')?.state === 'ok'));
   });
 
   it('removing a gateway signs out only its sessions and leaves the others’ units, sessions and numbers untouched', async () => {
     const [ua, uc] = [unit(new URL(a.url).host), unit('Site C')];
-    const connections = [ua.monitor.gateway.connection, uc.monitor.gateway.connection];
+    const connections = [ua.monitor.core.connection, uc.monitor.core.connection];
     const signOuts = { b: b.sessions.stats.signOuts.length, c: c.sessions.stats.signOuts.length };
     await set('gateways', listed().filter((g) => g.name !== 'Site B'));
     await until('two gateways', () => api.gateways.list.length === 2);
@@ -141,8 +141,8 @@ describe('Several gateways at once', function () {
     assert.equal(c.sessions.stats.signOuts.length, signOuts.c, 'C was not signed out');
     assert.equal(unit(new URL(a.url).host), ua, 'A kept its unit');
     assert.equal(unit('Site C'), uc, 'C kept its unit');
-    assert.deepEqual([ua.monitor.gateway.connection, uc.monitor.gateway.connection], connections, 'and their connections');
-    assert.equal(uc.monitor.sessions.get('101')?.kind, 'signed-in');
+    assert.deepEqual([ua.monitor.core.connection, uc.monitor.core.connection], connections, 'and their connections');
+    assert.equal(uc.monitor.core.sessions.get('101')?.kind, 'signed-in');
     const requests = b.stats.requests;
     await sleep(2000);
     assert.equal(b.stats.requests, requests, 'nothing more to the removed gateway');

@@ -20,7 +20,7 @@ describe('Queues view', function () {
   const rows = () => api.queuesTree.getChildren().map((n: QueueTreeNode) => ({ node: n, item: api.queuesTree.getTreeItem(n) }));
   const queueRequests = () => [...sim.stats.byPath].filter(([p]) => p.includes('/queuedevice/')).reduce((n, [, c]) => n + c, 0);
   const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000) =>
-    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify({ view: api.monitor.viewState, queues: api.monitor.queues.viewState, rows: rows().map((r) => [r.item.label, r.item.description]), sessions: [...api.monitor.sessions] }) });
+    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify({ view: api.monitor.core.viewState, queues: api.monitor.queues.viewState, rows: rows().map((r) => [r.item.label, r.item.description]), sessions: [...api.monitor.core.sessions] }) });
 
   before(async () => {
     sim = await startSimulator({ auth: { mode: 1, defaultPassword: PASSWORD, eventHoldMs: 1000 }, overloadControl: true });
@@ -44,7 +44,7 @@ describe('Queues view', function () {
 
   it('a pasted Guid only: numbers for the agents, "Sign in to see queues" for the queues, and no queue request', async () => {
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', sim.guid), true);
-    await until('agent numbers', () => api.monitor.store.get('101')?.state === 'ok');
+    await until('agent numbers', () => api.monitor.core.store.get('101')?.state === 'ok');
     await until('the sign-in hint', () => rows().length === 1 && rows()[0].item.label === 'Sign in to see queues');
     assert.equal(rows()[0].item.command?.command, 'ccGateway.signIn');
     await vscode.commands.executeCommand('ccGateway.refresh');

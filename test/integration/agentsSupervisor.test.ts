@@ -23,7 +23,7 @@ describe('Supervisor view in the extension host', function () {
   let api: ExtensionApi;
   let sim: Simulator;
   const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
-    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify(api.monitor.store.all().map((e) => [e.agentId, e.state, api.monitor.states.get(e.agentId)?.presence])) });
+    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify(api.monitor.core.store.all().map((e) => [e.agentId, e.state, api.monitor.core.states.get(e.agentId)?.presence])) });
   const item = (n: Node) => api.tree.getTreeItem(n);
   const rootItems = () => api.tree.getChildren().map(item);
   const row = (agentId: string) => api.tree.getChildren().map((n) => ({ n, i: item(n) })).find((r) => r.i.id === `agent:${agentId}`)?.i;
@@ -41,7 +41,7 @@ describe('Supervisor view in the extension host', function () {
     await set('gatewayUrl', sim.url);
     await set('agents', ['101', '102', '103']);
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', sim.guid), true);
-    await until('ready', () => api.monitor.viewState === 'ready');
+    await until('ready', () => api.monitor.core.viewState === 'ready');
   });
 
   after(async () => {
@@ -97,7 +97,7 @@ describe('Supervisor view in the extension host', function () {
       // A new connection (new timeout) starts with the interface unknown.
       await set('requestTimeoutSeconds', 9);
       await vscode.commands.executeCommand('ccGateway.refresh');
-      await until('refused', () => api.monitor.stateRefusal !== undefined);
+      await until('refused', () => api.monitor.core.stateRefusal !== undefined);
       await vscode.commands.executeCommand('ccGateway.refresh');
       await sleep(500);
       assert.equal(api.notifier.count('stateRefused'), 1, 'one notification');
@@ -117,7 +117,7 @@ describe('Supervisor view in the extension host', function () {
     await until('totals', () => String(item(roots[1]).description).startsWith('↓7 ↑1 · 0:25:00') && String(item(roots[0]).description).startsWith('↓8 ↑3 · 0:25:50'));
     // Counts by state follow while they fit the side-bar width rows are fitted to (300 px by default: not these).
     // Once both states are known, the full row is wider than 300 px: what matters stays, not every count by state.
-    await until('both states known', () => api.monitor.states.get('101')?.presence === 'wrapUp' && api.monitor.states.get('102')?.presence === 'rest');
+    await until('both states known', () => api.monitor.core.states.get('101')?.presence === 'wrapUp' && api.monitor.core.states.get('102')?.presence === 'rest');
     const at300 = String(item(api.tree.getChildren()[1]).description);
     assert.match(at300, /^↓7 ↑1 · 0:25:00/);
     assert.notEqual(at300, '↓7 ↑1 · 0:25:00 · 1 wrap-up · 1 rest', 'not all the counts by state fit 300 px');
@@ -187,7 +187,7 @@ describe('Supervisor view in the extension host', function () {
   it('sorting re-orders the rows and rebuilds none whose content did not change; the choice persists', async () => {
     const hotline = () => api.tree.getChildren().find((n) => item(n).id === 'team:Hotline')!;
     const order = () => api.tree.getChildren(hotline()).map((n) => (n as AgentNode).agentId);
-    await until('104 has numbers', () => api.monitor.store.get('104')?.state === 'ok');
+    await until('104 has numbers', () => api.monitor.core.store.get('104')?.state === 'ok');
     // Time in state ticks by the minute and would rebuild a row during the measurement
     // (the suite failed on CI when 101's wrap-up turned one minute old): measure without states.
     await set('agentState.enabled', false);
@@ -233,7 +233,7 @@ describe('Supervisor view in the extension host', function () {
       const want = sim.counters('101').answernums + 1;
       sim.simulateCall('101', { talkSeconds });
       await vscode.commands.executeCommand('ccGateway.refresh');
-      await until(`101 at ${want}`, () => api.monitor.store.get('101')?.stats?.answernums === want);
+      await until(`101 at ${want}`, () => api.monitor.core.store.get('101')?.stats?.answernums === want);
     }
     await h.flush();
     // What activate() builds after a reload: a new store over the same directory.

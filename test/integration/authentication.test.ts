@@ -17,7 +17,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
   let api: ExtensionApi;
   let sim: Simulator;
   const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000) =>
-    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify({ view: api.monitor.viewState, sessions: [...api.monitor.sessions], rows: api.monitor.store.all().map((e) => [e.agentId, e.state, e.error?.message]) }) });
+    waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify({ view: api.monitor.core.viewState, sessions: [...api.monitor.core.sessions], rows: api.monitor.core.store.all().map((e) => [e.agentId, e.state, e.error?.message]) }) });
 
   before(async () => {
     sim = await startSimulator({ auth: { mode: 2, rotateEveryMs: 1500, graceMs: 1500, eventHoldMs: 1000, defaultPassword: PASSWORD, passwords: { '103': `${PASSWORD}-other` } } });
@@ -37,7 +37,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
   });
 
   it('without a Guid the view offers Sign In', async () => {
-    await until('noGuid', () => api.monitor.viewState === 'noGuid');
+    await until('noGuid', () => api.monitor.core.viewState === 'noGuid');
   });
 
   it('Sign In with the script argument signs in without taking calls; rows stay fresh across 10 Guid rotations, never "Guid refused"', async () => {
@@ -45,13 +45,13 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     const signIn = sim.sessions.stats.signIns[0];
     assert.equal(signIn.variant, 'loginex', 'the sign-in that occupies no licence');
     assert.deepEqual([signIn.body.status, signIn.body.autoanswer], [3, false], 'busy, auto-answer off');
-    await until('ready with numbers', () => api.monitor.viewState === 'ready' && api.monitor.store.all().every((e) => e.state === 'ok'));
+    await until('ready with numbers', () => api.monitor.core.viewState === 'ready' && api.monitor.core.store.all().every((e) => e.state === 'ok'));
 
     const problems: string[] = [];
     const watch = [
-      api.monitor.onDidChangeAuth(() => api.monitor.refusedCredentials.length > 0 && problems.push(`banner: ${JSON.stringify(api.monitor.refusedCredentials)}`)),
-      api.monitor.store.onDidChange(() => {
-        for (const e of api.monitor.store.all()) if (e.state !== 'ok') problems.push(`${e.agentId} ${e.state}: ${e.error?.message}`);
+      api.monitor.core.onDidChangeAuth(() => api.monitor.core.refusedCredentials.length > 0 && problems.push(`banner: ${JSON.stringify(api.monitor.core.refusedCredentials)}`)),
+      api.monitor.core.store.onDidChange(() => {
+        for (const e of api.monitor.core.store.all()) if (e.state !== 'ok') problems.push(`${e.agentId} ${e.state}: ${e.error?.message}`);
       }),
     ];
     try {
@@ -64,7 +64,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
       }
       const expected = sim.counters('102').talktime;
       await vscode.commands.executeCommand('ccGateway.refresh');
-      await until('the latest numbers after 10 rotations', () => api.monitor.store.get('102')?.stats?.talktime === expected);
+      await until('the latest numbers after 10 rotations', () => api.monitor.core.store.get('102')?.stats?.talktime === expected);
       console.log(`[integration] ${sim.sessions.stats.guidsIssued - issued} rotations, ${calls} calls, ${sim.stats.byPath.get('/agentgateway/resource/calldata/102/statisticsEx') ?? 0} polls of 102`);
     } finally {
       for (const w of watch) w.dispose();
@@ -72,7 +72,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     assert.deepEqual(problems, [], 'no row ever stale or refused, no "Guid refused" banner');
     assert.equal(sim.sessions.stats.signIns.length, 1, 'one sign-in for the whole time');
     assert.equal(sim.sessions.stats.maxEventPollsInFlight.get('101'), 1, 'one event poll at a time');
-    assert.equal(api.monitor.sessions.get('101')?.kind, 'signed-in');
+    assert.equal(api.monitor.core.sessions.get('101')?.kind, 'signed-in');
     const all = JSON.stringify(vscode.workspace.getConfiguration().get('ccGateway'));
     assert.ok(!all.includes(PASSWORD), 'the password is in no setting');
   });
@@ -83,7 +83,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     await sim.stop();
     try {
       await vscode.commands.executeCommand('ccGateway.refresh');
-      await until('rows stale on the network', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
+      await until('rows stale on the network', () => api.monitor.core.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
       await until('the session row says reconnecting', () => sessionRow()?.label === 'Reconnecting as 101…');
       // The time goes in the description when it fits the row; the words always say it.
       assert.match(String(sessionRow()?.accessibilityInformation?.label), /^Reconnecting as 101…, no answer since /);
@@ -94,9 +94,9 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     }
     // The restarted gateway forgot the session (its Guid is refused): the session signs in again by itself.
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('numbers back', () => api.monitor.store.all().every((e) => e.state === 'ok'), 60_000);
+    await until('numbers back', () => api.monitor.core.store.all().every((e) => e.state === 'ok'), 60_000);
     await until('the session row signed in', () => sessionRow()?.label === 'Signed in as 101', 60_000);
-    await until('no refusal left', () => api.monitor.refusedCredentials.length === 0, 30_000);
+    await until('no refusal left', () => api.monitor.core.refusedCredentials.length === 0, 30_000);
     assert.equal(api.notifier.count() - toasts, 0, 'nothing to act on was shown: no notification naming the Guid');
   });
 
@@ -108,7 +108,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     const attempts = sim.sessions.stats.signIns.slice(before);
     assert.deepEqual(attempts.map((a) => [a.agentId, a.retcode]), [['103', '100-004']], 'exactly one request, refused');
     assert.equal(api.notifier.count() - toasts, 0, 'no background notification on top of the command’s own message');
-    const status = api.monitor.sessions.get('103');
+    const status = api.monitor.core.sessions.get('103');
     assert.equal(status?.kind === 'stopped' && status.failure, 'credentials');
   });
 
@@ -138,7 +138,7 @@ describe('signing in from VS Code (dynamic authentication)', function () {
     const n = polls();
     await sleep(2500);
     assert.equal(polls(), n, 'no event poll after the sign-out');
-    assert.equal(api.monitor.sessions.has('101'), false);
+    assert.equal(api.monitor.core.sessions.has('101'), false);
     // A deliberate Sign Out is nothing to warn about.
     await until('status bar says signed out', () => api.statusBar.snapshot.text === '$(account) CC-Gateway: signed out');
     assert.equal(api.statusBar.snapshot.warning, false, 'no warning colour after a deliberate Sign Out');

@@ -100,14 +100,14 @@ describe('stored credentials', function () {
     const count = { n: await removed };
     assert.equal(count.n, 2);
     assert.deepEqual(api.monitor.settings.origin, originA);
-    assert.equal(api.monitor.viewState, 'ready', 'gateway A keeps its own Guid');
+    assert.equal(api.monitor.core.viewState, 'ready', 'gateway A keeps its own Guid');
 
     // Scripted: only what is stored counts; an origin may be written as a URL.
     assert.equal(await vscode.commands.executeCommand('ccGateway.manageCredentials', { remove: [{ origin: a.url, agentId: '102' }, { origin: b.url }] }), 0, 'already removed');
     assert.equal(await vscode.commands.executeCommand('ccGateway.manageCredentials', { remove: [{ origin: `${a.url}/` }] }), 1);
-    await until('gateway A has no Guid any more', () => api.monitor.viewState === 'noGuid', { timeoutMs: 10_000, everyMs: 50 });
+    await until('gateway A has no Guid any more', () => api.monitor.core.viewState === 'noGuid', { timeoutMs: 10_000, everyMs: 50 });
     await useGateway(b);
-    await until('gateway B has none either', () => api.monitor.viewState === 'noGuid', { timeoutMs: 10_000, everyMs: 50 });
+    await until('gateway B has none either', () => api.monitor.core.viewState === 'noGuid', { timeoutMs: 10_000, everyMs: 50 });
     assert.equal(await vscode.commands.executeCommand('ccGateway.manageCredentials', { remove: [{ origin: a.url }] }), 0);
   });
 
@@ -119,7 +119,7 @@ describe('stored credentials', function () {
     await sleep(500);
     const before = toasts();
     await useGateway(c);
-    await until('noGuid for a gateway without a Guid', () => api.monitor.viewState === 'noGuid', { timeoutMs: 10_000, everyMs: 50 });
+    await until('noGuid for a gateway without a Guid', () => api.monitor.core.viewState === 'noGuid', { timeoutMs: 10_000, everyMs: 50 });
     await sleep(300);
     assert.equal(toasts(), before, 'a notification repeated what the visible welcome view says');
 

@@ -43,7 +43,7 @@ describe('CC-Gateway extension in the extension host', function () {
     assert.ok(ext);
     api = await ext.activate();
     diagnostics = () =>
-      JSON.stringify({ view: api.monitor.viewState, refused: api.monitor.refusedCredentials.length, entries: api.monitor.store.all().map((e) => [e.agentId, e.state, e.error?.kind]), requests: sim.stats.requests, focused: vscode.window.state.focused });
+      JSON.stringify({ view: api.monitor.core.viewState, refused: api.monitor.core.refusedCredentials.length, entries: api.monitor.core.store.all().map((e) => [e.agentId, e.state, e.error?.kind]), requests: sim.stats.requests, focused: vscode.window.state.focused });
     await vscode.commands.executeCommand('ccGateway.clearGuid');
     await set('gatewayUrl', undefined);
     await set('agents', undefined);
@@ -56,7 +56,7 @@ describe('CC-Gateway extension in the extension host', function () {
   });
 
   it('starts in the "no gateway URL" state with nothing polled', async () => {
-    await until('noUrl', () => api.monitor.viewState === 'noUrl');
+    await until('noUrl', () => api.monitor.core.viewState === 'noUrl');
     assert.deepEqual(api.tree.getChildren(), []);
     assert.equal(sim.stats.requests, 0);
   });
@@ -64,9 +64,9 @@ describe('CC-Gateway extension in the extension host', function () {
   it('shows "no agents", then "no Guid" as settings arrive, without a reload', async () => {
     await set('tls.caFile', sim.caFile);
     await set('gatewayUrl', sim.url);
-    await until('noAgents', () => api.monitor.viewState === 'noAgents');
+    await until('noAgents', () => api.monitor.core.viewState === 'noAgents');
     await set('agents', ['101', '102']);
-    await until('noGuid', () => api.monitor.viewState === 'noGuid');
+    await until('noGuid', () => api.monitor.core.viewState === 'noGuid');
     assert.equal(sim.stats.guidsSeen.size, 0, 'no Guid was sent before one was set');
   });
 
@@ -74,7 +74,7 @@ describe('CC-Gateway extension in the extension host', function () {
     sim.setCounters('101', { talktime: 4328, answernums: 5, calloutnums: 2 });
     sim.setCounters('102', { talktime: 60, answernums: 1, calloutnums: 0 });
     assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', `JSESSIONID=${sim.guid}`), true);
-    await until('ready', () => api.monitor.viewState === 'ready');
+    await until('ready', () => api.monitor.core.viewState === 'ready');
     await until('row 101 numbers', () => row('101')?.description === 'idle · ↓5 ↑2 · 1:12:08');
     await until('row 102 numbers', () => row('102')?.description === 'idle · ↓1 ↑0 · 0:01:00');
     assert.equal(row('101')?.label, '101');
@@ -129,7 +129,7 @@ describe('CC-Gateway extension in the extension host', function () {
       sim.simulateCall('102', { talkSeconds: 30 });
       await vscode.commands.executeCommand('ccGateway.refresh');
       const expected = sim.counters('102').answernums;
-      await until('row 102 updated through the proxy', () => api.monitor.store.get('102')?.stats?.answernums === expected && proxy.connects.length > 0);
+      await until('row 102 updated through the proxy', () => api.monitor.core.store.get('102')?.stats?.answernums === expected && proxy.connects.length > 0);
       assert.ok(!JSON.stringify(proxy.connects).includes(sim.guid), 'the proxy never saw the Guid');
       // http.noProxy is followed live too: with the gateway listed, polls go direct.
       const tunnels = proxy.connects.length;
@@ -137,19 +137,19 @@ describe('CC-Gateway extension in the extension host', function () {
       sim.simulateCall('102', { talkSeconds: 30 });
       await vscode.commands.executeCommand('ccGateway.refresh');
       const direct = sim.counters('102').answernums;
-      await until('row 102 updated direct', () => api.monitor.store.get('102')?.stats?.answernums === direct);
+      await until('row 102 updated direct', () => api.monitor.core.store.get('102')?.stats?.answernums === direct);
       assert.equal(proxy.connects.length, tunnels, 'no tunnel while the gateway is in http.noProxy');
       await http().update('noProxy', undefined, vscode.ConfigurationTarget.Global);
       await proxy.stop();
       await vscode.commands.executeCommand('ccGateway.refresh');
-      await until('rows name the proxy', () => api.monitor.store.all().some((e) => e.state === 'stale' && e.error?.message.includes(`proxy 127.0.0.1:${proxy.port}`)));
+      await until('rows name the proxy', () => api.monitor.core.store.all().some((e) => e.state === 'stale' && e.error?.message.includes(`proxy 127.0.0.1:${proxy.port}`)));
     } finally {
       await http().update('proxy', undefined, vscode.ConfigurationTarget.Global);
       await http().update('noProxy', undefined, vscode.ConfigurationTarget.Global);
       await proxy.stop().catch(() => undefined);
     }
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('direct again', () => api.monitor.store.all().every((e) => e.state === 'ok'));
+    await until('direct again', () => api.monitor.core.store.all().every((e) => e.state === 'ok'));
   });
 
   it('queryAgent returns the statistics for a valid ID', async () => {
@@ -226,26 +226,26 @@ describe('CC-Gateway extension in the extension host', function () {
     const toastsBefore = refusedToasts();
     sim.expireGuid();
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('auth banner', () => api.monitor.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
-    await until('rows in auth state', () => api.monitor.store.all().every((e) => e.state === 'auth'));
+    await until('auth banner', () => api.monitor.core.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
+    await until('rows in auth state', () => api.monitor.core.store.all().every((e) => e.state === 'auth'));
     assert.match(String(row('101')?.description), /^as of \d\d?:\d\d(\s[AP]M)? · ↓\d+ ↑\d+ · \d+:\d\d:\d\d$/, 'last numbers stay visible, marked as of when');
     await until('status bar warning', () => api.statusBar.snapshot.warning);
     sim.resetStats();
     for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('ccGateway.refresh');
     await sleep(300);
     assert.equal(sim.stats.requests, 0, 'polling stopped');
-    assert.equal(refusedToasts() - toastsBefore, 1, `one notification for ${api.monitor.store.size} refused agents and 3 refreshes`);
+    assert.equal(refusedToasts() - toastsBefore, 1, `one notification for ${api.monitor.core.store.size} refused agents and 3 refreshes`);
     const fresh = sim.rotateGuid();
     await vscode.commands.executeCommand('ccGateway.setGuid', fresh);
-    await until('recovered', () => api.monitor.store.get('101')?.state === 'ok' && api.monitor.refusedCredentials.length === 0);
+    await until('recovered', () => api.monitor.core.store.get('101')?.state === 'ok' && api.monitor.core.refusedCredentials.length === 0);
     await until('status bar back to normal', () => !api.statusBar.snapshot.warning);
     // A second expiry is a new problem: it is worth one more notification, not zero.
     const again = sim.rotateGuid();
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('refused again', () => api.monitor.refusedCredentials.length === 1);
+    await until('refused again', () => api.monitor.core.refusedCredentials.length === 1);
     assert.equal(refusedToasts() - toastsBefore, 2);
     await vscode.commands.executeCommand('ccGateway.setGuid', again);
-    await until('recovered again', () => api.monitor.store.get('101')?.state === 'ok' && api.monitor.refusedCredentials.length === 0);
+    await until('recovered again', () => api.monitor.core.store.get('101')?.state === 'ok' && api.monitor.core.refusedCredentials.length === 0);
   });
 
   it('a gateway that stays down and invalid agent entries do not flood notifications', async () => {
@@ -261,7 +261,7 @@ describe('CC-Gateway extension in the extension host', function () {
         await vscode.commands.executeCommand('ccGateway.refresh');
         await sleep(200);
       }
-      await until('rows stale with a network reason', () => api.monitor.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
+      await until('rows stale with a network reason', () => api.monitor.core.store.all().every((e) => e.state === 'stale' && e.error?.kind === 'network'));
       assert.equal(api.notifier.count() - total, 1, 'a gateway outage shows in the rows and the status bar, not in toasts');
       // The status bar says its numbers are old (icon, time, words), without a warning colour: the extension retries by itself.
       await until('status bar marked stale', () => api.statusBar.snapshot.text.startsWith('$(history) '));
@@ -271,7 +271,7 @@ describe('CC-Gateway extension in the extension host', function () {
       await sim.restart();
     }
     await vscode.commands.executeCommand('ccGateway.refresh');
-    await until('back after the outage', () => api.monitor.store.all().every((e) => e.state === 'ok'));
+    await until('back after the outage', () => api.monitor.core.store.all().every((e) => e.state === 'ok'));
   });
 
   it('flipping gatewayUrl between two gateways, each with its own Guid, while polls are in flight: neither ever receives the other’s', async () => {
@@ -283,16 +283,16 @@ describe('CC-Gateway extension in the extension host', function () {
     const otherOrigin = new URL(other.url).origin;
     try {
       await set('tls.caFile', bundle);
-      await until('ready on the bundle CA', () => api.monitor.viewState === 'ready' && api.monitor.store.all().every((e) => e.state === 'ok'));
+      await until('ready on the bundle CA', () => api.monitor.core.viewState === 'ready' && api.monitor.core.store.all().every((e) => e.state === 'ok'));
       // A gateway with no Guid of its own is asked for one and sent nothing, though this one's polls are in flight.
       sim.setFault({ kind: 'latency', ms: 150 });
       await vscode.commands.executeCommand('ccGateway.refresh');
       await set('gatewayUrl', other.url);
-      await until('noGuid for the new origin', () => api.monitor.viewState === 'noGuid');
+      await until('noGuid for the new origin', () => api.monitor.core.viewState === 'noGuid');
       await sleep(300);
       assert.equal(other.stats.guidsSeen.size, 0, 'no Guid was sent to a gateway that has none stored');
       assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', other.guid), true);
-      await until('numbers from the other gateway', () => api.monitor.store.all().every((e) => e.state === 'ok'));
+      await until('numbers from the other gateway', () => api.monitor.core.store.all().every((e) => e.state === 'ok'));
 
       // Slow Guid lookups (a keyring, a remote window) and slow answers keep requests waiting across the flips.
       api.testHooks.secretLatencyMs = 150;
@@ -324,7 +324,7 @@ describe('CC-Gateway extension in the extension host', function () {
       await other.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    await until('back to ready', () => api.monitor.viewState === 'ready');
+    await until('back to ready', () => api.monitor.core.viewState === 'ready');
   });
 
   it('a query or drill-down interrupted by a connection change is answered by the new connection, never "cancelled"', async () => {
@@ -360,7 +360,7 @@ describe('CC-Gateway extension in the extension host', function () {
       await set('gatewayUrl', sim.url);
       await other.stop();
     }
-    await until('back to ready', () => api.monitor.viewState === 'ready');
+    await until('back to ready', () => api.monitor.core.viewState === 'ready');
   });
 
   it('a self-signed gateway: its certificate is shown once, trusted for that origin only, and a replacement is refused again', async () => {
@@ -371,11 +371,11 @@ describe('CC-Gateway extension in the extension host', function () {
       await set('tls.caFile', undefined);
       await set('gatewayUrl', selfSigned.url);
       assert.equal(await vscode.commands.executeCommand('ccGateway.setGuid', selfSigned.guid), true);
-      const refused = await until('certificate refused', () => api.monitor.refusedCertificate);
+      const refused = await until('certificate refused', () => api.monitor.core.refusedCertificate);
       assert.equal(refused.origin, origin);
       assert.equal(refused.refusal.certificate.fingerprint256, selfSigned.fingerprint256);
       assert.equal(refused.refusal.reason, 'DEPTH_ZERO_SELF_SIGNED_CERT');
-      await until('rows say why', () => api.monitor.store.all().every((e) => e.error?.kind === 'tls'));
+      await until('rows say why', () => api.monitor.core.store.all().every((e) => e.error?.kind === 'tls'));
       const banner = rows()[0]?.item;
       assert.equal(banner?.id, 'banner:certificate');
       assert.equal(banner?.command?.command, 'ccGateway.trustCertificate');
@@ -392,9 +392,9 @@ describe('CC-Gateway extension in the extension host', function () {
       assert.equal(await vscode.commands.executeCommand('ccGateway.trustCertificate', { fingerprint256: selfSigned.fingerprint256.toLowerCase() }), true);
       assert.deepEqual(api.trusted.origins(), [origin], 'trusted for this origin only');
       assert.deepEqual(api.trusted.fingerprints(origin), [selfSigned.fingerprint256]);
-      await until('numbers through the pinned certificate', () => api.monitor.store.all().every((e) => e.state === 'ok'));
+      await until('numbers through the pinned certificate', () => api.monitor.core.store.all().every((e) => e.state === 'ok'));
       assert.deepEqual([...selfSigned.stats.guidsSeen], [selfSigned.guid]);
-      assert.equal(api.monitor.refusedCertificate, undefined);
+      assert.equal(api.monitor.core.refusedCertificate, undefined);
       assert.notEqual(rows()[0]?.item.id, 'banner:certificate');
       assert.deepEqual(api.notifier.openTopics('certificate:'), [], 'the notification topic is resolved');
 
@@ -403,7 +403,7 @@ describe('CC-Gateway extension in the extension host', function () {
       const second = await selfSigned.replaceCertificate('selfSigned');
       selfSigned.stats.guidsSeen.clear();
       await vscode.commands.executeCommand('ccGateway.refresh');
-      const changed = await until('replacement refused', () => (api.monitor.refusedCertificate?.refusal.pinned ? api.monitor.refusedCertificate : undefined));
+      const changed = await until('replacement refused', () => (api.monitor.core.refusedCertificate?.refusal.pinned ? api.monitor.core.refusedCertificate : undefined));
       assert.equal(changed.refusal.certificate.fingerprint256, second);
       assert.equal(changed.refusal.pinned, trusted);
       // A row whose request was cut when the gateway swapped certificates first reads "network"; while the
@@ -414,7 +414,7 @@ describe('CC-Gateway extension in the extension host', function () {
           asked = Date.now();
           await vscode.commands.executeCommand('ccGateway.refresh');
         }
-        return api.monitor.store.all().every((e) => e.state === 'stale' && e.stats && /different certificate/.test(e.error?.message ?? ''));
+        return api.monitor.core.store.all().every((e) => e.state === 'stale' && e.stats && /different certificate/.test(e.error?.message ?? ''));
       }, 20_000);
       assert.equal(rows()[0]?.item.label, 'Certificate changed: review it');
       assert.equal(api.notifier.count(topic), 2, 'a different certificate is news again');
@@ -428,18 +428,18 @@ describe('CC-Gateway extension in the extension host', function () {
       await set('gatewayUrl', sim.url);
       await selfSigned.stop();
     }
-    await until('back to ready', () => api.monitor.viewState === 'ready');
+    await until('back to ready', () => api.monitor.core.viewState === 'ready');
   });
 
   it('disposing the monitor (what deactivation does) closes its connection: no timer armed, nothing in flight, no socket, no request', async () => {
-    await until('polling', () => api.monitor.store.get('101')?.state === 'ok');
+    await until('polling', () => api.monitor.core.store.get('101')?.state === 'ok');
     await sleep(200);
     assert.ok(sim.openSockets > 0, 'the pool holds a keep-alive connection');
-    const connection = api.monitor.gateway.connection;
+    const connection = api.monitor.core.connection;
     assert.ok(connection);
     assert.equal(connection.schedulerSnapshot.timerArmed, true, 'the next poll is armed before disposal');
     api.monitor.dispose();
-    assert.equal(api.monitor.gateway.connection, undefined);
+    assert.equal(api.monitor.core.connection, undefined);
     assert.equal(connection.isClosed, true);
     assert.deepEqual({ timerArmed: connection.schedulerSnapshot.timerArmed, inFlight: connection.schedulerSnapshot.inFlight }, { timerArmed: false, inFlight: 0 });
     await until('sockets closed', () => sim.openSockets === 0, 5_000);

@@ -291,10 +291,12 @@ describe('sessions: the extension’s session against the simulator', function (
   });
 
   it('100-021: waits for the sign-in in progress instead of repeating it at once', async () => {
-    sim = await startSimulator({ auth: { mode: 2, signInDelayMs: 200, defaultPassword: PASSWORD } });
+    // The other sign-in takes 1.5 s and ours retries for about 3 s: ours arrives during the other's
+    // even on a loaded machine (with 200 ms and FAST's 0.4 s of retries it once arrived after it).
+    sim = await startSimulator({ auth: { mode: 2, signInDelayMs: 1500, defaultPassword: PASSWORD } });
+    monitor = make({}, { sessionTiming: { ...FAST, maxSignInAttempts: 10, backoffMs: 200, maxBackoffMs: 400 } });
     const other = fetchRaw(sim, '/agentgateway/resource/onlineagent/101/loginex', 'PUT', { password: PASSWORD });
-    await sleep(30);
-    monitor = make();
+    await sleep(50);
     assert.equal(await monitor.signIn(id('101'), { password: PASSWORD }), false);
     await other;
     const codes = sim.sessions.stats.signIns.filter((s) => s.retcode !== '0').map((s) => s.retcode);

@@ -31,13 +31,13 @@ describe('a window of two', function () {
   it('runs its part', async () => {
     const api = (await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate());
     const m = api.monitor;
-    const session = () => m.sessions.get('101');
+    const session = () => m.core.sessions.get('101');
     const elsewhere = () => {
       const s = session();
       return s?.kind === 'signed-in' ? !!s.elsewhere : undefined;
     };
-    const rows = () => m.store.all().map((e) => ({ agent: e.agentId, state: e.state, at: e.fetchedAt ?? null }));
-    const allOk = () => m.store.all().length === 2 && m.store.all().every((e) => e.state === 'ok');
+    const rows = () => m.core.store.all().map((e) => ({ agent: e.agentId, state: e.state, at: e.fetchedAt ?? null }));
+    const allOk = () => m.core.store.all().length === 2 && m.core.store.all().every((e) => e.state === 'ok');
     const treeLabel = () => {
       for (const k of api.tree.getChildren()) {
         const item = api.tree.getTreeItem(k);
@@ -59,7 +59,7 @@ describe('a window of two', function () {
     report('second-following', { signedIn, status: session(), elsewhere: elsewhere(), rows: rows(), label: treeLabel() });
     await until('the second window runs the session', () => elsewhere() === false, { timeoutMs: 120_000, everyMs: 200 });
     const takenAt = Date.now();
-    await until('numbers after the takeover', () => allOk() && m.store.all().every((e) => (e.fetchedAt ?? 0) > takenAt), { timeoutMs: 30_000, everyMs: 200 });
+    await until('numbers after the takeover', () => allOk() && m.core.store.all().every((e) => (e.fetchedAt ?? 0) > takenAt), { timeoutMs: 30_000, everyMs: 200 });
     report('second-owner', { status: session(), rows: rows(), label: treeLabel(), takenAt });
     // Keeps the session until the harness is done looking (closing this last window signs out).
     for (;;) await sleep(60_000);

@@ -25,7 +25,8 @@ export { guidCredentials } from '../../core/credentials/credentialSource';
  * focus into inputs of the core GatewayMonitor, which owns the connection.
  */
 export class AgentMonitor extends Disposable {
-  private readonly core: GatewayMonitor;
+  /** The core monitor: views and commands read and subscribe to it directly. */
+  readonly core: GatewayMonitor;
   private settingsValue: Settings;
   private focused: boolean;
   private viewVisible = false;
@@ -86,58 +87,13 @@ export class AgentMonitor extends Disposable {
     this.reportInvalidAgents();
   }
 
-  get store() {
-    return this.core.store;
-  }
   get settings(): Settings {
     return this.settingsValue;
-  }
-  get viewState() {
-    return this.core.viewState;
-  }
-  get isPaused(): boolean {
-    return this.core.isPaused;
-  }
-  get refusedCredentials() {
-    return this.core.refusedCredentials;
-  }
-  get refusedCertificate() {
-    return this.core.refusedCertificate;
-  }
-  /** The core monitor, for tests that look at the current connection. */
-  get gateway(): GatewayMonitor {
-    return this.core;
-  }
-  get onDidChangeViewState() {
-    return this.core.onDidChangeViewState;
-  }
-  get onDidChangeAuth() {
-    return this.core.onDidChangeAuth;
-  }
-  get onDidRefuseGuid() {
-    return this.core.onDidRefuseGuid;
-  }
-  get onDidChangeCertificateRefusal() {
-    return this.core.onDidChangeCertificateRefusal;
-  }
-  get onDidChangeSession() {
-    return this.core.onDidChangeSession;
-  }
-  /** A new connection replaced the old one: its sessions are shown anew. */
-  get onDidSwap() {
-    return this.core.onDidSwap;
-  }
-  get sessions() {
-    return this.core.sessions;
   }
 
   signIn(...args: Parameters<GatewayMonitor['signIn']>) {
     this.syncSettings();
     return this.core.signIn(...args);
-  }
-
-  signOut(agentId?: string) {
-    return this.core.signOut(agentId);
   }
 
   /** Deactivation: sign the sessions out (bounded by the request timeout), then stop. */
@@ -146,17 +102,6 @@ export class AgentMonitor extends Disposable {
     this.dispose();
     return done;
   }
-  // Supervisor view
-  get states() {
-    return this.core.states;
-  }
-  get stateRefusal() {
-    return this.core.stateRefusal;
-  }
-  get onDidChangeStateAvailability() {
-    return this.core.onDidChangeStateAvailability;
-  }
-
   setViewVisible(visible: boolean): void {
     this.viewVisible = visible;
     this.applyActive();

@@ -27,29 +27,29 @@ export interface GatewaySummary {
 
 export function summarize(unit: GatewayUnit): GatewaySummary {
   const m = unit.monitor;
-  const entries = m.store.all();
+  const entries = m.core.store.all();
   const t = totals(entries);
   const fresh = freshness(entries);
   let attention = 0;
   for (const e of entries) {
-    const presence = shownPresence(e, m.states.get(e.agentId));
+    const presence = shownPresence(e, m.core.states.get(e.agentId));
     const reading = unit.stateTimes.reading(e.agentId);
     if (attentionReasons(e, presence, m.settings.thresholds, reading && reading.presence === presence ? reading : undefined).length > 0) attention++;
   }
   const queues = m.queues.all().filter((q) => q.state === 'ok' && q.stats);
   attention += queues.filter((q) => queueAttention(q, m.settings.queueThresholds).length > 0).length;
   const waiting = queues.reduce((n, q) => n + q.stats!.waiting, 0);
-  const sessions = [...m.sessions.entries()];
+  const sessions = [...m.core.sessions.entries()];
   const signedIn = sessions.find(([, s]) => s.kind === 'signed-in');
   const unreachable = gatewayUnreachable(entries) !== undefined;
   const [state, icon, needsUser]: [string, string, boolean] =
-    m.viewState === 'noUrl' ? [vscode.l10n.t('no URL'), 'circle-slash', true]
-    : m.viewState === 'badUrl' ? [vscode.l10n.t('check the URL'), 'warning', true]
-    : m.refusedCertificate ? [vscode.l10n.t('certificate refused'), 'shield', true]
-    : m.viewState === 'noAgents' ? [vscode.l10n.t('no agents'), 'person-add', false]
-    : m.viewState === 'noGuid' ? [vscode.l10n.t('not signed in'), 'sign-in', false]
-    : m.viewState === 'checking' ? [vscode.l10n.t('loading…'), 'loading~spin', false]
-    : m.refusedCredentials.length > 0 ? [vscode.l10n.t('Guid refused'), 'key', true]
+    m.core.viewState === 'noUrl' ? [vscode.l10n.t('no URL'), 'circle-slash', true]
+    : m.core.viewState === 'badUrl' ? [vscode.l10n.t('check the URL'), 'warning', true]
+    : m.core.refusedCertificate ? [vscode.l10n.t('certificate refused'), 'shield', true]
+    : m.core.viewState === 'noAgents' ? [vscode.l10n.t('no agents'), 'person-add', false]
+    : m.core.viewState === 'noGuid' ? [vscode.l10n.t('not signed in'), 'sign-in', false]
+    : m.core.viewState === 'checking' ? [vscode.l10n.t('loading…'), 'loading~spin', false]
+    : m.core.refusedCredentials.length > 0 ? [vscode.l10n.t('Guid refused'), 'key', true]
     : unreachable ? [vscode.l10n.t('unreachable'), 'debug-disconnect', false]
     : signedIn ? [vscode.l10n.t('signed in as {0}', signedIn[0]), 'pass', false]
     : sessions.length > 0 ? [vscode.l10n.t('signing in…'), 'sync~spin', false]

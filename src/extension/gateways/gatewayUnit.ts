@@ -76,7 +76,7 @@ export class GatewayUnit extends Disposable {
     // Switching to a gateway without a Guid says so once, naming it, unless the view is showing
     // its welcome text (a notification cannot be withdrawn, and would be wrong once the Guid is set).
     this._register(
-      monitor.onDidChangeViewState((state) => {
+      monitor.core.onDidChangeViewState((state) => {
         const origin = monitor.settings.origin;
         if (state !== 'noGuid' || !origin || this.viewVisible) return;
         notifier.notify(topic('noGuid'), origin, 'info', vscode.l10n.t('No Guid is stored for {0}. Guids are kept per gateway, so the one of another gateway is never sent here.', origin), setGuidAction(this.name));
@@ -86,8 +86,8 @@ export class GatewayUnit extends Disposable {
     // A refused certificate: one notification per certificate (not per agent or cycle), resolved once it is accepted.
     let shownCertificate: string | undefined;
     this._register(
-      monitor.onDidChangeCertificateRefusal(() => {
-        const refused = monitor.refusedCertificate;
+      monitor.core.onDidChangeCertificateRefusal(() => {
+        const refused = monitor.core.refusedCertificate;
         const now = refused ? `certificate:${refused.origin}` : undefined;
         if (shownCertificate && shownCertificate !== now) notifier.resolve(shownCertificate);
         shownCertificate = now;
@@ -108,7 +108,7 @@ export class GatewayUnit extends Disposable {
 
     // The gateway refuses the agent state interface: one explanation.
     const stateRefused = () => {
-      const refusal = monitor.stateRefusal;
+      const refusal = monitor.core.stateRefusal;
       const origin = monitor.settings.origin ?? '';
       if (!refusal) return notifier.resolve(topic('stateRefused'));
       notifier.notify(
@@ -119,7 +119,7 @@ export class GatewayUnit extends Disposable {
         { title: vscode.l10n.t('Open Settings'), run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'ccGateway.agentState.enabled') },
       );
     };
-    this._register(monitor.onDidChangeStateAvailability(stateRefused));
+    this._register(monitor.core.onDidChangeStateAvailability(stateRefused));
 
     const teamsChanged = () => {
       const s = monitor.settings;
@@ -139,11 +139,11 @@ export class GatewayUnit extends Disposable {
 
     // The shift's history: every change of an agent's counters, per gateway (origin) and day.
     this._register(
-      monitor.store.onDidChange((change) => {
+      monitor.core.store.onDidChange((change) => {
         const origin = monitor.settings.origin;
         if (!origin) return;
         for (const id of change.changed) {
-          const e = monitor.store.get(id);
+          const e = monitor.core.store.get(id);
           if (e?.state === 'ok' && e.stats) history.record(origin, id, e.stats, e.fetchedAt);
         }
       }),

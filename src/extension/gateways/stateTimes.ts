@@ -41,8 +41,8 @@ export class StateTimes extends Disposable {
     super();
     this.origin = monitor.settings.origin;
     this.tracker = this.load(this.origin);
-    this._register(monitor.states.onDidChange((ids) => this.observe(ids)));
-    this._register(monitor.store.onDidChange((change) => this.observe(change.structural ? monitor.store.all().map((e) => e.agentId) : change.changed)));
+    this._register(monitor.core.states.onDidChange((ids) => this.observe(ids)));
+    this._register(monitor.core.store.onDidChange((change) => this.observe(change.structural ? monitor.core.store.all().map((e) => e.agentId) : change.changed)));
     this._register(monitor.onDidChangeSettings((s) => this.switchTo(s.origin)));
     this._register({ dispose: () => this.stopTimers() });
   }
@@ -61,7 +61,7 @@ export class StateTimes extends Disposable {
   /** Writes the spans now (deactivation). */
   save(): Thenable<void> | undefined {
     if (!this.origin) return undefined;
-    const states = this.monitor.states;
+    const states = this.monitor.core.states;
     const spans = Object.fromEntries(Object.entries(this.tracker.snapshot()).map(([id, s]) => [id, { ...s, seenAt: Math.max(s.seenAt, states.get(id)?.at ?? 0) }]));
     const all = { ...this.memento.get<Record<string, Record<string, StateSpan>>>(KEY, {}), [this.origin]: spans };
     return this.memento.update(KEY, all);
@@ -78,24 +78,24 @@ export class StateTimes extends Disposable {
   }
 
   private switchTo(origin: string | undefined): void {
-    if (origin === this.origin) return this.observe(this.monitor.store.all().map((e) => e.agentId));
+    if (origin === this.origin) return this.observe(this.monitor.core.store.all().map((e) => e.agentId));
     void this.save();
     this.origin = origin;
     this.tracker = this.load(origin);
     this.shown.clear();
-    this.observe(this.monitor.store.all().map((e) => e.agentId));
+    this.observe(this.monitor.core.store.all().map((e) => e.agentId));
   }
 
   private observe(ids: readonly string[]): void {
     if (this.isDisposed) return;
     const changed: string[] = [];
     for (const id of ids) {
-      if (!this.monitor.store.has(id)) continue;
-      const presence = shownPresence(this.monitor.store.get(id), this.monitor.states.get(id));
-      const at = this.monitor.states.get(id)?.at ?? this.clock.now();
+      if (!this.monitor.core.store.has(id)) continue;
+      const presence = shownPresence(this.monitor.core.store.get(id), this.monitor.core.states.get(id));
+      const at = this.monitor.core.states.get(id)?.at ?? this.clock.now();
       if (this.tracker.observe(id, presence, Math.min(at, this.clock.now()))) changed.push(id);
     }
-    this.tracker.retain(this.monitor.store.all().map((e) => e.agentId));
+    this.tracker.retain(this.monitor.core.store.all().map((e) => e.agentId));
     if (changed.length) {
       for (const id of changed) this.shown.set(id, this.key(id));
       this.scheduleSave();

@@ -58,12 +58,12 @@ describe('in an untrusted workspace', function () {
     const file = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json')));
     assert.ok(file.includes(evil.url) && file.includes(evil.caFile.replace(/\\/g, '\\\\')), 'the folder does carry the hostile values');
 
-    await until('ready', () => api.monitor.viewState === 'noGuid' || api.monitor.viewState === 'ready');
+    await until('ready', () => api.monitor.core.viewState === 'noGuid' || api.monitor.core.viewState === 'ready');
     assert.equal(api.monitor.settings.origin, new URL(good.url).origin);
     assert.equal(api.monitor.settings.caFile, good.caFile);
     assert.deepEqual(api.gateways.list.map((u) => u.origin), [new URL(good.url).origin], 'the folder’s gateways list is not watched');
     await vscode.commands.executeCommand('ccGateway.setGuid', good.guid);
-    await until('numbers from the user-level gateway', () => api.monitor.store.all().length === 2 && api.monitor.store.all().every((e) => e.state === 'ok'), { timeoutMs: 10_000 });
+    await until('numbers from the user-level gateway', () => api.monitor.core.store.all().length === 2 && api.monitor.core.store.all().every((e) => e.state === 'ok'), { timeoutMs: 10_000 });
     await sleep(300);
     assert.equal(evil.stats.requests, 0, 'the folder’s gateway got no request');
     assert.equal(evil.stats.guidsSeen.size, 0);

@@ -49,7 +49,7 @@ describe('in Simplified Chinese', function () {
     try {
       await vscode.commands.executeCommand('ccGateway.refresh');
       const entry = await until('a Chinese network error', () => {
-        const e = api.monitor.store.get('101');
+        const e = api.monitor.core.store.get('101');
         return e?.state === 'stale' && e.error?.message.includes('拒绝了连接') ? e : undefined;
       }, { timeoutMs: 10_000 });
       assert.match(entry.error!.message, /^网关 https:\/\/127\.0\.0\.1:\d+ 拒绝了连接（ECONNREFUSED）/);

@@ -40,7 +40,7 @@ export function registerCertificateCommands(root: CommandContext): vscode.Dispos
     if (!unit) return false;
     const ctx = forGateway(root, unit);
     arg = withoutGateway(arg);
-      const pending = ctx.monitor.refusedCertificate;
+      const pending = ctx.monitor.core.refusedCertificate;
       const origin = ctx.monitor.settings.origin;
       if (!pending || !origin) {
         const pinned = origin ? ctx.trusted.get(origin) : undefined;

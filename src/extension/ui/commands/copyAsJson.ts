@@ -14,7 +14,7 @@ export function registerCopyAsJson(root: CommandContext): vscode.Disposable {
     const ctx = forGateway(root, unit);
     arg = withoutGateway(arg);
     const agentId = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' ? arg : undefined;
-    const entry = agentId ? ctx.monitor.store.get(agentId) : undefined;
+    const entry = agentId ? ctx.monitor.core.store.get(agentId) : undefined;
     if (!entry) return undefined;
     const text = statsJson(entry.agentId, entry.stats, {
       state: entry.state,

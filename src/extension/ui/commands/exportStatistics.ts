@@ -31,7 +31,7 @@ export function registerExportStatistics(root: CommandContext): vscode.Disposabl
     if (!unit) return undefined;
     const ctx = forGateway(root, unit);
     arg = withoutGateway(arg) as ExportTarget | undefined;
-    const entries = ctx.monitor.store.all();
+    const entries = ctx.monitor.core.store.all();
     if (entries.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No agents are watched, so there is nothing to export. Add an agent first.'));
       return undefined;

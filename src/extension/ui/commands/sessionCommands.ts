@@ -76,7 +76,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
       phoneNumber = phone || undefined;
     }
 
-    const before = ctx.monitor.sessions.get(agentId);
+    const before = ctx.monitor.core.sessions.get(agentId);
     if (before?.kind === 'signed-in') {
       // Nothing is sent, so nothing verifies the password typed now: it is not stored.
       void vscode.window.showInformationMessage(vscode.l10n.t('Agent {0} is already signed in from here.', agentId));
@@ -88,7 +88,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
     } catch (e) {
       return fail(isGatewayError(e) ? e.message : String(e));
     }
-    const status = ctx.monitor.sessions.get(agentId);
+    const status = ctx.monitor.core.sessions.get(agentId);
     if (!ok && status?.kind === 'stopped' && status.failure === 'elsewhere' && !scripted) {
       // Forcing signs the other client out: only after the user read that.
       const force = vscode.l10n.t('Sign In Here');
@@ -100,7 +100,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
       if (choice === force) ok = await ctx.monitor.signIn(agentId, { force: true, password, phoneNumber });
     }
     if (ok) {
-      const now = ctx.monitor.sessions.get(agentId);
+      const now = ctx.monitor.core.sessions.get(agentId);
       // Stored only once the gateway accepted it here: a window that follows another window's
       // session sent nothing, so its typed password is unverified and is not kept.
       if (now?.kind === 'signed-in' && !now.elsewhere) await ctx.sessions.accepted(origin, agentId, password);
@@ -110,7 +110,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
       return true;
     }
     // A refused password was already deleted by the session (PasswordVault): nothing may try it again on its own.
-    const after = ctx.monitor.sessions.get(agentId);
+    const after = ctx.monitor.core.sessions.get(agentId);
     if (after?.kind !== 'stopped' || after.failure !== 'elsewhere' || scripted) void vscode.window.showErrorMessage(describeStop(agentId, after));
     return false;
   };
@@ -122,7 +122,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
     arg = withoutGateway(arg);
     const origin = ctx.monitor.settings.origin;
     if (!origin) return false;
-    const active = [...ctx.monitor.sessions.keys()];
+    const active = [...ctx.monitor.core.sessions.keys()];
     let agentId: string | undefined;
     if (arg !== undefined && arg !== null) {
       const r = validateAgentId(isAgentNode(arg) ? arg.agentId : typeof arg === 'object' ? (arg as { agentId?: unknown }).agentId : arg, ctx.monitor.settings.agentIdMax);
@@ -138,7 +138,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
       void vscode.window.showInformationMessage(agentId ? vscode.l10n.t('Agent {0} is not signed in from here.', agentId) : vscode.l10n.t('No agent is signed in from here.'));
       return false;
     }
-    await ctx.monitor.signOut(agentId);
+    await ctx.monitor.core.signOut(agentId);
     await forget(origin, agentId);
     vscode.window.setStatusBarMessage(`$(sign-out) ${vscode.l10n.t('Agent {0} signed out', agentId)}`, 4000);
     return true;

@@ -22,7 +22,7 @@ export function registerWatchQueues(ctx: CommandContext): vscode.Disposable {
       await updateGatewaySetting(unit.key, 'queues', ids);
       return ids;
     }
-    if (!monitor.gateway.connection?.sessionAgent) {
+    if (!monitor.core.connection?.sessionAgent) {
       const signIn = vscode.l10n.t('Sign In…');
       const choice = await vscode.window.showInformationMessage(vscode.l10n.t('The gateway lists its queues to a signed-in agent only. Sign in to choose queues.'), signIn);
       if (choice === signIn) void vscode.commands.executeCommand('ccGateway.signIn', { gateway: unit.name });

@@ -34,11 +34,11 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
   const now = () => clock.now();
   const wasSignedIn = new Set<string>();
   const grace = new GraceGate(clock);
-  const sessions = () => [...monitor.sessions.values()];
+  const sessions = () => [...monitor.core.sessions.values()];
   /** A session of this window that may still cure a refusal. */
   const sessionAtWork = () => sessions().some((s) => s.kind === 'signed-in' || s.kind === 'signing-in' || s.kind === 'reconnecting');
   const sessionSigningIn = () => sessions().some((s) => s.kind === 'signing-in' || s.kind === 'reconnecting');
-  const isRefused = (ref: PastedRef) => monitor.refusedCredentials.some((r) => sameRef(r, ref));
+  const isRefused = (ref: PastedRef) => monitor.core.refusedCredentials.some((r) => sameRef(r, ref));
 
   const announce = (ref: PastedRef): void => {
     const origin = ref.gateway;
@@ -46,7 +46,7 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
     const setAt = guids.setAt(origin, agentId);
     const soon = setAt !== undefined && now() - setAt < ROTATION_SUSPECT_MS;
     const topic = refusedTopic(ref);
-    if (soon || monitor.sessions.size > 0) {
+    if (soon || monitor.core.sessions.size > 0) {
       // Dynamic authentication (the default for new gateways) replaces a Guid within about two minutes.
       notifier.notify(
         topic,
@@ -84,16 +84,16 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
         action(vscode.l10n.t('Sign In…'), 'ccGateway.signIn'),
       );
     }),
-    monitor.onDidRefuseGuid((ref) => {
+    monitor.core.onDidRefuseGuid((ref) => {
       if (!sessionAtWork()) return announce(ref);
       // Shown only if it is still refused when the grace ends and no session is signing in again by then.
       grace.hold(refusedTopic(ref), REFUSAL_GRACE_MS, () => isRefused(ref) && !sessionSigningIn(), () => announce(ref));
     }),
-    monitor.onDidChangeAuth(() => {
-      const refused = new Set(monitor.refusedCredentials.map(refusedTopic));
+    monitor.core.onDidChangeAuth(() => {
+      const refused = new Set(monitor.core.refusedCredentials.map(refusedTopic));
       for (const topic of notifier.openTopics('refused:')) if (!refused.has(topic)) notifier.resolve(topic);
     }),
-    monitor.onDidChangeSession(({ agentId, status }) => {
+    monitor.core.onDidChangeSession(({ agentId, status }) => {
       const topic = `session:${monitor.settings.origin}|${agentId}`;
       if (status.kind === 'signed-in') {
         wasSignedIn.add(agentId);

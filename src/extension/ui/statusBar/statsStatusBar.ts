@@ -34,11 +34,11 @@ export class StatsStatusBar extends Disposable {
     const schedule = () => this.schedule();
     // Every gateway's changes, and gateways that come and go.
     const listeners = this._register(new UnitListeners(gateways));
-    listeners.on((u) => [u.monitor.store.onDidChange, u.monitor.onDidChangeViewState, u.monitor.onDidChangeAuth, u.monitor.onDidChangeSettings, u.stateTimes.onDidChange, u.monitor.onDidSwap, u.monitor.queues.onDidChange, u.monitor.states.onDidChange], schedule);
+    listeners.on((u) => [u.monitor.core.store.onDidChange, u.monitor.core.onDidChangeViewState, u.monitor.core.onDidChangeAuth, u.monitor.onDidChangeSettings, u.stateTimes.onDidChange, u.monitor.core.onDidSwap, u.monitor.queues.onDidChange, u.monitor.core.states.onDidChange], schedule);
     listeners.on(
       (u) => [
         (l: (e: unknown) => unknown) =>
-          u.monitor.onDidChangeSession(({ status }) => {
+          u.monitor.core.onDidChangeSession(({ status }) => {
             const origin = u.monitor.settings.origin;
             if (origin && status.kind === 'signed-out') this.signedOut.add(origin);
             else if (origin && status.kind === 'signed-in') this.signedOut.delete(origin);
@@ -79,42 +79,42 @@ export class StatsStatusBar extends Disposable {
   update(): void {
     if (this.gateways.list.length > 1) return this.updateSeveral();
     const m = this.monitor;
-    if (!m.settings.statusBarEnabled || m.viewState === 'noUrl' || m.viewState === 'noAgents') {
+    if (!m.settings.statusBarEnabled || m.core.viewState === 'noUrl' || m.core.viewState === 'noAgents') {
       this.item.hide();
       this.visible = false;
       return;
     }
     const warning = new vscode.ThemeColor('statusBarItem.warningBackground');
-    if (m.viewState === 'badUrl' || m.viewState === 'noGuid') {
+    if (m.core.viewState === 'badUrl' || m.core.viewState === 'noGuid') {
       // Nobody signed in is a step to take, not a failure: no warning colour (and none at all after a deliberate Sign Out).
-      const signedOut = m.viewState === 'noGuid' && this.signedOut.has(m.settings.origin ?? '');
+      const signedOut = m.core.viewState === 'noGuid' && this.signedOut.has(m.settings.origin ?? '');
       this.item.text =
-        m.viewState === 'badUrl' ? `$(warning) ${vscode.l10n.t('CC-Gateway: check URL')}`
+        m.core.viewState === 'badUrl' ? `$(warning) ${vscode.l10n.t('CC-Gateway: check URL')}`
         : signedOut ? `$(account) ${vscode.l10n.t('CC-Gateway: signed out')}`
         : `$(sign-in) ${vscode.l10n.t('CC-Gateway: Sign In')}`;
       this.item.tooltip =
-        m.viewState === 'badUrl' ? m.settings.gatewayUrlProblem
+        m.core.viewState === 'badUrl' ? m.settings.gatewayUrlProblem
         : signedOut ? vscode.l10n.t('You signed out of {0}. Click to open the view and sign in again.', m.settings.origin ?? '')
         : vscode.l10n.t('Nobody is signed in at {0}. Click to open the view and sign in.', m.settings.origin ?? '');
-      this.item.backgroundColor = m.viewState === 'badUrl' ? warning : undefined;
+      this.item.backgroundColor = m.core.viewState === 'badUrl' ? warning : undefined;
       this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
       this.item.show();
       this.visible = true;
       return;
     }
-    const entries = m.store.all();
+    const entries = m.core.store.all();
     const t = totals(entries);
     const fresh = freshness(entries);
     const down = gatewayUnreachable(entries);
     const allFailing = entries.length > 0 && t.failing + t.needsGuid === entries.length && t.failing > 0;
     // The gateway not answering is cured by the extension itself: shown (old numbers, their time), not a warning colour.
-    const needsUser = m.refusedCredentials.length > 0 || (allFailing && !down);
+    const needsUser = m.core.refusedCredentials.length > 0 || (allFailing && !down);
     const stale = fresh.notCurrent > 0;
-    const icon = m.refusedCredentials.length > 0 ? '$(key) ' : stale ? '$(history) ' : m.isPaused ? '$(debug-pause) ' : '';
+    const icon = m.core.refusedCredentials.length > 0 ? '$(key) ' : stale ? '$(history) ' : m.core.isPaused ? '$(debug-pause) ' : '';
     // Agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
     const reasons = new Map<string, AttentionReason[]>();
     for (const e of entries) {
-      const presence = shownPresence(e, m.states.get(e.agentId));
+      const presence = shownPresence(e, m.core.states.get(e.agentId));
       const reading = this.stateTimes?.reading(e.agentId);
       const r = attentionReasons(e, presence, m.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
       if (r.length) reasons.set(e.agentId, r);
@@ -140,11 +140,11 @@ export class StatsStatusBar extends Disposable {
     };
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
-    md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
-    if (m.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
+    md.appendMarkdown(`**CC-Gateway** · ${escapeMarkdown(m.settings.origin ?? '')}${m.core.isPaused ? ` · ${vscode.l10n.t('polling paused')}` : ''}\n\n`);
+    if (m.core.refusedCredentials.length > 0) md.appendMarkdown(`$(key) ${vscode.l10n.t('The gateway refused the Guid: run **Set Guid…**.')}\n\n`);
     if (down) md.appendMarkdown(`$(history) ${escapeMarkdown(vscode.l10n.t('The gateway does not answer; the numbers are those of {0}. The extension keeps trying by itself.', fresh.asOf !== undefined ? clockTime(fresh.asOf) : '–'))}\n\n`);
     else if (stale) md.appendMarkdown(`$(history) ${escapeMarkdown(fresh.notCurrent === 1 ? vscode.l10n.t('Not current: 1 agent could not be updated. {0}', '') : vscode.l10n.t('Not current: {0} agents could not be updated. {1}', fresh.notCurrent, ''))}\n\n`);
-    for (const [agentId, status] of m.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now(), down))}\n\n`);
+    for (const [agentId, status] of m.core.sessions) md.appendMarkdown(`${escapeMarkdown(sessionLine(agentId, status, Date.now(), down))}\n\n`);
     if (queueLabel) md.appendMarkdown(`$(inbox) ${escapeMarkdown(queueLabel)}${longest.name ? ` (${escapeMarkdown(longest.name)})` : ''}\n\n`);
     if (attention > 0) {
       md.appendMarkdown(`$(warning) ${escapeMarkdown(attentionLabel ?? '')}:\n\n`);
@@ -200,7 +200,7 @@ export class StatsStatusBar extends Disposable {
   /** The agent's state in words for the tooltip: what it is doing (and for how long), or why its numbers are old. */
   private stateWords(e: AgentEntry): string {
     if (!isCurrent(e)) return e.fetchedAt !== undefined ? vscode.l10n.t('not current (as of {0})', clockTime(e.fetchedAt)) : stateLabel(e.state);
-    const presence = shownPresence(e, this.monitor.states.get(e.agentId));
+    const presence = shownPresence(e, this.monitor.core.states.get(e.agentId));
     if (e.state === 'offline' || presence === 'signedOut') return vscode.l10n.t('not signed in');
     if (!presence) return e.state === 'loading' ? stateLabel(e.state) : '–';
     const r = this.stateTimes?.reading(e.agentId);

@@ -98,30 +98,30 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     // Minutes in a state move on without any answer from the gateway: the rows whose minutes changed.
     if (stateTimes) this._register(stateTimes.onDidChange((ids) => this.agentsChanged(ids)));
     this._register(
-      monitor.store.onDidChange((change) => {
+      monitor.core.store.onDidChange((change) => {
         if (change.structural) return this.fireAll();
         this.agentsChanged(change.changed);
         // The session rows say when the gateway stops answering, and when it answers again.
-        const down = gatewayUnreachable(monitor.store.all()) !== undefined;
+        const down = gatewayUnreachable(monitor.core.store.all()) !== undefined;
         if (down !== this.gatewayDown) {
           this.gatewayDown = down;
           if (this.sessionNodes.size) this.emitter.fire([...this.sessionNodes.values()]);
         }
       }),
     );
-    this._register(monitor.states.onDidChange((ids) => this.agentsChanged(ids)));
-    this._register(monitor.onDidChangeViewState(() => this.fireAll()));
-    this._register(monitor.onDidChangeAuth(() => this.fireAll()));
-    this._register(monitor.onDidChangeCertificateRefusal(() => this.fireAll()));
+    this._register(monitor.core.states.onDidChange((ids) => this.agentsChanged(ids)));
+    this._register(monitor.core.onDidChangeViewState(() => this.fireAll()));
+    this._register(monitor.core.onDidChangeAuth(() => this.fireAll()));
+    this._register(monitor.core.onDidChangeCertificateRefusal(() => this.fireAll()));
     // A renewal refreshes its session row only; a session that appears or goes changes the list.
     this._register(
-      monitor.onDidChangeSession(({ agentId }) => {
+      monitor.core.onDidChangeSession(({ agentId }) => {
         const node = this.sessionNodes.get(agentId);
-        if (node && monitor.sessions.has(agentId)) this.emitter.fire(node);
+        if (node && monitor.core.sessions.has(agentId)) this.emitter.fire(node);
         else this.fireAll();
       }),
     );
-    this._register(monitor.onDidSwap(() => this.fireAll()));
+    this._register(monitor.core.onDidSwap(() => this.fireAll()));
     this._register(monitor.onDidChangeSettings(() => this.fireAll()));
     if (options) this._register(options.onDidChange(() => this.resort()));
   }
@@ -142,7 +142,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     let reorderFlat = false;
     for (const id of ids) {
       if (!this.hasTeams) {
-        if (this.orderChanged('', this.monitor.store.all().map((e) => e.agentId))) reorderFlat = true;
+        if (this.orderChanged('', this.monitor.core.store.all().map((e) => e.agentId))) reorderFlat = true;
         add(this.nodeFor(id));
         continue;
       }
@@ -181,17 +181,17 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   private sorted(agents: readonly string[]): string[] {
     const key = this.options?.sortKey ?? 'agentId';
     if (key === 'agentId' && !this.options) return [...agents];
-    return sortAgents(agents, key, (id) => this.monitor.store.get(id), (id) => this.presence(id));
+    return sortAgents(agents, key, (id) => this.monitor.core.store.get(id), (id) => this.presence(id));
   }
 
   presence(agentId: string): Presence | undefined {
-    return shownPresence(this.monitor.store.get(agentId), this.monitor.states.get(agentId));
+    return shownPresence(this.monitor.core.store.get(agentId), this.monitor.core.states.get(agentId));
   }
 
   attention(agentId: string): AttentionReason[] {
     const presence = this.presence(agentId);
     const reading = this.stateTimes?.reading(agentId);
-    return attentionReasons(this.monitor.store.get(agentId), presence, this.monitor.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
+    return attentionReasons(this.monitor.core.store.get(agentId), presence, this.monitor.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
   }
 
   /** Pixels for a row's text at this depth, for the side-bar width rows are fitted to. */
@@ -221,13 +221,13 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   getChildren(element?: Node): Node[] {
     if (!element) {
       // Empty means VS Code shows the welcome view matching ccGateway.viewState.
-      if (this.monitor.viewState !== 'ready') return [];
+      if (this.monitor.core.viewState !== 'ready') return [];
       const banners: Node[] = [];
-      if (this.monitor.refusedCertificate) banners.push(this.certificateBanner);
-      if (this.monitor.refusedCredentials.length > 0) banners.push(this.authBanner);
+      if (this.monitor.core.refusedCertificate) banners.push(this.certificateBanner);
+      if (this.monitor.core.refusedCredentials.length > 0) banners.push(this.authBanner);
       banners.push(...this.sessionRows());
       if (!this.hasTeams) {
-        const ids = this.sorted(this.monitor.store.all().map((e) => e.agentId));
+        const ids = this.sorted(this.monitor.core.store.all().map((e) => e.agentId));
         this.shownOrder.set('', ids);
         const watched = new Set(ids);
         for (const key of this.nodes.keys()) if (!watched.has(key)) this.nodes.delete(key);
@@ -238,12 +238,12 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     if (element.type === 'team') {
       const g = groups(this.monitor.settings.agents, this.monitor.settings.teams).find((x) => (x.team ?? '') === element.team);
-      const ids = this.sorted((g?.agents ?? []).filter((id) => this.monitor.store.has(id)));
+      const ids = this.sorted((g?.agents ?? []).filter((id) => this.monitor.core.store.has(id)));
       this.shownOrder.set(element.team, ids);
       return ids.map((id) => this.nodeFor(id, element.team));
     }
     if (element.type === 'agent') {
-      const entry = this.monitor.store.get(element.agentId);
+      const entry = this.monitor.core.store.get(element.agentId);
       if (!entry?.stats) return [];
       const metrics: MetricNode['metric'][] = ['answered', 'outbound', 'talktime', 'average', 'fetched'];
       return metrics.map((metric) => ({ type: 'metric', agentId: element.agentId, parent: element, metric }));
@@ -252,7 +252,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   private sessionRows(): SessionNode[] {
-    const sessions = [...this.monitor.sessions.keys()];
+    const sessions = [...this.monitor.core.sessions.keys()];
     for (const id of this.sessionNodes.keys()) if (!sessions.includes(id)) this.sessionNodes.delete(id);
     return sessions.map((agentId) => this.sessionNodes.get(agentId) ?? this.sessionNodes.set(agentId, { type: 'session', agentId }).get(agentId)!);
   }
@@ -266,26 +266,26 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   getTreeItem(element: Node): vscode.TreeItem {
     if (element.type === 'banner') return element.kind === 'auth' ? this.authBannerItem() : this.certificateBannerItem();
     if (element.type === 'session') {
-      const status = this.monitor.sessions.get(element.agentId) ?? { kind: 'signed-out' as const };
+      const status = this.monitor.core.sessions.get(element.agentId) ?? { kind: 'signed-out' as const };
       if (status.kind === 'signed-in') this.wasSignedIn.add(element.agentId);
       else if (status.kind === 'signed-out' || status.kind === 'stopped') this.wasSignedIn.delete(element.agentId);
-      return sessionItem(element.agentId, status, { unreachable: gatewayUnreachable(this.monitor.store.all()), again: this.wasSignedIn.has(element.agentId), budgetPx: this.budget(0) });
+      return sessionItem(element.agentId, status, { unreachable: gatewayUnreachable(this.monitor.core.store.all()), again: this.wasSignedIn.has(element.agentId), budgetPx: this.budget(0) });
     }
     if (element.type === 'team') return this.groupItem(element);
     if (element.type === 'totals') return this.groupItem(undefined);
-    const entry = this.monitor.store.get(element.agentId);
+    const entry = this.monitor.core.store.get(element.agentId);
     if (element.type === 'metric') return this.metricItem(element, entry);
     return this.agentItem(element, entry);
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
     if (element.type === 'session') {
-      const status = this.monitor.sessions.get(element.agentId);
-      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now(), gatewayUnreachable(this.monitor.store.all()));
+      const status = this.monitor.core.sessions.get(element.agentId);
+      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now(), gatewayUnreachable(this.monitor.core.store.all()));
     }
     if (element.type === 'agent') {
-      const entry = this.monitor.store.get(element.agentId);
-      if (entry) item.tooltip = agentTooltip(entry, Date.now(), { state: this.monitor.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.stateRefusal?.message, inState: this.stateTimes?.reading(element.agentId) });
+      const entry = this.monitor.core.store.get(element.agentId);
+      if (entry) item.tooltip = agentTooltip(entry, Date.now(), { state: this.monitor.core.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.core.stateRefusal?.message, inState: this.stateTimes?.reading(element.agentId) });
     }
     if (element.type === 'team' || element.type === 'totals') {
       const g = this.groupData(element.type === 'team' ? element : undefined);
@@ -347,7 +347,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   private groupData(team: TeamNode | undefined) {
     const all = groups(this.monitor.settings.agents, this.monitor.settings.teams);
     const members = team ? (all.find((g) => (g.team ?? '') === team.team)?.agents ?? []) : this.monitor.settings.agents;
-    const entries = members.map((id) => this.monitor.store.get(id)).filter((e): e is AgentEntry => !!e);
+    const entries = members.map((id) => this.monitor.core.store.get(id)).filter((e): e is AgentEntry => !!e);
     const byState = new Map<Presence, number>();
     for (const e of entries) {
       const p = this.presence(e.agentId);
@@ -416,7 +416,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   private certificateBannerItem(): vscode.TreeItem {
-    const refusal = this.monitor.refusedCertificate?.refusal;
+    const refusal = this.monitor.core.refusedCertificate?.refusal;
     const item = new vscode.TreeItem(
       refusal?.pinned ? vscode.l10n.t('Certificate changed: review it') : vscode.l10n.t('Certificate not trusted: review it'),
       vscode.TreeItemCollapsibleState.None,
@@ -433,7 +433,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   private authBannerItem(): vscode.TreeItem {
-    const refused = this.monitor.refusedCredentials;
+    const refused = this.monitor.core.refusedCredentials;
     const item = new vscode.TreeItem(vscode.l10n.t('Guid refused: set a new Guid'), vscode.TreeItemCollapsibleState.None);
     item.id = 'banner:auth';
     const first = refused[0];

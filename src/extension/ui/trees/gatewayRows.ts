@@ -27,7 +27,7 @@ export function gatewayItem(unit: GatewayUnit, view: 'agents' | 'queues' = 'agen
   const fitted = fitRow(s.name, parts, rowBudgetPx(unit.monitor.settings.sideBarWidth, 0));
   item.label = fitted.label;
   item.description = fitted.description;
-  item.contextValue = `gateway${unit.monitor.sessions.size > 0 ? '.signedIn' : ''}`;
+  item.contextValue = `gateway${unit.monitor.core.sessions.size > 0 ? '.signedIn' : ''}`;
   const words = [
     vscode.l10n.t('Gateway {0}', s.name),
     s.state,
@@ -56,7 +56,7 @@ export function gatewayEmptyItem(unit: GatewayUnit): vscode.TreeItem | undefined
     item.contextValue = 'gatewayEmpty';
     return item;
   };
-  switch (m.viewState) {
+  switch (m.core.viewState) {
     case 'noUrl':
     case 'badUrl':
       return row(m.settings.gatewayUrlProblem ?? vscode.l10n.t('Set the URL of this gateway in ccGateway.gateways.'), 'warning', 'workbench.action.openSettings', vscode.l10n.t('Open Settings'));

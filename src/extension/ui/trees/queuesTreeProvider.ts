@@ -49,7 +49,7 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     const all = () => this.emitter.fire(undefined);
     this._register(monitor.queues.onDidChange(all));
     this._register(monitor.onDidChangeSettings(all));
-    this._register(monitor.onDidChangeViewState(all));
+    this._register(monitor.core.onDidChangeViewState(all));
   }
 
   attention(queueId: number): string[] {
