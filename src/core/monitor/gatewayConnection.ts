@@ -1,6 +1,7 @@
 // Over 300 lines: the thin owner of one connection's parts (request dispatch, credential and
 // session registries, scheduler, agent-state prober) — mostly their wiring, the stops that tie a
-// refused credential to what cures it, and the issue-18 queue seam; the jobs themselves live in those files.
+// refused credential to what cures it, and the queue seam; the jobs themselves live in those files.
+// The stops stay here because they read and change all of those parts within one lifecycle.
 import type { CertificateRefusal } from '../model/certificate';
 import type { AgentInfo } from '../wire/agentInfo';
 import { GatewayError, isGatewayError } from '../model/errors';

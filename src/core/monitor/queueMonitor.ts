@@ -1,3 +1,5 @@
+// Over 300 lines: one queue poll loop with its own back-off, refusals and the answers' bookkeeping;
+// the seam it reads the connection through is documented below, so it can move without the rest.
 /**
  * The watched skill queues — calls waiting, the longest wait, agents signed in
  * and available — polled within the gateway's overload budget.

@@ -1,3 +1,5 @@
+// Over 300 lines: the owner side and the follower side of one shared session are one state machine
+// (a follower becomes the owner when the lease passes); split, each half would re-derive the other's state.
 // An agent session shared by the windows of one machine: the window holding the lease runs
 // the real AgentSession (sign-in, event loop, renewals) and serves it; the others follow it
 // over the local channel, use its current Guid (in memory only) for their statistics, and
