@@ -17,6 +17,7 @@ import type { CommandContext } from './ui/commands/commandContext';
 import { registerCopyAsJson } from './ui/commands/copyAsJson';
 import { registerExportStatistics } from './ui/commands/exportStatistics';
 import { registerGetStarted } from './ui/commands/getStarted';
+import { Preferences } from '../core/storage/preferences';
 import { registerGuidCommands } from './ui/commands/guidCommands';
 import { registerManageCredentials, type CredentialPickItem } from './ui/commands/manageCredentials';
 import { registerPollingCommands } from './ui/commands/pollingCommands';
@@ -109,7 +110,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // Where this runs (the desk or a remote host) decides which network and keyring it uses.
   log.info(`running on the ${context.extension.extensionKind === vscode.ExtensionKind.UI ? 'UI (local) host' : 'workspace host'}${vscode.env.remoteName ? ` of a remote window (${vscode.env.remoteName})` : ''}`);
 
-  const viewOptions = new ViewOptions(context.globalState);
+  const preferences = new Preferences(context.globalState);
+  const viewOptions = new ViewOptions(preferences);
   context.subscriptions.push(viewOptions);
   // The shift's history: every change of an agent's counters, per gateway and day. At start it
   // applies the retention (0 deletes the files) and makes existing files owner-only.
@@ -204,7 +206,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
     ...registerSessionCommands(ctx),
-    ...registerGetStarted(context, gateways.primary.monitor),
+    ...registerGetStarted(context, gateways.primary.monitor, preferences),
     credentials.disposable,
     ...supervisor.disposables,
   );

@@ -7,6 +7,7 @@ import { StateStore } from '../../src/core/storage/stateEntries';
 import { guidSecretKey, parseGuidSecretKey } from '../../src/core/storage/storageKeys';
 import type { AgentId } from '../../src/core/ids/agentId';
 import { GuidStore } from '../../src/core/credentials/guidStore';
+import { PREFERENCE_KEYS, Preferences } from '../../src/core/storage/preferences';
 import { SharedProfile } from '../support/memoryStores';
 
 const GW = gatewayIdOf('https://gw.example:8043');
@@ -20,6 +21,36 @@ describe('typed storage', () => {
     assert.deepEqual(parseGuidSecretKey('ccGateway.guid|https://gw.example:8043|agent|101'), pastedRef(GW, '101' as AgentId));
     assert.deepEqual(parseGuidSecretKey('ccGateway.guid|https://gw.example:8043'), pastedRef(GW));
     for (const bad of ['ccGateway.password|x|agent|1', 'ccGateway.guid|', 'ccGateway.guid|x|agent|1x', 'other']) assert.equal(parseGuidSecretKey(bad), undefined, bad);
+  });
+
+  it('a Guid key naming something that is not a gateway origin or an agent ID is nobody\'s credential', () => {
+    for (const bad of ['ccGateway.guid|http://gw:8043', 'ccGateway.guid|https://gw:8043/path', 'ccGateway.guid|https://gw:8043|agent|0101', 'ccGateway.guid|https://gw:8043|agent|99']) {
+      assert.equal(parseGuidSecretKey(bad), undefined, bad);
+    }
+  });
+
+  it('preferences (sort order, walkthrough, time in state) read through their checks: a bad value reads as unset', async () => {
+    const profile = new SharedProfile();
+    const kv = profile.window().kv;
+    const prefs = new Preferences(kv);
+    assert.equal(prefs.sortKey(), undefined);
+    assert.equal(prefs.walkthroughShown(), false);
+    await prefs.setSortKey('talkTime');
+    await prefs.setWalkthroughShown();
+    const span = { presence: 'talking' as const, since: 1, atLeast: false, seenAt: 2 };
+    await prefs.setTimeInState('https://a:8043', { '101': span });
+    await prefs.setTimeInState('https://b:8043', { '102': span });
+    const again = new Preferences(kv);
+    assert.equal(again.sortKey(), 'talkTime');
+    assert.equal(again.walkthroughShown(), true);
+    assert.deepEqual(again.timeInState('https://a:8043'), { '101': span }, 'one gateway\'s spans do not replace another\'s');
+    assert.deepEqual(again.timeInState('https://b:8043'), { '102': span });
+    await kv.update(PREFERENCE_KEYS.sortKey, 'nonsense');
+    await kv.update(PREFERENCE_KEYS.walkthroughShown, 'yes');
+    await kv.update(PREFERENCE_KEYS.timeInState, ['torn']);
+    assert.equal(again.sortKey(), undefined);
+    assert.equal(again.walkthroughShown(), false);
+    assert.equal(again.timeInState('https://a:8043'), undefined);
   });
 
   it('two windows adding entries at once lose none (one key per entry, no index rewritten)', async () => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Preferences } from '../../core/storage/preferences';
 import { shortFingerprint } from '../../core/model/errors';
 import { SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/fleet/gatewayList';
 import type { HistoryStore } from '../../core/history/historyStore';
@@ -64,7 +65,7 @@ export class GatewayUnit extends Disposable {
     const { context, guids, vault, sessions, trusted, notifier, log, credentials, sessionHost, viewOptions, history, tap } = services;
     this.monitor = this._register(new AgentMonitor(guids, log, notifier, trusted, sessions, credentials, sessionHost, key));
     const monitor = this.monitor;
-    this.stateTimes = this._register(new StateTimes(monitor, context.globalState));
+    this.stateTimes = this._register(new StateTimes(monitor, new Preferences(context.globalState)));
     this.tree = this._register(new AgentsTreeProvider(monitor, viewOptions, this.stateTimes));
     this.queuesTree = this._register(new QueuesTreeProvider(monitor));
     this.trends = new TrendPanels(context.extensionUri, monitor, history, tap, log);

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import type { Preferences } from '../../core/storage/preferences';
 import { formatStateMinutes } from '../../core/format/format';
 import { shownPresence, type TimeInStateReading } from '../../core/supervisor/supervisor';
 import { TimeInState, type StateSpan } from '../../core/supervisor/timeInState';
@@ -7,7 +7,6 @@ import { Disposable, Emitter } from '../../core/util/lifecycle';
 import type { AgentMonitor } from './agentMonitor';
 import type { Presence } from '../../core/supervisor/agentState';
 
-const KEY = 'ccGateway.timeInState';
 /** Rows show whole minutes: looking twice a minute keeps them within half a minute. */
 const TICK_MS = 20_000;
 const SAVE_DELAY_MS = 5_000;
@@ -35,7 +34,7 @@ export class StateTimes extends Disposable {
 
   constructor(
     private readonly monitor: AgentMonitor,
-    private readonly memento: vscode.Memento,
+    private readonly preferences: Preferences,
     private readonly clock: Clock = systemClock,
   ) {
     super();
@@ -63,8 +62,7 @@ export class StateTimes extends Disposable {
     if (!this.origin) return undefined;
     const states = this.monitor.core.states;
     const spans = Object.fromEntries(Object.entries(this.tracker.snapshot()).map(([id, s]) => [id, { ...s, seenAt: Math.max(s.seenAt, states.get(id)?.at ?? 0) }]));
-    const all = { ...this.memento.get<Record<string, Record<string, StateSpan>>>(KEY, {}), [this.origin]: spans };
-    return this.memento.update(KEY, all);
+    return this.preferences.setTimeInState(this.origin, spans);
   }
 
   override dispose(): void {
@@ -73,8 +71,7 @@ export class StateTimes extends Disposable {
   }
 
   private load(origin: string | undefined): TimeInState {
-    const saved = origin ? this.memento.get<Record<string, Record<string, StateSpan>>>(KEY, {})[origin] : undefined;
-    return new TimeInState(this.clock, saved && typeof saved === 'object' ? saved : {});
+    return new TimeInState(this.clock, (origin && this.preferences.timeInState(origin)) || {});
   }
 
   private switchTo(origin: string | undefined): void {

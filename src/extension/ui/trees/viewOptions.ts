@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { isSortKey, type SortKey } from '../../../core/supervisor/supervisor';
+import type { Preferences } from '../../../core/storage/preferences';
+import type { SortKey } from '../../../core/supervisor/supervisor';
 import { Disposable } from '../../../core/util/lifecycle';
-
-const SORT_KEY_STATE = 'ccGateway.sortKey';
 
 /** How the Agents view orders its rows; persisted in global state (per machine, not synced). */
 export class ViewOptions extends Disposable {
@@ -10,10 +9,9 @@ export class ViewOptions extends Disposable {
   readonly onDidChange = this.emitter.event;
   private key: SortKey;
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(private readonly preferences: Preferences) {
     super();
-    const stored = memento.get<unknown>(SORT_KEY_STATE);
-    this.key = isSortKey(stored) ? stored : 'agentId';
+    this.key = preferences.sortKey() ?? 'agentId';
     this.updateContext();
   }
 
@@ -26,7 +24,7 @@ export class ViewOptions extends Disposable {
     this.key = key;
     this.updateContext();
     this.emitter.fire();
-    await this.memento.update(SORT_KEY_STATE, key);
+    await this.preferences.setSortKey(key);
   }
 
   private updateContext(): void {
