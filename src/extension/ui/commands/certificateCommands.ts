@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeFingerprint, type CertificateRefusal } from '../../../core/model/certificate';
 import { tlsWhy } from '../../../core/model/errors';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 
 function day(iso: string): string {
   return iso ? iso.slice(0, 10) : '?';
@@ -36,9 +36,8 @@ export function registerCertificateCommands(root: CommandContext): vscode.Dispos
      * the certificate that was refused; nothing else can be pinned.
      */
     vscode.commands.registerCommand('ccGateway.trustCertificate', async (arg?: unknown): Promise<boolean> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Trust Gateway Certificate'));
-    if (!unit) return false;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Trust Gateway Certificate'));
+    if (!ctx) return false;
     arg = withoutGateway(arg);
       const pending = ctx.monitor.core.refusedCertificate;
       const origin = ctx.monitor.settings.origin;

@@ -4,6 +4,7 @@ import type { GuidStore } from '../../../core/credentials/guidStore';
 import type { SessionStore } from '../../../core/credentials/sessionStore';
 import type { TrustedCertificates } from '../../../core/credentials/trustedCertificates';
 import type { Gateways } from '../../gateways/gateways';
+import type { GatewayUnit } from '../../gateways/gatewayUnit';
 import { isGatewayNode } from '../trees/fleetTree';
 
 /** What every registerX needs; passed explicitly so commands stay testable and small. */
@@ -33,4 +34,13 @@ export function withoutGateway(arg: unknown): unknown {
   const rest: Record<string, unknown> = { ...(arg as Record<string, unknown>) };
   delete rest.gateway;
   return Object.keys(rest).length === 0 ? undefined : rest;
+}
+
+/**
+ * The preamble of a command that acts on one gateway: the gateway the argument names (a row, a
+ * script's `{ gateway }`), the only one, or the one the user picks; undefined when none.
+ */
+export async function gatewayContext(root: CommandContext, arg: unknown, title: string): Promise<(CommandContext & { readonly unit: GatewayUnit }) | undefined> {
+  const unit = await root.gateways.resolve(arg, title);
+  return unit && { ...forGateway(root, unit), unit };
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AgentStatistics } from '../../../core/model/statistics';
 import { isAgentNode } from '../trees/agentsTreeProvider';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 
 export function statsJson(agentId: string, stats: AgentStatistics | undefined, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ agentId, ...extra, ...(stats ? { talktime: stats.talktime, answernums: stats.answernums, calloutnums: stats.calloutnums } : {}) }, null, 2);
@@ -9,9 +9,8 @@ export function statsJson(agentId: string, stats: AgentStatistics | undefined, e
 
 export function registerCopyAsJson(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.copyAsJson', async (arg?: unknown): Promise<string | undefined> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Copy as JSON'));
-    if (!unit) return undefined;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Copy as JSON'));
+    if (!ctx) return undefined;
     arg = withoutGateway(arg);
     const agentId = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' ? arg : undefined;
     const entry = agentId ? ctx.monitor.core.store.get(agentId) : undefined;

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { exportCsv, exportJson, formatForPath, type ExportFormat } from '../../../core/format/export';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 
 /** Scripted use: a path or Uri, or { path | uri, format }. */
 type ExportTarget = string | vscode.Uri | { path?: string; uri?: vscode.Uri; format?: ExportFormat };
@@ -27,9 +27,8 @@ function defaultUri(): vscode.Uri {
 
 export function registerExportStatistics(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.exportStatistics', async (arg?: ExportTarget): Promise<vscode.Uri | undefined> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Export Statistics'));
-    if (!unit) return undefined;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Export Statistics'));
+    if (!ctx) return undefined;
     arg = withoutGateway(arg) as ExportTarget | undefined;
     const entries = ctx.monitor.core.store.all();
     if (entries.length === 0) {

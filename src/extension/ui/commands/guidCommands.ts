@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { askValid } from './askValid';
 import { validateAgentId } from '../../../core/ids/agentId';
 import { normalizeGuid } from '../../../core/ids/guid';
 import { isAgentNode } from '../trees/agentsTreeProvider';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 import { requireOrigin } from './requireOrigin';
 
 /**
@@ -12,9 +13,8 @@ import { requireOrigin } from './requireOrigin';
  */
 export function registerGuidCommands(root: CommandContext): vscode.Disposable[] {
   const setGuid = async (arg?: unknown): Promise<boolean> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Set Guid'));
-    if (!unit) return false;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Set Guid'));
+    if (!ctx) return false;
     arg = withoutGateway(arg);
     const origin = await requireOrigin(ctx, vscode.l10n.t('Set the gateway URL first: a Guid is stored for one gateway.'));
     if (!origin) return false;
@@ -34,36 +34,27 @@ export function registerGuidCommands(root: CommandContext): vscode.Disposable[] 
         agentId = r.value;
       }
     }
-    if (value === undefined) {
-      value = await vscode.window.showInputBox({
+    const guid = await askValid(
+      value,
+      {
         title: agentId ? vscode.l10n.t('CC-Gateway: Set Guid for Agent {0}', agentId) : vscode.l10n.t('CC-Gateway: Set Guid'),
         prompt: agentId
           ? vscode.l10n.t('Guid for {0}, agent {1} only (the value after JSESSIONID= is fine too)', origin, agentId)
           : vscode.l10n.t('Guid for {0} (the value after JSESSIONID= is fine too)', origin),
         password: true,
-        ignoreFocusOut: true,
-        validateInput: (v) => {
-          const r = normalizeGuid(v);
-          return r.ok ? undefined : r.message;
-        },
-      });
-      if (value === undefined) return false;
-    }
-    const r = normalizeGuid(value);
-    if (!r.ok) {
-      void vscode.window.showErrorMessage(r.message);
-      return false;
-    }
-    await ctx.guids.set(origin, r.value, agentId);
+      },
+      normalizeGuid,
+    );
+    if (guid === undefined) return false;
+    await ctx.guids.set(origin, guid, agentId);
     ctx.log.info(`A Guid was stored for ${origin}${agentId ? `, agent ${agentId}` : ''}.`);
     vscode.window.setStatusBarMessage(`$(key) ${agentId ? vscode.l10n.t('Guid stored for {0}, agent {1}', origin, agentId) : vscode.l10n.t('Guid stored for {0}', origin)}`, 4000);
     return true;
   };
 
   const clearGuid = async (arg?: unknown): Promise<boolean> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Clear Guid'));
-    if (!unit) return false;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Clear Guid'));
+    if (!ctx) return false;
     arg = withoutGateway(arg);
     const origin = ctx.monitor.settings.origin;
     if (!origin) return false;

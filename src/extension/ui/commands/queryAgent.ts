@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { askValid } from './askValid';
 import { describeStats, formatDuration } from '../../../core/format/format';
 import type { AgentStatistics } from '../../../core/model/statistics';
 import { validateAgentId, type AgentId } from '../../../core/ids/agentId';
 import { addAgentToSettings } from './addAgent';
-import { forGateway, type CommandContext } from './commandContext';
+import { gatewayContext, type CommandContext } from './commandContext';
 import { statsJson } from './copyAsJson';
 import { showGatewayError } from './gatewayErrors';
 
@@ -14,36 +15,16 @@ import { showGatewayError } from './gatewayErrors';
  */
 export function registerQueryAgent(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.queryAgent', async (arg?: unknown): Promise<AgentStatistics | undefined> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Query Agent Statistics'));
-    if (!unit) return undefined;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Query Agent Statistics'));
+    if (!ctx) return undefined;
     const max = ctx.monitor.settings.agentIdMax;
-    let agentId: AgentId;
     const given = arg && typeof arg === 'object' && 'agentId' in arg ? (arg).agentId : arg;
-    if (given !== undefined && given !== null && typeof given !== 'object') {
-      const r = validateAgentId(given, max);
-      if (!r.ok) {
-        void vscode.window.showErrorMessage(r.message);
-        return undefined;
-      }
-      agentId = r.value;
-    } else {
-      const input = await vscode.window.showInputBox({
-        title: vscode.l10n.t('CC-Gateway: Query Agent Statistics'),
-        prompt: vscode.l10n.t('Agent ID ({0}–{1})', 101, max),
-        placeHolder: vscode.l10n.t('e.g. {0}', 101),
-        ignoreFocusOut: true,
-        validateInput: (value) => {
-          const r = validateAgentId(value, max);
-          return r.ok ? undefined : r.message;
-        },
-      });
-      if (input === undefined) return undefined;
-      const r = validateAgentId(input, max);
-      if (!r.ok) return undefined;
-      agentId = r.value;
-    }
-    return queryAndShow(ctx, agentId);
+    const agentId = await askValid(
+      given !== null && typeof given !== 'object' ? given : undefined,
+      { title: vscode.l10n.t('CC-Gateway: Query Agent Statistics'), prompt: vscode.l10n.t('Agent ID ({0}–{1})', 101, max), placeHolder: vscode.l10n.t('e.g. {0}', 101) },
+      (v) => validateAgentId(v, max),
+    );
+    return agentId === undefined ? undefined : queryAndShow(ctx, agentId);
   });
 }
 

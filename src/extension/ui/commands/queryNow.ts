@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import { agentFromArgument } from './agentArgument';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
 
 /** Row action: fetch this agent now, progress shown on the view, result in the row. */
 export function registerQueryNow(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.queryNow', async (arg?: unknown) => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Query Now'));
-    if (!unit) return undefined;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Query Now'));
+    if (!ctx) return undefined;
     arg = withoutGateway(arg);
     const agentId = agentFromArgument(ctx, arg);
     if (!agentId) return undefined;

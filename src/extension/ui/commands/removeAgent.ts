@@ -3,14 +3,14 @@ import { validateAgentId } from '../../../core/ids/agentId';
 import { gatewaySettingValue, updateGatewaySetting } from '../../adapters/settings';
 import { removeFromAllTeams } from './supervisorCommands';
 import { isAgentNode } from '../trees/agentsTreeProvider';
-import { forGateway, type CommandContext } from './commandContext';
+import { gatewayContext, type CommandContext } from './commandContext';
 
 /** From a tree row, an ID argument, or a pick of the watched agents. */
 export function registerRemoveAgent(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.removeAgent', async (arg?: unknown): Promise<boolean> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Remove Agent'));
-    if (!unit) return false;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Remove Agent'));
+    if (!ctx) return false;
+    const { unit } = ctx;
     if (arg && typeof arg === 'object' && !isAgentNode(arg) && 'agentId' in arg) arg = (arg).agentId;
     let agentId: string | undefined = isAgentNode(arg) ? arg.agentId : typeof arg === 'string' || typeof arg === 'number' ? String(arg).trim() : undefined;
     if (agentId === undefined) {

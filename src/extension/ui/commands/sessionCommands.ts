@@ -3,7 +3,7 @@ import { describeStop } from '../sessionWords';
 import { isGatewayError } from '../../../core/model/errors';
 import { validateAgentId, type AgentId } from '../../../core/ids/agentId';
 import { isAgentNode } from '../trees/agentsTreeProvider';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 import { requireOrigin } from './requireOrigin';
 
 interface SignInArgument {
@@ -22,9 +22,8 @@ interface SignInArgument {
  */
 export function registerSessionCommands(root: CommandContext): vscode.Disposable[] {
   const signIn = async (arg?: unknown): Promise<boolean> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Sign In'));
-    if (!unit) return false;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Sign In'));
+    if (!ctx) return false;
     arg = withoutGateway(arg);
     const origin = await requireOrigin(ctx, vscode.l10n.t('Set the gateway URL first: a session belongs to one gateway.'));
     if (!origin) return false;
@@ -116,9 +115,8 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
   };
 
   const signOut = async (arg?: unknown): Promise<boolean> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Sign Out'));
-    if (!unit) return false;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Sign Out'));
+    if (!ctx) return false;
     arg = withoutGateway(arg);
     const origin = ctx.monitor.settings.origin;
     if (!origin) return false;

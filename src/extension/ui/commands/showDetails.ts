@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DetailedStatistics } from '../../../core/model/statistics';
 import { agentFromArgument } from './agentArgument';
-import { forGateway, withoutGateway, type CommandContext } from './commandContext';
+import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
 import { showGatewayError } from './gatewayErrors';
 import type { DetailsPanels } from '../panels/detailsPanel';
 
@@ -13,9 +13,8 @@ import type { DetailsPanels } from '../panels/detailsPanel';
  */
 export function registerShowDetails(root: CommandContext, panels: DetailsPanels): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.showDetails', async (arg?: unknown): Promise<DetailedStatistics | undefined> => {
-    const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Show Detailed Statistics'));
-    if (!unit) return undefined;
-    const ctx = forGateway(root, unit);
+    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Show Detailed Statistics'));
+    if (!ctx) return undefined;
     arg = withoutGateway(arg);
     const agentId = agentFromArgument(ctx, arg);
     if (!agentId) return undefined;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { isSortKey, SORT_KEYS, sortKeyLabel, type SortKey } from '../../../core/supervisor/supervisor';
 import { validateAgentId } from '../../../core/ids/agentId';
-import { forGateway, type CommandContext } from './commandContext';
+import { gatewayContext, forGateway, type CommandContext } from './commandContext';
 import { updateGatewaySetting, updateSetting } from '../../adapters/settings';
 import type { GatewayKey } from '../../../core/fleet/gatewayList';
 import { isAgentNode } from '../trees/agentsTreeProvider';
@@ -65,9 +65,9 @@ export function registerSupervisorCommands(root: CommandContext, options: ViewOp
     }),
 
     vscode.commands.registerCommand('ccGateway.removeFromTeam', async (arg?: unknown): Promise<boolean> => {
-      const unit = await root.gateways.resolve(arg, vscode.l10n.t('CC-Gateway: Remove from Team'));
-      if (!unit) return false;
-      const ctx = forGateway(root, unit);
+      const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Remove from Team'));
+      if (!ctx) return false;
+      const { unit } = ctx;
       const max = ctx.monitor.settings.agentIdMax;
       let { agentId, team } = agentAndTeam(arg);
       const teams = rawTeams(unit.key);
