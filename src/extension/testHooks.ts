@@ -1,7 +1,7 @@
 // Whether activate() hands its internals out. Kept free of the vscode module so a plain
 // unit test can pin the decision down (test/unit/testHooks.test.ts).
 
-import type { CredentialSource } from '../core/monitor/gatewayConnection';
+import type { CredentialSource } from '../core/credentials/credentialRegistry';
 
 /** Set to "1" by the test harness for the extension host (scripts/test.mjs, test/desktop/runDesktop.ts). */
 export const TEST_HOOKS_ENV = 'CCGW_TEST_HOOKS';

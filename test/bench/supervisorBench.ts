@@ -181,7 +181,7 @@ async function stateBudget(): Promise<string> {
         jitterRatio: 0,
       },
     );
-    connection.setAgentStateEnabled(stateOn);
+    connection.states.setEnabled(stateOn);
     connection.onOutcome(() => done++);
     const cycles = 5;
     for (let c = 0; c < cycles; c++) {

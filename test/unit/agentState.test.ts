@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { connectionSettings } from '../../src/core/wire/connectionSettings';
-import type { ConnectionDeps, CredentialSource } from '../../src/core/monitor/gatewayConnection';
+import type { CredentialSource } from '../../src/core/credentials/credentialRegistry';
+import type { ConnectionDeps } from '../../src/core/monitor/connectionDeps';
 import { GatewayMonitor, type MonitorSettings } from '../../src/core/monitor/gatewayMonitor';
 import { parseAgentInfo } from '../../src/core/wire/agentInfo';
 import { createGatewayClient } from '../../src/core/wire/client';

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { connectionSettings, type ConnectionSettings } from '../../src/core/wire/connectionSettings';
-import type { ConnectionDeps, CredentialSource } from '../../src/core/monitor/gatewayConnection';
+import type { CredentialSource } from '../../src/core/credentials/credentialRegistry';
+import type { ConnectionDeps } from '../../src/core/monitor/connectionDeps';
 import { GatewayMonitor, type MonitorSettings, type ViewState } from '../../src/core/monitor/gatewayMonitor';
 import { createGatewayClient } from '../../src/core/wire/client';
 import { pastedRef } from '../../src/core/ids/credentialRef';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { connectionSettings } from '../../src/core/wire/connectionSettings';
-import type { CredentialSource } from '../../src/core/monitor/gatewayConnection';
+import type { CredentialSource } from '../../src/core/credentials/credentialRegistry';
 import { GatewayMonitor } from '../../src/core/monitor/gatewayMonitor';
 import { createGatewayClient } from '../../src/core/wire/client';
 import { Fleet, type FleetUnit } from '../../src/core/fleet/fleet';

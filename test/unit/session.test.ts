@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { AgentSession, DEFAULT_SESSION_TIMING, type SessionStatus } from '../../src/core/sessions/agentSession';
 import { connectionSettings } from '../../src/core/wire/connectionSettings';
-import type { ConnectionDeps } from '../../src/core/monitor/gatewayConnection';
+import type { ConnectionDeps } from '../../src/core/monitor/connectionDeps';
 import { GatewayMonitor, type MonitorSettings } from '../../src/core/monitor/gatewayMonitor';
 import { createGatewayClient } from '../../src/core/wire/client';
 import { GatewayError } from '../../src/core/model/errors';

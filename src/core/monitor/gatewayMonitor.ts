@@ -11,7 +11,8 @@ import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
 import { agentIdOf, type AgentId } from '../ids/agentId';
 import { sameConnection, type ConnectionSettings } from '../wire/connectionSettings';
 import type { SessionSnapshot, SessionStatus } from '../sessions/agentSession';
-import { GatewayConnection, type ConnectionDeps, type ConnectionOutcome } from './gatewayConnection';
+import { GatewayConnection } from './gatewayConnection';
+import { type ConnectionDeps, type ConnectionOutcome } from './connectionDeps';
 import { credentialKey, sameRef, type PastedRef } from '../ids/credentialRef';
 
 /** What the view shows when it has no rows; each has a welcome view with the fix. `checking`: the Guid lookup has not answered yet. */
@@ -152,13 +153,13 @@ export class GatewayMonitor extends Disposable {
   /** Read each agent's state along with its counters (ccGateway.agentState.enabled). */
   setAgentStateEnabled(enabled: boolean): void {
     this.agentStateEnabled = enabled;
-    this.current?.setAgentStateEnabled(enabled);
+    this.current?.states.setEnabled(enabled);
     if (!enabled) this.states.retain([]);
   }
 
   /** Why agent states are not shown although enabled: the gateway refused the interface. */
   get stateRefusal(): GatewayError | undefined {
-    return this.current?.stateRefused;
+    return this.current?.states.refused;
   }
 
   /** False while the window is unfocused or nothing shows the numbers. */
@@ -265,7 +266,7 @@ export class GatewayMonitor extends Disposable {
     }
     // Another gateway's (or an earlier connection's) states are not current.
     this.states.retain([]);
-    if (old?.stateRefused) this.onDidChangeStateAvailabilityEmitter.fire();
+    if (old?.states.refused) this.onDidChangeStateAvailabilityEmitter.fire();
     if (next && !this.isDisposed) {
       const s = this.settingsValue;
       const c = new GatewayConnection(
@@ -276,10 +277,10 @@ export class GatewayMonitor extends Disposable {
         resume,
       );
       this.current = c;
-      c.setAgentStateEnabled(this.agentStateEnabled);
+      c.states.setEnabled(this.agentStateEnabled);
       this.currentListeners = [
-        c.onAgentState(({ agentId, info, at }) => (info ? this.states.apply(agentId, info, at) : this.states.forget(agentId))),
-        c.onDidRefuseState(() => {
+        c.states.onState(({ agentId, info, at }) => (info ? this.states.apply(agentId, info, at) : this.states.forget(agentId))),
+        c.states.onDidRefuse(() => {
           this.states.retain([]);
           this.onDidChangeStateAvailabilityEmitter.fire();
         }),

@@ -1,6 +1,6 @@
-import { GatewayError } from '../model/errors';
+import { GatewayError, isGatewayError } from '../model/errors';
 import type { CreateGatewayClient, GatewayClient, RequestLogEntry } from '../wire/types';
-import type { SentCredential } from '../ids/credentialRef';
+import { describeRef, type SentCredential } from '../ids/credentialRef';
 import { t } from '../l10n/localize';
 import type { IDisposable } from '../util/lifecycle';
 import { clientOptionsFor, type ConnectionSettings } from '../wire/connectionSettings';
@@ -9,10 +9,13 @@ import type { CredentialRegistry } from '../credentials/credentialRegistry';
 /** Each signed-in agent holds one connection with its event poll (held up to ~10 s): room for that many sessions at once. */
 const SESSION_CONNECTIONS = 64;
 
+/** A refusal that arrives this many times in a row for a credential that moved on is treated as current. */
+const MAX_STALE_RETRIES = 2;
+
 export interface DispatchDeps {
   readonly loadClientFactory: () => CreateGatewayClient;
   readonly readTextFile: (path: string) => Promise<string>;
-  readonly log: { info(message: string): void };
+  readonly log: { info(message: string): void; debug?(message: string): void };
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Keep-alive connections of the statistics pool (the client's default when unset). */
   readonly poolConnections?: number;
@@ -68,6 +71,40 @@ export class RequestDispatch implements IDisposable {
         if (typeof e === 'object' && e !== null) sentWith.set(e, sent);
         throw e;
       }
+    } finally {
+      release?.();
+    }
+  }
+
+  /**
+   * Sends with the agent's credential. A refusal of a credential that has moved on since the
+   * request left (a renewal, a new sign-in, a new paste) is stale news: dropped, and the request
+   * is sent again with the current one (at most MAX_STALE_RETRIES times in a row).
+   */
+  async sendCurrent<T>(agentId: string, signal: AbortSignal, credentials: CredentialRegistry, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send(agentId, signal, credentials, request);
+      } catch (e) {
+        const sent = credentialOf(e);
+        if (!sent || !isGatewayError(e) || e.kind !== 'auth' || this.disposed || attempt >= MAX_STALE_RETRIES) throw e;
+        if (await credentials.isCurrent(sent)) throw e;
+        this.deps.log.debug?.(`A refusal of ${describeRef(sent.ref)} arrived after it was replaced; dropped, sent again with the current one.`);
+        if (this.disposed || signal.aborted) throw cancelled();
+      }
+    }
+  }
+
+  /** Sends as a session (`guidOf` its current Guid, picked after the last wait), within `agentId`'s rate limit. */
+  async sendAsSession<T>(agentId: string, signal: AbortSignal, guidOf: () => string | undefined, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.disposed || signal.aborted) throw cancelled();
+    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.settings.origin, agentId, signal) : undefined;
+    try {
+      const client = await this.statistics();
+      if (this.disposed || signal.aborted) throw cancelled();
+      const guid = guidOf();
+      if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
+      return await request(client, guid, signal);
     } finally {
       release?.();
     }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { connectionSettings } from '../../core/wire/connectionSettings';
-import type { CredentialSource } from '../../core/monitor/gatewayConnection';
+import type { CredentialSource } from '../../core/credentials/credentialRegistry';
 import { guidCredentials } from '../../core/credentials/credentialSource';
 import { GatewayMonitor, type MonitorSettings } from '../../core/monitor/gatewayMonitor';
 import { GATEWAY_AGENT_LIMIT } from '../../core/polling/rateLimiter';

@@ -6,7 +6,7 @@ import type { HistoryStore } from '../../core/history/historyStore';
 import type { PasswordVault } from '../../core/credentials/passwordVault';
 import type { SessionHost } from '../../core/sessions/sessionHost';
 import { Disposable } from '../../core/util/lifecycle';
-import type { CredentialSource } from '../../core/monitor/gatewayConnection';
+import type { CredentialSource } from '../../core/credentials/credentialRegistry';
 import { AgentMonitor } from './agentMonitor';
 import type { GuidStore } from '../../core/credentials/guidStore';
 import type { SessionStore } from '../../core/credentials/sessionStore';
