@@ -91,9 +91,13 @@ export class AgentMonitor extends Disposable {
     return this.settingsValue;
   }
 
-  signIn(...args: Parameters<GatewayMonitor['signIn']>) {
+  /**
+   * The core monitor with the settings as written now: settings just written by a command may not
+   * have reached us as an event yet, and a query or a sign-in acts on what is set.
+   */
+  synced(): GatewayMonitor {
     this.syncSettings();
-    return this.core.signIn(...args);
+    return this.core;
   }
 
   /** Deactivation: sign the sessions out (bounded by the request timeout), then stop. */
@@ -127,17 +131,6 @@ export class AgentMonitor extends Disposable {
   refresh(agentId?: string): void {
     this.core.refresh(agentId);
     if (agentId === undefined) this.queues.refresh();
-  }
-
-  /** Settings just written may not have reached us as an event yet: a query acts on what is set now. */
-  query(...args: Parameters<GatewayMonitor['query']>) {
-    this.syncSettings();
-    return this.core.query(...args);
-  }
-
-  queryDetailed(...args: Parameters<GatewayMonitor['queryDetailed']>) {
-    this.syncSettings();
-    return this.core.queryDetailed(...args);
   }
 
   private syncSettings(): void {

@@ -33,7 +33,7 @@ export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promi
   try {
     stats = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Querying agent {0}…', agentId), cancellable: false },
-      () => ctx.monitor.query(agentId),
+      () => ctx.monitor.synced().query(agentId),
     );
   } catch (e) {
     showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));

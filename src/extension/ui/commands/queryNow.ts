@@ -12,7 +12,7 @@ export function registerQueryNow(root: CommandContext): vscode.Disposable {
     const agentId = agentFromArgument(ctx, arg);
     if (!agentId) return undefined;
     try {
-      return await vscode.window.withProgress({ location: { viewId: 'ccGateway.agents' } }, () => ctx.monitor.query(agentId));
+      return await vscode.window.withProgress({ location: { viewId: 'ccGateway.agents' } }, () => ctx.monitor.synced().query(agentId));
     } catch (e) {
       showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
       return undefined;

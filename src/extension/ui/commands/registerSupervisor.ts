@@ -34,7 +34,7 @@ export function registerSupervisor(ctx: CommandContext, options: ViewOptions, hi
   // A details panel refreshes from the gateway it was opened for.
   const fetch = (agentId: AgentId, origin: string): Promise<DetailedStatistics> => {
     const unit = ctx.gateways.list.find((u) => u.origin === origin);
-    return unit ? unit.monitor.queryDetailed(agentId) : Promise.reject(new Error(vscode.l10n.t('The gateway {0} is no longer configured.', origin)));
+    return unit ? unit.monitor.synced().queryDetailed(agentId) : Promise.reject(new Error(vscode.l10n.t('The gateway {0} is no longer configured.', origin)));
   };
   const details = new DetailsPanels({ extensionUri: context.extensionUri, fetch, intervalMs: () => ctx.gateways.primary.monitor.settings.pollIntervalMs, tap, log: ctx.log });
   const disposables: vscode.Disposable[] = [details, ...registerSupervisorCommands(ctx, options)];

@@ -22,7 +22,7 @@ export function registerShowDetails(root: CommandContext, panels: DetailsPanels)
     try {
       details = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching detailed statistics of agent {0}…', agentId) },
-        () => ctx.monitor.queryDetailed(agentId),
+        () => ctx.monitor.synced().queryDetailed(agentId),
       );
     } catch (e) {
       showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
