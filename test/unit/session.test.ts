@@ -305,6 +305,18 @@ describe('sessions: the extension’s session against the simulator', function (
     assert.equal((monitor.sessions.get('101') as { failure?: string }).failure, 'elsewhere');
   });
 
+  it('a password typed for one gateway is not sent when the connection is now to another (the URL edited during the prompts)', async () => {
+    sim = await startSimulator({ auth: { mode: 2, defaultPassword: PASSWORD } });
+    monitor = make();
+    const typedFor = 'https://gateway-typed-for.example:8043';
+    await assert.rejects(monitor.signIn(id('101'), { password: PASSWORD, at: typedFor }), /changed from https:\/\/gateway-typed-for\.example:8043 while you typed; nothing was sent/);
+    assert.equal(sim.sessions.stats.signIns.length, 0, 'no sign-in reached the other gateway');
+    assert.equal(await monitor.signIn(id('101'), { password: PASSWORD, at: sim.origin }), true, 'typed for this gateway: sent');
+    monitor.dispose();
+    await assert.rejects(monitor.signIn(id('102'), { password: PASSWORD, at: sim.origin }), /nothing was sent/, 'a monitor that is gone sends nothing');
+    assert.equal(sim.sessions.stats.signIns.length, 1);
+  });
+
   it('Sign Out sends the logout and stops the event loop; leaving the gateway signs out there', async () => {
     sim = await startSimulator({ auth: { mode: 2, eventHoldMs: 100, defaultPassword: PASSWORD } });
     monitor = make();

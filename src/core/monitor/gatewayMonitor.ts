@@ -209,10 +209,17 @@ export class GatewayMonitor extends Disposable {
   }
 
   /** Signs the agent in at the current gateway; true when signed in. The password must be stored first for later re-sign-ins. */
-  signIn(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean } = {}): Promise<boolean> {
+  /**
+   * `at`: the gateway the password was typed for. When the current connection is to another
+   * one (the URL was edited while the prompts were open) or the monitor is gone, nothing is sent.
+   */
+  signIn(agentId: AgentId, options: { readonly password?: string; readonly phoneNumber?: string; readonly force?: boolean; readonly at?: string } = {}): Promise<boolean> {
     const c = this.current;
+    if (options.at !== undefined && (this.isDisposed || c?.origin !== options.at)) {
+      return Promise.reject(new GatewayError('invalid-request', t('The gateway changed from {0} while you typed; nothing was sent. Run Sign In again for the gateway you mean.', options.at)));
+    }
     if (!c) return Promise.reject(this.notReadyError());
-    return c.signIn(agentId, options);
+    return c.signIn(agentId, { password: options.password, phoneNumber: options.phoneNumber, force: options.force });
   }
 
   /** Signs the agent (or every session) out at the current gateway; resolves when answered or timed out. */

@@ -83,7 +83,7 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
     }
     let ok: boolean;
     try {
-      ok = await ctx.monitor.synced().signIn(agentId, { password, phoneNumber });
+      ok = await ctx.monitor.synced().signIn(agentId, { password, phoneNumber, at: origin });
     } catch (e) {
       return fail(isGatewayError(e) ? e.message : String(e));
     }
@@ -96,7 +96,13 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
         { modal: true, detail: vscode.l10n.t('Signing in here signs the other client out (its workbench or another tool), ending its session. Do this only if that session is yours and abandoned.') },
         force,
       );
-      if (choice === force) ok = await ctx.monitor.synced().signIn(agentId, { force: true, password, phoneNumber });
+      if (choice === force) {
+        try {
+          ok = await ctx.monitor.synced().signIn(agentId, { force: true, password, phoneNumber, at: origin });
+        } catch (e) {
+          return fail(isGatewayError(e) ? e.message : String(e));
+        }
+      }
     }
     if (ok) {
       const now = ctx.monitor.core.sessions.get(agentId);
