@@ -58,12 +58,7 @@ export class RequestDispatch implements IDisposable {
    */
   async send<T>(agentId: string, signal: AbortSignal, credentials: CredentialRegistry, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     const pick = await credentials.prepare(agentId);
-    if (this.disposed || signal.aborted) throw cancelled();
-    // The budget's wait comes before the Guid is picked, so a Guid renewed meanwhile is the one sent.
-    const release = this.deps.rateLimit ? await this.deps.rateLimit(this.settings.origin, agentId, signal) : undefined;
-    try {
-      const client = await this.statistics();
-      if (this.disposed || signal.aborted) throw cancelled();
+    return this.inSlot(agentId, signal, async (client) => {
       const sent = pick();
       try {
         return await request(client, sent.guid, signal);
@@ -71,9 +66,7 @@ export class RequestDispatch implements IDisposable {
         if (typeof e === 'object' && e !== null) sentWith.set(e, sent);
         throw e;
       }
-    } finally {
-      release?.();
-    }
+    });
   }
 
   /**
@@ -96,15 +89,26 @@ export class RequestDispatch implements IDisposable {
   }
 
   /** Sends as a session (`guidOf` its current Guid, picked after the last wait), within `agentId`'s rate limit. */
-  async sendAsSession<T>(agentId: string, signal: AbortSignal, guidOf: () => string | undefined, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+  sendAsSession<T>(agentId: string, signal: AbortSignal, guidOf: () => string | undefined, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.inSlot(agentId, signal, (client) => {
+      const guid = guidOf();
+      if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
+      return request(client, guid, signal);
+    });
+  }
+
+  /**
+   * Runs `send` in one of `agentId`'s slots of the per-agent budget, on the statistics client.
+   * The budget's wait comes before the Guid is picked (inside `send`), so a Guid renewed meanwhile
+   * is the one sent; after every wait a disposed dispatch or an aborted request sends nothing.
+   */
+  private async inSlot<T>(agentId: string, signal: AbortSignal, send: (client: GatewayClient) => Promise<T>): Promise<T> {
     if (this.disposed || signal.aborted) throw cancelled();
     const release = this.deps.rateLimit ? await this.deps.rateLimit(this.settings.origin, agentId, signal) : undefined;
     try {
       const client = await this.statistics();
       if (this.disposed || signal.aborted) throw cancelled();
-      const guid = guidOf();
-      if (!guid) throw new GatewayError('auth', t('Sign in to see queues.'), { code: 'NO_SESSION' });
-      return await request(client, guid, signal);
+      return await send(client);
     } finally {
       release?.();
     }
