@@ -14,7 +14,8 @@ import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchBrowser, startCodeServer } from './lib/codeServer.mjs';
 import { ensurePrereqs, repoRoot, terminateAllTracked } from './lib/prereqs.mjs';
-import { until as waitFor, Workbench } from '../test/playwright/workbench.mjs';
+import { until as waitFor } from '../test/playwright/pages/wait.mjs';
+import { Workbench } from '../test/playwright/pages/workbench.mjs';
 
 const VIEWPORT = { width: 1000, height: 640 };
 const PASSWORD = 'demo1234'; // the simulator's throwaway password
@@ -60,7 +61,7 @@ async function main() {
   await page.goto(server.url(), { timeout: 60_000 });
   await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   const wb = new Workbench(page);
-  // The page objects of the UI tests (test/playwright/workbench.mjs), under the names this script used.
+  // The page objects of the UI tests (test/playwright/pages/), under the names this script used.
   const u = {
     runCommand: (title) => wb.palette.run(title),
     clearNotifications: () => wb.notifications.clearAll(),

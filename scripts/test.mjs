@@ -1,4 +1,4 @@
-// `npm test` (and CI): install prerequisites, build, lint, then run
+// `npm test` (and CI): install prerequisites, build, lint (eslint, and tsc on the page objects), then run
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
 //   (code-server + Chromium), the browser UI tests (@playwright/test, playwright.config.mjs), and a
 //   leak check for the test Guids and passwords.
@@ -460,6 +460,7 @@ async function main() {
     await mustSucceed('eslint', node, [bin('eslint'), '.']);
     await mustSucceed('the import-circle check', node, [path.join(repoRoot, 'scripts', 'checkImports.mjs')]);
   });
+  if (!onlyUnit) await step('type check (tsc -p test/playwright)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', path.join('test', 'playwright')]));
 
   if (interrupted) return 130;
   if (compiled) await step('unit tests', unitTests);

@@ -7,11 +7,10 @@ import type { ExtensionApi } from '../../src/extension/activate';
 import type { GatewayUnit } from '../../src/extension/gateways/gatewayUnit';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
+import { set } from '../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 const SETTINGS = ['gatewayUrl', 'gateways', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'requestTimeoutSeconds'];
 
 describe('Several gateways at once', function () {

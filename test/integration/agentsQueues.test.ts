@@ -6,11 +6,10 @@ import type { ExtensionApi } from '../../src/extension/activate';
 import type { QueueTreeNode } from '../../src/extension/ui/trees/queuesTreeProvider';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
+import { set } from '../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 const SETTINGS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'queues', 'thresholds.queueWaitingCalls', 'statusBar.enabled'];
 
 describe('Queues view', function () {

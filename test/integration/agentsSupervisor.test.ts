@@ -10,12 +10,11 @@ import * as path from 'node:path';
 import { dayKey, HistoryStore } from '../../src/core/history/historyStore';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
+import { config, set } from '../support/settings';
 import { credentialsIn } from '../support/webviewCredentials';
 import type { TrendData } from '../../src/core/history/trendData';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 const KEYS = ['view.sideBarWidth', 'gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'teams', 'teamOf', 'agentState.enabled', 'thresholds.averageTalkSeconds', 'thresholds.talkTimeSeconds', 'thresholds.signedOut', 'history.retentionDays'];
 
 describe('Supervisor view in the extension host', function () {

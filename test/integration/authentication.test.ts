@@ -5,12 +5,11 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
+import { set } from '../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 /** The harness's throwaway password: the leak check looks for it in every file the run leaves. */
 const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 
 describe('signing in from VS Code (dynamic authentication)', function () {
   this.timeout(120_000);

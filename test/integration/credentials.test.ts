@@ -7,10 +7,9 @@ import type { CredentialPickItem } from '../../src/extension/ui/commands/manageC
 import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until } from '../support/wait';
+import { set } from '../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 
 describe('stored credentials', function () {
   this.timeout(60_000);

@@ -9,6 +9,7 @@ import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy } from '../support/connectProxy';
 import { sleep, until as waitUntil } from '../support/wait';
+import { config, set } from '../support/settings';
 import { credentialsIn } from '../support/webviewCredentials';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
@@ -17,9 +18,6 @@ let diagnostics: (() => string) | undefined;
 /** The shared wait, with this suite's pace and the extension's state on timeout. */
 const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
   waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics });
-
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 
 describe('CC-Gateway extension in the extension host', function () {
   this.timeout(60_000);

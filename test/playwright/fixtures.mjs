@@ -12,7 +12,7 @@ import { test as base, expect } from '@playwright/test';
 import { startCodeServer } from '../../scripts/lib/codeServer.mjs';
 import { repoRoot } from '../../scripts/lib/prereqs.mjs';
 import { redact, secrets } from './secrets.mjs';
-import { Workbench } from './workbench.mjs';
+import { Workbench } from './pages/workbench.mjs';
 
 export { expect };
 

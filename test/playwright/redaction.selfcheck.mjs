@@ -2,7 +2,7 @@
 // (CCGW_REDACTION_SELFCHECK=1) and checks what is printed, written and kept in the traces.
 import { expect, test } from '@playwright/test';
 import { secrets } from './secrets.mjs';
-import { QuickInput } from './workbench.mjs';
+import { QuickInput } from './pages/quickInput.mjs';
 
 // The Guid and password in the assertion message, the compared values and the output: none may be printed.
 test('a failure that names the credentials', () => {

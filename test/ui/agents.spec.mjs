@@ -6,7 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, loadSimulator, shot, test, vsixToInstall } from '../playwright/fixtures.mjs';
 import { secrets } from '../playwright/secrets.mjs';
-import { until } from '../playwright/workbench.mjs';
+import { until } from '../playwright/pages/wait.mjs';
 import { COUNTERS } from './counters.mjs';
 import { queueTests } from './queuesUiTest.mjs';
 

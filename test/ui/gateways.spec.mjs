@@ -5,7 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, loadSimulator, shot, test, vsixToInstall } from '../playwright/fixtures.mjs';
 import { secrets } from '../playwright/secrets.mjs';
-import { until } from '../playwright/workbench.mjs';
+import { until } from '../playwright/pages/wait.mjs';
 
 /** The two listed gateways' simulators (started with the worker's code-server, stopped with it). */
 const listed = [];

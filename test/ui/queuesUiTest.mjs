@@ -4,7 +4,7 @@
 // side-bar width (300 px), crosses a threshold in the Settings editor and opens Show Trend on a queue.
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, shot } from '../playwright/fixtures.mjs';
-import { until } from '../playwright/workbench.mjs';
+import { until } from '../playwright/pages/wait.mjs';
 
 const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · \d+\/\d+$/;
 

@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { writeLanguagePackCache, zhCnLanguagePack } from '../../scripts/lib/languagePack.mjs';
 import { expect, shot, test, vsixToInstall } from '../playwright/fixtures.mjs';
 import { secrets } from '../playwright/secrets.mjs';
-import { until } from '../playwright/workbench.mjs';
+import { until } from '../playwright/pages/wait.mjs';
 import { COUNTERS } from './counters.mjs';
 
 test.use({

@@ -12,7 +12,7 @@ import { workbenchUrl } from '../../scripts/lib/codeServer.mjs';
 import { repoRoot } from '../../scripts/lib/prereqs.mjs';
 import { expect, test as base } from '../playwright/fixtures.mjs';
 import { redact, secrets } from '../playwright/secrets.mjs';
-import { until } from '../playwright/workbench.mjs';
+import { until } from '../playwright/pages/wait.mjs';
 
 const HANDOVER_LIMIT_MS = 60_000;
 const reportsRoot = path.join(repoRoot, 'artifacts');

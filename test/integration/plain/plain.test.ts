@@ -7,10 +7,9 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { sleep, until } from '../../support/wait';
+import { config, set } from '../../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
-const config = (section = 'ccGateway') => vscode.workspace.getConfiguration(section);
-const set = (key: string, value: unknown, section = 'ccGateway') => config(section).update(key, value, vscode.ConfigurationTarget.Global);
 
 describe('a plain activation (no test hooks)', function () {
   this.timeout(60_000);

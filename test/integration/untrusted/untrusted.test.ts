@@ -12,9 +12,9 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { sleep, until } from '../../support/wait';
+import { config } from '../../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
 
 describe('in an untrusted workspace', function () {
   this.timeout(60_000);

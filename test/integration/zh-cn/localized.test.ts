@@ -6,10 +6,9 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { until } from '../../support/wait';
+import { set } from '../../support/settings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
-const config = () => vscode.workspace.getConfiguration('ccGateway');
-const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 
 describe('in Simplified Chinese', function () {
   this.timeout(60_000);
