@@ -7,7 +7,7 @@ import type { ExtensionApi } from '../../src/extension/activate';
 import type { GatewayUnit } from '../../src/extension/gateways/gatewayUnit';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
-import { set } from '../support/settings';
+import { set } from '../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { dayKey, HistoryStore } from '../../src/core/history/historyStore';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until as waitUntil } from '../support/wait';
-import { config, set } from '../support/settings';
+import { config, set } from '../support/userSettings';
 import { credentialsIn } from '../support/webviewCredentials';
 import type { TrendData } from '../../src/core/history/trendData';
 

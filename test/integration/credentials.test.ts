@@ -7,7 +7,7 @@ import type { CredentialPickItem } from '../../src/extension/ui/commands/manageC
 import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { sleep, until } from '../support/wait';
-import { set } from '../support/settings';
+import { set } from '../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 

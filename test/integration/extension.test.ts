@@ -9,7 +9,7 @@ import type { ExtensionApi } from '../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { startConnectProxy } from '../support/connectProxy';
 import { sleep, until as waitUntil } from '../support/wait';
-import { config, set } from '../support/settings';
+import { config, set } from '../support/userSettings';
 import { credentialsIn } from '../support/webviewCredentials';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';

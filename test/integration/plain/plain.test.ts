@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { sleep, until } from '../../support/wait';
-import { config, set } from '../../support/settings';
+import { config, set } from '../../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 

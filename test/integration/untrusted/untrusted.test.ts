@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { sleep, until } from '../../support/wait';
-import { config } from '../../support/settings';
+import { config } from '../../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 

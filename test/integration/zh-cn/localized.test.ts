@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/activate';
 import { startSimulator, type Simulator } from '../../../src/simulator/simulator';
 import { until } from '../../support/wait';
-import { set } from '../../support/settings';
+import { set } from '../../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 
