@@ -17,7 +17,7 @@ import { GatewayConnection } from '../../src/core/monitor/gatewayConnection';
 import { PollScheduler } from '../../src/core/polling/scheduler';
 import { StatsStore } from '../../src/core/monitor/statsStore';
 import type { AgentId } from '../../src/core/ids/agentId';
-import { supervisorBench } from './supervisorBench';
+import { allGatewaysTrendLine, supervisorBench } from './supervisorBench';
 import { startSimProcess, type Sim } from './simProcess';
 import { fleetBench } from './fleetBench';
 import { queuesBench } from './queuesBench';
@@ -444,6 +444,8 @@ function activationLine(): string {
 async function main(): Promise<void> {
   // BENCH_ONLY=sessions: just the session-keeping phase (while working on it).
   if (process.env.BENCH_ONLY === 'sessions') return void console.log([...(await sessionCost()), await realHoldCost()].join('\n'));
+  // BENCH_ONLY=all-gateways-trend: just the all-gateways trend against one gateway's.
+  if (process.env.BENCH_ONLY === 'all-gateways-trend') return void console.log(await allGatewaysTrendLine());
   if (process.env.BENCH_ONLY === 'supervisor') return void console.log((await supervisorBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'queues') return void console.log((await queuesBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'fleet') return void console.log((await fleetBench()).join('\n'));

@@ -10,6 +10,7 @@ import { connectionSettings } from '../../src/core/wire/connectionSettings';
 import { GatewayConnection } from '../../src/core/monitor/gatewayConnection';
 import { createGatewayClient } from '../../src/core/wire/client';
 import { dayKey, dayStart, HistoryStore } from '../../src/core/history/historyStore';
+import { readGatewaysDay } from '../../src/core/history/gatewaysDay';
 import { BUCKET_MS, buildTrend } from '../../src/core/history/trend';
 import type { TrendData } from '../../src/core/history/trendData';
 import { startSimulator } from '../../src/simulator/simulator';
@@ -117,6 +118,51 @@ async function trendUpdateLines(): Promise<string[]> {
   }
 }
 
+/**
+ * Show Trend for all gateways as trendPanel.ts builds it (every gateway's day read at once, its
+ * agents named apart, one trend), against one gateway's update, in the same run: each gateway a
+ * 500-agent day (a copy of one simulated day), one poll cycle's lines appended to each before an
+ * update. Medians of 9 updates after a first (cold) one.
+ */
+export async function allGatewaysTrendLine(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-history-bench-all-'));
+  try {
+    const GATEWAYS = 10;
+    const AGENTS = 500;
+    const day = await simulatedDay(dir, AGENTS);
+    const origins = Array.from({ length: GATEWAYS }, (_, i) => `https://gateway${i}.example:8043`);
+    const store = new HistoryStore(dir, { retentionDays: 14, log: quiet });
+    for (const o of origins) {
+      fs.mkdirSync(path.dirname(store.fileFor(o, day.day)), { recursive: true });
+      fs.copyFileSync(day.file, store.fileFor(o, day.day));
+    }
+    const agents = Array.from({ length: AGENTS }, (_, a) => String(1001 + a));
+    const at = dayStart(day.day) + 17 * 3600_000;
+    let tick = 0;
+    const update = async (gateways: readonly string[]): Promise<number> => {
+      tick++;
+      for (const o of gateways) for (let a = 0; a < Math.round(AGENTS / 12); a++) store.record(o, agents[(tick * 47 + a * 12) % AGENTS], { answernums: 1000 + tick, calloutnums: 0, talktime: 9000 + tick }, at + tick * 30_000);
+      await store.flush();
+      const t0 = performance.now();
+      const records = await readGatewaysDay(store, gateways.map((origin) => ({ origin, agents })), day.day);
+      buildTrend(records, new Set(records.map((r) => r.agentId)), dayStart(day.day));
+      return performance.now() - t0;
+    };
+    const median = async (gateways: readonly string[]) => {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) times.push(await update(gateways));
+      return times.slice(1).sort((a, b) => a - b)[4];
+    };
+    const one = await median(origins.slice(0, 1));
+    const all = await median(origins);
+    const whole = store.dayFileReads.whole;
+    await store.close();
+    return `all-gateways trend, ${GATEWAYS} gateways / 1 gateway = ${(all / one).toFixed(2)} (${all.toFixed(1)} ms against ${one.toFixed(1)} ms per update, ${AGENTS} agents and a day of ${day.records} records each; ${whole} day files parsed whole in ${GATEWAYS + 1} first updates and 18 later ones)`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The real webview bundle in headless Chromium: time from posting the data to chart and table on screen. */
 async function renderInChromium(trend: ReturnType<typeof buildTrend>): Promise<string> {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
@@ -214,6 +260,7 @@ export async function supervisorBench(): Promise<string[]> {
       `trend of that day for all ${AGENTS} agents: load and aggregate ${load.ms.toFixed(1)} ms (median of 5), ${load.trend.buckets.length} buckets`,
       await renderInChromium(load.trend),
       ...(await trendUpdateLines()),
+      await allGatewaysTrendLine(),
       await stateBudget(),
     ];
   } finally {

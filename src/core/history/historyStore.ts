@@ -98,6 +98,10 @@ export class HistoryStore implements IDisposable {
   readonly onDidRecord = this.onDidRecordEmitter.event;
   /** For the benchmark and tests: bytes appended so far. */
   bytesWritten = 0;
+  /** For the benchmark and tests: day files parsed from their start, and bytes parsed, by readDay. */
+  get dayFileReads(): { readonly whole: number; readonly bytes: number } {
+    return { ...this.days.reads };
+  }
 
   constructor(
     readonly root: string,

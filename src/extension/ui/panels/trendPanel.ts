@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { dayKey, dayStart, type HistoryStore } from '../../../core/history/historyStore';
+import { readGatewaysDay } from '../../../core/history/gatewaysDay';
 import { BUCKET_MS, buildQueueTrend, buildTrend } from '../../../core/history/trend';
 import { chooseBucketMs, type BucketMs } from '../../../core/history/trendChart';
 import type { TrendData } from '../../../core/history/trendData';
@@ -118,7 +119,7 @@ export class TrendPanels implements vscode.Disposable {
     const origin = gateways ? vscode.l10n.t('{0} gateways', gateways.length) : (this.monitor.settings.origin ?? '');
     if (target.kind === 'queue' && !gateways) return this.queueData(target.queueId, origin, day);
     const records = gateways
-      ? (await Promise.all(gateways.map(async (g, i) => (await this.history.readDay(g.origin, day)).filter((r) => g.agents.includes(r.agentId)).map((r) => ({ ...r, agentId: `${i}/${r.agentId}` }))))).flat()
+      ? await readGatewaysDay(this.history, gateways, day)
       : this.monitor.settings.origin
         ? await this.history.readDay(this.monitor.settings.origin, day)
         : [];
