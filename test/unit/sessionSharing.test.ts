@@ -15,6 +15,7 @@ import { LeaseDir } from '../../src/core/sessions/lease';
 import type { SessionHost } from '../../src/core/sessions/sessionHost';
 import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { child, kill } from '../support/childProcess';
 import { makeWindow, type WindowConfig } from '../support/sessionWindow';
 import { sleep, until } from '../support/wait';
 
@@ -26,24 +27,6 @@ function tmp(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-share-'));
   tmpDirs.push(d);
   return d;
-}
-
-/** A child process running `code` (CommonJS, with `out/` modules at hand); resolves once it printed `ready`. */
-async function child(code: string): Promise<ChildProcess> {
-  const p = spawn(process.execPath, ['-e', code], { cwd: path.resolve(__dirname, '../../..'), stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    p.once('exit', (c) => reject(new Error(`child exited early (${c})`)));
-    readline.createInterface({ input: p.stdout }).on('line', (l) => l === 'ready' && resolve());
-  });
-  return p;
-}
-
-function kill(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGKILL');
-  });
 }
 
 /** Every file under `dir` (sockets and folders aside) whose bytes contain one of `needles`. */

@@ -192,6 +192,24 @@ export class ChannelServer {
   }
 }
 
+/**
+ * Whether something listens on `socketPath`: false only when nothing can (refused, or no such
+ * socket); a listener too busy to accept in time counts as there.
+ */
+export function answers(socketPath: string, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ path: socketPath });
+    const done = (alive: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(alive);
+    };
+    const timer = setTimeout(() => done(true), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(!['ECONNREFUSED', 'ENOENT', 'ENOTSOCK'].includes(e.code ?? '')));
+  });
+}
+
 /** Connects and shows the token; resolves once the server welcomed us, undefined when refused or unreachable. */
 export function connectChannel(socketPath: string, token: string, timeoutMs = HELLO_TIMEOUT_MS): Promise<Peer | undefined> {
   return new Promise((resolve) => {

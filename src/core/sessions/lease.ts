@@ -21,6 +21,8 @@ export interface Lease {
   onLost(listener: (reason: string) => void): void;
   /** Gives the lease up; idempotent. */
   release(): Promise<void>;
+  /** Gives the lease up before returning (a closing window: the process may end right after). */
+  releaseNow(): void;
   readonly released: boolean;
 }
 
@@ -74,7 +76,35 @@ export class LeaseDir {
         lost = [];
         await release().catch(() => undefined);
       },
+      releaseNow: () => {
+        if (released) return;
+        released = true;
+        lost = [];
+        try {
+          lockfile.unlockSync(file, { realpath: false });
+        } catch {
+          // Not ours any more (taken as stale): nothing to give up.
+        }
+      },
     };
+  }
+
+  /**
+   * Removes the lock `name` when its heartbeat is older than the stale time (a window that
+   * crashed), through the lock itself: a fresh lock, or one a window takes meanwhile, stays.
+   */
+  async removeIfStale(name: string): Promise<boolean> {
+    let mtime: number;
+    try {
+      mtime = fs.statSync(path.join(this.dir, `${name}.lock`)).mtimeMs;
+    } catch {
+      return false;
+    }
+    if (Date.now() - mtime <= this.timing.staleMs) return false;
+    const lease = await this.tryAcquire(name).catch(() => undefined);
+    if (!lease) return false;
+    await lease.release();
+    return true;
   }
 
   /** Whether someone holds `name` with a fresh heartbeat. */

@@ -1,12 +1,15 @@
+// Over 300 lines: a window's lease, record and socket are made, handed over and removed together
+// (removing a record is safe only while its lease is known held or its socket known dead).
 // One per window (extension host): holds this window's session leases in the shared folder,
 // serves the sessions it owns to the other windows over the local channel, and follows the
 // sessions that another window owns. No vscode here: the folder, the timing and the log are injected.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SessionStatus } from './agentSession';
 import { onUnexpectedError } from '../util/unexpectedError';
-import { ChannelServer, connectChannel, newToken, socketPathFor, type Message, type Peer } from './channel';
+import { answers, ChannelServer, connectChannel, newToken, socketPathFor, type Message, type Peer } from './channel';
 import { DEFAULT_LEASE_TIMING, ensurePrivateDir, LeaseDir, type Lease, type LeaseTiming } from './lease';
 
 /** What the owner tells the windows that follow a session: where it stands, and its current Guid (in memory only). */
@@ -116,7 +119,8 @@ export class SessionHost {
     lease.onLost(onLost);
     try {
       const server = await this.ensureServer();
-      this.writeRecord(name, { window: this.windowId, pid: process.pid, socket: server.socketPath, token: this.token });
+      // Not for a lease given up meanwhile (the window closed): nothing would remove that record.
+      if (this.held.get(key) === held && !lease.released) this.writeRecord(name, { window: this.windowId, pid: process.pid, socket: server.socketPath, token: this.token });
     } catch (e) {
       // Without a channel the others cannot follow, but the session still runs here.
       onUnexpectedError(e, 'opening the session channel');
@@ -143,18 +147,27 @@ export class SessionHost {
     return [...(this.followers.get(key) ?? [])].filter((p) => !p.isClosed).length;
   }
 
-  /** Stops serving `key`, tells its followers to take it over, and releases the lease at once. */
-  handOver(key: string): void {
+  /**
+   * Stops serving `key`, tells its followers to take it over, and releases the lease at once;
+   * `closing`: before returning (the process may end right after).
+   */
+  handOver(key: string, closing = false): void {
     this.providers.delete(key);
     const held = this.held.get(key);
+    const tell = () => {
+      for (const peer of this.followers.get(key) ?? []) peer.send({ type: 'handover', key });
+    };
     if (held) {
       this.held.delete(key);
       if (held.releaseTimer) clearTimeout(held.releaseTimer);
+      // While the lease is still ours: after, the record may be the next owner's.
+      this.removeOwnRecord(held.lease.name);
       // Released before the followers hear of it, so the first to try gets it.
-      void held.lease.release().then(() => {
-        for (const peer of this.followers.get(key) ?? []) peer.send({ type: 'handover', key });
-      });
-    } else for (const peer of this.followers.get(key) ?? []) peer.send({ type: 'handover', key });
+      if (closing) {
+        held.lease.releaseNow();
+        tell();
+      } else void held.lease.release().then(tell);
+    } else tell();
   }
 
   /** Follows the window that holds `key`; undefined when none can be reached now. */
@@ -203,17 +216,64 @@ export class SessionHost {
     };
   }
 
-  /** Releases every lease at once (their followers take over) and closes the channel. */
+  /**
+   * Releases every lease at once (their followers take over) and closes the channel. Its record,
+   * socket and locks are gone when this returns: the extension host may end right after.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const key of [...this.held.keys()]) this.handOver(key);
+    for (const key of [...this.held.keys()]) this.handOver(key, true);
     const server = this.server;
     this.server = undefined;
+    // Removing the socket's name does not stop the listener; again after close, for one still starting.
+    this.socketCleanup?.();
     void server
       ?.then((s) => s.close())
       .catch(() => undefined)
       .finally(() => this.socketCleanup?.());
+  }
+
+  /**
+   * Removes what windows that are gone left in the folder (for a starting window): owner records
+   * and sockets nothing answers on any more, and locks whose heartbeat is older than the stale
+   * time. A live window's socket answers and its lock is fresh, so its files stay; its process id
+   * is not trusted (reused, or of another PID namespace).
+   */
+  async removeLeftovers(): Promise<{ records: number; sockets: number; locks: number }> {
+    const removed = { records: 0, sockets: 0, locks: 0 };
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return removed;
+    }
+    const own = path.basename(socketPathFor(this.dir, this.windowId).socketPath);
+    for (const f of names) {
+      if (this.disposed) break;
+      const file = path.join(this.dir, f);
+      try {
+        if (/^session-[0-9a-f]+\.json$/.test(f)) {
+          const record = this.readRecordFile(file);
+          if (!record) continue;
+          if (record.window === this.windowId || (await answers(record.socket))) continue;
+          if (this.removeRecordIf(file, (r) => r?.window === record.window && r.token === record.token)) removed.records++;
+          if (this.removeTmpSocket(record.socket)) removed.sockets++;
+        } else if (/^w-[0-9a-f]+\.sock$/.test(f) && f !== own) {
+          if (await answers(file)) continue;
+          fs.rmSync(file, { force: true });
+          removed.sockets++;
+        } else if (/^session-[0-9a-f]+\.lock$/.test(f)) {
+          if (await this.leases.removeIfStale(f.slice(0, -'.lock'.length))) removed.locks++;
+        } else if (f.endsWith('.tmp') && Date.now() - fs.statSync(file).mtimeMs > this.timing.lease.staleMs) {
+          // A record write cut short by a crash.
+          fs.rmSync(file, { force: true });
+        }
+      } catch (e) {
+        this.options.log?.warn(`Could not remove ${file}, left by a window that is gone (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
+      }
+    }
+    return removed;
   }
 
   private handle(key: string, held: Held): { release(now?: boolean): void } {
@@ -279,9 +339,55 @@ export class SessionHost {
     fs.renameSync(tmp, file);
   }
 
-  private readRecord(name: string): OwnerRecord | undefined {
+  /** This window's record of `name`, if it is still this window's. */
+  private removeOwnRecord(name: string): void {
     try {
-      const r = JSON.parse(fs.readFileSync(path.join(this.dir, `${name}.json`), 'utf8')) as Partial<OwnerRecord>;
+      this.removeRecordIf(path.join(this.dir, `${name}.json`), (r) => r?.window === this.windowId);
+    } catch (e) {
+      this.options.log?.warn(`Could not remove this window's session record ${name}.json (${(e as NodeJS.ErrnoException).code ?? String(e)}); the next window to start removes it.`);
+    }
+  }
+
+  /**
+   * Removes the record `file` if `gone` holds for it. Moved aside first and checked there, so a
+   * record another window wrote meanwhile is put back, never removed.
+   */
+  private removeRecordIf(file: string, gone: (r: OwnerRecord | undefined) => boolean): boolean {
+    if (!gone(this.readRecordFile(file))) return false;
+    const aside = `${file}.${this.windowId}.gone`;
+    try {
+      fs.renameSync(file, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    const ok = gone(this.readRecordFile(aside));
+    if (!ok) {
+      try {
+        fs.linkSync(aside, file);
+      } catch {
+        // A newer record is in place already.
+      }
+    }
+    fs.rmSync(aside, { force: true });
+    return ok;
+  }
+
+  /** The private temp folder of a socket whose path was too long for the shared folder (channel.ts), when nothing listens on it. */
+  private removeTmpSocket(socket: string): boolean {
+    const folder = path.dirname(socket);
+    if (path.basename(socket) !== 's' || path.dirname(folder) !== os.tmpdir() || !path.basename(folder).startsWith('ccgw-') || !fs.existsSync(folder)) return false;
+    fs.rmSync(folder, { recursive: true, force: true });
+    return true;
+  }
+
+  private readRecord(name: string): OwnerRecord | undefined {
+    return this.readRecordFile(path.join(this.dir, `${name}.json`));
+  }
+
+  private readRecordFile(file: string): OwnerRecord | undefined {
+    try {
+      const r = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<OwnerRecord>;
       return typeof r.socket === 'string' && typeof r.token === 'string' && typeof r.window === 'string' ? (r as OwnerRecord) : undefined;
     } catch {
       return undefined;

@@ -10,5 +10,11 @@ import { SessionHost } from '../../core/sessions/sessionHost';
  */
 export function createSessionHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SessionHost | undefined {
   if (context.globalStorageUri.scheme !== 'file') return undefined;
-  return new SessionHost(path.join(context.globalStorageUri.fsPath, 'sessions'), { log });
+  const host = new SessionHost(path.join(context.globalStorageUri.fsPath, 'sessions'), { log });
+  // What windows that crashed left: their records hold a channel token, and nothing else removes them.
+  void host.removeLeftovers().then(
+    (r) => r.records + r.sockets + r.locks > 0 && log.info(`Removed what closed windows left in the sessions folder: ${r.records} owner records, ${r.sockets} sockets, ${r.locks} stale locks.`),
+    (e: unknown) => log.warn(`Could not look for what closed windows left in the sessions folder: ${String(e)}`),
+  );
+  return host;
 }
