@@ -207,7 +207,8 @@ describe('sessions: the extension’s session against the simulator', function (
         },
         loadClientFactory: () => factory,
         readTextFile: (p) => readFile(p, 'utf8'),
-        log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+        // Every level, debug included: the Guid check below reads all of them.
+        log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), debug: (m) => logs.push(m) },
         sessionTiming: FAST,
         jitterRatio: 0,
         ...deps,
