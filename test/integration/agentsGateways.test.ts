@@ -101,6 +101,19 @@ describe('Several gateways at once', function () {
     assert.ok(c.stats.requests > 0);
   });
 
+  it('a script whose query fails gets the reason as a rejection, not undefined', async () => {
+    a.setFault({ kind: 'retcode', retcode: '000-002' }, '4242');
+    try {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ccGateway.queryAgent', { gateway: new URL(a.url).host, agentId: '4242' })), (e: Error & { kind?: string }) => {
+        assert.equal(e.message, 'Agent 4242: The gateway rejected the request as invalid (000-002): check agent ID 4242 and the gateway URL.');
+        assert.equal(e.kind, 'invalid-request');
+        return true;
+      });
+    } finally {
+      a.setFault(undefined, '4242');
+    }
+  });
+
   it('queryAgent { gateway, agentId } answers from that gateway', async () => {
     const fromC = await vscode.commands.executeCommand<{ answernums: number }>('ccGateway.queryAgent', { gateway: 'site c', agentId: '101' });
     assert.equal(fromC?.answernums, 333);
