@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/activate';
 import type { GatewayUnit } from '../../src/extension/gateways/gatewayUnit';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { generateCa } from '../../src/simulator/certs';
 import { sleep, until as waitUntil } from '../support/wait';
 import { set } from '../support/userSettings';
 
@@ -16,7 +17,10 @@ const SETTINGS = ['gatewayUrl', 'gateways', 'agents', 'tls.caFile', 'pollInterva
 describe('Several gateways at once', function () {
   this.timeout(120_000);
   let api: ExtensionApi;
-  /** a: the top-level settings, pasted Guid; b and c: listed, sign-in sessions. */
+  /**
+   * a: the top-level settings, pasted Guid; b and c: listed, sign-in sessions. a and c have
+   * certificates from one company CA: c's entry names no CA file, ccGateway.tls.caFile covers it.
+   */
   let a: Simulator, b: Simulator, c: Simulator;
   const unit = (name: string): GatewayUnit => {
     const u = api.gateways.find(name);
@@ -28,13 +32,14 @@ describe('Several gateways at once', function () {
     waitUntil(what, probe, { timeoutMs, everyMs: 50, diagnostics: () => JSON.stringify(rootRows().map((i) => [i.id, i.label, i.description])) });
   const listed = () => [
     { name: 'Site B', url: b.url, agents: ['101', '102'], 'tls.caFile': b.caFile },
-    { name: 'Site C', url: c.url, agents: ['101'], 'tls.caFile': c.caFile },
+    { name: 'Site C', url: c.url, agents: ['101'] },
   ];
 
   before(async () => {
-    a = await startSimulator();
+    const companyCa = await generateCa('Company CA');
+    a = await startSimulator({ ca: companyCa });
     b = await startSimulator({ auth: { mode: 1, defaultPassword: PASSWORD, eventHoldMs: 1000 } });
-    c = await startSimulator({ auth: { mode: 1, defaultPassword: PASSWORD, eventHoldMs: 1000 } });
+    c = await startSimulator({ ca: companyCa, auth: { mode: 1, defaultPassword: PASSWORD, eventHoldMs: 1000 } });
     a.setCounters('101', { answernums: 1, calloutnums: 0, talktime: 60 });
     b.setCounters('101', { answernums: 22, calloutnums: 2, talktime: 600 });
     c.setCounters('101', { answernums: 333, calloutnums: 3, talktime: 900 });
@@ -82,6 +87,31 @@ describe('Several gateways at once', function () {
     assert.ok(underC.includes('gateway:gateway:site c/agent:101'), 'agent 101 on two gateways: two ids');
     await until('status bar sums all gateways', () => api.statusBar.snapshot.text.includes(`$(call-incoming) ${1 + 22 + 333}`) && api.statusBar.snapshot.text);
     assert.match(String(api.statusBar.snapshot.label), /3 gateways: .*Site B: signed in as 101 · 22 answered/);
+  });
+
+  it('one company CA: a listed gateway without its own tls.caFile is trusted through ccGateway.tls.caFile; each names its own setting', async () => {
+    const [ua, ub, uc] = [unit(new URL(a.url).host), unit('Site B'), unit('Site C')];
+    assert.deepEqual([ua, ub, uc].map((u) => [u.monitor.settings.caFile, u.monitor.settings.caFileSetting]), [
+      [a.caFile, 'ccGateway.tls.caFile'],
+      [b.caFile, 'ccGateway.gateways › Site B › tls.caFile'],
+      [a.caFile, 'ccGateway.tls.caFile'],
+    ]);
+    await until('Site C polled', () => uc.monitor.core.store.get('101')?.state === 'ok');
+    assert.equal(uc.monitor.core.refusedCertificate, undefined);
+    assert.ok(c.stats.requests > 0);
+  });
+
+  it('a script whose query fails gets the reason as a rejection, not undefined', async () => {
+    a.setFault({ kind: 'retcode', retcode: '000-002' }, '4242');
+    try {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ccGateway.queryAgent', { gateway: new URL(a.url).host, agentId: '4242' })), (e: Error & { kind?: string }) => {
+        assert.equal(e.message, 'Agent 4242: The gateway rejected the request as invalid (000-002): check agent ID 4242 and the gateway URL.');
+        assert.equal(e.kind, 'invalid-request');
+        return true;
+      });
+    } finally {
+      a.setFault(undefined, '4242');
+    }
   });
 
   it('queryAgent { gateway, agentId } answers from that gateway', async () => {

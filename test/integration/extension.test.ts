@@ -384,10 +384,20 @@ describe('CC-Gateway extension in the extension host', function () {
       assert.equal(api.notifier.count(topic), 1, 'one notification for the certificate, not one per agent or cycle');
       assert.equal(selfSigned.stats.guidsSeen.size, 0, 'no Guid to a certificate nobody trusted');
 
-      // Only the certificate that was presented can be pinned.
+      // A script naming another certificate is refused at once.
       assert.equal(await vscode.commands.executeCommand('ccGateway.trustCertificate', { fingerprint256: 'AB'.repeat(32) }), false);
       assert.deepEqual(api.trusted.origins(), []);
-      assert.equal(await vscode.commands.executeCommand('ccGateway.trustCertificate', { fingerprint256: selfSigned.fingerprint256.toLowerCase() }), true);
+      // The right fingerprint still pins nothing without a person's click: the command asks in its modal.
+      const trusting = vscode.commands.executeCommand<boolean>('ccGateway.trustCertificate', { fingerprint256: selfSigned.fingerprint256.toLowerCase() }).then((value) => ({ value }), (error: unknown) => ({ error }));
+      await sleep(500);
+      assert.deepEqual(api.trusted.origins(), [], 'nothing pinned while the modal is up');
+      // The workbench refuses modal dialogs while extension tests run, so the modal ends in an error that quotes it (a real window waits for the click).
+      const outcome = await trusting;
+      assert.ok('error' in outcome, `the command returned ${JSON.stringify(outcome)} without asking`);
+      assert.match(String((outcome.error as Error).message), /refused to show dialog.*could not be verified\. Trust it for this gateway\?/s);
+      assert.deepEqual(api.trusted.origins(), [], 'nothing pinned once the modal is gone');
+      // What the click would do, through the store.
+      await api.trusted.trust(origin, refused.refusal.certificate);
       assert.deepEqual(api.trusted.origins(), [origin], 'trusted for this origin only');
       assert.deepEqual(api.trusted.fingerprints(origin), [selfSigned.fingerprint256]);
       await until('numbers through the pinned certificate', () => api.monitor.core.store.all().every((e) => e.state === 'ok'));
@@ -418,7 +428,12 @@ describe('CC-Gateway extension in the extension host', function () {
       assert.equal(api.notifier.count(topic), 2, 'a different certificate is news again');
       assert.equal(selfSigned.stats.guidsSeen.size, 0, 'no Guid to the replacement');
 
-      assert.equal(await vscode.commands.executeCommand('ccGateway.forgetTrustedCertificates', origin), 1);
+      // Forgetting a pin from a script is asked in a modal too; without the click the pin stays.
+      const forgetting = await vscode.commands.executeCommand('ccGateway.forgetTrustedCertificates', origin).then((value) => ({ value }), (error: unknown) => ({ error }));
+      assert.ok('error' in forgetting, `the command returned ${JSON.stringify(forgetting)} without asking`);
+      assert.match(String((forgetting.error as Error).message), /refused to show dialog.*Forget the certificate you trusted for/s);
+      assert.deepEqual(api.trusted.origins(), [origin], 'the pin stays without a click');
+      assert.equal(await api.trusted.forget(origin), true);
       assert.deepEqual(api.trusted.origins(), []);
       await vscode.commands.executeCommand('ccGateway.clearGuid');
     } finally {

@@ -36,6 +36,23 @@ describe('ccGateway.gateways and the top-level settings', () => {
     assert.deepEqual(both.entries.map((e) => e.name), ['main.example', 'Site A', 'Site B']);
   });
 
+  it('one CA for all: ccGateway.tls.caFile applies to every gateway unless its entry names its own, and each names the setting that applies', () => {
+    const list = [site('Site A', 'a.example'), site('Site B', 'b.example', { 'tls.caFile': '/ca/b.pem' }), site('Site C', 'c.example', { 'tls.caFile': '  ' })];
+    const { entries } = parseGateways(list, { ...top('main.example'), caFile: '/ca/company.pem' });
+    assert.deepEqual(entries.map((e) => [e.name, e.caFile, e.caFileSetting]), [
+      ['main.example', '/ca/company.pem', 'ccGateway.tls.caFile'],
+      ['Site A', '/ca/company.pem', 'ccGateway.tls.caFile'],
+      ['Site B', '/ca/b.pem', 'ccGateway.gateways › Site B › tls.caFile'],
+      ['Site C', '/ca/company.pem', 'ccGateway.tls.caFile'],
+    ]);
+    const none = parseGateways(list, top('')).entries;
+    assert.deepEqual(none.map((e) => [e.name, e.caFile, e.caFileSetting]), [
+      ['Site A', undefined, 'ccGateway.tls.caFile'],
+      ['Site B', '/ca/b.pem', 'ccGateway.gateways › Site B › tls.caFile'],
+      ['Site C', undefined, 'ccGateway.tls.caFile'],
+    ]);
+  });
+
   it('keys follow the name, not the URL: editing a URL keeps the gateway, renaming is a new one', () => {
     const a = parseGateways([site('Site A', 'a.example')], top('')).entries[0];
     const moved = parseGateways([site('Site A', 'a2.example')], top('')).entries[0];

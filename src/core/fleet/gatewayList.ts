@@ -1,6 +1,7 @@
 import { t } from '../l10n/localize';
 import { gatewayIdOf, type GatewayId } from '../ids/gatewayId';
 import { parseGatewayUrl } from '../ids/gatewayUrl';
+import { CA_FILE_SETTING } from '../model/errors';
 
 declare const gatewayKeyBrand: unique symbol;
 /**
@@ -28,7 +29,10 @@ export interface GatewayEntry {
   readonly agents: unknown;
   readonly teams: unknown;
   readonly queues: unknown;
+  /** The CA file that applies: the entry's own tls.caFile, else the top-level ccGateway.tls.caFile. */
   readonly caFile?: string;
+  /** The setting that file comes from, as messages name it (`ccGateway.tls.caFile` or `ccGateway.gateways › name › tls.caFile`). */
+  readonly caFileSetting: string;
 }
 
 /** The top-level settings, read as today. */
@@ -41,6 +45,11 @@ export interface TopLevelGateway {
 }
 
 export const MAX_GATEWAYS = 20;
+
+/** How messages name a listed gateway's own CA file setting (the path a user follows in settings.json). */
+export function listedCaFileSetting(name: string): string {
+  return `ccGateway.gateways › ${name} › tls.caFile`;
+}
 export const MAX_GATEWAY_NAME = 40;
 
 /**
@@ -91,6 +100,8 @@ export function parseGateways(list: unknown, top: TopLevelGateway): { entries: G
     if (caFile !== undefined && typeof caFile !== 'string') problems.push(t('{0} ("{1}"): "tls.caFile" must be a path; it was ignored.', where, name));
     names.add(name.toLowerCase());
     origins.add(parsed.origin);
+    // One company CA usually issues every gateway's certificate: the top-level file applies unless the entry names its own.
+    const ownCaFile = typeof caFile === 'string' && caFile.trim() !== '' ? caFile.trim() : undefined;
     listed.push({
       key: listedKey(name),
       name,
@@ -99,7 +110,8 @@ export function parseGateways(list: unknown, top: TopLevelGateway): { entries: G
       agents: o.agents ?? [],
       teams: o.teams ?? {},
       queues: o.queues ?? [],
-      caFile: typeof caFile === 'string' && caFile.trim() !== '' ? caFile.trim() : undefined,
+      caFile: ownCaFile ?? top.caFile,
+      caFileSetting: ownCaFile ? listedCaFileSetting(name) : CA_FILE_SETTING,
     });
   }
   const keepTop = top.urlText.trim() !== '' || listed.length === 0;
@@ -113,6 +125,7 @@ export function parseGateways(list: unknown, top: TopLevelGateway): { entries: G
     teams: top.teams,
     queues: top.queues,
     caFile: top.caFile,
+    caFileSetting: CA_FILE_SETTING,
   };
   return { entries: keepTop ? [topEntry, ...listed] : listed, problems };
 }

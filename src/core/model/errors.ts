@@ -2,6 +2,9 @@ import type { CertificateRefusal } from './certificate';
 import { t } from '../l10n/localize';
 import { printable } from '../ids/agentId';
 
+/** The top-level CA file setting: how certificate messages name it unless a gateway has its own. */
+export const CA_FILE_SETTING = 'ccGateway.tls.caFile';
+
 /**
  * Every failure falls in one of these; the scheduler and the UI act on the kind,
  * never on message text.
@@ -174,8 +177,8 @@ function certificateRefusal(err: unknown): { code: string; refusal: CertificateR
   return undefined;
 }
 
-/** A gateway certificate refused by verifyingConnector: says why, and how to review and trust it. */
-function errorForCertificate(code: string, refusal: CertificateRefusal, origin: string): GatewayError {
+/** A gateway certificate refused by verifyingConnector: says why, and how to review and trust it (naming the CA file setting that applies to it). */
+function errorForCertificate(code: string, refusal: CertificateRefusal, origin: string, caFileSetting: string): GatewayError {
   const presented = shortFingerprint(refusal.certificate.fingerprint256);
   if (refusal.pinned) {
     return new GatewayError(
@@ -192,23 +195,27 @@ function errorForCertificate(code: string, refusal: CertificateRefusal, origin: 
   return new GatewayError(
     'tls',
     t(
-      'Cannot connect securely to {0}: {1} ({2}; SHA-256 {3}). Set ccGateway.tls.caFile to the gateway\'s CA, or review this certificate and trust it for this gateway with "CC-Gateway: Trust Gateway Certificate…".',
+      'Cannot connect securely to {0}: {1} ({2}; SHA-256 {3}). Set {4} to the gateway\'s CA, or review this certificate and trust it for this gateway with "CC-Gateway: Trust Gateway Certificate…".',
       origin,
       tlsWhy(refusal.reason),
       refusal.reason,
       presented,
+      caFileSetting,
     ),
     { code, refusal },
   );
 }
 
-/** Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain words naming the origin. */
-export function errorForTransport(err: unknown, origin: string, timeoutMs: number): GatewayError {
+/**
+ * Maps socket, TLS and timeout errors of the HTTP stack (undici's own timeouts included) to plain
+ * words naming the origin and, for a certificate, the CA file setting that applies to this gateway.
+ */
+export function errorForTransport(err: unknown, origin: string, timeoutMs: number, caFileSetting = CA_FILE_SETTING): GatewayError {
   const refused = certificateRefusal(err);
-  if (refused) return errorForCertificate(refused.code, refused.refusal, origin);
+  if (refused) return errorForCertificate(refused.code, refused.refusal, origin, caFileSetting);
   const code = errorCode(err);
   if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
-    return new GatewayError('tls', t('Cannot connect securely to {0}: {1} ({2}). If the gateway uses a private CA, set ccGateway.tls.caFile to its PEM file.', origin, tlsWhy(code), code), { code });
+    return new GatewayError('tls', t('Cannot connect securely to {0}: {1} ({2}). If the gateway uses a private CA, set {3} to its PEM file.', origin, tlsWhy(code), code, caFileSetting), { code });
   }
   switch (code) {
     case 'ECONNREFUSED':

@@ -176,7 +176,7 @@ export class UndiciGatewayClient implements GatewayClient {
         throw e;
       }
       if (signal?.aborted) throw new GatewayError('cancelled', t('The request was cancelled.'));
-      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin, this.options.timeoutMs)) || errorForTransport(e, this.origin, request.waitMs ?? this.options.timeoutMs);
+      const err = (this.options.proxy && errorForProxy(e, this.options.proxy.display, this.origin, this.options.timeoutMs)) || errorForTransport(e, this.origin, request.waitMs ?? this.options.timeoutMs, this.options.caFileSetting);
       this.log({ agentId, operation, durationMs: Date.now() - started, outcome: `${err.kind}${err.details.code ? ` ${err.details.code}` : ''}` });
       throw err;
     }

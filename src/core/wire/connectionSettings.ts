@@ -1,5 +1,5 @@
 import { t } from '../l10n/localize';
-import { GatewayError } from '../model/errors';
+import { CA_FILE_SETTING, GatewayError } from '../model/errors';
 import { resolveProxy, type ProxyInputs, type ResolvedProxy } from './proxy';
 import type { GatewayClientOptions } from './types';
 
@@ -15,6 +15,8 @@ export interface ConnectionSettings {
   /** `https://host:port`. */
   readonly origin: string;
   readonly caFile?: string;
+  /** The setting caFile comes from, as messages name it (`ccGateway.tls.caFile`, or a listed gateway's own). */
+  readonly caFileSetting: string;
   /** Certificates the user trusted for this origin (SHA-256). */
   readonly trustedFingerprints: readonly string[];
   /** The proxy for this origin, resolved once (or why the proxy settings are unusable). */
@@ -27,6 +29,8 @@ export interface ConnectionSettings {
 export function connectionSettings(input: {
   readonly origin: string;
   readonly caFile?: string;
+  /** Default: the top-level `ccGateway.tls.caFile`. */
+  readonly caFileSetting?: string;
   readonly trustedFingerprints: readonly string[];
   readonly proxy: ProxySettings;
   readonly requestTimeoutMs: number;
@@ -46,6 +50,7 @@ export function connectionSettings(input: {
   return {
     origin: input.origin,
     caFile: input.caFile,
+    caFileSetting: input.caFileSetting ?? CA_FILE_SETTING,
     trustedFingerprints: [...input.trustedFingerprints].sort(),
     proxy,
     requestTimeoutMs: input.requestTimeoutMs,
@@ -73,10 +78,10 @@ export async function clientOptionsFor(
       caPem = await readTextFile(s.caFile);
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'unreadable';
-      throw new GatewayError('tls', t('Cannot read the CA file set in ccGateway.tls.caFile ({0}). Fix the path or clear the setting.', code), { code: 'CA_FILE' });
+      throw new GatewayError('tls', t('Cannot read the CA file set in {0} ({1}). Fix the path or clear the setting.', s.caFileSetting, code), { code: 'CA_FILE' });
     }
     if (!caPem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new GatewayError('tls', t('The file in ccGateway.tls.caFile is not a PEM certificate (no "BEGIN CERTIFICATE" line).'), { code: 'CA_FILE' });
+      throw new GatewayError('tls', t('The file in {0} is not a PEM certificate (no "BEGIN CERTIFICATE" line).', s.caFileSetting), { code: 'CA_FILE' });
     }
   }
   if (!s.proxy.ok) throw new GatewayError('network', s.proxy.message, { code: 'PROXY_SETTING' });
@@ -84,6 +89,7 @@ export async function clientOptionsFor(
   return {
     origin: s.origin,
     caPem,
+    caFileSetting: s.caFileSetting,
     trustedFingerprints: s.trustedFingerprints,
     proxy: p && { url: p.url, display: p.display, strictSSL: p.strictSSL, authorization: p.authorization },
     timeoutMs: s.requestTimeoutMs,

@@ -37,6 +37,8 @@ export interface GatewayClientOptions {
   readonly origin: string;
   /** Extra PEM trust (private CA or self-signed cert), added to the default roots. */
   readonly caPem?: string;
+  /** The setting caPem came from, named in certificate messages. Default: `ccGateway.tls.caFile`. */
+  readonly caFileSetting?: string;
   /**
    * Also trust the operating system's CAs (VS Code's http.systemCertificates), read when
    * the client is created: on Linux SSL_CERT_FILE / SSL_CERT_DIR or the distribution's

@@ -6,6 +6,7 @@ import { parseQueueIds } from '../../core/supervisor/queueSettings';
 import type { QueueThresholds } from '../../core/supervisor/queueThresholds';
 import { parseStateThresholds, parseTeams, watchedAgents, type Team, type TeamProblem, type Thresholds } from '../../core/supervisor/supervisor';
 import { parseGateways, SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core/fleet/gatewayList';
+import { CA_FILE_SETTING } from '../../core/model/errors';
 import { combineTeams, parseTeamOf } from '../../core/supervisor/teamOf';
 
 export const SECTION = 'ccGateway';
@@ -47,7 +48,10 @@ export interface Settings {
   readonly invalidAgents: { value: string; message: string }[];
   readonly pollIntervalMs: number;
   readonly requestTimeoutMs: number;
+  /** The CA file for this gateway: its entry's own tls.caFile, else ccGateway.tls.caFile (one company CA for all). */
   readonly caFile?: string;
+  /** The setting caFile comes from, as messages name it. */
+  readonly caFileSetting: string;
   readonly agentIdMax: number;
   readonly statusBarEnabled: boolean;
   /** `loginex`: signs in to the CTI platform only (no licence, no calls); `login`: the full sign-in, for sites without loginex. */
@@ -115,7 +119,7 @@ export function readSettings(key: GatewayKey = SETTINGS_GATEWAY): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const { entries } = readGateways();
   // A gateway just removed from the list watches nothing until its unit is disposed (never the top-level gateway).
-  const listed = key === SETTINGS_GATEWAY ? undefined : (entries.find((e) => e.key === key) ?? { key, name: String(key).replace(/^gateway:/, ''), urlText: '', agents: [], teams: {}, queues: [] });
+  const listed: GatewayEntry | undefined = key === SETTINGS_GATEWAY ? undefined : (entries.find((e) => e.key === key) ?? { key, name: String(key).replace(/^gateway:/, ''), urlText: '', agents: [], teams: {}, queues: [], caFileSetting: CA_FILE_SETTING });
   const gatewayUrlText = listed ? listed.urlText : trustedString(config, 'gatewayUrl', DEFAULTS.gatewayUrl).trim();
   const parsed = parseGatewayUrl(gatewayUrlText);
   const agentIdMax = normalizeAgentIdMax(config.get<unknown>('agentIdMax', DEFAULTS.agentIdMax));
@@ -165,6 +169,7 @@ export function readSettings(key: GatewayKey = SETTINGS_GATEWAY): Settings {
     pollIntervalMs: clampInt(config.get('pollIntervalSeconds', DEFAULTS.pollIntervalSeconds), 5, 3600, DEFAULTS.pollIntervalSeconds) * 1000,
     requestTimeoutMs: clampInt(config.get('requestTimeoutSeconds', DEFAULTS.requestTimeoutSeconds), 1, 120, DEFAULTS.requestTimeoutSeconds) * 1000,
     caFile: caFile === '' ? undefined : caFile,
+    caFileSetting: listed ? listed.caFileSetting : CA_FILE_SETTING,
     agentIdMax,
     statusBarEnabled: config.get<unknown>('statusBar.enabled', DEFAULTS.statusBarEnabled) !== false,
     signInMethod: config.get<unknown>('signIn.method', DEFAULTS.signInMethod) === 'login' ? 'login' : 'loginex',

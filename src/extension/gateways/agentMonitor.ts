@@ -146,7 +146,7 @@ export class AgentMonitor extends Disposable {
       pollIntervalMs: s.pollIntervalMs,
       sessions: s.origin ? this.sessionStore.remembered(s.origin) : [],
       connection: s.origin
-        ? connectionSettings({ origin: s.origin, caFile: s.caFile, trustedFingerprints: this.trusted.fingerprints(s.origin), proxy: s.proxy, requestTimeoutMs: s.requestTimeoutMs, systemCertificates: s.systemCertificates })
+        ? connectionSettings({ origin: s.origin, caFile: s.caFile, caFileSetting: s.caFileSetting, trustedFingerprints: this.trusted.fingerprints(s.origin), proxy: s.proxy, requestTimeoutMs: s.requestTimeoutMs, systemCertificates: s.systemCertificates })
         : undefined,
     };
   }

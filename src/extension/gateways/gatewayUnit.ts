@@ -100,7 +100,7 @@ export class GatewayUnit extends Disposable {
           'warning',
           pinned
             ? vscode.l10n.t('{0} presented a different certificate from the one you trusted (SHA-256 {1}), so nothing is sent to it. Review it before trusting it.', refused.origin, shortFingerprint(certificate.fingerprint256))
-            : vscode.l10n.t('The certificate of {0} could not be verified ({1}), so nothing is sent to it. Review the certificate, or set ccGateway.tls.caFile to the CA that issued it.', refused.origin, refused.refusal.reason),
+            : vscode.l10n.t('The certificate of {0} could not be verified ({1}), so nothing is sent to it. Review the certificate, or set {2} to the CA that issued it.', refused.origin, refused.refusal.reason, monitor.settings.caFileSetting),
           { title: vscode.l10n.t('Review Certificate…'), run: () => vscode.commands.executeCommand('ccGateway.trustCertificate', { gateway: this.name }) },
         );
       }),

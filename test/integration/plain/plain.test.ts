@@ -53,13 +53,19 @@ describe('the operating system’s certificate store (http.systemCertificates)',
     await sim.stop();
   });
 
-  /** Agent 101's numbers through the command palette's query (undefined when the query failed). */
-  const query = async () => vscode.commands.executeCommand<{ answernums: number } | undefined>('ccGateway.queryAgent', '101');
+  /** Agent 101's numbers through the scripted query (undefined when the query failed: its rejection's reason is kept in `refusedWith`). */
+  let refusedWith = '';
+  const query = async () =>
+    vscode.commands.executeCommand<{ answernums: number }>('ccGateway.queryAgent', '101').then(
+      (stats) => stats,
+      (e: unknown) => void (refusedWith = e instanceof Error ? e.message : String(e)),
+    );
 
   it('refuses the gateway while its CA is in no store and no caFile or pin trusts it', async () => {
     assert.equal(config('http').get('systemCertificates'), true, 'http.systemCertificates is on by default');
     sim.resetStats();
     assert.equal(await query(), undefined);
+    assert.match(refusedWith, /^Agent 101: Cannot connect securely to .*not signed by a trusted CA.*Set ccGateway\.tls\.caFile/, 'a script is told why');
     assert.equal(sim.stats.requests, 0, 'the TLS handshake failed: no request (no Guid) reached the gateway');
   });
 

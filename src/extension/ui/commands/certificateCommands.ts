@@ -31,14 +31,15 @@ function certificateDetail(origin: string, refusal: CertificateRefusal, now: num
 export function registerCertificateCommands(root: CommandContext): vscode.Disposable[] {
   return [
     /**
-     * Reviews the certificate the gateway presented and, once confirmed, pins it for that
-     * origin. Scripted use: `{ fingerprint256 }` skips the dialog but must name exactly
-     * the certificate that was refused; nothing else can be pinned.
+     * Reviews the certificate the gateway presented and, once a person confirms it in the
+     * modal, pins it for that origin. A script's `{ fingerprint256 }` only narrows what may be
+     * pinned (a different one is refused at once); it never stands in for the click, or any
+     * extension could pin an interceptor's certificate.
      */
     vscode.commands.registerCommand('ccGateway.trustCertificate', async (arg?: unknown): Promise<boolean> => {
-    const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Trust Gateway Certificate'));
-    if (!ctx) return false;
-    arg = withoutGateway(arg);
+      const ctx = await gatewayContext(root, arg, vscode.l10n.t('CC-Gateway: Trust Gateway Certificate'));
+      if (!ctx) return false;
+      arg = withoutGateway(arg);
       const pending = ctx.monitor.core.refusedCertificate;
       const origin = ctx.monitor.settings.origin;
       if (!pending || !origin) {
@@ -52,28 +53,40 @@ export function registerCertificateCommands(root: CommandContext): vscode.Dispos
       }
       const { certificate } = pending.refusal;
       const given = arg && typeof arg === 'object' ? (arg as { fingerprint256?: unknown }).fingerprint256 : undefined;
-      if (given !== undefined) {
-        if (typeof given !== 'string' || normalizeFingerprint(given) !== certificate.fingerprint256) {
-          void vscode.window.showErrorMessage(vscode.l10n.t('That fingerprint is not the one of the certificate {0} presented ({1}); nothing was trusted.', origin, certificate.fingerprint256));
-          return false;
-        }
-      } else {
-        const trust = vscode.l10n.t('Trust This Certificate');
-        const title = pending.refusal.pinned
-          ? vscode.l10n.t('{0} now presents a different certificate from the one you trusted. Trust the new one?', origin)
-          : vscode.l10n.t('The certificate of {0} could not be verified. Trust it for this gateway?', origin);
-        const choice = await vscode.window.showWarningMessage(title, { modal: true, detail: certificateDetail(origin, pending.refusal, Date.now()) }, trust);
-        if (choice !== trust) return false;
+      if (given !== undefined && (typeof given !== 'string' || normalizeFingerprint(given) !== certificate.fingerprint256)) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('That fingerprint is not the one of the certificate {0} presented ({1}); nothing was trusted.', origin, certificate.fingerprint256));
+        return false;
       }
+      const trust = vscode.l10n.t('Trust This Certificate');
+      const title = pending.refusal.pinned
+        ? vscode.l10n.t('{0} now presents a different certificate from the one you trusted. Trust the new one?', origin)
+        : vscode.l10n.t('The certificate of {0} could not be verified. Trust it for this gateway?', origin);
+      const choice = await vscode.window.showWarningMessage(title, { modal: true, detail: certificateDetail(origin, pending.refusal, Date.now()) }, trust);
+      if (choice !== trust) return false;
       await ctx.trusted.trust(origin, certificate);
       ctx.log.info(`Trusted the certificate SHA-256 ${certificate.fingerprint256} (${certificate.subject}) for ${origin}.`);
       return true;
     }),
-    /** Argument: an origin (scripted); otherwise a pick of the trusted ones. Resolves to how many were forgotten. */
+    /**
+     * Argument: an origin (scripted); otherwise a pick of the trusted ones. A script's origin is
+     * confirmed in a modal, so no other extension can silently turn a pin off. Resolves to how
+     * many were forgotten.
+     */
     vscode.commands.registerCommand('ccGateway.forgetTrustedCertificates', async (arg?: unknown): Promise<number> => {
       let origins: string[];
-      if (typeof arg === 'string') origins = [arg];
-      else {
+      if (typeof arg === 'string') {
+        const pinned = root.trusted.get(arg);
+        // Nothing pinned: nothing changes, so nobody needs to be asked.
+        if (!pinned) return 0;
+        const forget = vscode.l10n.t('Forget');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Forget the certificate you trusted for {0}?', arg),
+          { modal: true, detail: vscode.l10n.t('SHA-256 {0} · trusted on {1}', pinned.fingerprint256, day(pinned.trustedAt)) + '\n\n' + vscode.l10n.t('The gateway is then verified normally again: if its certificate is not signed by a CA you trust, it is refused until you review it again.') },
+          forget,
+        );
+        if (choice !== forget) return 0;
+        origins = [arg];
+      } else {
         const items = root.trusted.origins().map((o) => {
           const t = root.trusted.get(o)!;
           return { label: o, description: t.subject, detail: vscode.l10n.t('SHA-256 {0} · trusted on {1}', t.fingerprint256, day(t.trustedAt)), origin: o };
@@ -82,6 +95,7 @@ export function registerCertificateCommands(root: CommandContext): vscode.Dispos
           void vscode.window.showInformationMessage(vscode.l10n.t('No gateway certificates are trusted.'));
           return 0;
         }
+        // Picking in this list is the person's confirmation.
         const picked = await vscode.window.showQuickPick(items, {
           title: vscode.l10n.t('CC-Gateway: Forget Trusted Certificates'),
           placeHolder: vscode.l10n.t('Gateways whose certificate should be verified normally again'),

@@ -24,3 +24,26 @@ export function showGatewayError(e: unknown, prefix = ''): void {
   const show = e.kind === 'agent-offline' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   void show(`${prefix}${e.message}`, ...Object.keys(actions)).then((choice) => choice && vscode.commands.executeCommand(...actions[choice]));
 }
+
+/** What a script gets when its request failed: an Error in plain words, with the failure's kind and low-level code. */
+export interface ScriptFailure extends Error {
+  readonly kind: string;
+  readonly code?: string;
+}
+
+/**
+ * A command's request failed. A person (palette, row) gets the notification with its fix; a
+ * script (it passed what to act on, so nobody is watching for a notification) gets the reason
+ * as a rejection: resolving to undefined would look like "nothing to do".
+ */
+export function failRequest(e: unknown, prefix: string, scripted: boolean): undefined {
+  if (!scripted) {
+    showGatewayError(e, prefix);
+    return undefined;
+  }
+  if (!isGatewayError(e)) {
+    onUnexpectedError(e, prefix.trim() || 'command');
+    throw Object.assign(new Error(`${prefix}${vscode.l10n.t('Unexpected error; see the "CC-Gateway" log.')}`), { kind: 'unexpected' }) as ScriptFailure;
+  }
+  throw Object.assign(new Error(`${prefix}${e.message}`), { kind: e.kind, code: e.details.code }) as ScriptFailure;
+}

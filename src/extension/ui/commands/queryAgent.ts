@@ -6,12 +6,13 @@ import { validateAgentId, type AgentId } from '../../../core/ids/agentId';
 import { addAgentToSettings } from './addAgent';
 import { gatewayContext, type CommandContext } from './commandContext';
 import { statsJson } from './copyAsJson';
-import { showGatewayError } from './gatewayErrors';
+import { failRequest } from './gatewayErrors';
 
 /**
  * "Query Agent Statistics…": with an ID argument (`"101"`, or `{ gateway, agentId }` with
- * several gateways) it asks nothing and returns the statistics to the caller (undefined
- * when the ID is invalid or the query failed). With several gateways the palette asks which.
+ * several gateways) it asks nothing and returns the statistics to the caller; a failed query
+ * rejects with the reason (undefined: an invalid ID or an unknown gateway, said in a message).
+ * With several gateways the palette asks which.
  */
 export function registerQueryAgent(root: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('ccGateway.queryAgent', async (arg?: unknown): Promise<AgentStatistics | undefined> => {
@@ -24,11 +25,13 @@ export function registerQueryAgent(root: CommandContext): vscode.Disposable {
       { title: vscode.l10n.t('CC-Gateway: Query Agent Statistics'), prompt: vscode.l10n.t('Agent ID ({0}–{1})', 101, max), placeHolder: vscode.l10n.t('e.g. {0}', 101) },
       (v) => validateAgentId(v, max),
     );
-    return agentId === undefined ? undefined : queryAndShow(ctx, agentId);
+    const scripted = given !== undefined && given !== null && typeof given !== 'object';
+    return agentId === undefined ? undefined : queryAndShow(ctx, agentId, scripted);
   });
 }
 
-export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promise<AgentStatistics | undefined> {
+/** `scripted`: the caller named the agent, so a failure rejects instead of showing a notification. */
+export async function queryAndShow(ctx: CommandContext, agentId: AgentId, scripted = false): Promise<AgentStatistics | undefined> {
   let stats: AgentStatistics;
   try {
     stats = await vscode.window.withProgress(
@@ -36,8 +39,7 @@ export async function queryAndShow(ctx: CommandContext, agentId: AgentId): Promi
       () => ctx.monitor.synced().query(agentId),
     );
   } catch (e) {
-    showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
-    return undefined;
+    return failRequest(e, vscode.l10n.t('Agent {0}: ', agentId), scripted);
   }
   const watched = ctx.monitor.settings.agents.includes(agentId);
   const copy = vscode.l10n.t('Copy as JSON');

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { agentFromArgument } from './agentArgument';
 import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
-import { showGatewayError } from './gatewayErrors';
+import { failRequest } from './gatewayErrors';
+import { isAgentNode } from '../trees/agentsTreeProvider';
 
 /** Row action: fetch this agent now, progress shown on the view, result in the row. */
 export function registerQueryNow(root: CommandContext): vscode.Disposable {
@@ -14,8 +15,8 @@ export function registerQueryNow(root: CommandContext): vscode.Disposable {
     try {
       return await vscode.window.withProgress({ location: { viewId: 'ccGateway.agents' } }, () => ctx.monitor.synced().query(agentId));
     } catch (e) {
-      showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
-      return undefined;
+      // A row's action shows the failure; a script that named the agent gets it as a rejection.
+      return failRequest(e, vscode.l10n.t('Agent {0}: ', agentId), !isAgentNode(arg));
     }
   });
 }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { DetailedStatistics } from '../../../core/model/statistics';
 import { agentFromArgument } from './agentArgument';
 import { gatewayContext, withoutGateway, type CommandContext } from './commandContext';
-import { showGatewayError } from './gatewayErrors';
+import { failRequest } from './gatewayErrors';
+import { isAgentNode } from '../trees/agentsTreeProvider';
 import type { DetailsPanels } from '../panels/detailsPanel';
 
 /**
@@ -25,8 +26,8 @@ export function registerShowDetails(root: CommandContext, panels: DetailsPanels)
         () => ctx.monitor.synced().queryDetailed(agentId),
       );
     } catch (e) {
-      showGatewayError(e, vscode.l10n.t('Agent {0}: ', agentId));
-      return undefined;
+      // A row's action shows the failure; a script that named the agent gets it as a rejection.
+      return failRequest(e, vscode.l10n.t('Agent {0}: ', agentId), !isAgentNode(arg));
     }
     panels.show(agentId, details, ctx.monitor.settings.origin ?? '', new Date());
     return details;
