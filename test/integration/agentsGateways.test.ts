@@ -121,6 +121,9 @@ describe('Several gateways at once', function () {
     assert.equal(fromB?.answernums, 22);
     const none = await vscode.commands.executeCommand('ccGateway.queryAgent', { gateway: 'Site Z', agentId: '101' });
     assert.equal(none, undefined, 'an unknown gateway is refused, not guessed');
+    // The row actions take the same script form: the gateway picks the unit, the agent ID the row.
+    const now = await vscode.commands.executeCommand<{ answernums: number }>('ccGateway.queryNow', { gateway: 'Site B', agentId: '101' });
+    assert.equal(now?.answernums, 22, 'Query Now { gateway, agentId } answers from that gateway');
   });
 
   it('Show Trend for all gateways together: one chart over every gateway’s agents (101 on two gateways counted apart)', async () => {
