@@ -2,9 +2,10 @@
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
 //   (code-server + Chromium), the browser UI tests (@playwright/test, playwright.config.mjs), and a
 //   leak check for the test Guids and passwords.
-// After npm ci two lanes run side by side (main()): prerequisites then the extension-host suites and
-//   the demo check; build, package, compile, then unit tests (two mocha processes), lint and the UI
-//   tests. Each step's output is printed as one block when the step ends; the summary lists each step's time.
+// Two lanes run side by side (main()): prerequisites (begun during npm ci) then the extension-host
+//   suites; npm ci, build, package, compile, then unit tests (two mocha processes), lint and the UI
+//   tests; the two-window suite and the demo check go to the lane free first. Each step's output is
+//   printed as one block when the step ends; the summary lists each step's time.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
 //   Then the demo's stop check (test/demo/stopCheck.mjs: `npm run demo` with its simulator process leaves nothing behind).
 // Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --skip-demo, --suite=<main|untrusted|zh-cn|plain|windows>.
@@ -539,19 +540,23 @@ async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   pruneOldRuns();
 
-  const why = needsNpmCi();
-  if (why) say(`npm ci: ${why}`);
-  if (why) await step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }));
-  else skipped('npm ci', 'node_modules is up to date');
-
   // From here two lanes run side by side, each step printing its block when it ends:
-  //   the prerequisites, then the extension-host suites (mostly waiting on poll intervals) and the demo check;
-  //   build, package, compile, then the unit tests, lint and the UI tests.
+  //   the prerequisites (begun while npm ci runs: they need only its Playwright packages, checked last),
+  //   then the extension-host suites main, untrusted, zh-cn and plain, which mostly wait on poll intervals;
+  //   npm ci, build, package, compile, then the unit tests, lint and the UI tests.
+  // The two-window suite and the demo's stop check go to whichever lane is free first.
   // Both lanes share the 2 cores: steps are timed by the wall clock, the total is the whole run's.
   const alongside = { alongside: true };
+  const why = needsNpmCi();
+  if (why) say(`npm ci: ${why}`);
+  const npmCiDone = why
+    ? step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }))
+    : Promise.resolve(skipped('npm ci', 'node_modules is up to date'));
+
   const prereqsReady = !skipIntegration || !skipUi
-    ? step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say }), alongside).then((r) => (r.ok ? r.result : null))
+    ? step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say, nodeModulesReady: npmCiDone }), alongside).then((r) => (r.ok ? r.result : null))
     : (skipped('prerequisites', 'no real-VS-Code suite selected'), Promise.resolve(null));
+  await npmCiDone;
 
   const buildReady = (async () => {
     let built = true;
@@ -571,6 +576,12 @@ async function main() {
   // Why the real-VS-Code suites cannot run, or null when they can.
   const blockerOf = (b, prereqs) => (!b.compiled || !b.built ? 'build/compile failed' : !prereqs ? 'prerequisites missing' : null);
 
+  /** Steps either lane takes when its own are done, in this order (queued by the extension-host lane). */
+  const laterSteps = [];
+  const runLaterSteps = async () => {
+    while (laterSteps.length && !interrupted) await laterSteps.shift()();
+  };
+
   const extensionHostLane = async () => {
     const [b, prereqs] = await Promise.all([buildReady, prereqsReady]);
     const blocker = blockerOf(b, prereqs);
@@ -581,11 +592,12 @@ async function main() {
       if (!interrupted && runSuite('untrusted')) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'), alongside);
       if (!interrupted && runSuite('zh-cn')) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin), alongside);
       if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'), alongside);
-      if (!interrupted && runSuite('windows')) await step('integration tests (two windows, one session owner)', twoWindowsTests, alongside);
+      if (runSuite('windows')) laterSteps.push(() => step('integration tests (two windows, one session owner)', twoWindowsTests, alongside));
     }
     if (skipDemo) skipped('demo stop check', onlySuite !== undefined ? 'one suite only' : 'flag');
     else if (blocker) skipped('demo stop check', blocker);
-    else if (!interrupted) await step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck, alongside);
+    else laterSteps.push(() => step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck, alongside));
+    await runLaterSteps();
   };
 
   const unitAndUiLane = async () => {
@@ -605,6 +617,7 @@ async function main() {
     else if (blocker) skipped('UI tests', blocker);
     else if (!b.vsix) skipped('UI tests', 'no checked .vsix to install');
     else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(b.vsix), alongside);
+    await runLaterSteps();
   };
 
   await Promise.all([extensionHostLane(), unitAndUiLane()]);
