@@ -433,7 +433,7 @@ function twoWindowsTests() {
 
 /** The .vsix users install, in a real workbench; a second workbench in zh-cn measures the rows with Chinese words. */
 async function uiTests(vsix) {
-  await playwrightTests('ui', ['ui'], { CCGW_UI_VSIX: vsix, CCGW_UI_ZH_CN_PACK: await zhCnLanguagePack() });
+  await playwrightTests('ui', ['ui'], { CCGW_UI_VSIX: vsix, CCGW_UI_ZH_CN_PACK: await languagePackOnce() });
 }
 
 /**
@@ -529,8 +529,19 @@ async function packageVsix() {
   return file;
 }
 
+/**
+ * The zh-cn language pack, packaged once per run: the UI tests and the zh-cn suite may start at the
+ * same time, and packaging rewrites the one file (a code-server installing it while it is rewritten
+ * reads a broken zip).
+ */
+let languagePack;
+function languagePackOnce() {
+  languagePack ??= zhCnLanguagePack();
+  return languagePack;
+}
+
 async function zhCnIntegrationTests(codeServerBin) {
-  await integrationTests(codeServerBin, 'zh-cn', { installVsix: await zhCnLanguagePack(), locale: 'zh-cn', beforeStart: writeLanguagePackCache });
+  await integrationTests(codeServerBin, 'zh-cn', { installVsix: await languagePackOnce(), locale: 'zh-cn', beforeStart: writeLanguagePackCache });
 }
 
 // ---------------------------------------------------------------------------
