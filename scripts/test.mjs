@@ -2,9 +2,14 @@
 //   unit tests (mocha, plain node), the integration suite inside a real VS Code extension host
 //   (code-server + Chromium), the browser UI tests (@playwright/test, playwright.config.mjs), and a
 //   leak check for the test Guids and passwords.
+// Two lanes run side by side (main()): prerequisites (begun during npm ci) then the extension-host
+//   suites; npm ci, build, package, compile, then unit tests (two mocha processes), lint and the UI
+//   tests; the two-window suite and the demo check go to the lane free first. Each step's output is
+//   printed as one block when the step ends; the summary lists each step's time.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
 //   Then the demo's stop check (test/demo/stopCheck.mjs: `npm run demo` with its simulator process leaves nothing behind).
 // Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --skip-demo, --suite=<main|untrusted|zh-cn|plain|windows>.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -60,11 +65,38 @@ function redact(text) {
   for (const s of secrets) out = out.split(s).join('<guid>');
   return out;
 }
+/**
+ * Steps that run side by side (see main()) keep their lines here and print them as one block when
+ * they end, so two steps' lines never interleave. Redacted when printed: by then every secret of the
+ * step is known.
+ */
+const stepOutput = new AsyncLocalStorage();
+/** Blocks of the steps still running, printed as they are if the run is interrupted. */
+const openBlocks = new Set();
 function say(line = '') {
-  console.log(redact(line));
+  const block = stepOutput.getStore();
+  if (block) block.push(String(line));
+  else console.log(redact(line));
+}
+function flushBlock(block) {
+  openBlocks.delete(block);
+  if (block.length) console.log(redact(block.join('\n')));
+  block.length = 0;
 }
 
-async function step(name, fn) {
+/** `alongside`: the step runs while others do; its output is printed as one block when it ends. */
+async function step(name, fn, { alongside = false } = {}) {
+  if (!alongside) return runStep(name, fn);
+  const block = [];
+  openBlocks.add(block);
+  try {
+    return await stepOutput.run(block, () => runStep(name, fn));
+  } finally {
+    flushBlock(block);
+  }
+}
+
+async function runStep(name, fn) {
   say(`\n=== ${name}`);
   const t0 = Date.now();
   try {
@@ -88,7 +120,9 @@ function skipped(name, why) {
 }
 
 async function mustSucceed(label, cmd, args, opts = {}) {
-  const r = await runCommand(cmd, args, { timeoutMs: 300_000, ...opts });
+  // Inside a step that runs alongside others the command's output joins the step's block.
+  const lines = stepOutput.getStore() ? { onStdoutLine: (l) => say(l), onStderrLine: (l) => say(l) } : {};
+  const r = await runCommand(cmd, args, { timeoutMs: 300_000, ...lines, ...opts });
   if (r.code !== 0) throw new Error(`${label} failed (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
   return r;
 }
@@ -108,6 +142,7 @@ let interrupted = false;
 async function onSignal(signal) {
   if (interrupted) return;
   interrupted = true;
+  for (const block of [...openBlocks]) flushBlock(block);
   console.log(`\n${signal}: stopping everything this run started...`);
   await runCleanups();
   await terminateAllTracked();
@@ -137,47 +172,121 @@ function pruneOldRuns(keep = 12) {
 // ---------------------------------------------------------------------------
 // Steps
 
+/**
+ * The unit tests run as two mocha processes side by side, each over its own share of the files
+ * (most of their time is spent waiting on loopback I/O and timers, not on a core). Inside a share
+ * files run one after the other in one process, as with plain `mocha`; mocha's own --parallel is
+ * not used because it cannot stream results (json-stream) and runs every file in isolation.
+ */
+const UNIT_BATCHES = 2;
+/**
+ * Seconds the slow files take (their tests' durations added up, as "unit files" prints them), to
+ * share the files out evenly; a file not named here counts 1 s.
+ */
+const UNIT_FILE_SECONDS = {
+  sessionModel: 22,
+  sessionSharing: 14,
+  session: 9,
+  faults: 7,
+  fleetModel: 7,
+  queueMonitor: 5,
+  connection: 5,
+  proxy: 4,
+  redactingReporter: 4,
+  sessionLeftovers: 8,
+  dayFileCache: 2,
+  caFileSetting: 2,
+};
+
+/** The unit test files in UNIT_BATCHES shares of about equal time (the slowest file first, each to the lightest share). */
+function unitBatches() {
+  const root = path.join(repoRoot, 'out', 'test', 'unit');
+  const files = fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
+  const weight = (f) => UNIT_FILE_SECONDS[path.basename(f, '.test.js')] ?? 1;
+  const batches = Array.from({ length: UNIT_BATCHES }, () => ({ files: [], seconds: 0 }));
+  for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
+    const lightest = batches.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    lightest.files.push(f);
+    lightest.seconds += weight(f);
+  }
+  for (const b of batches) b.files.sort();
+  return batches.filter((b) => b.files.length).map((b) => b.files.map((f) => path.join('out', 'test', 'unit', f)));
+}
+
+/** .mocharc.json with its spec globs replaced by the files of one share. */
+function unitConfig(files, index) {
+  const base = JSON.parse(fs.readFileSync(path.join(repoRoot, '.mocharc.json'), 'utf8'));
+  const file = path.join(artifacts, `mocharc.unit-${index + 1}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...base, spec: files }, null, 2) + '\n');
+  return file;
+}
+
 async function unitTests() {
   const failures = [];
   let passed = 0;
-  let endStats = null;
+  /** Milliseconds of test time per file. */
+  const perFile = new Map();
   const eventRe = /\["(start|pass|fail|end)",(\{.*\})\]$/;
-  const r = await runCommand(node, [bin('mocha'), '--reporter', 'json-stream', '--no-color'], {
-    timeoutMs: 300_000,
-    onStdoutLine: (line) => {
-      const m = eventRe.exec(line);
-      let ev;
-      if (m) {
-        try {
-          ev = [m[1], JSON.parse(m[2])];
-        } catch {
-          ev = undefined;
+  const batches = unitBatches();
+  // Each share's lines are kept apart and printed one share after the other.
+  const runs = batches.map(async (files, i) => {
+    const lines = [`  unit share ${i + 1} of ${batches.length}: ${files.map((f) => path.basename(f, '.test.js')).join(', ')}`];
+    const line = (l) => lines.push(l);
+    let endStats = null;
+    const t0 = Date.now();
+    const r = await runCommand(node, [bin('mocha'), '--config', unitConfig(files, i), '--reporter', 'json-stream', '--no-color'], {
+      timeoutMs: 300_000,
+      onStderrLine: line,
+      onStdoutLine: (text) => {
+        const m = eventRe.exec(text);
+        let ev;
+        if (m) {
+          try {
+            ev = [m[1], JSON.parse(m[2])];
+          } catch {
+            ev = undefined;
+          }
         }
-      }
-      if (!ev) {
-        say(line);
-        return;
-      }
-      const before = line.slice(0, m.index);
-      if (before) say(before);
-      const [kind, data] = ev;
-      if (kind === 'pass') {
-        passed++;
-        say(`  ✓ ${data.fullTitle} (${data.duration ?? 0} ms)`);
-      } else if (kind === 'fail') {
-        failures.push({ title: data.fullTitle, message: data.stack ?? data.err });
-        say(`  ✗ ${data.fullTitle}: ${data.err}`);
-      } else if (kind === 'end') endStats = data;
-    },
+        if (!ev) {
+          line(text);
+          return;
+        }
+        const before = text.slice(0, m.index);
+        if (before) line(before);
+        const [kind, data] = ev;
+        if ((kind === 'pass' || kind === 'fail') && data.file) {
+          const f = path.basename(data.file, '.test.js');
+          perFile.set(f, (perFile.get(f) ?? 0) + (data.duration ?? 0));
+        }
+        if (kind === 'pass') {
+          passed++;
+          line(`  ✓ ${data.fullTitle} (${data.duration ?? 0} ms)`);
+        } else if (kind === 'fail') {
+          failures.push({ title: data.fullTitle, message: data.stack ?? data.err });
+          line(`  ✗ ${data.fullTitle}: ${data.err}`);
+        } else if (kind === 'end') endStats = data;
+      },
+    });
+    line(`  unit share ${i + 1}: done in ${formatMs(Date.now() - t0)}`);
+    return { lines, r, endStats, i };
   });
+  const done = await Promise.all(runs);
+  for (const { lines } of done) for (const l of lines) say(l);
+  const slowest = [...perFile].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  say(`  unit files, slowest first (their tests' time): ${slowest.map(([f, ms]) => `${f} ${formatMs(ms)}`).join(', ')}`);
   for (const f of failures) say(`\n  FAILED ${f.title}\n${f.message}`);
   const failed = failures.length;
   fs.writeFileSync(path.join(artifacts, 'unit.json'), redact(JSON.stringify({ passed, failed, failures }, null, 2)) + '\n');
   totals.passed += passed;
   totals.failed += failed;
   say(`unit: ${passed} passed, ${failed} failed`);
-  if (!endStats || (r.code !== 0 && failed === 0)) {
-    throw new Error(`mocha did not complete (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
+  const broken = done.filter(({ r, endStats }) => !endStats || (r.code !== 0 && failed === 0));
+  if (broken.length) {
+    const why = broken.map(({ r, i }) => `share ${i + 1}: exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''}`).join('; ');
+    throw new Error(`mocha did not complete (${why})`);
   }
 }
 
@@ -327,7 +436,7 @@ function twoWindowsTests() {
 
 /** The .vsix users install, in a real workbench; a second workbench in zh-cn measures the rows with Chinese words. */
 async function uiTests(vsix) {
-  await playwrightTests('ui', ['ui'], { CCGW_UI_VSIX: vsix, CCGW_UI_ZH_CN_PACK: await zhCnLanguagePack() });
+  await playwrightTests('ui', ['ui'], { CCGW_UI_VSIX: vsix, CCGW_UI_ZH_CN_PACK: await languagePackOnce() });
 }
 
 /**
@@ -398,7 +507,7 @@ function leakCheck() {
 
 /** `npm run demo` started and stopped with SIGTERM: its simulator process, code-server and all they started must be gone. One check. */
 async function demoStopCheck() {
-  const r = await runCommand(node, [path.join(repoRoot, 'test', 'demo', 'stopCheck.mjs'), 'SIGTERM'], { timeoutMs: 600_000, onStdoutLine: (l) => say(`  ${redact(l)}`) });
+  const r = await runCommand(node, [path.join(repoRoot, 'test', 'demo', 'stopCheck.mjs'), 'SIGTERM'], { timeoutMs: 600_000, onStdoutLine: (l) => say(`  ${redact(l)}`), onStderrLine: (l) => say(`  ${l}`) });
   if (r.code !== 0) throw new Error(`the demo stop check failed (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})`);
   totals.passed += 1;
   say('  ✓ demo: its simulator process runs on its own and nothing is left behind');
@@ -423,8 +532,19 @@ async function packageVsix() {
   return file;
 }
 
+/**
+ * The zh-cn language pack, packaged once per run: the UI tests and the zh-cn suite may start at the
+ * same time, and packaging rewrites the one file (a code-server installing it while it is rewritten
+ * reads a broken zip).
+ */
+let languagePack;
+function languagePackOnce() {
+  languagePack ??= zhCnLanguagePack();
+  return languagePack;
+}
+
 async function zhCnIntegrationTests(codeServerBin) {
-  await integrationTests(codeServerBin, 'zh-cn', { installVsix: await zhCnLanguagePack(), locale: 'zh-cn', beforeStart: writeLanguagePackCache });
+  await integrationTests(codeServerBin, 'zh-cn', { installVsix: await languagePackOnce(), locale: 'zh-cn', beforeStart: writeLanguagePackCache });
 }
 
 // ---------------------------------------------------------------------------
@@ -434,58 +554,89 @@ async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   pruneOldRuns();
 
+  // From here two lanes run side by side, each step printing its block when it ends:
+  //   the prerequisites (begun while npm ci runs: they need only its Playwright packages, checked last),
+  //   then the extension-host suites main, untrusted, zh-cn and plain, which mostly wait on poll intervals;
+  //   npm ci, build, package, compile, then the unit tests, lint and the UI tests.
+  // The two-window suite and the demo's stop check go to whichever lane is free first.
+  // Both lanes share the 2 cores: steps are timed by the wall clock, the total is the whole run's.
+  const alongside = { alongside: true };
   const why = needsNpmCi();
   if (why) say(`npm ci: ${why}`);
-  if (why) await step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }));
-  else skipped('npm ci', 'node_modules is up to date');
+  const npmCiDone = why
+    ? step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }))
+    : Promise.resolve(skipped('npm ci', 'node_modules is up to date'));
 
-  let prereqs = null;
-  if (!skipIntegration || !skipUi) {
-    const r = await step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say }));
-    if (r.ok) prereqs = r.result;
-  } else skipped('prerequisites', 'no real-VS-Code suite selected');
+  const prereqsReady = !skipIntegration || !skipUi
+    ? step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say, nodeModulesReady: npmCiDone }), alongside).then((r) => (r.ok ? r.result : null))
+    : (skipped('prerequisites', 'no real-VS-Code suite selected'), Promise.resolve(null));
+  await npmCiDone;
 
-  let built = true;
-  let vsix = null;
-  if (!onlyUnit) {
-    built = (await step('build (npm run build)', () => mustSucceed('npm run build', 'npm', ['run', 'build']))).ok;
-    // The .vsix users install: built once, its contents checked, and installed by the UI tests.
-    if (built) {
-      const r = await step('package (.vsix, contents checked)', packageVsix);
-      if (r.ok) vsix = r.result;
+  const buildReady = (async () => {
+    let built = true;
+    let vsix = null;
+    if (!onlyUnit) {
+      built = (await step('build (npm run build)', () => mustSucceed('npm run build', 'npm', ['run', 'build']), alongside)).ok;
+      // The .vsix users install: built once, its contents checked, and installed by the UI tests.
+      if (built) {
+        const r = await step('package (.vsix, contents checked)', packageVsix, alongside);
+        if (r.ok) vsix = r.result;
+      }
     }
-  }
-  const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']))).ok;
-  if (!onlyUnit) await step('lint (eslint ., import circles)', async () => {
-    await mustSucceed('eslint', node, [bin('eslint'), '.']);
-    await mustSucceed('the import-circle check', node, [path.join(repoRoot, 'scripts', 'checkImports.mjs')]);
-  });
-  if (!onlyUnit) await step('type check (tsc -p test/playwright)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', path.join('test', 'playwright')]));
-
-  if (interrupted) return 130;
-  if (compiled) await step('unit tests', unitTests);
-  else skipped('unit tests', 'compile failed');
+    const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']), alongside)).ok;
+    return { built, vsix, compiled };
+  })();
 
   // Why the real-VS-Code suites cannot run, or null when they can.
-  const blocker = !compiled || !built ? 'build/compile failed' : !prereqs ? 'prerequisites missing' : null;
-  if (skipIntegration) skipped('integration tests', 'flag');
-  else if (blocker) skipped('integration tests', blocker);
-  else if (!interrupted) {
-    if (runSuite('main')) await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin));
-    if (!interrupted && runSuite('untrusted')) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'));
-    if (!interrupted && runSuite('zh-cn')) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin));
-    if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'));
-    if (!interrupted && runSuite('windows')) await step('integration tests (two windows, one session owner)', twoWindowsTests);
-  }
+  const blockerOf = (b, prereqs) => (!b.compiled || !b.built ? 'build/compile failed' : !prereqs ? 'prerequisites missing' : null);
 
-  if (skipUi) skipped('UI tests', 'flag');
-  else if (blocker) skipped('UI tests', blocker);
-  else if (!vsix) skipped('UI tests', 'no checked .vsix to install');
-  else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(vsix));
+  /** Steps either lane takes when its own are done, in this order (queued by the extension-host lane). */
+  const laterSteps = [];
+  const runLaterSteps = async () => {
+    while (laterSteps.length && !interrupted) await laterSteps.shift()();
+  };
 
-  if (skipDemo) skipped('demo stop check', onlySuite !== undefined ? 'one suite only' : 'flag');
-  else if (blocker) skipped('demo stop check', blocker);
-  else if (!interrupted) await step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck);
+  const extensionHostLane = async () => {
+    const [b, prereqs] = await Promise.all([buildReady, prereqsReady]);
+    const blocker = blockerOf(b, prereqs);
+    if (skipIntegration) skipped('integration tests', 'flag');
+    else if (blocker) skipped('integration tests', blocker);
+    else if (!interrupted) {
+      if (runSuite('main')) await step('integration tests (code-server extension host)', () => integrationTests(prereqs.codeServerBin), alongside);
+      if (!interrupted && runSuite('untrusted')) await step('integration tests (untrusted workspace, Restricted Mode)', () => integrationTests(prereqs.codeServerBin, 'untrusted'), alongside);
+      if (!interrupted && runSuite('zh-cn')) await step('integration tests (display language zh-cn)', () => zhCnIntegrationTests(prereqs.codeServerBin), alongside);
+      if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'), alongside);
+      if (runSuite('windows')) laterSteps.push(() => step('integration tests (two windows, one session owner)', twoWindowsTests, alongside));
+    }
+    if (skipDemo) skipped('demo stop check', onlySuite !== undefined ? 'one suite only' : 'flag');
+    else if (blocker) skipped('demo stop check', blocker);
+    else laterSteps.push(() => step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck, alongside));
+    await runLaterSteps();
+  };
+
+  const unitAndUiLane = async () => {
+    const b = await buildReady;
+    if (interrupted) return;
+    if (b.compiled) await step('unit tests', unitTests, alongside);
+    else skipped('unit tests', 'compile failed');
+    if (!onlyUnit && !interrupted) {
+      await step('lint (eslint ., import circles)', async () => {
+        await mustSucceed('eslint', node, [bin('eslint'), '.']);
+        await mustSucceed('the import-circle check', node, [path.join(repoRoot, 'scripts', 'checkImports.mjs')]);
+      }, alongside);
+      if (!interrupted) await step('type check (tsc -p test/playwright)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', path.join('test', 'playwright')]), alongside);
+    }
+    const prereqs = await prereqsReady;
+    const blocker = blockerOf(b, prereqs);
+    if (skipUi) skipped('UI tests', 'flag');
+    else if (blocker) skipped('UI tests', blocker);
+    else if (!b.vsix) skipped('UI tests', 'no checked .vsix to install');
+    else if (!interrupted) await step('UI tests (browser, the .vsix installed)', () => uiTests(b.vsix), alongside);
+    await runLaterSteps();
+  };
+
+  await Promise.all([extensionHostLane(), unitAndUiLane()]);
+  if (interrupted) return 130;
 
   await runCleanups();
   if (!interrupted) await step('leak check', leakCheck);

@@ -316,15 +316,19 @@ async function ensureCodeServer() {
 /**
  * Makes sure everything the real-VS-Code runs need is installed.
  * needBrowser: also Debian's chromium, playwright-core and @playwright/test (false when only code-server is needed).
+ * nodeModulesReady: settles once the project's node_modules are in place (the Playwright packages are looked
+ *   for after it; nothing before needs them, so the rest can run while npm ci does).
  * Returns { codeServerBin, chromium }.
  */
-export async function ensurePrereqs({ needBrowser = true, log = console.log } = {}) {
+export async function ensurePrereqs({ needBrowser = true, log = console.log, nodeModulesReady = Promise.resolve() } = {}) {
   if (process.platform !== 'linux') throw new Error('the real-VS-Code test recipe supports Linux (Debian 12) only');
   const pkgs = needBrowser ? [...BUILD_PACKAGES, ...BROWSER_PACKAGES] : BUILD_PACKAGES;
   await step(log, 'Debian packages', () => ensureDebianPackages(pkgs));
   if (!codeServerInstalled()) await step(log, 'ripgrep download cache', ensureRipgrepCache);
   await step(log, 'code-server', ensureCodeServer);
   if (needBrowser) {
+    // The Playwright packages come from the project's node_modules, which npm ci may still be filling.
+    await nodeModulesReady;
     await step(log, 'chromium + playwright', async () => {
       if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (Debian package chromium)`);
       const pw = path.join(repoRoot, 'node_modules', 'playwright-core', 'package.json');
