@@ -4,8 +4,9 @@
 //   leak check for the test Guids and passwords.
 // Two lanes run side by side (main()): prerequisites (begun during npm ci) then the extension-host
 //   suites; npm ci, build, package, compile, then unit tests (two mocha processes), lint and the UI
-//   tests; the two-window suite and the demo check go to the lane free first. Each step's output is
-//   printed as one block when the step ends; the summary lists each step's time.
+//   tests; the two-window suite goes to the lane free first, and the demo check runs last, alone (it
+//   rebuilds dist/ and out/). Each step's output is printed as one block when the step ends; the
+//   summary lists each step's time.
 // Ends with a line `N passed, N failed` and exits 1 if anything failed or a step errored.
 //   Then the demo's stop check (test/demo/stopCheck.mjs: `npm run demo` with its simulator process leaves nothing behind).
 // Flags: --only-unit (compile + unit tests), --skip-integration, --skip-ui, --skip-demo, --suite=<main|untrusted|zh-cn|plain|windows>.
@@ -558,7 +559,7 @@ async function main() {
   //   the prerequisites (begun while npm ci runs: they need only its Playwright packages, checked last),
   //   then the extension-host suites main, untrusted, zh-cn and plain, which mostly wait on poll intervals;
   //   npm ci, build, package, compile, then the unit tests, lint and the UI tests.
-  // The two-window suite and the demo's stop check go to whichever lane is free first.
+  // The two-window suite goes to whichever lane is free first; the demo's stop check runs after both.
   // Both lanes share the 2 cores: steps are timed by the wall clock, the total is the whole run's.
   const alongside = { alongside: true };
   const why = needsNpmCi();
@@ -590,7 +591,7 @@ async function main() {
   // Why the real-VS-Code suites cannot run, or null when they can.
   const blockerOf = (b, prereqs) => (!b.compiled || !b.built ? 'build/compile failed' : !prereqs ? 'prerequisites missing' : null);
 
-  /** Steps either lane takes when its own are done, in this order (queued by the extension-host lane). */
+  /** Steps either lane takes when its own are done, in this order (queued by the extension-host lane); none may write dist/ or out/. */
   const laterSteps = [];
   const runLaterSteps = async () => {
     while (laterSteps.length && !interrupted) await laterSteps.shift()();
@@ -608,9 +609,6 @@ async function main() {
       if (!interrupted && runSuite('plain')) await step('integration tests (plain activation, OS certificate store)', () => integrationTests(prereqs.codeServerBin, 'plain'), alongside);
       if (runSuite('windows')) laterSteps.push(() => step('integration tests (two windows, one session owner)', twoWindowsTests, alongside));
     }
-    if (skipDemo) skipped('demo stop check', onlySuite !== undefined ? 'one suite only' : 'flag');
-    else if (blocker) skipped('demo stop check', blocker);
-    else laterSteps.push(() => step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck, alongside));
     await runLaterSteps();
   };
 
@@ -636,6 +634,14 @@ async function main() {
   };
 
   await Promise.all([extensionHostLane(), unitAndUiLane()]);
+  if (interrupted) return 130;
+
+  // Last and alone: `npm run demo` builds (dist/ is removed and written again) and compiles (out/),
+  // which the extension-host suites load the extension and their tests from.
+  const demoBlocker = blockerOf(await buildReady, await prereqsReady);
+  if (skipDemo) skipped('demo stop check', onlySuite !== undefined ? 'one suite only' : 'flag');
+  else if (demoBlocker) skipped('demo stop check', demoBlocker);
+  else await step('demo stop check (npm run demo leaves nothing behind)', demoStopCheck);
   if (interrupted) return 130;
 
   await runCleanups();
