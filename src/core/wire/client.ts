@@ -1,7 +1,7 @@
 // Over 300 lines: one HTTP client for every documented interface, kept in one bundle that is
 // loaded lazily; the parsing lives in parse.ts, sessionAnswers.ts and queues.ts.
 import { t } from '../l10n/localize';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { errors, Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { onUnexpectedError } from '../util/unexpectedError';
@@ -23,6 +23,24 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const BASE_PATH = '/agentgateway/resource/calldata/';
 const SESSION_PATH = '/agentgateway/resource/onlineagent/';
 const EVENT_PATH = '/agentgateway/resource/agentevent/';
+
+/**
+ * Secure contexts by trust list, shared by the clients of this process: parsing 150+ roots costs
+ * tens of milliseconds of CPU, paid again at every settings change otherwise. A context holds only
+ * what verification reads (no session state), so sharing one cannot carry anything between origins.
+ */
+const secureContexts = new Map<string, SecureContext>();
+const SECURE_CONTEXTS_KEPT = 8;
+function secureContextFor(cas: readonly string[]): SecureContext {
+  const key = cas.join('\n');
+  let context = secureContexts.get(key);
+  if (!context) {
+    context = createSecureContext({ ca: [...cas] });
+    if (secureContexts.size >= SECURE_CONTEXTS_KEPT) secureContexts.delete(secureContexts.keys().next().value!);
+    secureContexts.set(key, context);
+  }
+  return context;
+}
 
 interface OutgoingRequest {
   readonly method: 'GET' | 'PUT' | 'DELETE' | 'POST';
@@ -70,7 +88,7 @@ export class UndiciGatewayClient implements GatewayClient {
       const gatewayTls: GatewayTlsOptions = {
         timeout: options.timeoutMs,
         // Built once: a `ca` list would be parsed again (150+ roots) for every new connection.
-        ...(cas ? { secureContext: createSecureContext({ ca: cas }) } : {}),
+        ...(cas ? { secureContext: secureContextFor(cas) } : {}),
       };
       return proxy
         ? createProxyDispatcher(proxy, poolOptions, gatewayTls, pinned, options.timeoutMs)
