@@ -31,6 +31,8 @@ export interface SentRecord {
   readonly kind: 'statistics' | 'event' | 'signOut' | 'state';
   /** Which window sent it (DeskWindow.id). */
   readonly window: number;
+  /** The agent a statistics request asked about. */
+  readonly agentId?: string;
 }
 
 /** Lease timing short enough for tests (proper-lockfile's minimum stale time); retries on the fake clock. */
@@ -52,6 +54,8 @@ export class DeskWindow {
     active = true,
   ) {
     this.id = ++desk.windows;
+    desk.open.add(this);
+    desk.made.push(this);
     const { secrets } = desk.profile.window();
     const state = new StateStore(kv);
     const guids = new GuidStore(secrets, state, () => desk.clock.now());
@@ -99,6 +103,7 @@ export class DeskWindow {
 
   /** What deactivate() does after the sign-outs: the monitor goes, then the host (its leases are handed over). */
   async close(): Promise<void> {
+    this.desk.open.delete(this);
     this.monitor.dispose();
     this.host?.dispose();
     await Promise.all(this.clients.map((c) => c.close()));
@@ -115,11 +120,19 @@ export class DeskWindow {
       statisticsEx: (id, guid, signal) => {
         // A held request has its Guid already: it reaches the gateway when the gate opens.
         const gate = this.desk.gate;
-        return gate ? gate.then(() => (sent.push({ origin: o, guid, kind: 'statistics', window }), real.statisticsEx(id, guid, signal))) : (sent.push({ origin: o, guid, kind: 'statistics', window }), real.statisticsEx(id, guid, signal));
+        if (gate) this.desk.held++;
+        return gate ? gate.then(() => (sent.push({ origin: o, guid, kind: 'statistics', window, agentId: String(id) }), real.statisticsEx(id, guid, signal))) : (sent.push({ origin: o, guid, kind: 'statistics', window, agentId: String(id) }), real.statisticsEx(id, guid, signal));
       },
-      statistics: (id, guid, signal) => (sent.push({ origin: o, guid, kind: 'statistics', window }), real.statistics(id, guid, signal)),
+      statistics: (id, guid, signal) => (sent.push({ origin: o, guid, kind: 'statistics', window, agentId: String(id) }), real.statistics(id, guid, signal)),
       agentInfo: real.agentInfo && ((a, b, guid, signal) => (sent.push({ origin: o, guid, kind: 'state', window }), real.agentInfo!(a, b, guid, signal))),
-      signIn: (id, variant, body, signal) => real.signIn(id, variant, body, signal),
+      signIn: (id, variant, body, signal) => {
+        // Another open window runs this agent's session here: this window should follow it, not sign in a second time.
+        for (const other of this.desk.open) {
+          const s = other !== this && other.monitor.origin === o ? other.monitor.sessions.get(String(id)) : undefined;
+          if (s?.kind === 'signed-in' && !s.elsewhere) this.desk.doubleSignIns.push(`window ${window} signed agent ${id} in while window ${other.id} ran its session`);
+        }
+        return real.signIn(id, variant, body, signal);
+      },
       pollEvent: (id, guid, hold, signal) => {
         sent.push({ origin: o, guid, kind: 'event', window });
         // Another window's poll of this agent still on the wire: two windows run its session.
@@ -144,6 +157,12 @@ export class DeskWindow {
 export class Desk {
   /** Windows made so far (their ids). */
   windows = 0;
+  /** Every window made, closed or not. */
+  readonly made: DeskWindow[] = [];
+  /** Windows not closed yet. */
+  readonly open = new Set<DeskWindow>();
+  /** Every sign-in a window sent while another window ran that agent's session. */
+  readonly doubleSignIns: string[] = [];
   /** Event polls on the wire now, and every time two windows had one of the same agent out at once. */
   readonly eventPolls = { inFlight: [] as { key: string; window: number }[], overlaps: [] as string[] };
   constructor(
@@ -159,10 +178,13 @@ export class Desk {
   steps = 0;
   /** While set, statistics requests wait here after their Guid was picked (a slow network on the way out). */
   gate: Promise<void> | undefined;
+  /** Statistics requests that reached the gate since the last hold(), each with its Guid picked. */
+  held = 0;
 
   /** Holds statistics requests on their way out until the returned function is called. */
   hold(): () => void {
     let open!: () => void;
+    this.held = 0;
     this.gate = new Promise<void>((r) => (open = r));
     return () => {
       this.gate = undefined;
