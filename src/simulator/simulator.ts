@@ -50,6 +50,11 @@ export interface SimulatorOptions {
    * arrival is logged (queues.log). Off by default: the benchmark's ceiling hammers one agent.
    */
   overloadControl?: boolean | OverloadOptions;
+  /**
+   * The overload control's clock (when a counted request arrived); default Date.now. Tests on
+   * a fake clock pass theirs: their clients keep the budget in that time, not in wall time.
+   */
+  overloadClock?: () => number;
 }
 
 export interface AgentCounters {
@@ -279,7 +284,7 @@ class GatewaySimulator implements Simulator {
     this.validGuids.add(this.currentGuid);
     this.sessions = new SimulatedSessions(opts.auth);
     const overload = opts.overloadControl;
-    this.queues = new SimQueues(overload === true ? { max: 5, windowMs: 2000 } : overload || undefined);
+    this.queues = new SimQueues(overload === true ? { max: 5, windowMs: 2000 } : overload || undefined, opts.overloadClock);
     this.agentIdMax = opts.agentIdMax ?? DEFAULT_AGENT_ID_MAX;
     const signed = opts.signedInAgents ?? 'all';
     this.allSignedIn = signed === 'all';
