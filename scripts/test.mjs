@@ -185,7 +185,7 @@ const UNIT_BATCHES = 2;
  * share the files out evenly; a file not named here counts 1 s.
  */
 const UNIT_FILE_SECONDS = {
-  sessionModel: 22,
+  sessionModel: 50,
   sessionSharing: 14,
   session: 9,
   faults: 7,
