@@ -56,7 +56,10 @@ export class CredentialRegistry {
 
   /** The pasted credential an agent uses (its own Guid or the gateway's). */
   pastedRefOf(agentId: string): PastedRef {
-    const id = agentIdOf(agentId);
+    return this.pastedRefFor(agentIdOf(agentId));
+  }
+
+  private pastedRefFor(id: AgentId | undefined): PastedRef {
     return (id && this.source.pastedRef?.(this.gateway, id)) || pastedRef(this.gateway);
   }
 
@@ -65,7 +68,7 @@ export class CredentialRegistry {
     const id = knownAgentId(agentId);
     const own = this.sessions.get(id);
     if (own?.guid || (own && isPending(own.status.kind))) return sessionRef(this.gateway, id);
-    const pasted = this.pastedRefOf(agentId);
+    const pasted = this.pastedRefFor(id);
     if (this.refusedPasted.has(credentialKey(pasted))) {
       const other = this.sessions.anyLive();
       if (other) return sessionRef(this.gateway, other.agentId);
@@ -80,7 +83,7 @@ export class CredentialRegistry {
   async prepare(agentId: string): Promise<() => SentCredential> {
     const id = knownAgentId(agentId);
     const own = this.sessions.get(id);
-    const stored = own?.guid ? undefined : await this.readPasted(agentId);
+    const stored = own?.guid ? undefined : await this.readPasted(this.pastedRefFor(id));
     return () => this.pick(id, stored);
   }
 
@@ -113,7 +116,7 @@ export class CredentialRegistry {
       const s = this.sessions.get(sent.ref.agentId);
       return s?.guid === sent.guid;
     }
-    const stored = await this.readPasted(sent.ref.agentId ?? '', sent.ref).catch(() => undefined);
+    const stored = await this.readPasted(sent.ref).catch(() => undefined);
     return stored !== undefined && this.newest(stored.guid) === sent.guid;
   }
 
@@ -191,7 +194,7 @@ export class CredentialRegistry {
     return g;
   }
 
-  private async readPasted(agentId: string, ref: PastedRef = this.pastedRefOf(agentId)): Promise<{ ref: PastedRef; guid: string } | undefined> {
+  private async readPasted(ref: PastedRef): Promise<{ ref: PastedRef; guid: string } | undefined> {
     let guid: string | undefined;
     try {
       guid = await this.source.guid(this.gateway, ref.agentId ?? '');

@@ -1,5 +1,5 @@
 import { pastedRef, type PastedRef } from '../ids/credentialRef';
-import { gatewayIdOf } from '../ids/gatewayId';
+import { gatewayIdOf, type GatewayId } from '../ids/gatewayId';
 import type { StateStore } from '../storage/stateEntries';
 import { guidSecretKey, parseGuidSecretKey } from '../storage/storageKeys';
 import type { SecretStore } from '../storage/stores';
@@ -13,6 +13,8 @@ export interface StoredGuid {
 }
 
 const refOf = (origin: string, agentId?: string): PastedRef => pastedRef(gatewayIdOf(origin), agentIdOf(agentId));
+/** For the reads on every request: the connection's gateway is a GatewayId already, so it is not parsed again. */
+const refAt = (gateway: GatewayId, agentId?: string): PastedRef => pastedRef(gateway, agentIdOf(agentId));
 
 /**
  * The Guid lives only in SecretStorage, keyed by gateway, so a Guid stored for one
@@ -46,16 +48,16 @@ export class GuidStore extends Disposable {
     );
   }
 
-  async get(origin: string, agentId?: string): Promise<string | undefined> {
-    if (agentId && this.agentsWithOwnGuid(origin).includes(agentId)) {
-      const own = await this.read(refOf(origin, agentId));
+  async get(gateway: GatewayId, agentId?: string): Promise<string | undefined> {
+    if (agentId && this.agentsWithOwnGuid(gateway).includes(agentId)) {
+      const own = await this.read(refAt(gateway, agentId));
       if (own) return own;
     }
-    return this.read(refOf(origin));
+    return this.read(refAt(gateway));
   }
 
-  async has(origin: string): Promise<boolean> {
-    return (await this.read(refOf(origin))) !== undefined;
+  async has(gateway: GatewayId): Promise<boolean> {
+    return (await this.read(refAt(gateway))) !== undefined;
   }
 
   /** `renewal`: the gateway replaced the Guid (Set-GUID); it keeps the time it was pasted. */
