@@ -1,4 +1,4 @@
-import type { AgentId } from '../ids/agentId';
+import { knownAgentId, type AgentId } from '../ids/agentId';
 import type { SessionStatus } from '../sessions/agentSession';
 import type { StopReason } from './credentialStops';
 import type { AgentEntry } from './statsStore';
@@ -63,6 +63,8 @@ export interface ConditionInputs {
   readonly certificateRefused: boolean;
   readonly stop: StopReason | undefined;
   readonly sessionStatus: (agentId: AgentId) => SessionStatus | undefined;
+  /** Every session of the connection: one on its way serves agents that have no Guid now. */
+  readonly sessions: ReadonlyMap<string, SessionStatus>;
   readonly paused: boolean;
   readonly active: boolean;
 }
@@ -79,8 +81,15 @@ export function agentCondition(i: ConditionInputs): AgentCondition {
     switch (stop.kind) {
       case 'guid-refused':
         return { kind: 'not-current', ...base, ...code, cause: 'guid-refused', act: 'setGuid' };
-      case 'no-guid':
+      case 'no-guid': {
+        // No Guid now, but a session that will serve it is on its way (or stopped, and Sign In cures it).
+        const sessions = [...i.sessions];
+        const coming = sessions.find(([, s]) => s.kind === 'signing-in' || s.kind === 'reconnecting');
+        if (coming) return { kind: 'not-current', ...base, ...code, cause: 'renewing', session: knownAgentId(coming[0]) };
+        const stopped = sessions.find(([, s]) => s.kind === 'stopped');
+        if (stopped) return { kind: 'not-current', ...base, ...code, cause: 'session-stopped', act: 'signIn', session: knownAgentId(stopped[0]) };
         return { kind: 'not-current', ...base, ...code, cause: 'no-guid', act: 'setGuid' };
+      }
       case 'session': {
         const status = i.sessionStatus(stop.session);
         if (!status || status.kind === 'stopped' || status.kind === 'signed-out') return { kind: 'not-current', ...base, ...code, cause: 'session-stopped', act: 'signIn', session: stop.session };

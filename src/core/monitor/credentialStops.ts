@@ -11,7 +11,7 @@ import { credentialOf } from './requestDispatch';
 type Stop =
   | { readonly kind: 'credential'; readonly ref: CredentialRef; readonly guid?: string; readonly code?: string }
   /** One agent's reads with another agent's session were refused; that session may still stand. */
-  | { readonly kind: 'read'; readonly agentId: string; readonly session: AgentId; readonly guid: string; readonly code?: string };
+  | { readonly kind: 'read'; readonly agentId: string; readonly session: AgentId; readonly guid: string; readonly code?: string; readonly seq: number };
 
 /** Why an agent's polling is stopped, for the gateway's status model (no Guid in it). */
 export type StopReason =
@@ -47,8 +47,12 @@ export interface StopsDeps {
  */
 export class CredentialStops {
   private readonly stops = new Map<CredentialKey, Stop>();
-  /** Session Guids an event poll confirmed after a read with them was refused. */
-  private readonly confirmed = new Map<AgentId, string>();
+  /** Orders refusals and confirmations: only a confirmation after a refusal says the refusal is about the agent. */
+  private seq = 0;
+  /** Session Guids an event poll confirmed after a read with them was refused, and when. */
+  private readonly confirmed = new Map<AgentId, { readonly guid: string; readonly seq: number }>();
+  /** When each session's own agent was last refused with the session's Guid. */
+  private readonly ownRefused = new Map<AgentId, number>();
 
   constructor(
     private readonly gateway: GatewayId,
@@ -57,23 +61,31 @@ export class CredentialStops {
   ) {}
 
   get size(): number {
-    return this.stops.size + this.confirmed.size;
+    return this.stops.size + this.confirmed.size + this.ownRefused.size;
   }
 
-  /** Which stop an auth failure makes: the credential the request carried, one agent's read, or the credential it lacked. */
+  /**
+   * Which stop an auth failure makes: the credential the request carried, one agent's read, or
+   * the credential it lacked. Every refusal of a session's Guid makes the session check itself; a
+   * read of another agent stops that agent only, and so does the session's own agent when it is
+   * refused again after the session confirmed that very Guid.
+   */
   stopFor(agentId: string, error: GatewayError): CredentialKey {
     const sent = credentialOf(error);
     const code = sent ? error.details.retcode : error.details.code;
     if (sent?.ref.kind === 'session') {
       const session = sent.ref.agentId;
-      const confirmed = this.confirmed.get(session) === sent.guid;
-      if (session !== agentId || confirmed) {
+      const seq = ++this.seq;
+      const c = this.confirmed.get(session);
+      const lastOwn = this.ownRefused.get(session);
+      const refusedAgain = session === agentId && c?.guid === sent.guid && lastOwn !== undefined && c.seq > lastOwn;
+      if (session === agentId) this.ownRefused.set(session, seq);
+      this.deps.checkSession(session);
+      if (session !== agentId || refusedAgain) {
         const key = readRefusalKey(this.gateway, agentId);
-        this.stops.set(key, { kind: 'read', agentId, session, guid: sent.guid, code });
-        if (!confirmed) this.deps.checkSession(session);
+        this.stops.set(key, { kind: 'read', agentId, session, guid: sent.guid, code, seq });
         return key;
       }
-      this.deps.checkSession(session);
     }
     const ref = sent?.ref ?? this.credentials.refForUnsent(agentId, error);
     const key = credentialKey(ref);
@@ -85,7 +97,10 @@ export class CredentialStops {
   reason(key: CredentialKey): StopReason | undefined {
     const stop = this.stops.get(key);
     if (!stop) return undefined;
-    if (stop.kind === 'read') return { kind: 'read-refused', session: stop.session, confirmed: this.confirmed.get(stop.session) === stop.guid, code: stop.code };
+    if (stop.kind === 'read') {
+      const c = this.confirmed.get(stop.session);
+      return { kind: 'read-refused', session: stop.session, confirmed: c?.guid === stop.guid && c.seq > stop.seq, code: stop.code };
+    }
     if (stop.ref.kind === 'session') return { kind: 'session', session: stop.ref.agentId, code: stop.code };
     if (stop.guid) return { kind: 'guid-refused', ref: stop.ref, code: stop.code };
     return { kind: 'no-guid', ref: stop.ref, code: stop.code };
@@ -133,7 +148,7 @@ export class CredentialStops {
    */
   onSessionConfirmed(agentId: AgentId, guid: string | undefined): void {
     if (!guid) return;
-    this.confirmed.set(agentId, guid);
+    this.confirmed.set(agentId, { guid, seq: ++this.seq });
     this.lift(credentialKey({ kind: 'session', gateway: this.gateway, agentId }));
     this.deps.changed();
   }
@@ -141,6 +156,7 @@ export class CredentialStops {
   /** Any change of a session cures or explains the stop on its Guid; a live one also serves the agents whose pasted Guid was refused or missing. */
   onSessionChanged(agentId: AgentId, status: SessionStatus): void {
     this.confirmed.delete(agentId);
+    this.ownRefused.delete(agentId);
     this.lift(credentialKey({ kind: 'session', gateway: this.gateway, agentId }));
     if (status.kind !== 'signed-in') return;
     // A new Guid of that session is tried again for the reads it was refused; the agent's own session reads it.

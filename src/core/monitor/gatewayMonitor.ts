@@ -101,6 +101,7 @@ export class GatewayMonitor extends Disposable {
           agents: () => this.settingsValue.agents,
           stopOf: (id) => this.current?.stopOf(id),
           session: (id) => this.current?.sessionStatuses.get(id),
+          sessions: () => this.current?.sessionStatuses ?? new Map(),
           certificateRefused: () => this.current?.refusedCertificate !== undefined,
           polling: () => ({
             intervalMs: this.settingsValue.pollIntervalMs,

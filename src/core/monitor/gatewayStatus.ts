@@ -13,6 +13,7 @@ export interface StatusSource {
   agents(): readonly string[];
   stopOf(agentId: string): StopReason | undefined;
   session(agentId: AgentId): SessionStatus | undefined;
+  sessions(): ReadonlyMap<string, SessionStatus>;
   certificateRefused(): boolean;
   polling(): { readonly intervalMs: number; readonly timeoutMs: number; readonly paused: boolean; readonly active: boolean };
 }
@@ -98,6 +99,7 @@ export class GatewayStatus extends Disposable {
       certificateRefused: this.source.certificateRefused(),
       stop: this.source.stopOf(agentId),
       sessionStatus: (id) => this.source.session(id),
+      sessions: this.source.sessions(),
       paused: p.paused,
       active: p.active,
     });

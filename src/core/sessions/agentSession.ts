@@ -210,6 +210,14 @@ export class AgentSession extends Disposable {
         error = isGatewayError(e) ? e : unexpected(e);
         failure = sessionFailure(error, 'sign-in');
       }
+      // Signing in again by itself while the gateway does not answer is an outage, not a refusal: it
+      // keeps trying (never giving up into "sign in again"), at most EVENT_RETRY_CAP_MS apart. A typed
+      // password's sign-in stays bounded: someone waits for its answer.
+      if (failure === 'retry' && error.kind === 'network' && !typed) {
+        this.setStatus({ kind: 'reconnecting', attempt, reason: error.message });
+        await this.sleep(Math.min(EVENT_RETRY_CAP_MS, this.backoff(attempt)));
+        continue;
+      }
       // 100-021: a sign-in is under way; do not send another, wait and look again.
       if (failure === 'in-progress' || failure === 'retry') {
         if (attempt >= this.deps.timing.maxSignInAttempts) {

@@ -318,7 +318,9 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const inTeam = node.team !== undefined && node.team !== '';
     const depth = node.team === undefined ? 0 : 1;
     const condition = this.monitor.core.status.agent(agentId);
-    const signature = JSON.stringify([condition, entry?.stats, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);
+    // The age is part of what a row shows only while its numbers are not current.
+    const shown = { kind: condition.kind, cause: condition.cause, act: condition.act, asOf: condition.kind === 'not-current' ? condition.asOf : undefined };
+    const signature = JSON.stringify([shown, entry?.stats, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);
     return this.cached(id, signature, () => {
       const item = new vscode.TreeItem(agentId, entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = id;
@@ -328,7 +330,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       const parts: RowPart[] = [];
       const s = entry.stats;
       const current = condition.kind !== 'not-current';
-      if (!current && condition.asOf !== undefined && s) parts.push({ text: condition.act ? conditionLabel(condition) : vscode.l10n.t('as of {0}', clockTime(condition.asOf)), keep: true });
+      if (!current && condition.asOf !== undefined && s) parts.push({ text: vscode.l10n.t('as of {0}', clockTime(condition.asOf)), keep: true });
       else if (condition.kind === 'signed-out') parts.push({ text: vscode.l10n.t('not signed in'), keep: true });
       else if (presence && current) parts.push({ text: minutes ? `${presenceLabel(presence)} ${minutes}` : presenceLabel(presence), keep: true });
       if (s) parts.push({ text: `↓${s.answernums} ↑${s.calloutnums}`, keep: true }, { text: formatDuration(s.talktime), keep: true });
