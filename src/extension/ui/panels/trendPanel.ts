@@ -52,15 +52,23 @@ export class TrendPanels implements vscode.Disposable {
     this.trends = new DayTrends(history);
     this.subscriptions.push(
       history.onDidRecord(({ origin, agentId }) => {
+        // Fired once per line written: while every panel has its update pending (or none is open), nothing to check.
+        if (!this.anyIdle()) return;
         if (this.scope) {
           if (!agentId.startsWith('q') && this.scope().some((g) => g.origin === origin && g.agents.includes(agentId))) for (const key of this.panels.keys()) this.schedule(key);
           return;
         }
         if (origin !== this.monitor.settings.origin) return;
         // Queue samples are recorded as `q<id>`.
-        for (const [key, p] of this.panels) if (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && this.agentsOf(p.target).has(agentId)) this.schedule(key);
+        for (const [key, p] of this.panels) if (!p.timer && (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && this.agentsOf(p.target).has(agentId))) this.schedule(key);
       }),
     );
+  }
+
+  /** Whether a panel is open without an update pending. */
+  private anyIdle(): boolean {
+    for (const p of this.panels.values()) if (!p.timer) return true;
+    return false;
   }
 
   show(target: TrendTarget): void {
