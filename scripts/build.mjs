@@ -2,12 +2,16 @@
 // activates instantly, and the HTTP client (undici) loaded on the first request.
 // Minified without source maps by default: tests, the demo, the benchmark and the
 // package all run what ships. `--dev` (and `--watch`) keep names and add source maps.
+// `--test-hooks` is the build the test harness loads into its extension hosts: the same bundle
+// plus the test API (activate()'s exports, CCGW_TEST_BUILD in src/extension/testBuild.d.ts).
+// Without it (`npm run build`, `vscode:prepublish`, so every .vsix) that code is not in the bundle.
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = !watch && !process.argv.includes('--dev');
+const testHooks = process.argv.includes('--test-hooks');
 
 // Nothing left over from an earlier build (a stale .map would ship).
 fs.rmSync('dist', { recursive: true, force: true });
@@ -44,6 +48,7 @@ const ctx = await esbuild.context({
   // platform-neutral .vsix cannot carry: left as runtime requires, they fail there and the
   // client keeps Node's roots plus ccGateway.tls.caFile (Linux needs neither helper).
   external: ['vscode', 'win-export-certificate-and-key', 'macos-export-certificate-and-key'],
+  define: { CCGW_TEST_BUILD: testHooks ? 'true' : 'false' },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
@@ -61,7 +66,7 @@ if (watch) {
     const result = await c.rebuild();
     await c.dispose();
     for (const [file, meta] of Object.entries(result.metafile.outputs)) {
-      if (/\.(js|css)$/.test(file)) console.log(`${file}\t${(meta.bytes / 1024).toFixed(1)} KiB`);
+      if (/\.(js|css)$/.test(file)) console.log(`${file}\t${(meta.bytes / 1024).toFixed(1)} KiB${testHooks && file === 'dist/extension.js' ? ' (with the test hooks: not the packaged bundle)' : ''}`);
     }
   }
 }

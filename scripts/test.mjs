@@ -3,7 +3,8 @@
 //   (code-server + Chromium), the browser UI tests (@playwright/test, playwright.config.mjs), and a
 //   leak check for the test Guids and passwords.
 // Two lanes run side by side (main()): prerequisites (begun during npm ci) then the extension-host
-//   suites; npm ci, build, package, compile, then unit tests (two mocha processes), lint and the UI
+//   suites; npm ci, package (dist/ without the test hooks, checked in the .vsix), build with the test
+//   hooks (the dist/ the extension hosts load), compile, then unit tests (two mocha processes), lint and the UI
 //   tests; the two-window suite goes to the lane free first, and the demo check runs last, alone (it
 //   rebuilds dist/ and out/). Each step's output is printed as one block when the step ends; the
 //   summary lists each step's time.
@@ -19,7 +20,7 @@ import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchBrowser, runsRoot, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';
 import { writeLanguagePackCache, zhCnLanguagePack } from './lib/languagePack.mjs';
-import { listZip, vsixProblems } from './lib/vsix.mjs';
+import { listZip, readZipEntry, testOnlyCodeIn, TEST_ONLY_MARKERS, vsixProblems } from './lib/vsix.mjs';
 import { ensureSecrets } from '../test/playwright/secrets.mjs';
 import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked, terminateGroup } from './lib/prereqs.mjs';
 
@@ -198,6 +199,7 @@ const UNIT_FILE_SECONDS = {
   redactingReporter: 4,
   sessionLeftovers: 8,
   dayFileCache: 2,
+  daySeries: 4,
   caFileSetting: 2,
 };
 
@@ -526,13 +528,27 @@ async function packageVsix() {
   for (const e of entries) say(`  ${String(e.size).padStart(8)}  ${e.name}`);
   say(`  ${path.relative(repoRoot, file)}: ${(size / 1024).toFixed(1)} KiB, ${entries.length} files`);
   const problems = vsixProblems(entries);
+  // The packaged bundle has no test-only code: no test API whose `trusted` pins a certificate without a person.
+  const bundle = readZipEntry(file, 'extension/dist/extension.js');
+  const testOnly = bundle ? testOnlyCodeIn(bundle.toString('utf8')) : [];
+  if (testOnly.length) problems.push(`extension/dist/extension.js: holds test-only code (${testOnly.join(', ')}): it was built with --test-hooks`);
   for (const p of problems) say(`  ✗ package: ${p}`);
   if (problems.length) {
-    throw new Error(`the .vsix ships ${problems.length} file(s) outside the runtime set or lacks one`);
+    throw new Error(`the .vsix ships ${problems.length} file(s) outside the runtime set, lacks one, or ships test-only code`);
   }
   totals.passed += 1;
-  say('  ✓ package: only the runtime set ships');
+  say(`  ✓ package: only the runtime set ships, and its extension.js has none of the test-only code (${TEST_ONLY_MARKERS.join(', ')})`);
   return file;
+}
+
+/**
+ * The build the extension-host suites load: the packaged bundle plus the test API. Its bundle must
+ * hold every test-only marker, or the package check above could not see that code slip in.
+ */
+async function testBuild() {
+  await mustSucceed('node scripts/build.mjs --test-hooks', node, [path.join(repoRoot, 'scripts', 'build.mjs'), '--test-hooks']);
+  const missing = TEST_ONLY_MARKERS.filter((m) => !testOnlyCodeIn(fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8')).includes(m));
+  if (missing.length) throw new Error(`the test build's dist/extension.js lacks ${missing.join(', ')}: update TEST_ONLY_MARKERS (scripts/lib/vsix.mjs), or the package check proves nothing`);
 }
 
 /**
@@ -560,7 +576,7 @@ async function main() {
   // From here two lanes run side by side, each step printing its block when it ends:
   //   the prerequisites (begun while npm ci runs: they need only its Playwright packages, checked last),
   //   then the extension-host suites main, untrusted, zh-cn and plain, which mostly wait on poll intervals;
-  //   npm ci, build, package, compile, then the unit tests, lint and the UI tests.
+  //   npm ci, package, build with the test hooks, compile, then the unit tests, lint and the UI tests.
   // The two-window suite goes to whichever lane is free first; the demo's stop check runs after both.
   // Both lanes share the 2 cores: steps are timed by the wall clock, the total is the whole run's.
   const alongside = { alongside: true };
@@ -579,12 +595,12 @@ async function main() {
     let built = true;
     let vsix = null;
     if (!onlyUnit) {
-      built = (await step('build (npm run build)', () => mustSucceed('npm run build', 'npm', ['run', 'build']), alongside)).ok;
-      // The .vsix users install: built once, its contents checked, and installed by the UI tests.
-      if (built) {
-        const r = await step('package (.vsix, contents checked)', packageVsix, alongside);
-        if (r.ok) vsix = r.result;
-      }
+      // The .vsix users install (packaging builds dist/ without the test hooks): built once, its
+      // contents checked, and installed by the UI tests. Then dist/ is built again with the test
+      // hooks for the extension-host suites, which load it from the repository.
+      const r = await step('package (.vsix, contents checked)', packageVsix, alongside);
+      if (r.ok) vsix = r.result;
+      built = (await step('build with the test hooks (scripts/build.mjs --test-hooks)', testBuild, alongside)).ok;
     }
     const compiled = (await step('compile (tsc -p .)', () => mustSucceed('tsc', node, [bin('tsc'), '-p', '.']), alongside)).ok;
     return { built, vsix, compiled };

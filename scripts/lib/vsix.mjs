@@ -1,8 +1,9 @@
 // What a .vsix holds, read from the file itself (a .vsix is a zip), and whether
 // anything outside the runtime set ships.
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 
-/** Entries of a zip file: [{ name, size (uncompressed), compressed }], from its central directory. */
+/** Entries of a zip file: [{ name, size (uncompressed), compressed, method, offset (of its local header) }], from its central directory. */
 export function listZip(file) {
   const buf = fs.readFileSync(file);
   // End of central directory: signature 0x06054b50, within the last 64 KiB + 22 bytes.
@@ -24,7 +25,7 @@ export function listZip(file) {
     const nameLen = buf.readUInt16LE(at + 28);
     const extraLen = buf.readUInt16LE(at + 30);
     const commentLen = buf.readUInt16LE(at + 32);
-    entries.push({ name: buf.toString('utf8', at + 46, at + 46 + nameLen), size, compressed });
+    entries.push({ name: buf.toString('utf8', at + 46, at + 46 + nameLen), size, compressed, method: buf.readUInt16LE(at + 10), offset: buf.readUInt32LE(at + 42) });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
@@ -65,4 +66,29 @@ export function vsixProblems(entries) {
     if (!entries.some((e) => e.name === required)) problems.push(`${required}: missing`);
   }
   return problems;
+}
+
+/** The bytes of one entry of a zip file (stored or deflated, as vsce writes them); undefined when it has no such entry. */
+export function readZipEntry(file, name) {
+  const entry = listZip(file).find((e) => e.name === name);
+  if (!entry) return undefined;
+  const buf = fs.readFileSync(file);
+  if (buf.readUInt32LE(entry.offset) !== 0x04034b50) throw new Error(`${file}: bad local header for ${name}`);
+  const start = entry.offset + 30 + buf.readUInt16LE(entry.offset + 26) + buf.readUInt16LE(entry.offset + 28);
+  const data = buf.subarray(start, start + entry.compressed);
+  if (entry.method === 0) return data;
+  if (entry.method === 8) return zlib.inflateRawSync(data);
+  throw new Error(`${file}: ${name} is compressed with method ${entry.method}`);
+}
+
+/**
+ * Names that only the test build's dist/extension.js holds (`node scripts/build.mjs --test-hooks`):
+ * the switch that hands activate()'s internals to the harness, whose `trusted` pins a certificate
+ * without the modal, and members of that test API. None may be in the packaged bundle.
+ */
+export const TEST_ONLY_MARKERS = ['CCGW_TEST_HOOKS', 'secretLatencyMs', 'credentialPicker'];
+
+/** The markers of test-only code found in a bundle's text. */
+export function testOnlyCodeIn(text) {
+  return TEST_ONLY_MARKERS.filter((m) => text.includes(m));
 }

@@ -99,13 +99,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const sessions = new SessionStore(vault, state);
   const trusted = new TrustedCertificates(state);
   const notifier = new BackgroundNotifier();
-  const testHooks = { secretLatencyMs: 0 };
+  const testHooks = CCGW_TEST_BUILD ? { secretLatencyMs: 0 } : undefined;
   // One window runs each agent's session; the others follow it (src/core/sessions).
   const sessionHost = createSessionHost(context, log);
   if (sessionHost) context.subscriptions.push(sessionHost);
   // The latency hook wraps the Guid lookups only under the test harness: a normal activation polls without it.
   const stored = guidCredentials(guids, sessions);
-  const lookups = context.extensionMode === vscode.ExtensionMode.Test ? withLatency(stored, () => testHooks.secretLatencyMs) : stored;
+  const lookups = CCGW_TEST_BUILD && testHooks && context.extensionMode === vscode.ExtensionMode.Test ? withLatency(stored, () => testHooks.secretLatencyMs) : stored;
   context.subscriptions.push(guids, trusted);
   // Where this runs (the desk or a remote host) decides which network and keyring it uses.
   log.info(`running on the ${context.extension.extensionKind === vscode.ExtensionKind.UI ? 'UI (local) host' : 'workspace host'}${vscode.env.remoteName ? ` of a remote window (${vscode.env.remoteName})` : ''}`);
@@ -120,7 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     { dispose: () => void history.close() },
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('ccGateway.history.retentionDays') && void history.setRetentionDays(readSettings().historyRetentionDays)),
   );
-  const webviews = context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
+  const webviews = CCGW_TEST_BUILD && context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
   // One unit per gateway (monitor, rows, trend panels, notifications, history recording).
   const gateways = new Gateways({ context, guids, vault, sessions, trusted, notifier, log, credentials: lookups, sessionHost, viewOptions, history, tap: webviews?.tap }, notifier);
   running = gateways;
@@ -210,32 +210,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     credentials.disposable,
     ...supervisor.disposables,
   );
-  // Tests look at the first gateway (the only one, except in the several-gateways suite).
-  const api: ExtensionApi = {
-    gateways,
-    get monitor() {
-      return gateways.primary.monitor;
-    },
-    get tree() {
-      return gateways.primary.tree;
-    },
-    get stateTimes() {
-      return gateways.primary.stateTimes;
-    },
-    get queuesTree() {
-      return gateways.primary.queuesTree;
-    },
-    fleetTree: tree,
-    statusBar,
-    notifier,
-    trusted,
-    viewOptions,
-    supervisor: supervisor.api,
-    testHooks,
-    webviews,
-    credentialPicker: credentials.onDidShowPicker,
-  };
-  return exportsFor(api, context.extensionMode === vscode.ExtensionMode.Test);
+  // The packaged build has no test API at all (CCGW_TEST_BUILD, testBuild.d.ts): its `trusted` pins without a dialog.
+  if (CCGW_TEST_BUILD && testHooks) {
+    // Tests look at the first gateway (the only one, except in the several-gateways suite).
+    const api: ExtensionApi = {
+      gateways,
+      get monitor() {
+        return gateways.primary.monitor;
+      },
+      get tree() {
+        return gateways.primary.tree;
+      },
+      get stateTimes() {
+        return gateways.primary.stateTimes;
+      },
+      get queuesTree() {
+        return gateways.primary.queuesTree;
+      },
+      fleetTree: tree,
+      statusBar,
+      notifier,
+      trusted,
+      viewOptions,
+      supervisor: supervisor.api,
+      testHooks,
+      webviews,
+      credentialPicker: credentials.onDidShowPicker,
+    };
+    return exportsFor(api, context.extensionMode === vscode.ExtensionMode.Test);
+  }
+  return undefined;
 }
 
 /** The gateways of this activation, for deactivate(). */

@@ -10,8 +10,10 @@ import { connectionSettings } from '../../src/core/wire/connectionSettings';
 import { GatewayConnection } from '../../src/core/monitor/gatewayConnection';
 import { createGatewayClient } from '../../src/core/wire/client';
 import { dayKey, dayStart, HistoryStore } from '../../src/core/history/historyStore';
-import { readGatewaysDay } from '../../src/core/history/gatewaysDay';
+import { mergeSeries } from '../../src/core/history/daySeries';
+import { DayTrends } from '../../src/core/history/dayTrends';
 import { BUCKET_MS, buildTrend } from '../../src/core/history/trend';
+import { chooseBucketMs } from '../../src/core/history/trendChart';
 import type { TrendData } from '../../src/core/history/trendData';
 import { startSimulator } from '../../src/simulator/simulator';
 import { seededRandom } from '../support/fakeClock';
@@ -71,24 +73,27 @@ async function loadDay(dir: string, day: string): Promise<{ ms: number; trend: R
 
 /**
  * Show Trend's live update as trendPanel.ts does it: read the day (HistoryStore parses only what
- * was appended since its last read), build the trend of all agents, and the message posted to the
- * webview (serialized as VS Code carries it). Before each update, one poll cycle's changes (500
+ * was appended since its last read), count the new records into the panel's day series
+ * (DayTrends), build the trend of all agents from it, and the message posted to the webview
+ * (serialized as VS Code carries it). Before each update, one poll cycle's changes (500
  * agents, a call every ~6 min, polled every 30 s: ~42 lines) are appended, outside the timing.
  * The first read parses the whole day (a panel opened); the median is of the 9 updates after it.
  */
-async function trendUpdate(dir: string, day: string, agents: number): Promise<{ coldMs: number; ms: number; bytes: number; buckets: number }> {
+async function trendUpdate(dir: string, day: string, agents: number, from = 17 * 3600_000): Promise<{ coldMs: number; ms: number; bytes: number; buckets: number }> {
   const store = new HistoryStore(dir, { retentionDays: 14, log: quiet });
+  const trends = new DayTrends(store);
+  const all = Array.from({ length: agents }, (_, a) => String(1001 + a));
   const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time (cumulative)', interval: 'Interval', caption: "The chart's numbers per 15 minutes", empty: 'No changes recorded today yet.', calls: 'Calls', hours: 'Talk time (h)', chartLabel: 'Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.', legendHint: 'Point at the chart to read an interval.' };
   const times: number[] = [];
   let bytes = 0;
   let buckets = 0;
-  const at = dayStart(day) + 17 * 3600_000; // after the simulated shift
+  const at = dayStart(day) + from; // after the simulated shift (and after an earlier run's updates: older records would be a clock set back)
   for (let i = 0; i < 10; i++) {
     for (let a = 0; a < Math.round(agents / 12); a++) store.record(ORIGIN, String(1001 + ((i * 47 + a * 12) % agents)), { answernums: 1000 + i, calloutnums: 0, talktime: 9000 + i }, at + i * 30_000);
     await store.flush();
     const t0 = performance.now();
-    const records = await store.readDay(ORIGIN, day);
-    const trend = buildTrend(records, undefined, dayStart(day));
+    const series = await trends.series('total', [{ origin: ORIGIN, agents: all }], day);
+    const trend = mergeSeries(series, dayStart(day), BUCKET_MS);
     bytes = Buffer.byteLength(JSON.stringify({ type: 'trend', data: { title: 'Trend: all watched agents', subtitle: `${day} · ${ORIGIN} · calls per 15 minutes`, lang: 'en', ...trend, bucketMs: BUCKET_MS, words } }));
     times.push(performance.now() - t0);
     buckets = trend.buckets.length;
@@ -108,7 +113,7 @@ async function trendUpdateLines(): Promise<string[]> {
     const text = fs.readFileSync(day.file, 'utf8');
     const cut = text.indexOf('\n', text.length / 2) + 1;
     fs.writeFileSync(day.file, `${text.slice(0, cut)}1${text.slice(cut)}`);
-    const torn = await trendUpdate(dir, day.day, AGENTS);
+    const torn = await trendUpdate(dir, day.day, AGENTS, 17.5 * 3600_000);
     return [
       `trend update at ${AGENTS} agents (a day of ${day.records} records, ${(day.bytes / 1024).toFixed(0)} KiB, +${Math.round(AGENTS / 12)} lines per update): ${clean.ms.toFixed(1)} ms per update (median of 9; the first, parsing the whole day: ${clean.coldMs.toFixed(1)} ms), ${(clean.bytes / 1024).toFixed(1)} KiB posted to the webview, ${clean.buckets} buckets; update / budget ${TREND_UPDATE_BUDGET_MS} ms = ${(clean.ms / TREND_UPDATE_BUDGET_MS).toFixed(2)}`,
       `the same day with a 1-digit torn fragment glued to a line: ${torn.ms.toFixed(1)} ms per update (first ${torn.coldMs.toFixed(1)} ms), ${(torn.bytes / 1024).toFixed(1)} KiB posted, ${torn.buckets} buckets (torn / clean bytes posted = ${(torn.bytes / clean.bytes).toFixed(2)})`,
@@ -119,49 +124,80 @@ async function trendUpdateLines(): Promise<string[]> {
 }
 
 /**
- * Show Trend for all gateways as trendPanel.ts builds it (every gateway's day read at once, its
- * agents named apart, one trend), against one gateway's update, in the same run: each gateway a
- * 500-agent day (a copy of one simulated day), one poll cycle's lines appended to each before an
- * update. Medians of 9 updates after a first (cold) one.
+ * Show Trend for all gateways as trendPanel.ts updates it (each gateway's day series brought up to
+ * date with its new records, merged into one trend, the message serialized as VS Code posts it),
+ * against the same update with one gateway, in the same run: each gateway a 500-agent day (a copy
+ * of one simulated day). Before each update one poll cycle's lines (~42) are appended to every
+ * gateway of it (all gateways' cycles in one flush: the worst case), or, in the second figure, to
+ * one gateway only (the others unchanged). Updates of the two sizes alternate, so load on the
+ * machine falls on both alike; medians of 30 after a first (cold) one each.
  */
 export async function allGatewaysTrendLine(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-history-bench-all-'));
   try {
     const GATEWAYS = 10;
     const AGENTS = 500;
+    const UPDATES = 31;
     const day = await simulatedDay(dir, AGENTS);
     const origins = Array.from({ length: GATEWAYS }, (_, i) => `https://gateway${i}.example:8043`);
-    const store = new HistoryStore(dir, { retentionDays: 14, log: quiet });
+    const store = new HistoryStore(dir, { retentionDays: 14, flushMs: 60_000, log: quiet });
     for (const o of origins) {
       fs.mkdirSync(path.dirname(store.fileFor(o, day.day)), { recursive: true });
       fs.copyFileSync(day.file, store.fileFor(o, day.day));
     }
     const agents = Array.from({ length: AGENTS }, (_, a) => String(1001 + a));
     const at = dayStart(day.day) + 17 * 3600_000;
+    const words = { answered: 'Answered', outbound: 'Outbound', talk: 'Talk time (cumulative)', interval: 'Interval', caption: "The chart's numbers per 15 minutes", empty: 'No changes recorded today yet.', calls: 'Calls', hours: 'Talk time (h)', chartLabel: 'Chart of answered and outbound calls per 15 minutes and cumulative talk time; the same numbers are in the table below.', legendHint: 'Point at the chart to read an interval.' };
     let tick = 0;
-    const update = async (gateways: readonly string[]): Promise<number> => {
+    const update = async (trends: DayTrends, gateways: readonly string[], changed: readonly string[]): Promise<number> => {
       tick++;
-      for (const o of gateways) for (let a = 0; a < Math.round(AGENTS / 12); a++) store.record(o, agents[(tick * 47 + a * 12) % AGENTS], { answernums: 1000 + tick, calloutnums: 0, talktime: 9000 + tick }, at + tick * 30_000);
+      for (const o of changed) for (let a = 0; a < Math.round(AGENTS / 12); a++) store.record(o, agents[(tick * 47 + a * 12) % AGENTS], { answernums: 1000 + tick, calloutnums: 0, talktime: 9000 + tick }, at + tick * 30_000);
       await store.flush();
       const t0 = performance.now();
-      const records = await readGatewaysDay(store, gateways.map((origin) => ({ origin, agents })), day.day);
-      buildTrend(records, new Set(records.map((r) => r.agentId)), dayStart(day.day));
+      const series = await trends.series('total', gateways.map((origin) => ({ origin, agents })), day.day);
+      const first = Math.min(...series.map((s) => s.first ?? Infinity));
+      const last = Math.max(...series.map((s) => s.last ?? -Infinity));
+      const bucketMs = chooseBucketMs(first, last);
+      const trend = mergeSeries(series, dayStart(day.day), bucketMs);
+      JSON.stringify({ type: 'trend', data: { title: 'Trend: all gateways', subtitle: `${day.day} · ${gateways.length} gateways · calls per 15 minutes`, lang: 'en', ...trend, bucketMs, words } });
       return performance.now() - t0;
     };
-    const median = async (gateways: readonly string[]) => {
-      const times: number[] = [];
-      for (let i = 0; i < 10; i++) times.push(await update(gateways));
-      return times.slice(1).sort((a, b) => a - b)[4];
+    const median = (xs: number[]) => xs.slice(1).sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    /** `all` against `one` (the first gateway), alternating; `changedOf` says which gateways get lines before an update. */
+    const compare = async (changedOf: (gateways: readonly string[]) => readonly string[]) => {
+      const oneTrends = new DayTrends(store);
+      const allTrends = new DayTrends(store);
+      const one: number[] = [];
+      const all: number[] = [];
+      for (let i = 0; i < UPDATES; i++) {
+        one.push(await update(oneTrends, origins.slice(0, 1), changedOf(origins.slice(0, 1))));
+        all.push(await update(allTrends, origins, changedOf(origins)));
+      }
+      return { one: median(one), all: median(all), counted: allTrends.counts.records, rebuilt: oneTrends.counts.rebuilt + allTrends.counts.rebuilt };
     };
-    const one = await median(origins.slice(0, 1));
-    const all = await median(origins);
+    const every = await compare((gateways) => gateways);
+    const single = await compare((gateways) => gateways.slice(0, 1));
+    // What every update did before the series were kept: the whole day of one gateway counted again (its file parsed already).
+    const recount: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t0 = performance.now();
+      const records = await store.readDay(origins[0], day.day);
+      buildTrend(records, new Set(agents), dayStart(day.day));
+      recount.push(performance.now() - t0);
+    }
     const whole = store.dayFileReads.whole;
     await store.close();
-    return `all-gateways trend, ${GATEWAYS} gateways / 1 gateway = ${(all / one).toFixed(2)} (${all.toFixed(1)} ms against ${one.toFixed(1)} ms per update, ${AGENTS} agents and a day of ${day.records} records each; ${whole} day files parsed whole in ${GATEWAYS + 1} first updates and 18 later ones)`;
+    const perGateway = Math.round((every.counted - day.records * GATEWAYS) / UPDATES / GATEWAYS);
+    return [
+      `all-gateways trend, ${GATEWAYS} gateways / 1 gateway = ${(every.all / every.one).toFixed(2)} (${every.all.toFixed(2)} ms against ${one(every.one)} per update with a poll cycle's lines on every gateway; ${AGENTS} agents and a day of ${day.records} records each; ${perGateway} records counted per gateway per update, ${whole} day files parsed whole and ${every.rebuilt + single.rebuilt} series built whole, all in the first updates)`,
+      `  the same with a poll cycle's lines on one gateway per update (the others unchanged): ${GATEWAYS} gateways / 1 gateway = ${(single.all / single.one).toFixed(2)} (${single.all.toFixed(2)} ms against ${one(single.one)}); one gateway's whole day counted again, as every update did before: ${one(median(recount))} (${GATEWAYS} gateways now / that = ${(every.all / median(recount)).toFixed(2)})`,
+    ].join('\n');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const one = (ms: number) => `${ms.toFixed(2)} ms`;
 
 /** The real webview bundle in headless Chromium: time from posting the data to chart and table on screen. */
 async function renderInChromium(trend: ReturnType<typeof buildTrend>): Promise<string> {

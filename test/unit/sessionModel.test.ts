@@ -299,6 +299,8 @@ const SCENARIOS: { readonly name: string; readonly signedIn: boolean; readonly c
   { name: 'owner window crashes while another follows', signedIn: true, cmds: [new WindowStart(), new WindowClose(true), new GatewayEvent('restart')] },
   { name: 'refused password while two windows share the session', signedIn: true, cmds: [new WindowStart(), new GatewayEvent('password+restart'), new WindowClose(false), new WindowStart()] },
   { name: 'two windows to another gateway and back', signedIn: true, cmds: [new WindowStart(), new SwitchGateway(), new SignIn(true), new SwitchGateway(), new WindowClose(false)] },
+  // A refused password kept in the store (its session forgotten): the connection made on the way back may not send it.
+  { name: 'refused password while two windows share the session, then to another gateway and back', signedIn: true, cmds: [new WindowStart(), new GatewayEvent('password+restart'), new SwitchGateway(), new SwitchGateway()] },
 ];
 
 /** A scenario as a property input: its commands, printed with its name when it fails. */

@@ -3,6 +3,8 @@ import { parseHistoryText, type HistoryRecord, type TimeWindow } from './history
 
 interface Entry {
   readonly ino: number;
+  /** Which parse of the file this is: a file read again from its start gets a new one. */
+  readonly generation: number;
   /** Bytes parsed so far: always just after a newline (an unfinished last line is read again next time). */
   consumed: number;
   readonly records: HistoryRecord[];
@@ -13,7 +15,14 @@ interface Entry {
 }
 
 export interface DayFileRead {
+  /**
+   * The file's records in file order. Held by the cache: only ever appended to while
+   * `generation` stays the same, so a reader can resume where it stopped; never change it.
+   */
   readonly records: readonly HistoryRecord[];
+  /** How many of `records` this read saw (later reads may append more meanwhile). */
+  readonly count: number;
+  readonly generation: number;
   readonly unreadable: number;
   readonly outsideWindow: number;
 }
@@ -42,7 +51,8 @@ export class DayFileCache {
   /** The read in flight for a file: a second read of it waits, or both would append the same new lines. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private uses = 0;
-  /** For the benchmark and tests: files parsed from their start, and bytes parsed in all. */
+  private generations = 0;
+  /** For the benchmark and tests: files parsed from their start, and bytes parsed in all (read, or handed over by `appended`). */
   readonly reads = { whole: 0, bytes: 0 };
 
   constructor(private readonly maxRecords = DAY_CACHE_MAX_RECORDS) {}
@@ -61,14 +71,22 @@ export class DayFileCache {
   }
 
   private async readNow(file: string, window: TimeWindow, use: number): Promise<DayFileRead> {
+    const held = this.entries.get(file);
+    if (held) {
+      // Unchanged since it was last parsed (or since this process appended to it): one stat, no read.
+      const { size, ino } = await fs.stat(file);
+      if (ino === held.ino && size === held.consumed) {
+        this.touch(file, held, use);
+        this.trim(file, use);
+        return { records: held.records, count: held.records.length, generation: held.generation, unreadable: held.unreadable, outsideWindow: held.outsideWindow };
+      }
+    }
     const handle = await fs.open(file, 'r');
     try {
       const { size, ino } = await handle.stat();
       let entry = this.entries.get(file);
-      if (!entry || entry.ino !== ino || size < entry.consumed) entry = { ino, consumed: 0, records: [], unreadable: 0, outsideWindow: 0, lastUse: use };
-      entry.lastUse = Math.max(entry.lastUse, use);
-      this.entries.delete(file); // re-inserted last: the map's order is the use order
-      this.entries.set(file, entry);
+      if (!entry || entry.ino !== ino || size < entry.consumed) entry = { ino, generation: ++this.generations, consumed: 0, records: [], unreadable: 0, outsideWindow: 0, lastUse: use };
+      this.touch(file, entry, use);
       let torn = 0;
       if (size > entry.consumed) {
         const bytes = Buffer.alloc(size - entry.consumed);
@@ -85,10 +103,38 @@ export class DayFileCache {
         if (complete < chunk.length && chunk.subarray(complete).toString('utf8').trim() !== '') torn = 1;
       }
       this.trim(file, use);
-      return { records: entry.records, unreadable: entry.unreadable + torn, outsideWindow: entry.outsideWindow };
+      return { records: entry.records, count: entry.records.length, generation: entry.generation, unreadable: entry.unreadable + torn, outsideWindow: entry.outsideWindow };
     } finally {
       await handle.close();
     }
+  }
+
+  private touch(file: string, entry: Entry, use: number): void {
+    entry.lastUse = Math.max(entry.lastUse, use);
+    this.entries.delete(file); // re-inserted last: the map's order is the use order
+    this.entries.set(file, entry);
+  }
+
+  /**
+   * Lines this process appended to `file`, which was `before` bytes long and is now `after` bytes
+   * (inode `ino`): when the file's entry was parsed up to exactly `before` and `after` holds
+   * nothing else (no other window appended meanwhile), they are counted from `text`, not read back.
+   * Otherwise the next read parses them from the file.
+   */
+  appended(file: string, ino: number, before: number, after: number, text: string, window: TimeWindow): void {
+    const entry = this.entries.get(file);
+    if (!entry || this.inFlight.has(file) || entry.ino !== ino || entry.consumed !== before || after !== before + Buffer.byteLength(text) || !text.endsWith('\n')) return;
+    const parsed = parseHistoryText(text, window);
+    for (const r of parsed.records) entry.records.push(r);
+    entry.unreadable += parsed.unreadable;
+    entry.outsideWindow += parsed.outsideWindow;
+    entry.consumed = after;
+    this.reads.bytes += after - before;
+  }
+
+  /** Whether the file's records are held (a process appending to it can hand them its lines). */
+  holds(file: string): boolean {
+    return this.entries.has(file);
   }
 
   /** Keeps the records held within the cap (an entry counts one more: an empty file is not free). */

@@ -26,7 +26,7 @@ export function originKey(origin: string): string {
 const errorCode = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 
 /** Size of a file and whether it ends in a newline; undefined when there is no file. */
-async function tailOf(file: string): Promise<{ size: number; endsInNewline: boolean } | undefined> {
+async function tailOf(file: string): Promise<{ size: number; ino: number; endsInNewline: boolean } | undefined> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -35,14 +35,25 @@ async function tailOf(file: string): Promise<{ size: number; endsInNewline: bool
     throw e;
   }
   try {
-    const { size } = await handle.stat();
-    if (size === 0) return { size, endsInNewline: true };
+    const { size, ino } = await handle.stat();
+    if (size === 0) return { size, ino, endsInNewline: true };
     const last = Buffer.alloc(1);
     await handle.read(last, 0, 1, size - 1);
-    return { size, endsInNewline: last[0] === 0x0a };
+    return { size, ino, endsInNewline: last[0] === 0x0a };
   } finally {
     await handle.close();
   }
+}
+
+/** A day file's records as the day file cache holds them (see `readDayLog`). */
+export interface DayLog {
+  /** In file order; only `records[0..count)` belong to this read. Held by the cache: never change it. */
+  readonly records: readonly HistoryRecord[];
+  readonly count: number;
+  /** Changes when the file is parsed from its start again (replaced, shrunk, or dropped from the cache); 0 without a file. */
+  readonly generation: number;
+  /** Records not yet written to the file, in the order they were recorded. */
+  readonly pending: readonly HistoryRecord[];
 }
 
 export interface HistoryLog {
@@ -206,13 +217,28 @@ export class HistoryStore implements IDisposable {
     const text = (tail === undefined || tail.size === 0 ? HISTORY_HEADER : tail.endsInNewline ? '' : `${TORN_MARK}\n`) + lines;
     await fs.appendFile(file, text, { encoding: 'utf8', mode: FILE_MODE });
     this.bytesWritten += Buffer.byteLength(text);
+    // An open trend holds this file's records: hand it the lines (the cache checks that nothing else was appended).
+    if (tail !== undefined && this.days.holds(file)) {
+      const after = await fs.stat(file).catch(() => undefined);
+      if (after && after.ino === tail.ino) this.days.appended(file, after.ino, tail.size, after.size, text, dayWindow(path.basename(file, '.csv')));
+    }
   }
 
   /** A day's records of one origin inside that day, in time order (empty when there is no file). */
   async readDay(origin: string, day: string): Promise<HistoryRecord[]> {
+    const log = await this.readDayLog(origin, day);
+    return [...log.records.slice(0, log.count), ...log.pending].sort((a, b) => a.t - b.t);
+  }
+
+  /**
+   * A day's records of one origin as they stand in its file, in file order and not copied (an open
+   * trend counts only those after the ones it counted last time, while `generation` is the same),
+   * and the records still waiting to be written.
+   */
+  async readDayLog(origin: string, day: string): Promise<DayLog> {
     await this.writing;
     const file = this.fileFor(origin, day);
-    let read: DayFileRead = { records: [], unreadable: 0, outsideWindow: 0 };
+    let read: DayFileRead = { records: [], count: 0, generation: 0, unreadable: 0, outsideWindow: 0 };
     try {
       read = await this.days.read(file, dayWindow(day));
     } catch (e) {
@@ -221,11 +247,12 @@ export class HistoryStore implements IDisposable {
     }
     // What is still pending belongs to the day too (a read right after a change); its own
     // line, so a torn last line of the file cannot swallow it.
-    const pending = parseHistoryText(this.pending.get(file)?.lines.join('') ?? '', dayWindow(day)).records;
+    const pending = this.pending.get(file);
+    const pendingRecords = pending ? parseHistoryText(pending.lines.join(''), dayWindow(day)).records : [];
     if (read.unreadable + read.outsideWindow > 0) {
       this.report(file, `The history file ${file} has ${read.unreadable} unreadable lines and ${read.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
     }
-    return [...read.records, ...pending].sort((a, b) => a.t - b.t);
+    return { records: read.records, count: read.count, generation: read.generation, pending: pendingRecords };
   }
 
   /** Deletes day files older than the retention (today is day 1), or all of them at 0, after the disk jobs before it; returns the files removed. */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { dayKey, dayStart, type HistoryStore } from '../../../core/history/historyStore';
-import { readGatewaysDay } from '../../../core/history/gatewaysDay';
-import { BUCKET_MS, buildQueueTrend, buildTrend } from '../../../core/history/trend';
+import { mergeSeries } from '../../../core/history/daySeries';
+import { DayTrends, type TrendPart } from '../../../core/history/dayTrends';
+import { BUCKET_MS, buildQueueTrend } from '../../../core/history/trend';
 import { chooseBucketMs, type BucketMs } from '../../../core/history/trendChart';
 import type { TrendData } from '../../../core/history/trendData';
 import { parseWebviewMessage, type ExtensionToWebview } from '../../../webview/protocol';
@@ -31,6 +32,8 @@ export class TrendPanels implements vscode.Disposable {
   readonly lastData = new Map<string, TrendData>();
   /** The page of the last panel opened (tests check its CSP and that no Guid is in it). */
   lastHtml = '';
+  /** Each open panel's day, per gateway, counted from only the records appended since its last update. */
+  readonly trends: DayTrends;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -46,17 +49,26 @@ export class TrendPanels implements vscode.Disposable {
      */
     private readonly scope?: () => readonly { readonly origin: string; readonly agents: readonly string[] }[],
   ) {
+    this.trends = new DayTrends(history);
     this.subscriptions.push(
       history.onDidRecord(({ origin, agentId }) => {
+        // Fired once per line written: while every panel has its update pending (or none is open), nothing to check.
+        if (!this.anyIdle()) return;
         if (this.scope) {
           if (!agentId.startsWith('q') && this.scope().some((g) => g.origin === origin && g.agents.includes(agentId))) for (const key of this.panels.keys()) this.schedule(key);
           return;
         }
         if (origin !== this.monitor.settings.origin) return;
         // Queue samples are recorded as `q<id>`.
-        for (const [key, p] of this.panels) if (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && (this.agentsOf(p.target)?.has(agentId) ?? true)) this.schedule(key);
+        for (const [key, p] of this.panels) if (!p.timer && (p.target.kind === 'queue' ? agentId === `q${p.target.queueId}` : !agentId.startsWith('q') && this.agentsOf(p.target).has(agentId))) this.schedule(key);
       }),
     );
+  }
+
+  /** Whether a panel is open without an update pending. */
+  private anyIdle(): boolean {
+    for (const p of this.panels.values()) if (!p.timer) return true;
+    return false;
   }
 
   show(target: TrendTarget): void {
@@ -95,6 +107,7 @@ export class TrendPanels implements vscode.Disposable {
     panel.onDidDispose(() => {
       clearTimeout(this.panels.get(key)?.timer);
       this.panels.delete(key);
+      this.trends.forget(key);
     });
     w.onDidReceiveMessage((m: unknown) => this.receive(key, m));
   }
@@ -115,26 +128,21 @@ export class TrendPanels implements vscode.Disposable {
   async data(target: TrendTarget): Promise<TrendData> {
     const day = dayKey(Date.now());
     const gateways = this.scope?.();
-    // Several gateways: each one's records, its agents named apart (101 may be watched on two).
+    // Several gateways: each one's series apart (101 may be watched on two), merged.
     const origin = gateways ? vscode.l10n.t('{0} gateways', gateways.length) : (this.monitor.settings.origin ?? '');
     if (target.kind === 'queue' && !gateways) return this.queueData(target.queueId, origin, day);
-    const records = gateways
-      ? await readGatewaysDay(this.history, gateways, day)
-      : this.monitor.settings.origin
-        ? await this.history.readDay(this.monitor.settings.origin, day)
-        : [];
-    const agents = gateways ? new Set(records.map((r) => r.agentId)) : this.agentsOf(target);
+    const own = this.monitor.settings.origin;
+    const parts: readonly TrendPart[] = gateways ?? (own ? [{ origin: own, agents: [...this.agentsOf(target)] }] : []);
+    const key = keyOf(target);
+    const series = await this.trends.series(key, parts, day);
+    // Only an open panel keeps its series (a test may ask for the data of a target never shown).
+    if (!this.panels.has(key)) this.trends.forget(key);
     // The chart and the rows count from different points; the page says which.
-    let first: number | undefined;
-    let last: number | undefined;
-    for (const r of records) {
-      if (agents && !agents.has(r.agentId)) continue;
-      first = first === undefined ? r.t : Math.min(first, r.t);
-      last = last === undefined ? r.t : Math.max(last, r.t);
-    }
+    const first = series.reduce<number | undefined>((m, s) => (s.first !== undefined && (m === undefined || s.first < m) ? s.first : m), undefined);
+    const last = series.reduce<number | undefined>((m, s) => (s.last !== undefined && (m === undefined || s.last > m) ? s.last : m), undefined);
     // Early in a shift the axis starts at the first record with smaller buckets (trendChart.ts).
     const bucketMs = chooseBucketMs(first, last);
-    const trend = buildTrend(records, agents, dayStart(day), bucketMs);
+    const trend = mergeSeries(series, dayStart(day), bucketMs);
     const date = new Date(dayStart(day)).toLocaleDateString(vscode.env.language);
     const per = perBucket(bucketMs);
     return {
@@ -194,7 +202,7 @@ export class TrendPanels implements vscode.Disposable {
     };
   }
 
-  private agentsOf(target: TrendTarget): Set<string> | undefined {
+  private agentsOf(target: TrendTarget): Set<string> {
     if (target.kind === 'queue') return new Set();
     if (target.kind === 'agent') return new Set([target.agentId]);
     const s = this.monitor.settings;
