@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { agentCount, averageTalkSeconds, escapeMarkdown, formatAge, formatDelta, formatDuration, needAttentionCount } from '../../../core/format/format';
+import { detailsLine, plainWords } from '../../../core/format/plainWords';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { PRESENCES, presenceLabel, type AgentPresence, type Presence } from '../../../core/supervisor/agentState';
 import type { Freshness } from '../../../core/supervisor/freshness';
@@ -33,7 +34,7 @@ export function stateLabel(state: AgentEntry['state']): string {
     case 'ok':
       return vscode.l10n.t('up to date');
     case 'stale':
-      return vscode.l10n.t('stale: last update failed');
+      return vscode.l10n.t('not current: the last update failed');
     case 'error':
       return vscode.l10n.t('failing');
     case 'auth':
@@ -49,6 +50,7 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
   md.supportHtml = false;
+  const details: string[] = [];
   md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${stateIcon(entry).id}) ${escapeMarkdown(stateLabel(entry.state))}\n\n`);
   if (extras.presence) {
     const name = extras.state?.name ? ` · ${escapeMarkdown(extras.state.name)}` : '';
@@ -58,7 +60,9 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
       : '';
     md.appendMarkdown(`${vscode.l10n.t('State: {0}', escapeMarkdown(presenceLabel(extras.presence)))}${since}${name}\n\n`);
   } else if (extras.stateRefused) {
-    md.appendMarkdown(`${vscode.l10n.t('State not available: the gateway refused the agent state interface ({0}).', escapeMarkdown(extras.stateRefused))}\n\n`);
+    const why = plainWords(extras.stateRefused);
+    details.push(...why.details);
+    md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('State not available: the gateway does not give agent states to this account ({0}).', why.words))}\n\n`);
   }
   for (const a of extras.attention ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(a.text)}\n\n`);
   const s = entry.stats;
@@ -75,9 +79,14 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
     if (entry.fetchedAt) row(entry.state === 'ok' ? vscode.l10n.t('Fetched') : vscode.l10n.t('Last updated (not current)'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
   }
   if (entry.error && entry.state !== 'ok') {
-    md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(entry.error.message)}`);
+    // The words; the codes go to the last line (and are in the log).
+    const why = plainWords(entry.error.message, [entry.error.code]);
+    details.push(...why.details);
+    md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(why.words)}`);
     if (entry.lastAttemptAt) md.appendMarkdown(` _(${formatAge(now - entry.lastAttemptAt)})_`);
   }
+  const last = detailsLine([...new Set(details)]);
+  if (last) md.appendMarkdown(`\n\n${escapeMarkdown(last)}`);
   return md;
 }
 

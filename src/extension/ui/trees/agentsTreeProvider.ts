@@ -5,8 +5,8 @@
 // agentTooltip.ts (tooltips, group words), sessionRows.ts (session rows), core/format/rowFit.ts.
 import * as vscode from 'vscode';
 import { shortFingerprint } from '../../../core/model/errors';
-import { agentCount, averageTalkSeconds, formatAge, formatDuration } from '../../../core/format/format';
-import { fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { agentCount, averageTalkSeconds, formatAge, formatDuration, notCurrentText, timeInStateText } from '../../../core/format/format';
+import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
 import { PRESENCE_ICON, PRESENCES, presenceLabel, type Presence } from '../../../core/supervisor/agentState';
 import { freshness, gatewayUnreachable } from '../../../core/supervisor/freshness';
 import { attentionReasons, groups, shownPresence, sortAgents, type AttentionReason } from '../../../core/supervisor/supervisor';
@@ -194,9 +194,9 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     return attentionReasons(this.monitor.core.store.get(agentId), presence, this.monitor.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
   }
 
-  /** Pixels for a row's text at this depth, for the side-bar width rows are fitted to. */
-  private budget(depth: number): number {
-    return rowBudgetPx(this.monitor.settings.sideBarWidth, depth);
+  /** Pixels for a row's text at this depth, for the side-bar width rows are fitted to, less the room its inline actions cover when hovered. */
+  private budget(depth: number, inlineActions = 0): number {
+    return rowBudgetPx(this.monitor.settings.sideBarWidth, depth, inlineActions);
   }
 
   private nodeFor(agentId: string, team?: string): AgentNode {
@@ -310,7 +310,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const presence = this.presence(agentId);
     const attention = this.attention(agentId);
     const reading = this.stateTimes?.reading(agentId);
-    const minutes = reading && reading.presence === presence && reading.minutes ? `${reading.atLeast ? '≥' : ''}${reading.minutes}` : undefined;
+    // From the first second the state is known; "≥" only when watching began mid-state.
+    const minutes = reading && reading.presence === presence ? timeInStateText(reading.seconds, reading.atLeast) : undefined;
     const inTeam = node.team !== undefined && node.team !== '';
     const depth = node.team === undefined ? 0 : 1;
     const signature = JSON.stringify([entry?.state, entry?.stats, entry?.fetchedAt !== undefined && entry.state !== 'ok' ? entry.fetchedAt : 0, entry?.error?.message, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);
@@ -323,7 +324,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       const parts: RowPart[] = [];
       const s = entry.stats;
       const current = entry.state === 'ok' || entry.state === 'loading' || entry.state === 'offline';
-      if (!current && entry.fetchedAt !== undefined && s) parts.push({ text: vscode.l10n.t('as of {0}', clockTime(entry.fetchedAt)), keep: true });
+      if (!current && entry.fetchedAt !== undefined && s) parts.push({ text: notCurrentText(clockTime(entry.fetchedAt)), keep: true });
       else if (entry.state === 'offline') parts.push({ text: vscode.l10n.t('not signed in'), keep: true });
       else if (presence && current) parts.push({ text: minutes ? `${presenceLabel(presence)} ${minutes}` : presenceLabel(presence), keep: true });
       if (s) parts.push({ text: `↓${s.answernums} ↑${s.calloutnums}`, keep: true }, { text: formatDuration(s.talktime), keep: true });
@@ -337,7 +338,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
         : stateIcon(entry);
       const words = s ? vscode.l10n.t('{0} answered, {1} outbound, talk time {2}', s.answernums, s.calloutnums, formatDuration(s.talktime)) : stateLabel(entry.state);
       const stateWords = presence && current ? (minutes ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), minutes) : presenceLabel(presence)) : undefined;
-      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : stateLabel(entry.state), !current && entry.fetchedAt !== undefined ? vscode.l10n.t('as of {0}', clockTime(entry.fetchedAt)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
+      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : stateLabel(entry.state), !current && entry.fetchedAt !== undefined ? notCurrentText(clockTime(entry.fetchedAt)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
       item.accessibilityInformation = { label };
       return item;
     });
@@ -370,23 +371,27 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.iconPath =
       stale ? new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'))
       : new vscode.ThemeIcon(team ? 'organization' : 'graph', warn > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    const states = PRESENCES.filter((p) => byState.has(p)).map((p) => ({ text: `${byState.get(p)} ${presenceLabel(p)}` }));
-    // Old numbers say so first; then who needs attention, the calls, talk time, and the states while they fit.
+    // States in a fixed order of importance (PRESENCES): the most frequent always, the others while they fit, "+N" for the rest.
+    const counts = PRESENCES.filter((p) => byState.has(p)).map((p) => ({ label: presenceLabel(p), n: byState.get(p) ?? 0 }));
+    const asOf = notCurrentText(fresh.asOf !== undefined ? clockTime(fresh.asOf) : undefined);
+    // Old numbers say so first; then who needs attention, the calls, what the agents are doing
+    // (never at the cost of the name), talk time while it fits, and more states with what is left.
     const parts: RowPart[] = [
-      ...(stale ? [{ text: fresh.asOf !== undefined ? vscode.l10n.t('as of {0}', clockTime(fresh.asOf)) : vscode.l10n.t('stale'), keep: true }] : []),
+      ...(stale ? [{ text: asOf, keep: true }] : []),
       ...(warn > 0 ? [{ text: `⚠${warn}`, keep: true }] : []),
       { text: `↓${sum.answernums} ↑${sum.calloutnums}`, keep: true },
-      { text: formatDuration(sum.talktime), keep: !stale },
-      ...states,
+      ...(counts.length ? [{ text: fitCounts(counts, 0), grow: (px: number) => fitCounts(counts, px) }] : []),
+      { text: formatDuration(sum.talktime) },
     ];
-    const fitted = fitRow(label, parts, this.budget(0));
+    // The row's one inline action (Show Trend) covers its end when hovered: that room is left free.
+    const fitted = fitRow(label, parts, this.budget(0, 1));
     item.label = fitted.label;
     item.description = fitted.description;
     const stateWords = PRESENCES.filter((p) => byState.has(p)).map((p) => `${byState.get(p)} ${presenceLabel(p)}`).join(', ');
     item.accessibilityInformation = {
       label: [
         vscode.l10n.t('{0}: {1}, {2} answered, {3} outbound, talk time {4}', label, agentCount(entries.length), sum.answernums, sum.calloutnums, formatDuration(sum.talktime)),
-        stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : vscode.l10n.t('stale')) : undefined,
+        stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : notCurrentText(undefined)) : undefined,
         warn > 0 ? vscode.l10n.t('{0} need attention', warn) : undefined,
         stateWords || undefined,
       ].filter(Boolean).join(', '),
