@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { shortFingerprint } from '../../../core/model/errors';
 import { agentCount, averageTalkSeconds, formatAge, formatDuration, notCurrentText, timeInStateText } from '../../../core/format/format';
 import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { detailsLine } from '../../../core/format/plainWords';
 import { PRESENCE_ICON, PRESENCES, presenceLabel, type Presence } from '../../../core/supervisor/agentState';
 import { freshness, gatewayUnreachable } from '../../../core/supervisor/freshness';
 import { attentionReasons, groups, shownPresence, sortAgents, type AttentionReason } from '../../../core/supervisor/supervisor';
@@ -444,7 +445,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const first = refused[0];
     item.description = refused.length > 1 ? vscode.l10n.t('{0} credentials', refused.length) : first?.agentId ? vscode.l10n.t('{0} · agent {1}', first.gateway, first.agentId) : (first?.gateway ?? '');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    item.tooltip = vscode.l10n.t('The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.');
+    // Words first; the gateway's code on the last line (the log has it too).
+    item.tooltip = [vscode.l10n.t('The gateway no longer accepts the Guid: it is invalid or has expired. The numbers stop until you set a new Guid. Click to set one.'), detailsLine(['000-003'])].join('\n\n');
     // A refused per-agent Guid is replaced for that agent, not for the whole gateway.
     const agentId = refused.length === 1 ? refused[0].agentId : undefined;
     item.command = { command: 'ccGateway.setGuid', title: vscode.l10n.t('Set Guid…'), arguments: agentId ? [{ agentId }] : [] };
