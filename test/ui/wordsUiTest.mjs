@@ -57,7 +57,8 @@ export function wordsTests(test, o) {
   const name = (s) => `${o.prefix} ${s}`;
 
   test(name('walkthrough: the first step is ticked when the gateway URL is already set, and the titles fit'), async ({ workbench: wb }) => {
-    const { page, palette, walkthrough } = wb;
+    const { page, palette, view, walkthrough } = wb;
+    await view.open(); // the extension's contributions are there once its view container is
     await palette.run(W.getStarted);
     await until('the walkthrough with its steps', async () => (await walkthrough.steps.count()) >= 5, 30_000);
     await until('the first step ticked (the URL came with the settings)', () => walkthrough.isDone('gatewayUrl'), 30_000);
