@@ -6,6 +6,7 @@ import { secrets } from '../playwright/secrets.mjs';
 import { test, vsixToInstall } from '../playwright/fixtures.mjs';
 import { COUNTERS } from './counters.mjs';
 import { wordsTests } from './wordsUiTest.mjs';
+import { until } from '../playwright/pages/wait.mjs';
 
 test.describe.configure({ mode: 'serial' });
 test.use({
@@ -42,5 +43,7 @@ wordsTests(test, {
     const link = view.welcome.getByRole('link', { name: 'Paste the Guid' }).or(view.welcome.locator('a', { hasText: 'Paste the Guid' }));
     await link.first().click();
     await quickInput.submitSecret(s.guid);
+    await quickInput.waitHidden();
+    await until('the agent rows', () => view.row('101').first().isVisible(), 30_000);
   },
 });

@@ -80,7 +80,7 @@ export function wordsTests(test, o) {
     await quickInput.step(W.signInStep[1], 'not-the-password', { secret: true });
     await quickInput.step(W.signInStep[2], '');
     await quickInput.waitHidden();
-    const toast = notifications.toast(W.wrongPassword);
+    const toast = notifications.toast(new RegExp(W.wrongPassword.source.replace(/^\^|\$$/g, '')));
     await until('the wrong-password notification', () => toast.isVisible(), 30_000);
     const message = (await toast.locator('.notification-list-item-message').innerText()).trim();
     expect(message, `the message: "${message}"`).toMatch(W.wrongPassword);
@@ -138,6 +138,7 @@ export function wordsTests(test, o) {
   });
 
   test(name('outage: the queue row keeps its "not current" words at 300 px; no tooltip\'s first line holds a code'), async ({ workbench: wb, sim }) => {
+    test.setTimeout(180_000); // an outage, its detection, and the gateway back
     const { page, view, palette, statusBar } = wb;
     await view.open();
     await view.setWidth(300);
