@@ -90,7 +90,7 @@ export function wordsTests(test, o) {
     // The session row says it in words; its tooltip's first line has no code, the last line has it.
     const row = view.row(W.sessionStopped).first();
     await until('the stopped session row', () => row.isVisible());
-    const lines = await view.tooltipLines(row);
+    const lines = await view.tooltipLines(row, '101');
     expect(lines[0] ?? '', `the session row's tooltip: ${JSON.stringify(lines)}`).not.toMatch(CODE);
     expect(lines.at(-1) ?? '', `the session row's tooltip ends with its code: ${JSON.stringify(lines)}`).toMatch(W.details);
     expect(lines.at(-1) ?? '').toContain('100-004');
@@ -161,13 +161,13 @@ export function wordsTests(test, o) {
       await shot(page, `${o.prefix}-outage.png`);
       const seen = [];
       for (const label of ['101', W.total, 'Billing']) {
-        const lines = await view.tooltipLines(view.row(label).first());
+        const lines = await view.tooltipLines(view.row(label).first(), label);
         seen.push(`${label}: ${JSON.stringify(lines)}`);
         expect(lines[0] ?? '', `the first line of ${label}'s tooltip: ${JSON.stringify(lines)}`).not.toMatch(CODE);
         expect(lines[0] ?? '', `the first line of ${label}'s tooltip holds an ID: ${JSON.stringify(lines)}`).not.toMatch(/\bID\b/);
       }
       // The code is not lost: the agent's tooltip ends with it.
-      const agent = await view.tooltipLines(view.row('101').first());
+      const agent = await view.tooltipLines(view.row('101').first(), '101');
       expect(agent.at(-1) ?? '', `row 101's tooltip during the outage: ${JSON.stringify(agent)}`).toMatch(W.details);
       expect(agent.at(-1) ?? '', `row 101's tooltip during the outage: ${JSON.stringify(agent)}`).toMatch(CODE);
     } finally {

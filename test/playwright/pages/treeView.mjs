@@ -158,16 +158,17 @@ export class TreeView {
    * Hovers the row and reads the tooltip VS Code shows for it, line by line (empty lines dropped);
    * the mouse moves away afterwards so the next hover starts anew.
    * @param {Locator} row
+   * @param {string} [names] what the tooltip names (the row's label): a hover left over from another row is not read
    * @returns {Promise<string[]>}
    */
-  async tooltipLines(row) {
+  async tooltipLines(row, names) {
     const hover = this.page.locator('.workbench-hover, .monaco-hover').filter({ visible: true });
     await this.page.mouse.move(860, 500);
     await until('no hover shown', async () => (await hover.count()) === 0, 5000).catch(() => {});
     await row.locator('.label-name').first().hover();
     const text = await until('the row\'s tooltip', async () => {
       const t = (await hover.count()) ? await hover.first().innerText() : '';
-      return t.trim() ? t : undefined;
+      return t.trim() && (names === undefined || t.includes(names)) ? t : undefined;
     });
     await this.page.mouse.move(860, 500);
     return text.split('\n').map((l) => l.trim()).filter(Boolean);
