@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, formatDuration, needAttentionCount, notCurrentText, timeInStateText } from '../../../core/format/format';
+import { plainWords } from '../../../core/format/plainWords';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { presenceLabel } from '../../../core/supervisor/agentState';
 import { freshness, gatewayUnreachable, isCurrent } from '../../../core/supervisor/freshness';
@@ -183,7 +184,7 @@ export class StatsStatusBar extends Disposable {
     const oldest = list.reduce<number | undefined>((a, { s }) => (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? Math.min(a ?? s.fresh.asOf, s.fresh.asOf) : a), undefined);
     this.item.text = statusText(icon, stale ? notCurrentText(oldest !== undefined ? clockTime(oldest) : undefined) : undefined, sum.queues > 0 ? sum.waiting : undefined, sum, sum.attention);
     this.item.backgroundColor = needsUser ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, s.state, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
+    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, plainWords(s.state).words, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
     this.item.accessibilityInformation = {
       label: [vscode.l10n.t('CC-Gateway, {0} gateways: {1} answered, {2} outbound, talk time {3}', list.length, sum.answernums, sum.calloutnums, formatDuration(sum.talktime)), ...list.map(({ s }) => line(s))].join('; '),
     };

@@ -4,7 +4,7 @@
 // which is what keeps a change row-local. What needs none of that lives beside it:
 // agentTooltip.ts (tooltips, group words), sessionRows.ts (session rows), core/format/rowFit.ts.
 import * as vscode from 'vscode';
-import { shortFingerprint } from '../../../core/model/errors';
+import { shortFingerprint, tlsWhy } from '../../../core/model/errors';
 import { agentCount, averageTalkSeconds, formatAge, formatDuration, notCurrentText, timeInStateText } from '../../../core/format/format';
 import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
 import { detailsLine } from '../../../core/format/plainWords';
@@ -430,9 +430,13 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.id = 'banner:certificate';
     item.description = refusal ? `SHA-256 ${shortFingerprint(refusal.certificate.fingerprint256)}` : '';
     item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.warningForeground'));
-    item.tooltip = refusal?.pinned
-      ? vscode.l10n.t('The gateway presents a different certificate from the one you trusted, so nothing is sent to it. Click to review it.')
-      : vscode.l10n.t('The gateway\'s certificate could not be verified ({0}), so nothing is sent to it. Click to review it and decide whether to trust it.', refusal?.reason ?? '');
+    // Words first (why, in words); Node's code on the last line.
+    item.tooltip = [
+      refusal?.pinned
+        ? vscode.l10n.t('The gateway presents a different certificate from the one you trusted, so nothing is sent to it. Click to review it.')
+        : vscode.l10n.t('The gateway\'s certificate could not be verified ({0}), so nothing is sent to it. Click to review it and decide whether to trust it.', refusal ? tlsWhy(refusal.reason) : ''),
+      detailsLine(refusal && !refusal.pinned ? [refusal.reason] : []),
+    ].filter(Boolean).join('\n\n');
     item.command = { command: 'ccGateway.trustCertificate', title: vscode.l10n.t('Review Certificate…') };
     item.contextValue = 'banner.certificate';
     return item;
