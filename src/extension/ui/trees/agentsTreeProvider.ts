@@ -87,6 +87,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   /** Counters for tests and the benchmark: how much each store change refreshed, and how many rows were built anew. */
   readonly refreshCounts = { events: 0, items: 0, full: 0, built: 0, reordered: 0 };
   private gatewayDown = false;
+  /** Per agent, the time in state and attention its row last showed (timesChanged). */
+  private readonly lastTime = new Map<string, string>();
   /** Agents whose session was signed in in this window: signing in once more is "again". */
   private readonly wasSignedIn = new Set<string>();
 
@@ -96,8 +98,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly stateTimes?: StateTimes,
   ) {
     super();
-    // Minutes in a state move on without any answer from the gateway: the rows whose minutes changed.
-    if (stateTimes) this._register(stateTimes.onDidChange((ids) => this.agentsChanged(ids)));
+    // Time in a state moves on without any answer from the gateway: the rows whose shown time changed.
+    if (stateTimes) this._register(stateTimes.onDidChange((ids) => this.timesChanged(ids)));
     this._register(
       monitor.core.store.onDidChange((change) => {
         if (change.structural) return this.fireAll();
@@ -134,6 +136,41 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   private fireAll(): void {
     this.refreshCounts.full++;
     this.emitter.fire(undefined);
+  }
+
+  /**
+   * Time in state ticked (every second in a state's first minute): only the rows whose shown
+   * text or attention changed, so a row whose numbers are not current (it shows no time) and the
+   * team rows (they show none) are not redrawn each second, which would close an open tooltip.
+   */
+  private timesChanged(ids: readonly string[]): void {
+    const rows: string[] = [];
+    const groupsToo: string[] = [];
+    for (const id of ids) {
+      const attention = this.attention(id).map((a) => a.kind).join(',');
+      const before = this.lastTime.get(id);
+      const now = `${this.shownTime(id) ?? ''}|${attention}`;
+      if (before === now) continue;
+      this.lastTime.set(id, now);
+      // A threshold crossed changes the team's and the Total's ⚠ count: those rows too.
+      if (before === undefined || before.slice(before.lastIndexOf('|') + 1) !== attention) groupsToo.push(id);
+      else rows.push(id);
+    }
+    if (groupsToo.length) this.agentsChanged(groupsToo);
+    if (rows.length === 0) return;
+    if (!this.hasTeams) return void this.emitter.fire(rows.map((id) => this.nodeFor(id)));
+    const all = groups(this.monitor.settings.agents, this.monitor.settings.teams);
+    this.emitter.fire(rows.flatMap((id) => all.filter((g) => g.agents.includes(id)).map((g) => this.nodeFor(id, g.team ?? ''))));
+  }
+
+  /** The time in state an agent row shows (undefined: none, e.g. its numbers are not current). */
+  private shownTime(agentId: string): string | undefined {
+    const entry = this.monitor.core.store.get(agentId);
+    const current = entry?.state === 'ok' || entry?.state === 'loading' || entry?.state === 'offline';
+    const presence = this.presence(agentId);
+    const reading = this.stateTimes?.reading(agentId);
+    // From the first second the state is known; "≥" only when watching began mid-state.
+    return current && entry?.state !== 'offline' && presence && reading && reading.presence === presence ? timeInStateText(reading.seconds, reading.atLeast) : undefined;
   }
 
   /** Changed agents: their rows, plus the group (for its totals, or when its order changed). */
@@ -310,9 +347,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const id = node.team === undefined ? `agent:${agentId}` : `team:${node.team}/agent:${agentId}`;
     const presence = this.presence(agentId);
     const attention = this.attention(agentId);
-    const reading = this.stateTimes?.reading(agentId);
-    // From the first second the state is known; "≥" only when watching began mid-state.
-    const minutes = reading && reading.presence === presence ? timeInStateText(reading.seconds, reading.atLeast) : undefined;
+    const minutes = this.shownTime(agentId);
+    this.lastTime.set(agentId, `${minutes ?? ''}|${attention.map((a) => a.kind).join(',')}`);
     const inTeam = node.team !== undefined && node.team !== '';
     const depth = node.team === undefined ? 0 : 1;
     const signature = JSON.stringify([entry?.state, entry?.stats, entry?.fetchedAt !== undefined && entry.state !== 'ok' ? entry.fetchedAt : 0, entry?.error?.message, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);

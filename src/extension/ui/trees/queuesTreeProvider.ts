@@ -30,8 +30,8 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
 
 /**
  * A queue row's parts, what matters first: that the numbers are not current (the same words
- * as every other row), the calls waiting, the longest wait, then free/signed-in agents while
- * they fit (the words are in the tooltip and label).
+ * as every other row) and the calls waiting, kept even if the name must be shortened; then the
+ * longest wait and free/signed-in agents while they fit (the words are in the tooltip and label).
  */
 export function queueParts(e: QueueEntry): RowPart[] {
   const s = e.stats;
@@ -39,7 +39,8 @@ export function queueParts(e: QueueEntry): RowPart[] {
   return [
     ...(e.state === 'stale' ? [{ text: notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), keep: true }] : []),
     { text: vscode.l10n.t('{0} waiting', s.waiting), keep: true },
-    { text: formatWait(s.longestWaitSeconds), keep: true },
+    // The queue's name is shortened for none of these (the tooltip and the screen-reader label have them).
+    { text: formatWait(s.longestWaitSeconds) },
     { text: `${s.availAgents}/${s.loggedOnAgents}` },
   ];
 }
@@ -87,7 +88,7 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.None);
     item.id = `queue:${e.id}`;
     item.contextValue = `queue.${e.state}`;
-    // Fitted like every row: the name is shortened before "as of …" or the calls waiting are; the inline Show Trend keeps its room.
+    // Fitted like every row: the name is shortened before "as of …" or the calls waiting are dropped; the inline Show Trend keeps its room.
     const fitted = fitRow(queueName(e), queueParts(e), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
     item.label = fitted.label;
     item.description = fitted.description;
