@@ -97,6 +97,8 @@ export interface Simulator {
   stop(): Promise<void>;
   /** Stops (if running) and listens again on the same port; `forgetSessions`: as a real gateway restart, every sign-in session is gone. */
   restart(options?: { forgetSessions?: boolean }): Promise<void>;
+  /** After stop(): listens again on the same port (an outage ends); `forgetSessions` as in restart(). */
+  resume(options?: { forgetSessions?: boolean }): Promise<void>;
   /**
    * Presents a newly generated certificate from now on (new key, new fingerprint)
    * and closes open connections so the next request sees it, as after a gateway's
@@ -416,6 +418,10 @@ class GatewaySimulator implements Simulator {
 
   async restart(options: { forgetSessions?: boolean } = {}): Promise<void> {
     await this.stop();
+    await this.resume(options);
+  }
+
+  async resume(options: { forgetSessions?: boolean } = {}): Promise<void> {
     if (options.forgetSessions) this.sessions.forgetAll();
     await this.start(this.listenPort);
   }

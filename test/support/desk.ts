@@ -19,6 +19,7 @@ import { SessionHost } from '../../src/core/sessions/sessionHost';
 import { GATEWAY_AGENT_LIMIT } from '../../src/core/polling/rateLimiter';
 import type { Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from './fakeClock';
+import type { SessionTiming } from '../../src/core/sessions/agentSession';
 import { SharedProfile, type WindowState } from './memoryStores';
 
 export const DESK_TIMING = { eventHoldMs: 20, repollMinMs: 5, repollMaxMs: 10, maxSignInAttempts: 3, backoffMs: 50, maxBackoffMs: 200 };
@@ -70,7 +71,7 @@ export class DeskWindow {
       log,
       clock: desk.clock,
       jitterRatio: 0,
-      sessionTiming: DESK_TIMING,
+      sessionTiming: desk.sessionTiming,
       concurrency: 4,
       sessionHost: this.host,
     }, { active, rateLimit: desk.sessionsDir ? GATEWAY_AGENT_LIMIT : undefined });
@@ -172,6 +173,8 @@ export class Desk {
 
   readonly profile = new SharedProfile();
   readonly clock = new FakeClock();
+  /** The sessions' timing for windows made from now on (the desk's short one, or the extension's own). */
+  sessionTiming: SessionTiming = DESK_TIMING;
   readonly logs: string[] = [];
   readonly sent: SentRecord[] = [];
   /** Steps a model-based run took (for its report line). */

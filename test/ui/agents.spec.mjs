@@ -369,3 +369,71 @@ test('14 gateway stopped: Total, team and status bar say their numbers are old; 
 
 // The Queues view, in its own file (signs in as agent 101 with a throwaway password).
 queueTests(test);
+
+test('15 signed in, the gateway stops for 35 s: session, Total and team rows and the status bar say not current; restarted with every session lost: current again within one interval plus 10 s, and nothing speaks of a refused Guid or asks to act', async ({ workbench: wb, sim, secrets }) => {
+  const { view, palette, quickInput, statusBar, notifications } = wb;
+  await palette.run('CC-Gateway: Sign In');
+  await quickInput.step(/Sign In \(1\/3\)/, '101');
+  await quickInput.step(/Sign In \(2\/3\)/, secrets.queuePassword, { secret: true });
+  await quickInput.step(/Sign In \(3\/3\)/, '');
+  await until('signed in', async () => ((await view.labels()).some((l) => /^Signed in as 101/.test(l)) ? true : undefined), 30_000);
+  await until('the Total row current', async () => {
+    const d = await view.description('Total');
+    return d && /^(⚠\d+ · )?↓/.test(d) ? d : undefined;
+  }, 45_000);
+  await notifications.clearAll();
+  /** Everything a person reads now: row labels and descriptions, their hover labels, the status bar, the toasts. */
+  const screen = async () => [
+    ...(await view.rows.allInnerTexts()),
+    ...(await view.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''))),
+    (await statusBar.label()) ?? '',
+    await notifications.text(),
+  ].join('\n');
+  const ASKS = /Guid refused|set a new Guid|Set Guid|Sign In…|not allowed|need you/i;
+  await sim.stop();
+  const stopped = Date.now();
+  try {
+    const session = await until('the session row saying it reconnects', async () => ((await view.labels()).find((l) => /^Reconnecting as 101/.test(l))), 20_000);
+    expect(session).toMatch(/Reconnecting as 101/);
+    await until('the Total row marked "as of"', async () => {
+      const d = await view.description('Total');
+      return d && /^as of /.test(d) ? d : undefined;
+    }, 45_000);
+    for (const team of ['Billing']) {
+      const d = await view.description(team);
+      if (d !== undefined) expect(d, `the ${team} row during the outage`).toMatch(/^as of /);
+    }
+    const label = await until('the status bar saying its numbers are not current', async () => {
+      const l = await statusBar.label();
+      return l && /not current/.test(l) ? l : undefined;
+    });
+    expect(label).toMatch(/not current/);
+    expect(await statusBar.item.first().getAttribute('class') ?? '', 'an outage the extension rides out is no warning').not.toMatch(/warning-kind|error-kind/);
+    // The rest of the 35 s: nobody is asked to act.
+    while (Date.now() - stopped < 35_000) {
+      const text = await screen();
+      expect(ASKS.exec(text)?.[0], `during the outage: ${text.replace(/\s+/g, ' ')}`).toBeUndefined();
+      await delay(1000);
+    }
+    await wb.moveMouseAway();
+    await shot(wb.page, '15-outage.png');
+  } finally {
+    await sim.restart({ forgetSessions: true });
+  }
+  const back = Date.now();
+  // Until every agent is current again, nothing on screen may speak of a refused Guid or ask to act.
+  const asked = [];
+  await until('the Total row current again', async () => {
+    const text = await screen();
+    const m = ASKS.exec(text);
+    if (m) asked.push(`${Date.now() - back} ms after the restart: "${m[0]}" in ${text.replace(/\s+/g, ' ')}`);
+    const d = await view.description('Total');
+    return d && /^(⚠\d+ · )?↓/.test(d) ? d : undefined;
+  }, 60_000);
+  expect(asked, 'after the restart, while the session signs in again by itself').toEqual([]);
+  const took = Date.now() - back;
+  expect(took, `current again ${took} ms after the restart (interval 30 s)`).toBeLessThanOrEqual(30_000 + 10_000);
+  await delay(1500);
+  expect(await notifications.text(), 'no notification about the Guid').not.toMatch(/Guid/);
+  await palette.run('CC-Gateway: Sign Out');
+});

@@ -1,10 +1,7 @@
-// Row text fitted to the side bar (src/core/format/rowFit.ts), staleness
-// of a group's numbers (src/core/supervisor/freshness.ts), and the grace before alarming
+// Row text fitted to the side bar (src/core/format/rowFit.ts), and the grace before alarming
 // (src/core/util/graceGate.ts) on a fake clock.
 import assert from 'node:assert/strict';
 import { cut, fitRow, rowBudgetPx, textPx } from '../../src/core/format/rowFit';
-import type { AgentEntry } from '../../src/core/monitor/statsStore';
-import { freshness, gatewayUnreachable } from '../../src/core/supervisor/freshness';
 import { GraceGate } from '../../src/core/util/graceGate';
 import { FakeClock } from '../support/fakeClock';
 
@@ -32,23 +29,6 @@ describe('rows fitted to the side bar', () => {
     assert.ok(textPx('通话') > textPx('talk'));
     assert.ok(zh.dropped >= en.dropped);
     assert.equal(cut('长长长长长长长长长长长长长长长长', 60).endsWith('…'), true);
-  });
-});
-
-const e = (agentId: string, state: AgentEntry['state'], fetchedAt?: number, kind?: 'network' | 'auth' | 'transient'): AgentEntry => ({ agentId, state, fetchedAt, stats: { answernums: 1, calloutnums: 0, talktime: 10 }, error: kind ? { kind, message: kind } : undefined });
-
-describe('freshness of a group', () => {
-  it('counts members whose numbers are not current and says as of when (the oldest)', () => {
-    assert.deepEqual(freshness([e('101', 'ok', 5), e('102', 'ok', 6)]), { notCurrent: 0 });
-    assert.deepEqual(freshness([e('101', 'stale', 5, 'network'), e('102', 'ok', 9), e('103', 'auth', 3, 'auth')]), { notCurrent: 2, asOf: 3 });
-    assert.deepEqual(freshness([e('101', 'error', undefined, 'network')]), { notCurrent: 1 });
-  });
-  it('the gateway is unreachable only when every agent failed on the network; the last answer is the newest', () => {
-    assert.deepEqual(gatewayUnreachable([e('101', 'stale', 5, 'network'), e('102', 'stale', 7, 'transient')]), { lastAnswer: 7 });
-    assert.equal(gatewayUnreachable([e('101', 'stale', 5, 'network'), e('102', 'ok', 7)]), undefined);
-    assert.equal(gatewayUnreachable([e('101', 'auth', 5, 'auth')]), undefined, 'a refused Guid is not an outage');
-    assert.equal(gatewayUnreachable([e('101', 'stale', 5, 'protocol' as never)]), undefined, 'a gateway that answers, even garbage, is reachable');
-    assert.equal(gatewayUnreachable([]), undefined);
   });
 });
 

@@ -31,6 +31,14 @@ export function credentialKey(ref: CredentialRef): CredentialKey {
   return JSON.stringify([ref.kind, ref.gateway, ref.agentId ?? null]) as CredentialKey;
 }
 
+/**
+ * The stop of one agent's reads only: the gateway refused to let another agent's session read it
+ * (000-003 while that session stands). Never a credential, so no credential's agents share it.
+ */
+export function readRefusalKey(gateway: GatewayId, agentId: string): CredentialKey {
+  return JSON.stringify(['read', gateway, agentId]) as CredentialKey;
+}
+
 /** A request's credential as it left: which one, and the Guid it carried then. */
 export interface SentCredential {
   readonly ref: CredentialRef;

@@ -1,3 +1,5 @@
+// Over 300 lines: the thin owner of one connection's parts (dispatch, sessions, credentials, stops,
+// scheduler, prober), created and disposed as one; each part lives in its own file.
 import type { CertificateRefusal } from '../model/certificate';
 import { ConnectionHealth } from './connectionHealth';
 import type { GatewayClient } from '../wire/types';
@@ -14,7 +16,8 @@ import { AgentStateProber } from './agentStateProber';
 import type { ConnectionSettings } from '../wire/connectionSettings';
 import { CredentialRegistry, type CredentialPresence } from '../credentials/credentialRegistry';
 import { cancelled, RequestDispatch } from './requestDispatch';
-import { CredentialStops } from './credentialStops';
+import { CredentialStops, type StopReason } from './credentialStops';
+import type { Reach } from './requestDispatch';
 import { RefusedPasswords } from '../credentials/refusedPasswords';
 import type { ConnectionDeps, ConnectionOutcome, PollingState } from './connectionDeps';
 import { SessionRegistry, type SignInOptions } from '../sessions/sessionRegistry';
@@ -56,6 +59,9 @@ export class GatewayConnection extends Disposable {
   private readonly onDidRefuseGuidEmitter = this._register(new Emitter<PastedRef>());
   /** Once per refusal of a pasted Guid, until a new Guid lifts it. */
   readonly onDidRefuseGuid = this.onDidRefuseGuidEmitter.event;
+  private readonly onDidReachEmitter = this._register(new Emitter<Reach>());
+  /** Every finished request (statistics, states, queues, event polls, sign-ins): answered, or the gateway was not reached. */
+  readonly onDidReach = this.onDidReachEmitter.event;
   private readonly onDidChangeSessionEmitter = this._register(new Emitter<{ agentId: string; status: SessionStatus }>());
   /** A session of this connection changed state (signed in, renewed, lost, stopped, signed out). */
   readonly onDidChangeSession = this.onDidChangeSessionEmitter.event;
@@ -76,7 +82,7 @@ export class GatewayConnection extends Disposable {
     const clock = deps.clock ?? systemClock;
     this.passwords = new RefusedPasswords(this.gateway, deps.credentials);
     this.dispatch = this._register(
-      new RequestDispatch(settings, { ...deps, onGuidRenewed: (sent, renewed) => this.onGuidRenewed(sent, renewed) }),
+      new RequestDispatch(settings, { ...deps, onGuidRenewed: (sent, renewed) => this.onGuidRenewed(sent, renewed), onReach: (reach) => this.onReach(reach) }),
     );
     this.sessions = this._register(
       new SessionRegistry({
@@ -93,6 +99,9 @@ export class GatewayConnection extends Disposable {
       }),
     );
     this.sessions.onDidChange(({ agentId, status }) => this.onSessionChanged(agentId, status));
+    this.sessions.onDidConfirm((agentId) => {
+      if (!this.isDisposed) this.stops.onSessionConfirmed(agentId, this.sessions.get(agentId)?.guid);
+    });
     this.credentials = new CredentialRegistry(this.gateway, deps.credentials, this.sessions);
     this.health = new ConnectionHealth(this.gateway, this.credentials, initialPresence, () => this.onDidChangeEmitter.fire(), () => !this.isDisposed);
     this.stops = new CredentialStops(this.gateway, this.credentials, {
@@ -101,6 +110,7 @@ export class GatewayConnection extends Disposable {
       recheck: () => this.health.checkCredentials(this.agents),
       changed: () => this.onDidChangeEmitter.fire(),
       refused: (ref) => this.onDidRefuseGuidEmitter.fire(ref),
+      checkSession: (agentId) => this.sessions.check(agentId),
     });
     this.states = this._register(new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log));
     this.scheduler = this._register(
@@ -199,6 +209,13 @@ export class GatewayConnection extends Disposable {
     return this.scheduler.snapshot();
   }
 
+  /** Why this agent's polling is stopped now, if it is. */
+  stopOf(agentId: string): StopReason | undefined {
+    if (this.isDisposed) return undefined;
+    const key = this.scheduler.stopOf(agentId);
+    return key === undefined ? undefined : this.stops.reason(key);
+  }
+
   /** The credential an agent's requests use now. */
   credentialFor(agentId: string): CredentialRef {
     return this.credentials.refOf(agentId);
@@ -208,6 +225,7 @@ export class GatewayConnection extends Disposable {
     if (this.isDisposed) return;
     this.agents = agents;
     this.credentials.retain(agents);
+    this.stops.retain(agents);
     this.scheduler.setAgents(agents);
     this.health.checkCredentials(this.agents);
   }
@@ -263,6 +281,13 @@ export class GatewayConnection extends Disposable {
     const stats = await this.dispatch.sendCurrent(agentId, signal, this.credentials, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s));
     if (this.states.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.states.read(agentId, signal);
     return stats;
+  }
+
+  private onReach(reach: Reach): void {
+    if (this.isDisposed) return;
+    // An answer to any request (an event poll) means the statistics need not wait for their next probe.
+    if (reach.answered) this.scheduler.originAnswered();
+    this.onDidReachEmitter.fire(reach);
   }
 
   private onGuidRenewed(sentGuid: string, newGuid: string): void {

@@ -14,6 +14,8 @@ import type { SessionSnapshot, SessionStatus } from '../sessions/agentSession';
 import { GatewayConnection } from './gatewayConnection';
 import { type ConnectionDeps, type ConnectionOutcome } from './connectionDeps';
 import { credentialKey, sameRef, type PastedRef } from '../ids/credentialRef';
+import { GatewayStatus } from './gatewayStatus';
+import { systemClock } from '../util/clock';
 
 /** What the view shows when it has no rows; each has a welcome view with the fix. `checking`: the Guid lookup has not answered yet. */
 export type ViewState = 'noUrl' | 'badUrl' | 'noAgents' | 'noGuid' | 'checking' | 'ready';
@@ -41,6 +43,8 @@ const MAX_SWAPS_PER_QUERY = 5;
  */
 export class GatewayMonitor extends Disposable {
   readonly store = this._register(new StatsStore());
+  /** What the gateway and each watched agent are doing now, and who must act: every view renders from it. */
+  readonly status: GatewayStatus;
   /** Each agent's state (agentbyworkno), when enabled and the gateway allows it. */
   readonly states = this._register(new AgentStateStore());
   private agentStateEnabled = false;
@@ -90,6 +94,25 @@ export class GatewayMonitor extends Disposable {
     state: { readonly active: boolean; readonly rateLimit?: RateLimit } = { active: true },
   ) {
     super();
+    this.status = this._register(
+      new GatewayStatus(
+        {
+          entry: (id) => this.store.get(id),
+          agents: () => this.settingsValue.agents,
+          stopOf: (id) => this.current?.stopOf(id),
+          session: (id) => this.current?.sessionStatuses.get(id),
+          sessions: () => this.current?.sessionStatuses ?? new Map(),
+          certificateRefused: () => this.current?.refusedCertificate !== undefined,
+          polling: () => ({
+            intervalMs: this.settingsValue.pollIntervalMs,
+            timeoutMs: this.current?.settings.requestTimeoutMs ?? 10_000,
+            paused: this.paused,
+            active: this.active,
+          }),
+        },
+        deps.clock ?? systemClock,
+      ),
+    );
     const limiter = state.rateLimit ? this._register(new RateLimiter(state.rateLimit, deps.clock)) : undefined;
     this.limiter = limiter;
     this.deps = limiter ? { ...deps, rateLimit: (origin, agentId, signal) => limiter.acquire(`${origin}|${agentId}`, signal) } : deps;
@@ -148,6 +171,7 @@ export class GatewayMonitor extends Disposable {
     this.current?.setIntervalMs(settings.pollIntervalMs);
     this.current?.setAgents(settings.agents);
     this.updateViewState();
+    this.status.changed();
   }
 
   /** Read each agent's state along with its counters (ccGateway.agentState.enabled). */
@@ -164,18 +188,22 @@ export class GatewayMonitor extends Disposable {
 
   /** False while the window is unfocused or nothing shows the numbers. */
   setActive(active: boolean): void {
+    if (this.active === active) return;
     this.active = active;
     this.current?.setActive(active);
+    this.status.changed();
   }
 
   pause(): void {
     this.paused = true;
     this.current?.pause();
+    this.status.changed();
   }
 
   resume(): void {
     this.paused = false;
     this.current?.resume();
+    this.status.changed();
   }
 
   refresh(agentId?: string): void {
@@ -292,9 +320,16 @@ export class GatewayMonitor extends Disposable {
           this.onDidChangeStateAvailabilityEmitter.fire();
         }),
         c.onOutcome((o) => this.onOutcome(o)),
-        c.onDidChange(() => this.updateDerived()),
+        c.onDidReach((r) => this.status.observe(r)),
+        c.onDidChange(() => {
+          this.updateDerived();
+          this.status.changed();
+        }),
         c.onDidRefuseGuid((e) => this.onDidRefuseGuidEmitter.fire(e)),
-        c.onDidChangeSession((e) => this.onDidChangeSessionEmitter.fire(e)),
+        c.onDidChangeSession((e) => {
+          this.status.changed();
+          this.onDidChangeSessionEmitter.fire(e);
+        }),
       ];
       // Sessions remembered for this gateway and not handed over: sign in again with the stored password.
       for (const remembered of s.sessions ?? []) {
@@ -304,12 +339,14 @@ export class GatewayMonitor extends Disposable {
       }
     }
     this.updateDerived();
+    if (!this.isDisposed) this.status.reset();
     this.onDidSwapEmitter.fire(this.current);
   }
 
   private onOutcome({ agentId, outcome, at }: ConnectionOutcome): void {
     if (outcome.ok) {
       this.store.applySuccess(agentId, outcome.stats, at);
+      this.status.updated([agentId]);
       return;
     }
     const e = outcome.error;

@@ -23,6 +23,18 @@ export interface DispatchDeps {
   readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
   /** Set-GUID on an answer, before it settles. */
   readonly onGuidRenewed: (sentGuid: string, newGuid: string) => void;
+  /** Every request of either pool that got an answer (whatever it said) or met no gateway at all. */
+  readonly onReach?: (reach: Reach) => void;
+}
+
+/** What one finished request says of the gateway: it answered, or it could not be reached. */
+export type Reach = { readonly answered: true } | { readonly answered: false; readonly detail: string };
+
+/** An HTTP status means the gateway answered; a network failure or timeout without one means it was not reached. TLS and cancels say neither. */
+export function reachOf(entry: RequestLogEntry): Reach | undefined {
+  if (entry.httpStatus !== undefined) return { answered: true };
+  if (entry.outcome.startsWith('network') || entry.outcome.startsWith('transient')) return { answered: false, detail: entry.outcome };
+  return undefined;
 }
 
 /** The credential a failed request was sent with; kept beside the error, never on it (errors get logged). */
@@ -154,7 +166,11 @@ export class RequestDispatch implements IDisposable {
     const pool = connections ?? this.deps.poolConnections;
     return this.deps.loadClientFactory()({
       ...options,
-      onRequest: this.deps.onRequest,
+      onRequest: (entry) => {
+        this.deps.onRequest?.(entry);
+        const reach = reachOf(entry);
+        if (reach && !this.disposed) this.deps.onReach?.(reach);
+      },
       onGuidRenewed: (r) => this.deps.onGuidRenewed(r.sentGuid, r.newGuid),
       ...(pool ? { connections: pool } : {}),
     });

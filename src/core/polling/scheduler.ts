@@ -169,6 +169,25 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     return this.blocked.has(credentialKey);
   }
 
+  /** The stop that holds this agent now (its own refusal, or its credential's), if any. */
+  stopOf(agentId: string): K | undefined {
+    const slot = this.slots.get(agentId);
+    if (slot?.stoppedOn !== undefined && this.blocked.has(slot.stoppedOn)) return slot.stoppedOn;
+    if (this.blocked.size === 0 || !slot) return undefined;
+    const key = this.keyOf(agentId);
+    return this.blocked.has(key) ? key : undefined;
+  }
+
+  /**
+   * Another request (an event poll, a sign-in) got an answer: the gateway is back, so the agents
+   * held by the outage are due now instead of at the next probe.
+   */
+  originAnswered(): void {
+    if (!this.originDown || this.disposed) return;
+    this.backUp(this.clock.now(), undefined);
+    this.rescan();
+  }
+
   /** A new Guid arrived for this credential: its agents are due at once. */
   unblock(credentialKey: K): void {
     const wasBlocked = this.blocked.delete(credentialKey);
@@ -322,14 +341,17 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     this.pump();
   }
 
+  /** The gateway answered (whatever it said): everyone held during the outage is due now. */
+  private backUp(now: number, answered: Slot<K> | undefined): void {
+    if (!this.originDown) return;
+    this.originDown = false;
+    this.dueQueue = [];
+    for (const s of this.slots.values()) if (s !== answered && s.nextDueAt > now && s.failures === 0) s.nextDueAt = now;
+  }
+
   private onSuccess(slot: Slot<K>, now: number): void {
     slot.failures = 0;
-    if (this.originDown) {
-      // The gateway is back: everyone held during the outage is due now.
-      this.originDown = false;
-      this.dueQueue = [];
-      for (const s of this.slots.values()) if (s !== slot && s.nextDueAt > now && s.failures === 0) s.nextDueAt = now;
-    }
+    this.backUp(now, slot);
     if (this.slowDownFactor > 1 && now - this.lastSlowDownAt > 2 * this.intervalMs * this.slowDownFactor) {
       this.slowDownFactor = Math.max(1, this.slowDownFactor / 2);
       this.lastSlowDownAt = now;
@@ -353,6 +375,8 @@ export class PollScheduler<K extends string = string> implements IDisposable {
         }
         slot.stoppedOn = key;
         slot.nextDueAt = now;
+        // A refusal is an answer: the others need not wait for the next probe.
+        this.backUp(now, slot);
         if (!this.blocked.has(key)) {
           this.blocked.add(key);
           try {
@@ -372,6 +396,7 @@ export class PollScheduler<K extends string = string> implements IDisposable {
         slot.nextDueAt = this.nextProbeAt;
         return;
       case 'agent-offline':
+        this.backUp(now, slot);
         slot.failures = 0;
         slot.nextDueAt = now + this.jitter(interval);
         return;

@@ -37,6 +37,12 @@ export interface SessionTiming {
   readonly maxBackoffMs: number;
 }
 
+/**
+ * The event poll's back-off after connection errors never exceeds this (jitter included), so a
+ * gateway that comes back is noticed within about this long plus one request.
+ */
+export const EVENT_RETRY_CAP_MS = 8_000;
+
 export const DEFAULT_SESSION_TIMING: SessionTiming = {
   eventHoldMs: 10_000,
   repollMinMs: 200,
@@ -79,6 +85,13 @@ export class AgentSession extends Disposable {
   private timer: TimerHandle | undefined;
   private wake: (() => void) | undefined;
   private running = false;
+  /** True while the event loop waits after a failed poll: check() cuts that wait short. */
+  private waitingToRepoll = false;
+  /** check() was called: the next event-poll answer confirms the Guid (fires onDidConfirm). */
+  private checking = false;
+  private readonly onDidConfirmEmitter = this._register(new Emitter<void>());
+  /** After check(): the gateway answered an event poll with the current Guid, so the session stands. */
+  readonly onDidConfirm = this.onDidConfirmEmitter.event;
   private readonly onDidChangeEmitter = this._register(new Emitter<SessionStatus>());
   /** Status or Guid changed. */
   readonly onDidChange = this.onDidChangeEmitter.event;
@@ -131,6 +144,17 @@ export class AgentSession extends Disposable {
     this.setStatus({ kind: 'signed-in', since: this.statusValue.since, renewedAt: this.deps.clock.now() });
     this.deps.log.info(`Guid renewed for agent ${this.agentId}.`);
     return true;
+  }
+
+  /**
+   * Something suggests the session's Guid is dead (a read with it was refused): look now instead
+   * of after the back-off. The next event poll either confirms it (onDidConfirm) or finds it lost
+   * and signs in again. Never a second poll: it only cuts a wait short.
+   */
+  check(): void {
+    if (!this.running || this.statusValue.kind !== 'signed-in') return;
+    this.checking = true;
+    if (this.waitingToRepoll) this.wake?.();
   }
 
   /** DELETE …/logout with the current Guid; bounded by the client's timeout. Ends the loop first. */
@@ -186,6 +210,14 @@ export class AgentSession extends Disposable {
         error = isGatewayError(e) ? e : unexpected(e);
         failure = sessionFailure(error, 'sign-in');
       }
+      // Signing in again by itself while the gateway does not answer is an outage, not a refusal: it
+      // keeps trying (never giving up into "sign in again"), at most EVENT_RETRY_CAP_MS apart. A typed
+      // password's sign-in stays bounded: someone waits for its answer.
+      if (failure === 'retry' && error.kind === 'network' && !typed) {
+        this.setStatus({ kind: 'reconnecting', attempt, reason: error.message });
+        await this.sleep(Math.min(EVENT_RETRY_CAP_MS, this.backoff(attempt)));
+        continue;
+      }
       // 100-021: a sign-in is under way; do not send another, wait and look again.
       if (failure === 'in-progress' || failure === 'retry') {
         if (attempt >= this.deps.timing.maxSignInAttempts) {
@@ -223,6 +255,10 @@ export class AgentSession extends Disposable {
         const answer = await client.pollEvent(this.agentId, guid, this.deps.timing.eventHoldMs, this.lifetime.signal);
         networkFailures = 0;
         if (answer.event) lost = this.onEvent(answer.event);
+        if (lost === undefined && this.checking && guid === this.guidValue) {
+          this.checking = false;
+          this.onDidConfirmEmitter.fire();
+        }
       } catch (e) {
         if (!this.running) return;
         const error = isGatewayError(e) ? e : unexpected(e);
@@ -230,11 +266,17 @@ export class AgentSession extends Disposable {
         else {
           networkFailures++;
           this.deps.log.warn(`Event poll of agent ${this.agentId} failed: ${error.message}`);
-          await this.sleep(this.backoff(networkFailures));
+          this.waitingToRepoll = true;
+          try {
+            await this.sleep(Math.min(EVENT_RETRY_CAP_MS, this.backoff(networkFailures)));
+          } finally {
+            this.waitingToRepoll = false;
+          }
           continue;
         }
       }
       if (lost !== undefined) {
+        this.checking = false;
         this.deps.log.warn(`The session of agent ${this.agentId} ended (${lost}); signing in again.`);
         this.guidValue = undefined;
         if (!(await this.signIn(body, this.deps.variant))) return;

@@ -35,6 +35,9 @@ export class SessionRegistry implements IDisposable {
   private readonly onDidChangeEmitter = new Emitter<{ agentId: AgentId; status: SessionStatus }>();
   /** A session changed state (signed in, renewed, lost, stopped, signed out). */
   readonly onDidChange = this.onDidChangeEmitter.event;
+  private readonly onDidConfirmEmitter = new Emitter<AgentId>();
+  /** After check(): the session's Guid was confirmed by an event-poll answer. */
+  readonly onDidConfirm = this.onDidConfirmEmitter.event;
   private disposed = false;
 
   constructor(private readonly deps: SessionRegistryDeps) {}
@@ -64,6 +67,11 @@ export class SessionRegistry implements IDisposable {
 
   statuses(): ReadonlyMap<string, SessionStatus> {
     return new Map([...this.sessions].map(([id, s]) => [id, s.status]));
+  }
+
+  /** A read with this session's Guid was refused: the session looks at once whether it still stands. */
+  check(agentId: AgentId): void {
+    this.sessions.get(agentId)?.check();
   }
 
   /** A renewal (Set-GUID) of a session Guid: the session that sent it adopts it. */
@@ -105,6 +113,9 @@ export class SessionRegistry implements IDisposable {
     session.onDidChange((status) => {
       if (!this.disposed) this.onDidChangeEmitter.fire({ agentId, status });
     });
+    session.onDidConfirm(() => {
+      if (!this.disposed) this.onDidConfirmEmitter.fire(agentId);
+    });
     // Busy after sign-in, no auto-answer: a monitoring session must not be offered calls.
     return session.start({ password: options.password, phonenum: phone, status: 3, autoanswer: false, autoenteridle: false, releasephone: true }, options.force);
   }
@@ -136,6 +147,7 @@ export class SessionRegistry implements IDisposable {
     this.disposed = true;
     this.disposeAll();
     this.onDidChangeEmitter.dispose();
+    this.onDidConfirmEmitter.dispose();
   }
 
   private disposeAll(): void {

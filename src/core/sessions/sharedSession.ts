@@ -16,7 +16,7 @@ import type { AgentId } from '../ids/agentId';
 import type { FollowState, Following, SessionHost } from './sessionHost';
 
 /** What a connection needs of a session, whether it runs here or in another window. */
-export type ManagedSession = Pick<AgentSession, 'agentId' | 'status' | 'guid' | 'onDidChange' | 'snapshot' | 'start' | 'adopt' | 'signOut' | 'dispose'> & {
+export type ManagedSession = Pick<AgentSession, 'agentId' | 'status' | 'guid' | 'onDidChange' | 'onDidConfirm' | 'check' | 'snapshot' | 'start' | 'adopt' | 'signOut' | 'dispose'> & {
   /** This window stops running the session: handed to a waiting window, else signed out. */
   leave?(): Promise<void>;
   /** The answer of the start() under way: signed in (here or in the window followed) or not. */
@@ -53,6 +53,8 @@ export class SharedSession extends Disposable implements ManagedSession {
   private readonly firstState = new Set<() => void>();
   private readonly onDidChangeEmitter = this._register(new Emitter<SessionStatus>());
   readonly onDidChange = this.onDidChangeEmitter.event;
+  private readonly onDidConfirmEmitter = this._register(new Emitter<void>());
+  readonly onDidConfirm = this.onDidConfirmEmitter.event;
 
   constructor(
     readonly agentId: AgentId,
@@ -69,6 +71,11 @@ export class SharedSession extends Disposable implements ManagedSession {
   /** For tests and the log: whether this window runs the session or follows another window's. */
   get role(): 'owner' | 'follower' | 'none' {
     return this.mode === 'owner' || this.mode === 'follower' ? this.mode : 'none';
+  }
+
+  /** Only the window that runs the session polls its events; a follower's reads wait for that window's news. */
+  check(): void {
+    if (this.mode === 'owner') this.inner?.check();
   }
 
   get status(): SessionStatus {
@@ -185,7 +192,9 @@ export class SharedSession extends Disposable implements ManagedSession {
     this.following = undefined;
     const inner = this.deps.makeSession(resume);
     this.inner = inner;
-    this.innerListener = inner.onDidChange((s) => this.onInnerChange(s));
+    const changes = inner.onDidChange((s) => this.onInnerChange(s));
+    const confirms = inner.onDidConfirm(() => this.onDidConfirmEmitter.fire());
+    this.innerListener = { dispose: () => (changes.dispose(), confirms.dispose()) };
     this.deps.host.serve(this.key, {
       state: () => ({ status: this.status, guid: this.inner?.guid }),
       signOut: () => this.signOut(),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { totals, type Totals } from '../../core/monitor/statsStore';
-import { freshness, gatewayUnreachable, type Freshness } from '../../core/supervisor/freshness';
+import type { GroupCondition } from '../../core/monitor/gatewayStatus';
 import { attentionReasons, shownPresence } from '../../core/supervisor/supervisor';
 import { queueAttention } from '../../core/supervisor/queueThresholds';
 import type { GatewayUnit } from './gatewayUnit';
@@ -17,7 +17,7 @@ export interface GatewaySummary {
   /** The gateway does not answer (the extension keeps trying by itself). */
   readonly unreachable: boolean;
   readonly totals: Totals;
-  readonly fresh: Freshness;
+  readonly fresh: GroupCondition;
   readonly agents: number;
   readonly waiting: number;
   readonly queues: number;
@@ -29,7 +29,7 @@ export function summarize(unit: GatewayUnit): GatewaySummary {
   const m = unit.monitor;
   const entries = m.core.store.all();
   const t = totals(entries);
-  const fresh = freshness(entries);
+  const fresh = m.core.status.group(entries.map((e) => e.agentId));
   let attention = 0;
   for (const e of entries) {
     const presence = shownPresence(e, m.core.states.get(e.agentId));
@@ -41,7 +41,7 @@ export function summarize(unit: GatewayUnit): GatewaySummary {
   const waiting = queues.reduce((n, q) => n + q.stats!.waiting, 0);
   const sessions = [...m.core.sessions.entries()];
   const signedIn = sessions.find(([, s]) => s.kind === 'signed-in');
-  const unreachable = gatewayUnreachable(entries) !== undefined;
+  const unreachable = m.core.status.reach.kind === 'unreachable';
   const [state, icon, needsUser]: [string, string, boolean] =
     m.core.viewState === 'noUrl' ? [vscode.l10n.t('no URL'), 'circle-slash', true]
     : m.core.viewState === 'badUrl' ? [vscode.l10n.t('check the URL'), 'warning', true]
@@ -51,6 +51,7 @@ export function summarize(unit: GatewayUnit): GatewaySummary {
     : m.core.viewState === 'checking' ? [vscode.l10n.t('loading…'), 'loading~spin', false]
     : m.core.refusedCredentials.length > 0 ? [vscode.l10n.t('Guid refused'), 'key', true]
     : unreachable ? [vscode.l10n.t('unreachable'), 'debug-disconnect', false]
+    : fresh.mustAct > 0 ? [vscode.l10n.t('{0} agents need you', fresh.mustAct), 'warning', true]
     : signedIn ? [vscode.l10n.t('signed in as {0}', signedIn[0]), 'pass', false]
     : sessions.length > 0 ? [vscode.l10n.t('signing in…'), 'sync~spin', false]
     : [vscode.l10n.t('Guid set'), 'key', false];

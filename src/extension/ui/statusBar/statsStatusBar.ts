@@ -3,7 +3,6 @@ import { escapeMarkdown, formatDuration, needAttentionCount, notCurrentText, tim
 import { plainWords } from '../../../core/format/plainWords';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { presenceLabel } from '../../../core/supervisor/agentState';
-import { freshness, gatewayUnreachable, isCurrent } from '../../../core/supervisor/freshness';
 import { attentionReasons, shownPresence, type AttentionReason } from '../../../core/supervisor/supervisor';
 import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
 import { queueName } from '../trees/queuesTreeProvider';
@@ -13,7 +12,8 @@ import type { StateTimes } from '../../gateways/stateTimes';
 import type { Gateways } from '../../gateways/gateways';
 import { summarize } from '../../gateways/gatewaySummary';
 import { UnitListeners } from '../../gateways/unitListeners';
-import { clockTime, stateLabel } from '../trees/agentTooltip';
+import { clockTime } from '../trees/agentTooltip';
+import { conditionLabel } from '../conditionWords';
 import { sessionLine } from '../trees/sessionRows';
 
 const MAX_TOOLTIP_ROWS = 50;
@@ -35,7 +35,7 @@ export class StatsStatusBar extends Disposable {
     const schedule = () => this.schedule();
     // Every gateway's changes, and gateways that come and go.
     const listeners = this._register(new UnitListeners(gateways));
-    listeners.on((u) => [u.monitor.core.store.onDidChange, u.monitor.core.onDidChangeViewState, u.monitor.core.onDidChangeAuth, u.monitor.onDidChangeSettings, u.stateTimes.onDidChange, u.monitor.core.onDidSwap, u.monitor.queues.onDidChange, u.monitor.core.states.onDidChange], schedule);
+    listeners.on((u) => [u.monitor.core.store.onDidChange, u.monitor.core.onDidChangeViewState, u.monitor.core.onDidChangeAuth, u.monitor.core.status.onDidChange, u.monitor.onDidChangeSettings, u.stateTimes.onDidChange, u.monitor.core.onDidSwap, u.monitor.queues.onDidChange, u.monitor.core.states.onDidChange], schedule);
     listeners.on(
       (u) => [
         (l: (e: unknown) => unknown) =>
@@ -105,11 +105,12 @@ export class StatsStatusBar extends Disposable {
     }
     const entries = m.core.store.all();
     const t = totals(entries);
-    const fresh = freshness(entries);
-    const down = gatewayUnreachable(entries);
-    const allFailing = entries.length > 0 && t.failing + t.needsGuid === entries.length && t.failing > 0;
-    // The gateway not answering is cured by the extension itself: shown (old numbers, their time), not a warning colour.
-    const needsUser = m.core.refusedCredentials.length > 0 || (allFailing && !down);
+    // Everything below comes from the gateway's model: what is current, why not, and who must act.
+    const fresh = m.core.status.group(entries.map((e) => e.agentId));
+    const reach = m.core.status.reach;
+    const down = reach.kind === 'unreachable' ? (reach.lastAnswer !== undefined ? { lastAnswer: reach.lastAnswer } : {}) : undefined;
+    // The gateway not answering, a session signing in again: cured by the extension itself, not a warning colour.
+    const needsUser = m.core.refusedCredentials.length > 0 || fresh.mustAct > 0;
     const stale = fresh.notCurrent > 0;
     const icon = m.core.refusedCredentials.length > 0 ? '$(key) ' : stale ? '$(history) ' : m.core.isPaused ? '$(debug-pause) ' : '';
     // Agents over a threshold are counted here; the warning background stays for what needs action (UX guidelines).
@@ -200,10 +201,11 @@ export class StatsStatusBar extends Disposable {
 
   /** The agent's state in words for the tooltip: what it is doing (and for how long), or why its numbers are old. */
   private stateWords(e: AgentEntry): string {
-    if (!isCurrent(e)) return e.fetchedAt !== undefined ? vscode.l10n.t('not current (as of {0})', clockTime(e.fetchedAt)) : stateLabel(e.state);
+    const c = this.monitor.core.status.agent(e.agentId);
+    if (c.kind === 'not-current') return c.asOf !== undefined && !c.act ? vscode.l10n.t('not current (as of {0})', clockTime(c.asOf)) : conditionLabel(c);
     const presence = shownPresence(e, this.monitor.core.states.get(e.agentId));
-    if (e.state === 'offline' || presence === 'signedOut') return vscode.l10n.t('not signed in');
-    if (!presence) return e.state === 'loading' ? stateLabel(e.state) : '–';
+    if (c.kind === 'signed-out' || presence === 'signedOut') return vscode.l10n.t('not signed in');
+    if (!presence) return c.kind === 'loading' ? conditionLabel(c) : '–';
     const r = this.stateTimes?.reading(e.agentId);
     return r && r.presence === presence ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), timeInStateText(r.seconds, r.atLeast)) : presenceLabel(presence);
   }

@@ -3,7 +3,9 @@ import { agentCount, averageTalkSeconds, escapeMarkdown, formatAge, formatDelta,
 import { detailsLine, plainWords } from '../../../core/format/plainWords';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { PRESENCES, presenceLabel, type AgentPresence, type Presence } from '../../../core/supervisor/agentState';
-import type { Freshness } from '../../../core/supervisor/freshness';
+import type { AgentCondition } from '../../../core/monitor/agentCondition';
+import type { GroupCondition } from '../../../core/monitor/gatewayStatus';
+import { conditionIcon, conditionLabel, conditionSentence } from '../conditionWords';
 import type { AttentionReason, TimeInStateReading } from '../../../core/supervisor/supervisor';
 
 /** A time of day as rows show it (hours and minutes, in VS Code's display language). */
@@ -26,32 +28,15 @@ export interface TooltipExtras {
   readonly inState?: TimeInStateReading & { readonly presence: Presence };
 }
 
-/** The state in words (a function, not a table: the words depend on VS Code's display language). */
-export function stateLabel(state: AgentEntry['state']): string {
-  switch (state) {
-    case 'loading':
-      return vscode.l10n.t('waiting for the first answer');
-    case 'ok':
-      return vscode.l10n.t('up to date');
-    case 'stale':
-      return vscode.l10n.t('not current: the last update failed');
-    case 'error':
-      return vscode.l10n.t('failing');
-    case 'auth':
-      return vscode.l10n.t('Guid refused: set a new Guid');
-    case 'offline':
-      return vscode.l10n.t('not signed in');
-  }
-}
-
 /** Built on hover (resolveTreeItem), so "fetched … ago" is current without refreshing rows. */
-export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtras = {}): vscode.MarkdownString {
+export function agentTooltip(entry: AgentEntry, condition: AgentCondition, now: number, extras: TooltipExtras = {}): vscode.MarkdownString {
   // Untrusted, no HTML: the gateway's message text can never become a link or a command.
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
   md.supportHtml = false;
   const details: string[] = [];
-  md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${stateIcon(entry).id}) ${escapeMarkdown(stateLabel(entry.state))}\n\n`);
+  md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${conditionIcon(condition).id}) ${escapeMarkdown(conditionLabel(condition))}\n\n`);
+  if (condition.kind === 'not-current') md.appendMarkdown(`${escapeMarkdown(conditionSentence(condition, entry.agentId))}\n\n`);
   if (extras.presence) {
     const name = extras.state?.name ? ` · ${escapeMarkdown(extras.state.name)}` : '';
     const span = extras.inState && extras.inState.presence === extras.presence ? extras.inState : undefined;
@@ -76,13 +61,13 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
     row(vscode.l10n.t('Average per answered call'), avg === undefined ? '–' : formatDuration(avg));
     const delta = formatDelta(s, entry.previous);
     if (delta) row(vscode.l10n.t('Since previous poll'), escapeMarkdown(delta));
-    if (entry.fetchedAt) row(entry.state === 'ok' ? vscode.l10n.t('Fetched') : vscode.l10n.t('Last updated (not current)'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
+    if (entry.fetchedAt) row(condition.kind === 'current' ? vscode.l10n.t('Fetched') : vscode.l10n.t('Last updated (not current)'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
   }
-  if (entry.error && entry.state !== 'ok') {
-    // The words; the codes go to the last line (and are in the log).
-    const why = plainWords(entry.error.message, [entry.error.code]);
+  // The last failure's own words come last (the first lines said what it means), its codes on the Details line.
+  if (condition.kind === 'not-current' && (condition.message || condition.code)) {
+    const why = plainWords(condition.message ?? '', [condition.code]);
     details.push(...why.details);
-    md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(why.words)}`);
+    if (why.words) md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(why.words)}`);
     if (entry.lastAttemptAt) md.appendMarkdown(` _(${formatAge(now - entry.lastAttemptAt)})_`);
   }
   const last = detailsLine([...new Set(details)]);
@@ -90,25 +75,8 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
   return md;
 }
 
-export function stateIcon(entry: AgentEntry): vscode.ThemeIcon {
-  switch (entry.state) {
-    case 'loading':
-      return new vscode.ThemeIcon('loading~spin');
-    case 'ok':
-      return new vscode.ThemeIcon('person', new vscode.ThemeColor('charts.green'));
-    case 'stale':
-      return new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'));
-    case 'error':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-    case 'auth':
-      return new vscode.ThemeIcon('key', new vscode.ThemeColor('list.warningForeground'));
-    case 'offline':
-      return new vscode.ThemeIcon('circle-slash');
-  }
-}
-
 /** A team row's or the totals row's tooltip: who, how many in each state, whether the numbers are current, who needs attention. */
-export function groupTooltip(label: string, entries: readonly AgentEntry[], attention: readonly string[], fresh: Freshness, byState: ReadonlyMap<Presence, number>, now: number): vscode.MarkdownString {
+export function groupTooltip(label: string, entries: readonly AgentEntry[], attention: readonly string[], fresh: GroupCondition, byState: ReadonlyMap<Presence, number>, now: number): vscode.MarkdownString {
   const sum = totals(entries);
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;

@@ -9,14 +9,14 @@ import { agentCount, averageTalkSeconds, formatAge, formatDuration, notCurrentTe
 import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
 import { detailsLine } from '../../../core/format/plainWords';
 import { PRESENCE_ICON, PRESENCES, presenceLabel, type Presence } from '../../../core/supervisor/agentState';
-import { freshness, gatewayUnreachable } from '../../../core/supervisor/freshness';
 import { attentionReasons, groups, shownPresence, sortAgents, type AttentionReason } from '../../../core/supervisor/supervisor';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { Disposable } from '../../../core/util/lifecycle';
 import type { AgentMonitor } from '../../gateways/agentMonitor';
 import type { StateTimes } from '../../gateways/stateTimes';
 import type { ViewOptions } from './viewOptions';
-import { agentTooltip, clockTime, groupTooltip, stateIcon, stateLabel } from './agentTooltip';
+import { agentTooltip, clockTime, groupTooltip } from './agentTooltip';
+import { conditionIcon, conditionLabel } from '../conditionWords';
 import { sessionItem, sessionTooltip } from './sessionRows';
 
 export interface AgentNode {
@@ -86,7 +86,6 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.emitter.event;
   /** Counters for tests and the benchmark: how much each store change refreshed, and how many rows were built anew. */
   readonly refreshCounts = { events: 0, items: 0, full: 0, built: 0, reordered: 0 };
-  private gatewayDown = false;
   /** Per agent, the time in state and attention its row last showed (timesChanged). */
   private readonly lastTime = new Map<string, string>();
   /** Agents whose session was signed in in this window: signing in once more is "again". */
@@ -104,13 +103,12 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       monitor.core.store.onDidChange((change) => {
         if (change.structural) return this.fireAll();
         this.agentsChanged(change.changed);
-        // The session rows say when the gateway stops answering, and when it answers again.
-        const down = gatewayUnreachable(monitor.core.store.all()) !== undefined;
-        if (down !== this.gatewayDown) {
-          this.gatewayDown = down;
-          if (this.sessionNodes.size) this.emitter.fire([...this.sessionNodes.values()]);
-        }
       }),
+    );
+    // The gateway's model changed (reach, a stop, a session, numbers grew old): rows whose words
+    // changed are rebuilt, the others keep their cached items.
+    this._register(
+      monitor.core.status.onDidChange(() => this.fireAll()),
     );
     this._register(monitor.core.states.onDidChange((ids) => this.agentsChanged(ids)));
     this._register(monitor.core.onDidChangeViewState(() => this.fireAll()));
@@ -165,12 +163,11 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   /** The time in state an agent row shows (undefined: none, e.g. its numbers are not current). */
   private shownTime(agentId: string): string | undefined {
-    const entry = this.monitor.core.store.get(agentId);
-    const current = entry?.state === 'ok' || entry?.state === 'loading' || entry?.state === 'offline';
+    const condition = this.monitor.core.status.agent(agentId);
     const presence = this.presence(agentId);
     const reading = this.stateTimes?.reading(agentId);
     // From the first second the state is known; "≥" only when watching began mid-state.
-    return current && entry?.state !== 'offline' && presence && reading && reading.presence === presence ? timeInStateText(reading.seconds, reading.atLeast) : undefined;
+    return condition.kind !== 'not-current' && condition.kind !== 'signed-out' && presence && reading && reading.presence === presence ? timeInStateText(reading.seconds, reading.atLeast) : undefined;
   }
 
   /** Changed agents: their rows, plus the group (for its totals, or when its order changed). */
@@ -307,7 +304,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       const status = this.monitor.core.sessions.get(element.agentId) ?? { kind: 'signed-out' as const };
       if (status.kind === 'signed-in') this.wasSignedIn.add(element.agentId);
       else if (status.kind === 'signed-out' || status.kind === 'stopped') this.wasSignedIn.delete(element.agentId);
-      return sessionItem(element.agentId, status, { unreachable: gatewayUnreachable(this.monitor.core.store.all()), again: this.wasSignedIn.has(element.agentId), budgetPx: this.budget(0) });
+      return sessionItem(element.agentId, status, { unreachable: this.unreachable(), again: this.wasSignedIn.has(element.agentId), budgetPx: this.budget(0) });
     }
     if (element.type === 'team') return this.groupItem(element);
     if (element.type === 'totals') return this.groupItem(undefined);
@@ -319,17 +316,23 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
     if (element.type === 'session') {
       const status = this.monitor.core.sessions.get(element.agentId);
-      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now(), gatewayUnreachable(this.monitor.core.store.all()));
+      if (status) item.tooltip = sessionTooltip(element.agentId, status, Date.now(), this.unreachable());
     }
     if (element.type === 'agent') {
       const entry = this.monitor.core.store.get(element.agentId);
-      if (entry) item.tooltip = agentTooltip(entry, Date.now(), { state: this.monitor.core.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.core.stateRefusal?.message, inState: this.stateTimes?.reading(element.agentId) });
+      if (entry) item.tooltip = agentTooltip(entry, this.monitor.core.status.agent(element.agentId), Date.now(), { state: this.monitor.core.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.core.stateRefusal?.message, inState: this.stateTimes?.reading(element.agentId) });
     }
     if (element.type === 'team' || element.type === 'totals') {
       const g = this.groupData(element.type === 'team' ? element : undefined);
       item.tooltip = groupTooltip(g.label, g.entries, g.warnings, g.fresh, g.byState, Date.now());
     }
     return item;
+  }
+
+  /** The gateway does not answer (from the model): session rows say Reconnecting, with the last answer. */
+  private unreachable(): { readonly lastAnswer?: number } | undefined {
+    const reach = this.monitor.core.status.reach;
+    return reach.kind === 'unreachable' ? (reach.lastAnswer !== undefined ? { lastAnswer: reach.lastAnswer } : {}) : undefined;
   }
 
   /** The cached item when nothing it shows changed; otherwise build() anew. */
@@ -351,31 +354,34 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     this.lastTime.set(agentId, `${minutes ?? ''}|${attention.map((a) => a.kind).join(',')}`);
     const inTeam = node.team !== undefined && node.team !== '';
     const depth = node.team === undefined ? 0 : 1;
-    const signature = JSON.stringify([entry?.state, entry?.stats, entry?.fetchedAt !== undefined && entry.state !== 'ok' ? entry.fetchedAt : 0, entry?.error?.message, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);
+    const condition = this.monitor.core.status.agent(agentId);
+    // The age is part of what a row shows only while its numbers are not current.
+    const shown = { kind: condition.kind, cause: condition.cause, act: condition.act, asOf: condition.kind === 'not-current' ? condition.asOf : undefined };
+    const signature = JSON.stringify([shown, entry?.stats, presence, minutes, attention.map((a) => a.text), inTeam, vscode.env.language, this.budget(depth)]);
     return this.cached(id, signature, () => {
       const item = new vscode.TreeItem(agentId, entry?.stats ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = id;
       item.contextValue = `${entry?.stats ? 'agent.withStats' : 'agent'}${inTeam ? '.inTeam' : ''}`;
       if (!entry) return item;
-      // What matters first: the state (or that the numbers are old), then the numbers.
+      // What matters first: the state (or that the numbers are not current, and why), then the numbers.
       const parts: RowPart[] = [];
       const s = entry.stats;
-      const current = entry.state === 'ok' || entry.state === 'loading' || entry.state === 'offline';
-      if (!current && entry.fetchedAt !== undefined && s) parts.push({ text: notCurrentText(clockTime(entry.fetchedAt)), keep: true });
-      else if (entry.state === 'offline') parts.push({ text: vscode.l10n.t('not signed in'), keep: true });
+      const current = condition.kind !== 'not-current';
+      if (!current && condition.asOf !== undefined && s) parts.push({ text: notCurrentText(clockTime(condition.asOf)), keep: true });
+      else if (condition.kind === 'signed-out') parts.push({ text: vscode.l10n.t('not signed in'), keep: true });
       else if (presence && current) parts.push({ text: minutes ? `${presenceLabel(presence)} ${minutes}` : presenceLabel(presence), keep: true });
       if (s) parts.push({ text: `↓${s.answernums} ↑${s.calloutnums}`, keep: true }, { text: formatDuration(s.talktime), keep: true });
-      else if (entry.state === 'loading') parts.push({ text: vscode.l10n.t('loading…'), keep: true });
-      else if (entry.state !== 'offline') parts.push({ text: stateLabel(entry.state), keep: true });
+      else if (condition.kind === 'loading') parts.push({ text: vscode.l10n.t('loading…'), keep: true });
+      else if (condition.kind !== 'signed-out') parts.push({ text: conditionLabel(condition), keep: true });
       item.description = fitRow(agentId, parts, this.budget(depth)).description;
-      const look = presence && (entry.state === 'ok' || entry.state === 'offline') ? PRESENCE_ICON[presence] : undefined;
+      const look = presence && (condition.kind === 'current' || condition.kind === 'signed-out') ? PRESENCE_ICON[presence] : undefined;
       item.iconPath =
-        attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        attention.length > 0 && current ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
         : look ? new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined)
-        : stateIcon(entry);
-      const words = s ? vscode.l10n.t('{0} answered, {1} outbound, talk time {2}', s.answernums, s.calloutnums, formatDuration(s.talktime)) : stateLabel(entry.state);
+        : conditionIcon(condition);
+      const words = s ? vscode.l10n.t('{0} answered, {1} outbound, talk time {2}', s.answernums, s.calloutnums, formatDuration(s.talktime)) : conditionLabel(condition);
       const stateWords = presence && current ? (minutes ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), minutes) : presenceLabel(presence)) : undefined;
-      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : stateLabel(entry.state), !current && entry.fetchedAt !== undefined ? notCurrentText(clockTime(entry.fetchedAt)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
+      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : conditionLabel(condition), !current && condition.asOf !== undefined ? notCurrentText(clockTime(condition.asOf)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
       item.accessibilityInformation = { label };
       return item;
     });
@@ -393,7 +399,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     const warnings = members.filter((id) => this.attention(id).length > 0);
     const label = team ? (team.team === '' ? vscode.l10n.t('Other') : team.team) : vscode.l10n.t('Total');
-    return { label, entries, sum: totals(entries), warnings, fresh: freshness(entries), byState };
+    return { label, entries, sum: totals(entries), warnings, fresh: this.monitor.core.status.group(members), byState };
   }
 
   /** A team row ('' = Other) or, for undefined, the totals row. */
