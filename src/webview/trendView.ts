@@ -1,11 +1,11 @@
 // The Show Trend webview: a uPlot chart of one day — answered and outbound calls
-// per 15 minutes as bars, cumulative talk time as a line — and the same numbers as a table
+// per interval (a minute, 5 or 15 minutes: trendChart.ts chooseBucketMs) as bars on their interval, cumulative talk time as a line — and the same numbers as a table
 // for screen readers and keyboard users. Bundled by esbuild into dist/trendView.js; it gets
 // its data and its (already localized) words from the extension by postMessage and keeps
 // them with setState, so hiding and showing the panel loses nothing.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { axisRange, hm, hms, intervalLabel, legendAt, legendText } from '../core/history/trendChart';
+import { axisRange, axisTicks, barX, hm, hms, intervalLabel, legendAt, legendText } from '../core/history/trendChart';
 import type { TrendData } from '../core/history/trendData';
 import type { ExtensionToWebview, WebviewToExtension } from './protocol';
 import { el, vscode } from './page';
@@ -63,6 +63,14 @@ function queueSeries(d: TrendData, q: NonNullable<TrendData['queue']>, blue: str
   };
 }
 
+/** The time axis' labels as drawn, also as text (the canvas is not read by screen readers, nor by the UI tests). */
+function showAxis(labels: string[]): string[] {
+  const host = document.getElementById('axis-labels');
+  if (host) host.textContent = `${data?.words.interval ?? ''}: ${labels.join(', ')}`;
+  host?.setAttribute('data-labels', labels.join('|'));
+  return labels;
+}
+
 /** The legend above the chart: the hovered or selected bucket's interval and values, else the latest's. */
 function showLegend(d: TrendData, index: number | null | undefined): void {
   const host = document.getElementById('legend');
@@ -97,7 +105,12 @@ function renderChart(d: TrendData, host: HTMLElement): void {
     // From the first record's bucket, not the start of the day (trendChart.ts axisRange).
     scales: { x: { time: true, auto: false, range: [range[0] / 1000, range[1] / 1000] }, calls: { range: (_u, _min, max) => [0, Math.max(1, max)] }, talk: { range: (_u, _min, max) => [0, Math.max(0.1, max)] } },
     axes: [
-      { ...axis, values: (_u, ticks) => ticks.map((t) => hm(t * 1000)) },
+      {
+        ...axis,
+        // Ticks on interval boundaries, whole minutes apart: no label repeats (trendChart.ts axisTicks).
+        splits: (u, _i, min, max) => axisTicks([min * 1000, max * 1000], d.bucketMs, u.bbox.width / devicePixelRatio).map((t) => t / 1000),
+        values: (_u, ticks) => showAxis(ticks.map((t) => hm(t * 1000))),
+      },
       { ...axis, scale: 'calls', label: d.words.calls },
       { ...axis, scale: 'talk', side: 1, label: queue ? queue.axis : d.words.hours, grid: { show: false } },
     ],
@@ -111,7 +124,8 @@ function renderChart(d: TrendData, host: HTMLElement): void {
     legend: { show: false },
     hooks: { setCursor: [(u) => showLegend(d, selected ?? u.cursor.idx)] },
   };
-  const x = d.buckets.map((b) => b / 1000);
+  // Each bucket's bars stand in the middle of its interval, between the ticks that bound it.
+  const x = d.buckets.map((b) => barX(b, d.bucketMs) / 1000);
   plot = new uPlot(opts, queue ? [x, ...queue.data] : [x, d.answered, d.outbound, d.talkCumulative.map((s) => s / 3600)], host);
 }
 
@@ -144,6 +158,9 @@ function render(): void {
   const hint = el('p', data.words.legendHint, 'meta');
   hint.id = 'legend-hint';
   root.appendChild(hint);
+  const axisText = el('p', undefined, 'visually-hidden');
+  axisText.id = 'axis-labels';
+  root.appendChild(axisText);
   selected = undefined;
   renderChart(data, chart);
   showLegend(data, undefined);
@@ -160,7 +177,7 @@ function moveSelection(e: KeyboardEvent, chart: HTMLElement): void {
   selected = next;
   showLegend(data, selected);
   // The cursor follows the keyboard, so what is read is also what is marked.
-  if (plot && selected !== undefined) plot.setCursor({ left: plot.valToPos(data.buckets[selected] / 1000, 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
+  if (plot && selected !== undefined) plot.setCursor({ left: plot.valToPos(barX(data.buckets[selected], data.bucketMs) / 1000, 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
   chart.focus();
 }
 

@@ -85,7 +85,7 @@ describe('Several gateways at once', function () {
     assert.ok(underB.includes('gateway:gateway:site b/agent:101') && underB.includes('gateway:gateway:site b/session:101'), JSON.stringify(underB));
     const underC = api.fleetTree.getChildren(api.fleetTree.getChildren()[2]).map((n) => api.fleetTree.getTreeItem(n).id);
     assert.ok(underC.includes('gateway:gateway:site c/agent:101'), 'agent 101 on two gateways: two ids');
-    await until('status bar sums all gateways', () => api.statusBar.snapshot.text.includes(`$(call-incoming) ${1 + 22 + 333}`) && api.statusBar.snapshot.text);
+    await until('status bar sums all gateways', () => api.statusBar.snapshot.text.includes(`↓${1 + 22 + 333} `) && api.statusBar.snapshot.text);
     assert.match(String(api.statusBar.snapshot.label), /3 gateways: .*Site B: signed in as 101 · 22 answered/);
   });
 

@@ -1,7 +1,7 @@
 // Time in state per agent (src/core/supervisor/timeInState.ts), the thresholds
 // per state, and the plural forms of counts, in plain node with a fake clock.
 import assert from 'node:assert/strict';
-import { agentCount, formatStateMinutes, needAttentionCount } from '../../src/core/format/format';
+import { agentCount, formatTimeInState, needAttentionCount, timeInStateText } from '../../src/core/format/format';
 import { setLocalizer } from '../../src/core/l10n/localize';
 import type { Presence } from '../../src/core/supervisor/agentState';
 import { attentionReasons, parseStateThresholds, NO_THRESHOLDS } from '../../src/core/supervisor/supervisor';
@@ -56,9 +56,23 @@ describe('time in state', () => {
     t.observe('101', 'wrapUp', lateEvening);
     const after = new Date(2026, 11, 2, 0, 4, 30).getTime();
     assert.equal(t.seconds('101', after), 390);
-    assert.equal(formatStateMinutes(t.seconds('101', after)!), '6 min');
-    assert.equal(formatStateMinutes(59), undefined);
-    assert.equal(formatStateMinutes(3600 + 5 * 60), '1 h 05 min');
+    assert.equal(formatTimeInState(t.seconds('101', after)!), '6 min');
+    assert.equal(formatTimeInState(3600 + 5 * 60), '1 h 05 min');
+  });
+
+  it('is shown from the first second it is known: seconds under a minute, "at least" only when the start was not seen', () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const t = new TimeInState(clock);
+    t.observe('101', 'idle'); // watching began mid-state: the start was not seen
+    t.observe('101', 'talking', clock.now() + 1000); // a change seen: its start is known
+    const r = (dt: number) => ({ seconds: t.seconds('101', clock.now() + 1000 + dt)!, atLeast: t.get('101')!.atLeast });
+    assert.equal(timeInStateText(r(0).seconds, r(0).atLeast), '0 s', 'at the first reading of the new state');
+    assert.equal(timeInStateText(r(45_000).seconds, r(45_000).atLeast), '45 s');
+    assert.equal(timeInStateText(r(59_999).seconds, r(59_999).atLeast), '59 s');
+    assert.equal(timeInStateText(r(60_000).seconds, r(60_000).atLeast), '1 min');
+    const other = new TimeInState(clock);
+    other.observe('102', 'rest');
+    assert.equal(timeInStateText(other.seconds('102', clock.now() + 5000)!, other.get('102')!.atLeast), '≥5 s', 'watching began mid-state');
   });
 
   it('random sequences of readings, reloads and time (seeded, replayable): the span matches a model after every step', () => {

@@ -44,12 +44,29 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~"']/g, (c) => `\\${c}`);
 }
 
-/** Time in a state as a row shows it: whole minutes ("6 min", "1 h 05 min"); under a minute nothing. */
-export function formatStateMinutes(seconds: number): string | undefined {
-  const m = Math.floor(Math.max(0, seconds) / 60);
-  if (m < 1) return undefined;
+/**
+ * Time in a state as a row shows it, from the first second it is known: "45 s" under a
+ * minute, then whole minutes ("6 min", "1 h 05 min").
+ */
+export function formatTimeInState(seconds: number): string {
+  const s = Math.floor(Math.max(0, seconds));
+  if (s < 60) return t('{0} s', s);
+  const m = Math.floor(s / 60);
   if (m < 60) return t('{0} min', m);
   return t('{0} h {1} min', Math.floor(m / 60), String(m % 60).padStart(2, '0'));
+}
+
+/** Time in state with its "at least" mark (≥) when the start of the state was not seen. */
+export function timeInStateText(seconds: number, atLeast: boolean): string {
+  return `${atLeast ? '≥' : ''}${formatTimeInState(seconds)}`;
+}
+
+/**
+ * The one way every row and the status bar say their numbers are not current: "as of" the
+ * time of the last update that arrived, or "not current" when none ever did.
+ */
+export function notCurrentText(asOfClock: string | undefined): string {
+  return asOfClock !== undefined ? t('as of {0}', asOfClock) : t('not current');
 }
 
 // Counts in words: the message differs for one (vscode.l10n.t has no plural rules of its own).

@@ -32,14 +32,19 @@ const MIN_LABEL_PX = 56;
  * Pixels left for label and description in a tree row of a side bar `sideBarPx` wide, at
  * `depth` (0: top level): indent, twistie and icon before, padding and scroll bar after.
  */
-export function rowBudgetPx(sideBarPx: number, depth: number): number {
-  return Math.max(120, sideBarPx - 56 - 8 * depth);
+export function rowBudgetPx(sideBarPx: number, depth: number, inlineActions = 0): number {
+  return Math.max(120, sideBarPx - 56 - 8 * depth - INLINE_ACTION_PX * inlineActions);
 }
+
+/** What one inline action covers of a hovered row (a 16 px icon and its padding): rows with one leave that room, so hovering hides none of their numbers. */
+export const INLINE_ACTION_PX = 22;
 
 export interface RowPart {
   readonly text: string;
   /** Shown even if the label must be shortened for it. */
   readonly keep?: boolean;
+  /** Given the room left once everything else is placed, a longer text for it (`text` is the shortest). */
+  readonly grow?: (px: number) => string;
 }
 
 export interface FittedRow {
@@ -66,7 +71,48 @@ export function fitRow(label: string, parts: readonly RowPart[], budgetPx: numbe
     chosen.add(p);
   }
   const shown = parts.filter((p) => chosen.has(p));
-  return { label: shownLabel, description: shown.map((p) => p.text).join(separator), dropped: parts.filter((p) => p.text).length - shown.length };
+  const texts = new Map(shown.map((p) => [p, p.text]));
+  // The room left goes to the parts that can say more with it, in order.
+  for (const p of shown) {
+    if (!p.grow) continue;
+    const longer = p.grow(textPx(p.text) + Math.max(0, budgetPx - used));
+    if (longer !== p.text && textPx(longer) <= textPx(p.text) + budgetPx - used) {
+      used += textPx(longer) - textPx(p.text);
+      texts.set(p, longer);
+    }
+  }
+  return { label: shownLabel, description: shown.map((p) => texts.get(p)).join(separator), dropped: parts.filter((p) => p.text).length - shown.length };
+}
+
+/** One count of a group's summary: "3 talking". */
+export interface Count {
+  readonly label: string;
+  readonly n: number;
+}
+
+/**
+ * A group's states in `px`, in the given order of importance ("3 talking · 1 wrap-up"): the most
+ * frequent state is always there (ties go to the more important), the others join in order while
+ * they fit, and agents in states left out are counted as "+N" — so no count contradicts another.
+ */
+export function fitCounts(counts: readonly Count[], px: number, separator = ' · '): string {
+  const present = counts.filter((c) => c.n > 0);
+  if (present.length === 0) return '';
+  const text = (c: Count) => `${c.n} ${c.label}`;
+  const total = present.reduce((n, c) => n + c.n, 0);
+  const top = present.reduce((a, c) => (c.n > a.n ? c : a));
+  const chosen = new Set<Count>([top]);
+  const render = () => {
+    const shown = present.filter((c) => chosen.has(c));
+    const rest = total - shown.reduce((n, c) => n + c.n, 0);
+    return shown.map(text).join(separator) + (rest > 0 ? ` +${rest}` : '');
+  };
+  for (const c of present) {
+    if (chosen.has(c)) continue;
+    chosen.add(c);
+    if (textPx(render()) > px) chosen.delete(c);
+  }
+  return render();
 }
 
 /** The text cut to `px` with an ellipsis (whole characters). */

@@ -23,13 +23,40 @@ export function chooseBucketMs(firstMs: number | undefined, lastMs: number | und
 }
 
 /**
- * The time axis in ms: from the first bucket (the first record's) to the end of the last,
- * with half a bucket of room at the start so the first bar is not cut at the edge; never
- * the start of the day. An empty day has no axis.
+ * The time axis in ms: from the start of the first bucket (the first record's) to the end of
+ * the last, never the start of the day. Each bar stands inside its interval (barX), so none
+ * is cut at an edge. An empty day has no axis.
  */
 export function axisRange(buckets: readonly number[], bucketMs: number): [number, number] | undefined {
   if (buckets.length === 0) return undefined;
-  return [buckets[0] - bucketMs / 2, buckets[buckets.length - 1] + bucketMs + bucketMs / 2];
+  return [buckets[0], buckets[buckets.length - 1] + bucketMs];
+}
+
+/** Where a bucket's bars stand: the middle of its interval, so a bar sits on its minute, between the ticks that bound it. */
+export function barX(bucketStartMs: number, bucketMs: number): number {
+  return bucketStartMs + bucketMs / 2;
+}
+
+/** Tick steps of the time axis, in minutes: each a whole number of minutes, so no two ticks read the same hh:mm. */
+const TICK_STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720] as const;
+
+/**
+ * The time axis' ticks (ms) for a chart `widthPx` wide: on interval boundaries in local time,
+ * a step of at least one bucket, wide enough that labels `labelPx` wide never touch. Labels
+ * (hm) are unique because ticks are at least a minute apart on whole local minutes.
+ * `offsetMinutes`: the local offset from UTC at the range's start (Date#getTimezoneOffset, negated).
+ */
+export function axisTicks(range: readonly [number, number], bucketMs: number, widthPx: number, labelPx = 56, offsetMinutes = -new Date(range[0]).getTimezoneOffset()): number[] {
+  const [from, to] = range;
+  if (!(to > from) || widthPx <= 0) return [];
+  const bucketMin = Math.max(1, Math.round(bucketMs / MINUTE_MS));
+  const fits = (stepMin: number) => ((to - from) / (stepMin * MINUTE_MS)) * labelPx <= widthPx;
+  const stepMin = TICK_STEPS_MIN.find((s) => s >= bucketMin && s % bucketMin === 0 && fits(s)) ?? TICK_STEPS_MIN[TICK_STEPS_MIN.length - 1];
+  const step = stepMin * MINUTE_MS;
+  const offset = offsetMinutes * MINUTE_MS;
+  const ticks: number[] = [];
+  for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to; t += step) ticks.push(t);
+  return ticks;
 }
 
 /** 09:05 in the local time of whoever runs it (the webview: the user's). */

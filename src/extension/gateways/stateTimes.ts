@@ -1,5 +1,5 @@
 import type { Preferences } from '../../core/storage/preferences';
-import { formatStateMinutes } from '../../core/format/format';
+import { formatTimeInState } from '../../core/format/format';
 import { shownPresence, type TimeInStateReading } from '../../core/supervisor/supervisor';
 import { TimeInState, type StateSpan } from '../../core/supervisor/timeInState';
 import { systemClock, type Clock, type TimerHandle } from '../../core/util/clock';
@@ -7,14 +7,16 @@ import { Disposable, Emitter } from '../../core/util/lifecycle';
 import type { AgentMonitor } from './agentMonitor';
 import type { Presence } from '../../core/supervisor/agentState';
 
-/** Rows show whole minutes: looking twice a minute keeps them within half a minute. */
+/** Rows show whole minutes from the first minute on: looking three times a minute keeps them within 20 s. */
 const TICK_MS = 20_000;
+/** Under a minute rows count seconds: those rows are looked at every second (only agents whose state just changed). */
+const SECOND_TICK_MS = 1_000;
 const SAVE_DELAY_MS = 5_000;
 
 export interface StateReading extends TimeInStateReading {
   readonly presence: Presence;
-  /** The minutes as a row shows them (undefined under a minute). */
-  readonly minutes?: string;
+  /** The time as a row shows it: seconds under a minute ("45 s"), then minutes ("6 min"). */
+  readonly shown: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export class StateTimes extends Disposable {
   private tracker: TimeInState;
   private origin: string | undefined;
   private tickTimer: TimerHandle | undefined;
+  private tickDelay = TICK_MS;
   private saveTimer: TimerHandle | undefined;
   private readonly shown = new Map<string, string>();
   private readonly onDidChangeEmitter = this._register(new Emitter<readonly string[]>());
@@ -50,7 +53,7 @@ export class StateTimes extends Disposable {
     const span = this.tracker.get(agentId);
     if (!span) return undefined;
     const seconds = Math.max(0, Math.floor((now - span.since) / 1000));
-    return { presence: span.presence, seconds, atLeast: span.atLeast, minutes: formatStateMinutes(seconds) };
+    return { presence: span.presence, seconds, atLeast: span.atLeast, shown: formatTimeInState(seconds) };
   }
 
   span(agentId: string): StateSpan | undefined {
@@ -102,18 +105,27 @@ export class StateTimes extends Disposable {
 
   private key(id: string): string {
     const r = this.reading(id);
-    return r ? `${r.presence}|${r.minutes ?? ''}` : '';
+    return r ? `${r.presence}|${r.atLeast}|${r.shown}` : '';
   }
 
   private armTick(): void {
-    if (this.tickTimer !== undefined || this.tracker.agents().length === 0) return;
+    if (this.tracker.agents().length === 0) return;
+    const now = this.clock.now();
+    const counting = this.tracker.agents().some((id) => (this.tracker.seconds(id, now) ?? 60) < 60);
+    const delay = counting ? SECOND_TICK_MS : TICK_MS;
+    if (this.tickTimer !== undefined) {
+      // A state that just changed counts seconds: a slow tick already armed would leave its row still for 20 s.
+      if (this.tickDelay <= delay) return;
+      this.clock.clearTimeout(this.tickTimer);
+    }
+    this.tickDelay = delay;
     this.tickTimer = this.clock.setTimeout(() => {
       this.tickTimer = undefined;
       this.tick();
-    }, TICK_MS);
+    }, delay);
   }
 
-  /** Fires the agents whose minutes changed since they were last shown. */
+  /** Fires the agents whose time in state, as shown, changed since it was last shown. */
   tick(): void {
     if (this.isDisposed) return;
     const changed: string[] = [];

@@ -41,4 +41,13 @@ export class Notifications {
     await this.palette.run('Notifications: Clear All Notifications');
     await until('the notification toasts to go away', async () => (await this.toasts.count()) === 0, 5000).catch(() => {});
   }
+
+  /**
+   * The buttons of a toast, by their text.
+   * @param {Locator} toast
+   * @returns {Promise<string[]>}
+   */
+  async buttons(toast) {
+    return (await toast.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  }
 }

@@ -155,6 +155,40 @@ export class TreeView {
   }
 
   /**
+   * Hovers the row and reads the tooltip VS Code shows for it, line by line (empty lines dropped);
+   * the mouse moves away afterwards so the next hover starts anew.
+   * @param {Locator} row
+   * @param {string} [names] what the tooltip names (the row's label): a hover left over from another row is not read
+   * @returns {Promise<string[]>}
+   */
+  async tooltipLines(row, names) {
+    const hover = this.page.locator('.workbench-hover, .monaco-hover').filter({ visible: true });
+    await this.page.mouse.move(860, 500);
+    await until('no hover shown', async () => (await hover.count()) === 0, 5000).catch(() => {});
+    await row.locator('.label-name').first().hover();
+    const text = await until('the row\'s tooltip', async () => {
+      const t = (await hover.count()) ? await hover.first().innerText() : '';
+      return t.trim() && (names === undefined || t.includes(names)) ? t : undefined;
+    });
+    await this.page.mouse.move(860, 500);
+    return text.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /**
+   * Hovers the row (its inline actions show) and reads its description and whether the text is cut then.
+   * @param {Locator} row
+   * @returns {Promise<{ description: string, cut: boolean, actions: number }>}
+   */
+  async whileHovered(row) {
+    await row.hover();
+    await delay(300);
+    const description = ((await row.locator('.label-description').allInnerTexts())[0] ?? '').trim();
+    const cut = await this.isCut(row);
+    const actions = await row.locator('.actions .action-label').filter({ visible: true }).count();
+    return { description, cut, actions };
+  }
+
+  /**
    * Hovers the row and clicks its inline action.
    * @param {Locator} row
    * @param {string} name the action's accessible label (its title)

@@ -1,8 +1,8 @@
 // @ts-check
 // One VS Code workbench page in the browser (code-server) and its parts, one page object each
 // (this folder): the command palette, the quick input (input boxes and quick picks), the side
-// bar's tree views and welcome views, the notifications, the status bar, webviews and the
-// Settings editor. They act like a person (keys, clicks) and read what a person sees; the waits
+// bar's tree views and welcome views, the notifications, the status bar, webviews, the
+// Settings editor and the Get Started walkthrough. They act like a person (keys, clicks) and read what a person sees; the waits
 // poll without blocking (wait.mjs).
 // Models: coder/code-server test/e2e/models/CodeServer.ts, gitkraken/vscode-gitlens tests/e2e/pageObjects.
 import { CommandPalette } from './commandPalette.mjs';
@@ -11,6 +11,7 @@ import { QuickInput } from './quickInput.mjs';
 import { SettingsEditor } from './settingsEditor.mjs';
 import { StatusBar } from './statusBar.mjs';
 import { TreeView } from './treeView.mjs';
+import { Walkthrough } from './walkthrough.mjs';
 import { Webviews } from './webview.mjs';
 
 /** @typedef {import('@playwright/test').Page} Page */
@@ -34,6 +35,8 @@ export class Workbench {
     this.webviews = new Webviews(page);
     /** @readonly */
     this.settings = new SettingsEditor(page, this.palette);
+    /** @readonly */
+    this.walkthrough = new Walkthrough(page);
   }
 
   async waitLoaded() {

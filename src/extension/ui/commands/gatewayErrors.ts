@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isGatewayError } from '../../../core/model/errors';
+import { plainWords } from '../../../core/format/plainWords';
 import { onUnexpectedError } from '../../../core/util/unexpectedError';
 
 /** Shows a failure in plain words with the action that fixes it; never rethrows. */
@@ -22,7 +23,8 @@ export function showGatewayError(e: unknown, prefix = ''): void {
   else if (e.kind === 'invalid-request' || e.kind === 'network') actions[vscode.l10n.t('Set Gateway URL…')] = ['ccGateway.setGatewayUrl'];
   actions[vscode.l10n.t('Show Log')] = ['ccGateway.showLog'];
   const show = e.kind === 'agent-offline' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-  void show(`${prefix}${e.message}`, ...Object.keys(actions)).then((choice) => choice && vscode.commands.executeCommand(...actions[choice]));
+  // The words only: the code is in the log (every request is logged with its retcode), behind Show Log.
+  void show(`${prefix}${plainWords(e.message).words}`, ...Object.keys(actions)).then((choice) => choice && vscode.commands.executeCommand(...actions[choice]));
 }
 
 /** What a script gets when its request failed: an Error in plain words, with the failure's kind and low-level code. */

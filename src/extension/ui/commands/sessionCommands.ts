@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeStop } from '../sessionWords';
+import { describeStop, isPasswordRefused } from '../sessionWords';
+import { plainWords } from '../../../core/format/plainWords';
 import { isGatewayError } from '../../../core/model/errors';
 import { validateAgentId, type AgentId } from '../../../core/ids/agentId';
 import { isAgentNode } from '../trees/agentsTreeProvider';
@@ -116,7 +117,11 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
     }
     // A refused password was already deleted by the session (PasswordVault): nothing may try it again on its own.
     const after = ctx.monitor.core.sessions.get(agentId);
-    if (after?.kind !== 'stopped' || after.failure !== 'elsewhere' || scripted) void vscode.window.showErrorMessage(describeStop(agentId, after));
+    if (isPasswordRefused(after) && !scripted) {
+      // Short enough to be read whole in the toast; the button asks again (the code is in the log).
+      const again = vscode.l10n.t('Sign In…');
+      void vscode.window.showErrorMessage(describeStop(agentId, after), again).then((c) => c === again && vscode.commands.executeCommand('ccGateway.signIn', { type: 'agent', agentId }));
+    } else if (after?.kind !== 'stopped' || after.failure !== 'elsewhere' || scripted) void vscode.window.showErrorMessage(describeStop(agentId, after));
     return false;
   };
 
@@ -158,6 +163,6 @@ export function registerSessionCommands(root: CommandContext): vscode.Disposable
 }
 
 function fail(message: string): false {
-  void vscode.window.showErrorMessage(message);
+  void vscode.window.showErrorMessage(plainWords(message).words);
   return false;
 }

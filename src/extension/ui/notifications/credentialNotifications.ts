@@ -64,8 +64,8 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
       'refused',
       'warning',
       agentId
-        ? vscode.l10n.t('The CC-Gateway at {0} refused the Guid of agent {1} (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin, agentId)
-        : vscode.l10n.t('The CC-Gateway at {0} refused the Guid (000-003): it is invalid or has expired. Polling has stopped until a new Guid is set.', origin),
+        ? vscode.l10n.t('The CC-Gateway at {0} no longer accepts the Guid of agent {1}. The numbers stop until a new Guid is set.', origin, agentId)
+        : vscode.l10n.t('The CC-Gateway at {0} no longer accepts the Guid. The numbers stop until a new Guid is set.', origin),
       action(vscode.l10n.t('Set Guid…'), 'ccGateway.setGuid'),
     );
   };
@@ -80,7 +80,8 @@ export function registerCredentialNotifications(monitor: AgentMonitor, guids: Gu
         `password:${credentialKey({ kind: 'session', gateway, agentId })}`,
         retcode ?? 'refused',
         'warning',
-        vscode.l10n.t('The gateway refused the stored password of agent {0} ({1}), so it was deleted and is not tried again: repeated wrong passwords lock the account. Sign in again with the current password.', agentId, retcode ?? '100-004'),
+        // Short, so the toast shows it whole; the code is in the log (agentSession logs it).
+        vscode.l10n.t('Agent {0}: the gateway refused the stored password, so it was deleted. Sign in with the current one.', agentId),
         action(vscode.l10n.t('Sign In…'), 'ccGateway.signIn'),
       );
     }),

@@ -41,6 +41,7 @@ export function webviewPage(o: { lang: string; title: string; cspSource: string;
   td.field { color: var(--vscode-descriptionForeground); font-family: var(--vscode-editor-font-family); }
   tbody tr:hover { background: var(--vscode-list-hoverBackground); }
   :focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style>
 ${o.head ?? ''}
 </head>

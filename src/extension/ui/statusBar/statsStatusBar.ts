@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { escapeMarkdown, formatDuration, needAttentionCount } from '../../../core/format/format';
+import { escapeMarkdown, formatDuration, needAttentionCount, notCurrentText, timeInStateText } from '../../../core/format/format';
+import { plainWords } from '../../../core/format/plainWords';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { presenceLabel } from '../../../core/supervisor/agentState';
 import { attentionReasons, shownPresence, type AttentionReason } from '../../../core/supervisor/supervisor';
@@ -128,12 +129,11 @@ export class StatsStatusBar extends Disposable {
     const agentsOver = reasons.size;
     const attention = agentsOver + queuesOver.length;
     this.attentionCount = attention;
-    const asOf = stale && fresh.asOf !== undefined ? ` · ${clockTime(fresh.asOf)}` : '';
-    const queuePart = queues.length > 0 ? `$(inbox) ${waiting} ` : '';
-    this.item.text = `${icon}${queuePart}$(call-incoming) ${t.answernums} $(call-outgoing) ${t.calloutnums} $(clock) ${formatDuration(t.talktime)}${asOf}${attention > 0 ? ` $(warning) ${attention}` : ''}`;
+    // The numbers named with the rows' signs (↓ answered, ↑ outbound, ⚠ needs attention) and words, readable without hovering.
+    this.item.text = statusText(icon, stale ? notCurrentText(fresh.asOf !== undefined ? clockTime(fresh.asOf) : undefined) : undefined, queues.length > 0 ? waiting : undefined, t, attention);
     this.item.backgroundColor = needsUser ? warning : undefined;
     const totalsLabel = vscode.l10n.t('CC-Gateway: {0} answered, {1} outbound, talk time {2}', t.answernums, t.calloutnums, formatDuration(t.talktime));
-    const staleLabel = stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : vscode.l10n.t('stale')) : undefined;
+    const staleLabel = stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : notCurrentText(undefined)) : undefined;
     const queueLabel = queues.length > 0 ? vscode.l10n.t('{0} calls waiting in {1} queues, longest wait {2}', waiting, queues.length, formatWait(longest.s)) : undefined;
     const attentionLabel = attention > 0 ? (queuesOver.length > 0 ? vscode.l10n.t('{0} agents and {1} queues need attention', agentsOver, queuesOver.length) : needAttentionCount(attention)) : undefined;
     this.item.accessibilityInformation = {
@@ -182,9 +182,10 @@ export class StatsStatusBar extends Disposable {
     const needsUser = list.some(({ s }) => s.needsUser);
     this.attentionCount = sum.attention;
     const icon = needsUser ? '$(warning) ' : stale ? '$(history) ' : '';
-    this.item.text = `${icon}${sum.queues > 0 ? `$(inbox) ${sum.waiting} ` : ''}$(call-incoming) ${sum.answernums} $(call-outgoing) ${sum.calloutnums} $(clock) ${formatDuration(sum.talktime)}${sum.attention > 0 ? ` $(warning) ${sum.attention}` : ''}`;
+    const oldest = list.reduce<number | undefined>((a, { s }) => (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? Math.min(a ?? s.fresh.asOf, s.fresh.asOf) : a), undefined);
+    this.item.text = statusText(icon, stale ? notCurrentText(oldest !== undefined ? clockTime(oldest) : undefined) : undefined, sum.queues > 0 ? sum.waiting : undefined, sum, sum.attention);
     this.item.backgroundColor = needsUser ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, s.state, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
+    const line = (s: (typeof list)[number]['s']) => vscode.l10n.t('{0}: {1} · {2} answered, {3} outbound, talk time {4}', s.name, plainWords(s.state).words, s.totals.answernums, s.totals.calloutnums, formatDuration(s.totals.talktime)) + (s.fresh.notCurrent > 0 && s.fresh.asOf !== undefined ? ` · ${vscode.l10n.t('numbers as of {0}, not current', clockTime(s.fresh.asOf))}` : '') + (s.attention > 0 ? ` · ${vscode.l10n.t('{0} need attention', s.attention)}` : '');
     this.item.accessibilityInformation = {
       label: [vscode.l10n.t('CC-Gateway, {0} gateways: {1} answered, {2} outbound, talk time {3}', list.length, sum.answernums, sum.calloutnums, formatDuration(sum.talktime)), ...list.map(({ s }) => line(s))].join('; '),
     };
@@ -206,6 +207,18 @@ export class StatsStatusBar extends Disposable {
     if (c.kind === 'signed-out' || presence === 'signedOut') return vscode.l10n.t('not signed in');
     if (!presence) return c.kind === 'loading' ? conditionLabel(c) : '–';
     const r = this.stateTimes?.reading(e.agentId);
-    return r && r.presence === presence && r.minutes ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), `${r.atLeast ? '≥' : ''}${r.minutes}`) : presenceLabel(presence);
+    return r && r.presence === presence ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), timeInStateText(r.seconds, r.atLeast)) : presenceLabel(presence);
   }
+}
+
+/** The item's text: "$(history) as of 1:50 · 3 waiting · ↓118 ↑61 · 2:24:34 · ⚠2", each number with the sign or word the rows use. */
+export function statusText(icon: string, notCurrent: string | undefined, waiting: number | undefined, t: { answernums: number; calloutnums: number; talktime: number }, attention: number): string {
+  const parts = [
+    notCurrent,
+    waiting !== undefined ? vscode.l10n.t('{0} waiting', waiting) : undefined,
+    `↓${t.answernums} ↑${t.calloutnums}`,
+    formatDuration(t.talktime),
+    attention > 0 ? `⚠${attention}` : undefined,
+  ];
+  return `${icon}${parts.filter(Boolean).join(' · ')}`;
 }

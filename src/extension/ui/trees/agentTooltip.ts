@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { agentCount, averageTalkSeconds, escapeMarkdown, formatAge, formatDelta, formatDuration, needAttentionCount } from '../../../core/format/format';
+import { detailsLine, plainWords } from '../../../core/format/plainWords';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
 import { PRESENCES, presenceLabel, type AgentPresence, type Presence } from '../../../core/supervisor/agentState';
 import type { AgentCondition } from '../../../core/monitor/agentCondition';
@@ -33,6 +34,7 @@ export function agentTooltip(entry: AgentEntry, condition: AgentCondition, now: 
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
   md.supportHtml = false;
+  const details: string[] = [];
   md.appendMarkdown(`**${vscode.l10n.t('Agent {0}', escapeMarkdown(entry.agentId))}** · $(${conditionIcon(condition).id}) ${escapeMarkdown(conditionLabel(condition))}\n\n`);
   if (condition.kind === 'not-current') md.appendMarkdown(`${escapeMarkdown(conditionSentence(condition, entry.agentId))}\n\n`);
   if (extras.presence) {
@@ -43,7 +45,9 @@ export function agentTooltip(entry: AgentEntry, condition: AgentCondition, now: 
       : '';
     md.appendMarkdown(`${vscode.l10n.t('State: {0}', escapeMarkdown(presenceLabel(extras.presence)))}${since}${name}\n\n`);
   } else if (extras.stateRefused) {
-    md.appendMarkdown(`${vscode.l10n.t('State not available: the gateway refused the agent state interface ({0}).', escapeMarkdown(extras.stateRefused))}\n\n`);
+    const why = plainWords(extras.stateRefused);
+    details.push(...why.details);
+    md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('State not available: the gateway does not give agent states to this account ({0}).', why.words))}\n\n`);
   }
   for (const a of extras.attention ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(a.text)}\n\n`);
   const s = entry.stats;
@@ -59,11 +63,15 @@ export function agentTooltip(entry: AgentEntry, condition: AgentCondition, now: 
     if (delta) row(vscode.l10n.t('Since previous poll'), escapeMarkdown(delta));
     if (entry.fetchedAt) row(condition.kind === 'current' ? vscode.l10n.t('Fetched') : vscode.l10n.t('Last updated (not current)'), `${formatAge(now - entry.fetchedAt)} (${new Date(entry.fetchedAt).toLocaleTimeString()})`);
   }
-  // The last failure's own words and code come last, as details; the first lines said what it means.
+  // The last failure's own words come last (the first lines said what it means), its codes on the Details line.
   if (condition.kind === 'not-current' && (condition.message || condition.code)) {
-    md.appendMarkdown(`\n\n${escapeMarkdown(vscode.l10n.t('Details: {0}', [condition.message, condition.code ? `(${condition.code})` : undefined].filter(Boolean).join(' ')))}`);
+    const why = plainWords(condition.message ?? '', [condition.code]);
+    details.push(...why.details);
+    if (why.words) md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(why.words)}`);
     if (entry.lastAttemptAt) md.appendMarkdown(` _(${formatAge(now - entry.lastAttemptAt)})_`);
   }
+  const last = detailsLine([...new Set(details)]);
+  if (last) md.appendMarkdown(`\n\n${escapeMarkdown(last)}`);
   return md;
 }
 

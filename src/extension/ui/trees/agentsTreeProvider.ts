@@ -4,9 +4,10 @@
 // which is what keeps a change row-local. What needs none of that lives beside it:
 // agentTooltip.ts (tooltips, group words), sessionRows.ts (session rows), core/format/rowFit.ts.
 import * as vscode from 'vscode';
-import { shortFingerprint } from '../../../core/model/errors';
-import { agentCount, averageTalkSeconds, formatAge, formatDuration } from '../../../core/format/format';
-import { fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { shortFingerprint, tlsWhy } from '../../../core/model/errors';
+import { agentCount, averageTalkSeconds, formatAge, formatDuration, notCurrentText, timeInStateText } from '../../../core/format/format';
+import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { detailsLine } from '../../../core/format/plainWords';
 import { PRESENCE_ICON, PRESENCES, presenceLabel, type Presence } from '../../../core/supervisor/agentState';
 import { attentionReasons, groups, shownPresence, sortAgents, type AttentionReason } from '../../../core/supervisor/supervisor';
 import { totals, type AgentEntry } from '../../../core/monitor/statsStore';
@@ -85,6 +86,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.emitter.event;
   /** Counters for tests and the benchmark: how much each store change refreshed, and how many rows were built anew. */
   readonly refreshCounts = { events: 0, items: 0, full: 0, built: 0, reordered: 0 };
+  /** Per agent, the time in state and attention its row last showed (timesChanged). */
+  private readonly lastTime = new Map<string, string>();
   /** Agents whose session was signed in in this window: signing in once more is "again". */
   private readonly wasSignedIn = new Set<string>();
 
@@ -94,8 +97,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly stateTimes?: StateTimes,
   ) {
     super();
-    // Minutes in a state move on without any answer from the gateway: the rows whose minutes changed.
-    if (stateTimes) this._register(stateTimes.onDidChange((ids) => this.agentsChanged(ids)));
+    // Time in a state moves on without any answer from the gateway: the rows whose shown time changed.
+    if (stateTimes) this._register(stateTimes.onDidChange((ids) => this.timesChanged(ids)));
     this._register(
       monitor.core.store.onDidChange((change) => {
         if (change.structural) return this.fireAll();
@@ -131,6 +134,40 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   private fireAll(): void {
     this.refreshCounts.full++;
     this.emitter.fire(undefined);
+  }
+
+  /**
+   * Time in state ticked (every second in a state's first minute): only the rows whose shown
+   * text or attention changed, so a row whose numbers are not current (it shows no time) and the
+   * team rows (they show none) are not redrawn each second, which would close an open tooltip.
+   */
+  private timesChanged(ids: readonly string[]): void {
+    const rows: string[] = [];
+    const groupsToo: string[] = [];
+    for (const id of ids) {
+      const attention = this.attention(id).map((a) => a.kind).join(',');
+      const before = this.lastTime.get(id);
+      const now = `${this.shownTime(id) ?? ''}|${attention}`;
+      if (before === now) continue;
+      this.lastTime.set(id, now);
+      // A threshold crossed changes the team's and the Total's ⚠ count: those rows too.
+      if (before === undefined || before.slice(before.lastIndexOf('|') + 1) !== attention) groupsToo.push(id);
+      else rows.push(id);
+    }
+    if (groupsToo.length) this.agentsChanged(groupsToo);
+    if (rows.length === 0) return;
+    if (!this.hasTeams) return void this.emitter.fire(rows.map((id) => this.nodeFor(id)));
+    const all = groups(this.monitor.settings.agents, this.monitor.settings.teams);
+    this.emitter.fire(rows.flatMap((id) => all.filter((g) => g.agents.includes(id)).map((g) => this.nodeFor(id, g.team ?? ''))));
+  }
+
+  /** The time in state an agent row shows (undefined: none, e.g. its numbers are not current). */
+  private shownTime(agentId: string): string | undefined {
+    const condition = this.monitor.core.status.agent(agentId);
+    const presence = this.presence(agentId);
+    const reading = this.stateTimes?.reading(agentId);
+    // From the first second the state is known; "≥" only when watching began mid-state.
+    return condition.kind !== 'not-current' && condition.kind !== 'signed-out' && presence && reading && reading.presence === presence ? timeInStateText(reading.seconds, reading.atLeast) : undefined;
   }
 
   /** Changed agents: their rows, plus the group (for its totals, or when its order changed). */
@@ -192,9 +229,9 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     return attentionReasons(this.monitor.core.store.get(agentId), presence, this.monitor.settings.thresholds, reading && reading.presence === presence ? reading : undefined);
   }
 
-  /** Pixels for a row's text at this depth, for the side-bar width rows are fitted to. */
-  private budget(depth: number): number {
-    return rowBudgetPx(this.monitor.settings.sideBarWidth, depth);
+  /** Pixels for a row's text at this depth, for the side-bar width rows are fitted to, less the room its inline actions cover when hovered. */
+  private budget(depth: number, inlineActions = 0): number {
+    return rowBudgetPx(this.monitor.settings.sideBarWidth, depth, inlineActions);
   }
 
   private nodeFor(agentId: string, team?: string): AgentNode {
@@ -313,8 +350,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const id = node.team === undefined ? `agent:${agentId}` : `team:${node.team}/agent:${agentId}`;
     const presence = this.presence(agentId);
     const attention = this.attention(agentId);
-    const reading = this.stateTimes?.reading(agentId);
-    const minutes = reading && reading.presence === presence && reading.minutes ? `${reading.atLeast ? '≥' : ''}${reading.minutes}` : undefined;
+    const minutes = this.shownTime(agentId);
+    this.lastTime.set(agentId, `${minutes ?? ''}|${attention.map((a) => a.kind).join(',')}`);
     const inTeam = node.team !== undefined && node.team !== '';
     const depth = node.team === undefined ? 0 : 1;
     const condition = this.monitor.core.status.agent(agentId);
@@ -330,7 +367,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
       const parts: RowPart[] = [];
       const s = entry.stats;
       const current = condition.kind !== 'not-current';
-      if (!current && condition.asOf !== undefined && s) parts.push({ text: vscode.l10n.t('as of {0}', clockTime(condition.asOf)), keep: true });
+      if (!current && condition.asOf !== undefined && s) parts.push({ text: notCurrentText(clockTime(condition.asOf)), keep: true });
       else if (condition.kind === 'signed-out') parts.push({ text: vscode.l10n.t('not signed in'), keep: true });
       else if (presence && current) parts.push({ text: minutes ? `${presenceLabel(presence)} ${minutes}` : presenceLabel(presence), keep: true });
       if (s) parts.push({ text: `↓${s.answernums} ↑${s.calloutnums}`, keep: true }, { text: formatDuration(s.talktime), keep: true });
@@ -344,7 +381,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
         : conditionIcon(condition);
       const words = s ? vscode.l10n.t('{0} answered, {1} outbound, talk time {2}', s.answernums, s.calloutnums, formatDuration(s.talktime)) : conditionLabel(condition);
       const stateWords = presence && current ? (minutes ? vscode.l10n.t('{0} for {1}', presenceLabel(presence), minutes) : presenceLabel(presence)) : undefined;
-      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : conditionLabel(condition), !current && condition.asOf !== undefined ? vscode.l10n.t('as of {0}', clockTime(condition.asOf)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
+      const label = [vscode.l10n.t('Agent {0}', agentId), stateWords, words, current ? undefined : conditionLabel(condition), !current && condition.asOf !== undefined ? notCurrentText(clockTime(condition.asOf)) : undefined, ...attention.map((a) => a.text)].filter(Boolean).join(', ');
       item.accessibilityInformation = { label };
       return item;
     });
@@ -377,23 +414,27 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.iconPath =
       stale ? new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'))
       : new vscode.ThemeIcon(team ? 'organization' : 'graph', warn > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    const states = PRESENCES.filter((p) => byState.has(p)).map((p) => ({ text: `${byState.get(p)} ${presenceLabel(p)}` }));
-    // Old numbers say so first; then who needs attention, the calls, talk time, and the states while they fit.
+    // States in a fixed order of importance (PRESENCES): the most frequent always, the others while they fit, "+N" for the rest.
+    const counts = PRESENCES.filter((p) => byState.has(p)).map((p) => ({ label: presenceLabel(p), n: byState.get(p) ?? 0 }));
+    const asOf = notCurrentText(fresh.asOf !== undefined ? clockTime(fresh.asOf) : undefined);
+    // Old numbers say so first; then who needs attention, the calls, what the agents are doing
+    // (never at the cost of the name), talk time while it fits, and more states with what is left.
     const parts: RowPart[] = [
-      ...(stale ? [{ text: fresh.asOf !== undefined ? vscode.l10n.t('as of {0}', clockTime(fresh.asOf)) : vscode.l10n.t('stale'), keep: true }] : []),
+      ...(stale ? [{ text: asOf, keep: true }] : []),
       ...(warn > 0 ? [{ text: `⚠${warn}`, keep: true }] : []),
       { text: `↓${sum.answernums} ↑${sum.calloutnums}`, keep: true },
-      { text: formatDuration(sum.talktime), keep: !stale },
-      ...states,
+      ...(counts.length ? [{ text: fitCounts(counts, 0), grow: (px: number) => fitCounts(counts, px) }] : []),
+      { text: formatDuration(sum.talktime) },
     ];
-    const fitted = fitRow(label, parts, this.budget(0));
+    // The row's one inline action (Show Trend) covers its end when hovered: that room is left free.
+    const fitted = fitRow(label, parts, this.budget(0, 1));
     item.label = fitted.label;
     item.description = fitted.description;
     const stateWords = PRESENCES.filter((p) => byState.has(p)).map((p) => `${byState.get(p)} ${presenceLabel(p)}`).join(', ');
     item.accessibilityInformation = {
       label: [
         vscode.l10n.t('{0}: {1}, {2} answered, {3} outbound, talk time {4}', label, agentCount(entries.length), sum.answernums, sum.calloutnums, formatDuration(sum.talktime)),
-        stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : vscode.l10n.t('stale')) : undefined,
+        stale ? (fresh.asOf !== undefined ? vscode.l10n.t('numbers as of {0}, not current', clockTime(fresh.asOf)) : notCurrentText(undefined)) : undefined,
         warn > 0 ? vscode.l10n.t('{0} need attention', warn) : undefined,
         stateWords || undefined,
       ].filter(Boolean).join(', '),
@@ -431,9 +472,13 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.id = 'banner:certificate';
     item.description = refusal ? `SHA-256 ${shortFingerprint(refusal.certificate.fingerprint256)}` : '';
     item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.warningForeground'));
-    item.tooltip = refusal?.pinned
-      ? vscode.l10n.t('The gateway presents a different certificate from the one you trusted, so nothing is sent to it. Click to review it.')
-      : vscode.l10n.t('The gateway\'s certificate could not be verified ({0}), so nothing is sent to it. Click to review it and decide whether to trust it.', refusal?.reason ?? '');
+    // Words first (why, in words); Node's code on the last line.
+    item.tooltip = [
+      refusal?.pinned
+        ? vscode.l10n.t('The gateway presents a different certificate from the one you trusted, so nothing is sent to it. Click to review it.')
+        : vscode.l10n.t('The gateway\'s certificate could not be verified ({0}), so nothing is sent to it. Click to review it and decide whether to trust it.', refusal ? tlsWhy(refusal.reason) : ''),
+      detailsLine(refusal && !refusal.pinned ? [refusal.reason] : []),
+    ].filter(Boolean).join('\n\n');
     item.command = { command: 'ccGateway.trustCertificate', title: vscode.l10n.t('Review Certificate…') };
     item.contextValue = 'banner.certificate';
     return item;
@@ -446,7 +491,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     const first = refused[0];
     item.description = refused.length > 1 ? vscode.l10n.t('{0} credentials', refused.length) : first?.agentId ? vscode.l10n.t('{0} · agent {1}', first.gateway, first.agentId) : (first?.gateway ?? '');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    item.tooltip = vscode.l10n.t('The gateway answered 000-003: the Guid is invalid or has expired. Polling has stopped until you set a new Guid. Click to set one.');
+    // Words first; the gateway's code on the last line (the log has it too).
+    item.tooltip = [vscode.l10n.t('The gateway no longer accepts the Guid: it is invalid or has expired. The numbers stop until you set a new Guid. Click to set one.'), detailsLine(['000-003'])].join('\n\n');
     // A refused per-agent Guid is replaced for that agent, not for the whole gateway.
     const agentId = refused.length === 1 ? refused[0].agentId : undefined;
     item.command = { command: 'ccGateway.setGuid', title: vscode.l10n.t('Set Guid…'), arguments: agentId ? [{ agentId }] : [] };

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { formatAge } from '../../../core/format/format';
+import { formatAge, notCurrentText } from '../../../core/format/format';
+import { detailsLine, plainWords } from '../../../core/format/plainWords';
+import { fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { clockTime } from './agentTooltip';
 import type { QueueEntry } from '../../../core/monitor/queueMonitor';
 import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
 import { Disposable } from '../../../core/util/lifecycle';
@@ -25,13 +28,26 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
   return e.name ?? vscode.l10n.t('Queue {0}', e.id);
 }
 
-/** Compact numbers for a ~300 px row: waiting, longest wait, free/signed-in agents (the words are in the tooltip and label; a long queue name still fits). */
-export function compactQueue(e: QueueEntry): string {
+/**
+ * A queue row's parts, what matters first: that the numbers are not current (the same words
+ * as every other row) and the calls waiting, kept even if the name must be shortened; then the
+ * longest wait and free/signed-in agents while they fit (the words are in the tooltip and label).
+ */
+export function queueParts(e: QueueEntry): RowPart[] {
   const s = e.stats;
-  if (!s) return e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…');
-  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), `${s.availAgents}/${s.loggedOnAgents}`];
-  if (e.state === 'stale') parts.push(vscode.l10n.t('stale'));
-  return parts.join(' · ');
+  if (!s) return [{ text: e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…'), keep: true }];
+  return [
+    ...(e.state === 'stale' ? [{ text: notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), keep: true }] : []),
+    { text: vscode.l10n.t('{0} waiting', s.waiting), keep: true },
+    // The queue's name is shortened for none of these (the tooltip and the screen-reader label have them).
+    { text: formatWait(s.longestWaitSeconds) },
+    { text: `${s.availAgents}/${s.loggedOnAgents}` },
+  ];
+}
+
+/** Compact numbers of a queue row, unfitted (a wide side bar). */
+export function compactQueue(e: QueueEntry): string {
+  return queueParts(e).map((p) => p.text).join(' · ');
 }
 
 /**
@@ -72,7 +88,10 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.None);
     item.id = `queue:${e.id}`;
     item.contextValue = `queue.${e.state}`;
-    item.description = compactQueue(e);
+    // Fitted like every row: the name is shortened before "as of …" or the calls waiting are dropped; the inline Show Trend keeps its room.
+    const fitted = fitRow(queueName(e), queueParts(e), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
+    item.label = fitted.label;
+    item.description = fitted.description;
     item.iconPath =
       attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : e.state === 'ok' ? new vscode.ThemeIcon('inbox')
@@ -90,14 +109,17 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       ? vscode.l10n.t('{0} calls waiting, longest wait {1}, {2} of {3} signed-in agents available', s.waiting, formatWait(s.longestWaitSeconds), s.availAgents, s.loggedOnAgents)
       : e.state === 'missing' ? vscode.l10n.t('the gateway sent no numbers for this queue')
       : vscode.l10n.t('loading');
-    const stale = e.state === 'stale' ? vscode.l10n.t('not current: {0}', e.error ?? '') : undefined;
+    const stale = e.state === 'stale' ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), plainWords(e.error ?? '').words) : undefined;
     return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, stale, ...attention].filter(Boolean).join(', ');
   }
 
   private tooltip(e: QueueEntry, attention: readonly string[]): vscode.MarkdownString {
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
-    md.appendText(`${queueName(e)} (ID ${e.id}${e.stats?.pilotNbr ? `, ${vscode.l10n.t('access code {0}', e.stats.pilotNbr)}` : ''})\n\n`);
+    // The name and what is happening first; the queue's ID and access code go to the last line.
+    md.appendText(`${queueName(e)}\n\n`);
+    const why = e.error ? plainWords(e.error) : undefined;
+    if (e.state === 'stale' || e.state === 'missing') md.appendText(`${vscode.l10n.t('Not current: {0}', why?.words ?? '')}\n\n`);
     const s = e.stats;
     if (s) {
       md.appendText(`${vscode.l10n.t('Calls waiting: {0}', s.waiting)}\n\n`);
@@ -105,8 +127,9 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       md.appendText(`${vscode.l10n.t('Agents signed in: {0}, available: {1}', s.loggedOnAgents, s.availAgents)}\n\n`);
     }
     if (e.fetchedAt) md.appendText(`${vscode.l10n.t('Fetched {0}', formatAge(Date.now() - e.fetchedAt))}\n\n`);
-    if (e.state === 'stale' || e.state === 'missing') md.appendText(`${vscode.l10n.t('Not current: {0}', e.error ?? '')}\n\n`);
     for (const a of attention) md.appendMarkdown(`$(warning) `).appendText(`${a}\n\n`);
+    const ids = [vscode.l10n.t('queue ID {0}', e.id), ...(e.stats?.pilotNbr ? [vscode.l10n.t('access code {0}', e.stats.pilotNbr)] : []), ...(why?.details ?? [])];
+    md.appendText(detailsLine(ids) ?? '');
     return md;
   }
 

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { SessionStatus } from '../../../core/sessions/agentSession';
 import { formatAge } from '../../../core/format/format';
-import { fitRow } from '../../../core/format/rowFit';
+import { fitRow, INLINE_ACTION_PX } from '../../../core/format/rowFit';
+import { detailsLine, plainWords } from '../../../core/format/plainWords';
+import { stopWords } from '../sessionWords';
 import { clockTime } from './agentTooltip';
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString();
@@ -43,7 +45,7 @@ export function sessionItem(agentId: string, status: SessionStatus, context: Ses
     case 'stopped':
       item.label = vscode.l10n.t('Agent {0} not signed in', agentId);
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-      description = status.reason;
+      description = stopWords(agentId, status);
       item.command = { command: 'ccGateway.signIn', title: vscode.l10n.t('Sign In…'), arguments: [{ type: 'agent', agentId }] };
       break;
     case 'signed-out':
@@ -53,7 +55,9 @@ export function sessionItem(agentId: string, status: SessionStatus, context: Ses
   }
   // The label says what matters; the description only while it fits (the tooltip has the rest).
   const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-  item.description = context.budgetPx ? fitRow(label, [{ text: description }], context.budgetPx).description : description;
+  // A signed-in row's inline Sign Out covers its end when hovered: that room is left free.
+  const actions = status.kind === 'signed-in' || status.kind === 'signing-in' || status.kind === 'reconnecting' ? 1 : 0;
+  item.description = context.budgetPx ? fitRow(label, [{ text: description }], context.budgetPx - INLINE_ACTION_PX * actions).description : description;
   item.accessibilityInformation = { label: [label, description].filter(Boolean).join(', ') };
   return item;
 }
@@ -69,14 +73,18 @@ export function sessionTooltip(agentId: string, status: SessionStatus, now: numb
         ].filter(Boolean).join('\n');
       }
       return [
-        vscode.l10n.t('Signed in from VS Code as agent {0} since {1} ({2}), without taking calls unless the sign-in method is "login".', agentId, time(status.since), formatAge(now - status.since)),
+        vscode.l10n.t('Signed in from VS Code as agent {0} since {1} ({2}). Nothing to do: the numbers follow by themselves.', agentId, time(status.since), formatAge(now - status.since)),
         ...(status.elsewhere ? [vscode.l10n.t('Another VS Code window on this machine runs the session; this window uses its Guid and takes the session over when that window closes.')] : []),
-        status.renewedAt ? vscode.l10n.t('The gateway renewed the Guid {0}; the extension follows every renewal.', formatAge(now - status.renewedAt)) : vscode.l10n.t('The Guid has not been renewed yet (static gateways never renew it).'),
-      ].join('\n');
-    case 'stopped':
-      return status.reason;
-    case 'reconnecting':
-      return vscode.l10n.t('The session was lost; signing in again by itself (attempt {0}): {1}', status.attempt, status.reason);
+        status.renewedAt ? vscode.l10n.t('The gateway renewed the Guid {0}; the extension follows every renewal.', formatAge(now - status.renewedAt)) : undefined,
+      ].filter(Boolean).join('\n');
+    case 'stopped': {
+      const why = plainWords(status.reason, [status.retcode]);
+      return [stopWords(agentId, status), detailsLine(why.details)].filter(Boolean).join('\n');
+    }
+    case 'reconnecting': {
+      const why = plainWords(status.reason);
+      return [vscode.l10n.t('The session was lost; signing in again by itself (attempt {0}). Nothing to do.', status.attempt), why.words, detailsLine(why.details)].filter(Boolean).join('\n');
+    }
     case 'signing-in':
       return vscode.l10n.t('Signing in as agent {0}; the numbers follow as soon as the gateway answers.', agentId);
     default:
@@ -94,7 +102,7 @@ export function sessionLine(agentId: string, status: SessionStatus, now: number,
         ? vscode.l10n.t('Signed in as {0} since {1}; Guid renewed {2}', agentId, time(status.since), formatAge(now - status.renewedAt))
         : vscode.l10n.t('Signed in as {0} since {1}', agentId, time(status.since));
     case 'stopped':
-      return vscode.l10n.t('Agent {0} not signed in: {1}', agentId, status.reason);
+      return vscode.l10n.t('Agent {0} not signed in: {1}', agentId, stopWords(agentId, status));
     case 'signed-out':
       return vscode.l10n.t('Agent {0} signed out', agentId);
     case 'reconnecting':
