@@ -104,7 +104,7 @@ export class SimulatorControl {
         const q = Number.isInteger(id) ? this.sim.queues.get(id) : undefined;
         if (q?.realFlag !== 1) return answer(false, `No real queue ${args[0] ?? ''}; queues: ${this.sim.queues.all().filter((x) => x.realFlag === 1).map((x) => `${x.id} ${x.name}`).join(', ')}.`);
         if (!Number.isInteger(callers) || callers < 1 || callers > 1000) return answer(false, 'queue: callers must be 1..1000.');
-        this.sim.queues.addCallers(id, callers);
+        this.sim.center.addCallers(id, callers);
         return answer(true, `${callers} callers joined ${q.name}: ${q.waiting.length} waiting.`);
       }
       case 'status':

@@ -47,6 +47,8 @@ export class SimQueues {
   overloadAnswers = 0;
   /** Every queryacdstat that reached the queues (path agent, arrival ms, IDs asked), for tests. */
   readonly acdLog: { agent: string; at: number; ids: number }[] = [];
+  /** Every agentbyskill answered (path agent, arrival ms, queue), for tests. */
+  readonly skillLog: { agent: string; at: number; skill: number }[] = [];
 
   constructor(
     readonly overload: OverloadOptions | undefined,
