@@ -4,6 +4,8 @@ import type { QueueEntry } from '../../../core/monitor/queueMonitor';
 import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
 import { Disposable } from '../../../core/util/lifecycle';
 import type { AgentMonitor } from '../../gateways/agentMonitor';
+import type { ViewOptions } from './viewOptions';
+import { queueAgentItem, queueAgentRows, queueStateCounts, type QueueAgentNode, type QueueAgentsHintNode } from './queueAgentRows';
 
 /** A watched queue's row. */
 export interface QueueNode {
@@ -14,7 +16,7 @@ export interface QueueNode {
 interface HintNode {
   readonly type: 'hint';
 }
-export type QueueTreeNode = QueueNode | HintNode;
+export type QueueTreeNode = QueueNode | HintNode | QueueAgentNode | QueueAgentsHintNode;
 
 export function isQueueNode(value: unknown): value is QueueNode {
   return !!value && typeof value === 'object' && (value as QueueNode).type === 'queue' && typeof (value as QueueNode).queueId === 'number';
@@ -26,10 +28,12 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
 }
 
 /** Compact numbers for a ~300 px row: waiting, longest wait, free/signed-in agents (the words are in the tooltip and label; a long queue name still fits). */
-export function compactQueue(e: QueueEntry): string {
+export function compactQueue(e: QueueEntry, withAgents = false): string {
   const s = e.stats;
   if (!s) return e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…');
-  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), `${s.availAgents}/${s.loggedOnAgents}`];
+  // With its agents read, the counts by state say more than free/signed-in (they add up to it).
+  const counts = withAgents && e.agents ? queueStateCounts(e.agents.list) : undefined;
+  const parts = [vscode.l10n.t('{0} waiting', s.waiting), formatWait(s.longestWaitSeconds), counts || `${s.availAgents}/${s.loggedOnAgents}`];
   if (e.state === 'stale') parts.push(vscode.l10n.t('stale'));
   return parts.join(' · ');
 }
@@ -44,8 +48,12 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
   private readonly emitter = this._register(new vscode.EventEmitter<QueueTreeNode | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
 
-  constructor(private readonly monitor: AgentMonitor) {
+  constructor(
+    private readonly monitor: AgentMonitor,
+    private readonly viewOptions?: ViewOptions,
+  ) {
     super();
+    if (viewOptions) this._register(viewOptions.onDidChange(() => this.emitter.fire(undefined)));
     const all = () => this.emitter.fire(undefined);
     this._register(monitor.queues.onDidChange(all));
     this._register(monitor.onDidChangeSettings(all));
@@ -56,7 +64,13 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     return queueAttention(this.monitor.queues.get(queueId), this.monitor.settings.queueThresholds);
   }
 
+  /** The view opened or closed a row (TreeView.onDidExpandElement/onDidCollapseElement). */
+  setOpened(element: unknown, open: boolean): void {
+    if (isQueueNode(element)) this.monitor.queues.setOpened(element.queueId, open);
+  }
+
   getChildren(element?: QueueTreeNode): QueueTreeNode[] {
+    if (element?.type === 'queue') return queueAgentRows(this.monitor, element.queueId, this.viewOptions?.sortKey ?? 'agentId');
     if (element) return [];
     const entries = this.monitor.queues.all();
     if (this.monitor.queues.viewState !== 'ready' || entries.length === 0) return [this.hint];
@@ -67,12 +81,14 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
 
   getTreeItem(element: QueueTreeNode): vscode.TreeItem {
     if (element.type === 'hint') return this.hintItem();
+    if (element.type !== 'queue') return queueAgentItem(this.monitor, element);
     const e = this.monitor.queues.get(element.queueId) ?? { id: element.queueId, state: 'loading' as const };
     const attention = this.attention(element.queueId);
-    const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.None);
+    const shows = this.monitor.queues.showsAgents(e.id) && !this.monitor.queues.agentsRefusal;
+    const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `queue:${e.id}`;
     item.contextValue = `queue.${e.state}`;
-    item.description = compactQueue(e);
+    item.description = compactQueue(e, shows);
     item.iconPath =
       attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : e.state === 'ok' ? new vscode.ThemeIcon('inbox')
@@ -91,7 +107,9 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       : e.state === 'missing' ? vscode.l10n.t('the gateway sent no numbers for this queue')
       : vscode.l10n.t('loading');
     const stale = e.state === 'stale' ? vscode.l10n.t('not current: {0}', e.error ?? '') : undefined;
-    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, stale, ...attention].filter(Boolean).join(', ');
+    const refusal = this.monitor.queues.agentsRefusal?.message;
+    const counts = !refusal && e.agents && this.monitor.queues.showsAgents(e.id) ? vscode.l10n.t('agents: {0}', queueStateCounts(e.agents.list, ', ') || vscode.l10n.t('none signed in')) : undefined;
+    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, counts, refusal, stale, ...attention].filter(Boolean).join(', ');
   }
 
   private tooltip(e: QueueEntry, attention: readonly string[]): vscode.MarkdownString {
@@ -106,6 +124,9 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     if (e.fetchedAt) md.appendText(`${vscode.l10n.t('Fetched {0}', formatAge(Date.now() - e.fetchedAt))}\n\n`);
     if (e.state === 'stale' || e.state === 'missing') md.appendText(`${vscode.l10n.t('Not current: {0}', e.error ?? '')}\n\n`);
+    const refusal = this.monitor.queues.agentsRefusal?.message;
+    if (refusal) md.appendText(`${refusal}\n\n`);
+    else if (e.agents?.cut) md.appendText(`${vscode.l10n.t('The gateway answered its most agents at once ({0}); more may be signed in.', e.agents.list.length)}\n\n`);
     for (const a of attention) md.appendMarkdown(`$(warning) `).appendText(`${a}\n\n`);
     return md;
   }
