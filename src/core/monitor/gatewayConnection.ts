@@ -46,6 +46,8 @@ export class GatewayConnection extends Disposable {
   private readonly passwords: RefusedPasswords;
   private readonly health: ConnectionHealth;
   private agents: readonly string[];
+  /** The poll interval (state batches are read once per interval). */
+  private intervalMs: number;
 
   private readonly onOutcomeEmitter = this._register(new Emitter<ConnectionOutcome>());
   /** Every finished request of a watched agent (polled or queried). */
@@ -73,6 +75,7 @@ export class GatewayConnection extends Disposable {
     this.origin = settings.origin;
     this.gateway = gatewayIdOf(settings.origin);
     this.agents = polling.agents;
+    this.intervalMs = polling.intervalMs;
     const clock = deps.clock ?? systemClock;
     this.passwords = new RefusedPasswords(this.gateway, deps.credentials);
     this.dispatch = this._register(
@@ -102,7 +105,12 @@ export class GatewayConnection extends Disposable {
       changed: () => this.onDidChangeEmitter.fire(),
       refused: (ref) => this.onDidRefuseGuidEmitter.fire(ref),
     });
-    this.states = this._register(new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log));
+    this.states = this._register(
+      new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log, {
+        agents: () => this.agents,
+        intervalMs: () => this.intervalMs,
+      }),
+    );
     this.scheduler = this._register(
       new PollScheduler<CredentialKey>({
         intervalMs: polling.intervalMs,
@@ -213,6 +221,7 @@ export class GatewayConnection extends Disposable {
   }
 
   setIntervalMs(ms: number): void {
+    this.intervalMs = ms;
     if (!this.isDisposed) this.scheduler.setIntervalMs(ms);
   }
 

@@ -21,6 +21,8 @@ export interface TooltipExtras {
   readonly attention?: readonly AttentionReason[];
   /** Why states are not shown: the gateway refused the interface. */
   readonly stateRefused?: string;
+  /** States are read one agent at a time: the gateway refused reading them in batches. */
+  readonly stateOneByOne?: boolean;
   /** How long the agent has been in its state, as far as this machine saw. */
   readonly inState?: TimeInStateReading & { readonly presence: Presence };
 }
@@ -60,6 +62,7 @@ export function agentTooltip(entry: AgentEntry, now: number, extras: TooltipExtr
   } else if (extras.stateRefused) {
     md.appendMarkdown(`${vscode.l10n.t('State not available: the gateway refused the agent state interface ({0}).', escapeMarkdown(extras.stateRefused))}\n\n`);
   }
+  if (extras.stateOneByOne && !extras.stateRefused) md.appendMarkdown(`${vscode.l10n.t('This gateway does not answer agent states in batches (agentbylist): they are read one agent at a time.')}\n\n`);
   for (const a of extras.attention ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(a.text)}\n\n`);
   const s = entry.stats;
   if (s) {
