@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import type { QueueAgent } from '../../../core/model/queues';
-import { PRESENCE_ICON, PRESENCES, presenceLabel, type Presence } from '../../../core/supervisor/agentState';
+import { PRESENCE_ICON, presenceLabel } from '../../../core/supervisor/agentState';
+import { queueStateCounts, sortQueueAgents } from '../../../core/supervisor/queueAgents';
 import { formatWait } from '../../../core/supervisor/queueThresholds';
-import { sortAgents, type SortKey } from '../../../core/supervisor/supervisor';
+import type { SortKey } from '../../../core/supervisor/supervisor';
+
+export { queueStateCounts };
 import type { AgentMonitor } from '../../gateways/agentMonitor';
 
 /** An agent signed in to a queue, under the queue's row (from the queue's agentbyskill answer). */
@@ -26,20 +29,12 @@ export function isQueueAgentNode(value: unknown): value is QueueAgentNode {
 const agentNodes = new WeakMap<AgentMonitor, Map<string, QueueAgentNode>>();
 const hintNodes = new WeakMap<AgentMonitor, Map<number, QueueAgentsHintNode>>();
 
-/** "3 talking · 1 wrap-up · 2 idle": how many of a queue's agents are in each state, in the agent rows' order of states. */
-export function queueStateCounts(list: readonly QueueAgent[], separator = ' · '): string {
-  const byState = new Map<Presence, number>();
-  for (const a of list) byState.set(a.presence, (byState.get(a.presence) ?? 0) + 1);
-  return PRESENCES.filter((p) => byState.has(p)).map((p) => `${byState.get(p)} ${presenceLabel(p)}`).join(separator);
-}
-
 /** The rows under queue `queueId`: its agents sorted like the agent rows, or one hint row. */
 export function queueAgentRows(monitor: AgentMonitor, queueId: number, key: SortKey): (QueueAgentNode | QueueAgentsHintNode)[] {
   const entry = monitor.queues.get(queueId);
   const list = entry?.agents?.list;
   if (monitor.queues.agentsRefusal || !list || list.length === 0) return [hintNode(monitor, queueId)];
-  const byId = new Map(list.map((a) => [a.workno, a]));
-  const ids = sortAgents([...byId.keys()], key, (id) => monitor.core.store.get(id), (id) => byId.get(id)?.presence);
+  const ids = sortQueueAgents(list, key, (id) => monitor.core.store.get(id));
   let nodes = agentNodes.get(monitor);
   if (!nodes) agentNodes.set(monitor, (nodes = new Map<string, QueueAgentNode>()));
   return ids.map((agentId) => {
