@@ -165,7 +165,7 @@ describe('queue agents against the simulator', function () {
       await until('the refusal', () => queues!.agentsRefusal);
       assert.equal(queues.agentsRefusal!.reason, refusal);
       assert.match(queues.agentsRefusal!.message, refusal === 'noInboundRight' ? /right to answer inbound calls/ : /does not offer/);
-      await clock.advance(30_000);
+      queues.refresh();
       await until('numbers again', () => queues!.counts.stats >= 2 && queues!.all().every((e) => e.state === 'ok'));
       const asked = [1, 2].reduce((n, q) => n + (sim.stats.byPath.get(SKILL('101', q)) ?? 0), 0);
       assert.equal(asked, 1, 'asked once, then never again');

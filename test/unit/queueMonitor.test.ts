@@ -136,7 +136,7 @@ describe('queues against the simulator', function () {
     sim = await startSimulator({ auth: { mode: 1, defaultPassword: PASSWORD, eventHoldMs: 100 }, overloadControl: true });
     const m = make({ rateLimit: GATEWAY_AGENT_LIMIT });
     const clock = new FakeClock();
-    queues = new QueueMonitor(queueSourceOf(m), { queueIds: [1], intervalMs: 30_000 }, { active: true, clock });
+    queues = new QueueMonitor(queueSourceOf(m), { queueIds: [1], intervalMs: 30_000, agentsOf: 'opened' }, { active: true, clock });
     await m.signIn('101' as AgentId, { password: PASSWORD });
     await until('numbers', () => queues!.get(1)?.state === 'ok');
     const before = queues.get(1)!.stats;

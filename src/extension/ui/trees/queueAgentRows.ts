@@ -88,7 +88,8 @@ export function queueAgentItem(monitor: AgentMonitor, node: QueueAgentNode | Que
   const stale = entry.agents.error ? vscode.l10n.t('not current: {0}', entry.agents.error) : undefined;
   const words = [
     vscode.l10n.t('Agent {0}', node.agentId),
-    agent.name,
+    // A name that only repeats the ID (as the simulator's do) is not said twice.
+    agent.name && agent.name !== `Agent ${node.agentId}` ? agent.name : undefined,
     seconds === undefined ? state : vscode.l10n.t('{0} for {1}', state, formatWait(seconds)),
     stale,
   ].filter(Boolean).join(', ');
