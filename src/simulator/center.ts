@@ -120,7 +120,7 @@ export class SimCenter {
   /** Whether `agent` is signed in to queue `q` now: on the roster, signed in, and a member (a queue listing nobody takes every rostered agent). */
   inQueue(agent: string, q: SimQueue): boolean {
     if (q.realFlag !== 1 || !this.roster.has(agent) || !this.hooks.isSignedIn(agent)) return false;
-    return q.members.length === 0 || q.members.includes(agent);
+    return q.everyone || q.members.includes(agent);
   }
 
   /** The agents signed in to queue `id` now, in roster order. */
@@ -131,6 +131,17 @@ export class SimCenter {
     return [...this.roster].filter((a) => this.inQueue(a, q));
   }
 
+  /** The real queues `agent` is signed in to now. */
+  queuesOf(agent: string): SimQueue[] {
+    this.sync();
+    return this.queues.all().filter((q) => this.inQueue(agent, q));
+  }
+
+  /** The roster, in the order agents joined. */
+  get agents(): readonly string[] {
+    return [...this.roster];
+  }
+
   /** Moves `agent` into queue `to` (and out of `from`, if given); a queue listing nobody gets its whole roster listed first. */
   move(agent: string, to: number | undefined, from?: number): void {
     this.enrol(agent);
@@ -139,7 +150,9 @@ export class SimCenter {
 
   private moveNow(agent: string, to: number | undefined, from?: number): void {
     const materialise = (q: SimQueue) => {
-      if (q.members.length === 0) q.members.push(...[...this.roster].filter((a) => a !== agent));
+      if (!q.everyone) return;
+      q.everyone = false;
+      q.members = [...this.roster].filter((a) => a !== agent);
     };
     const src = from === undefined ? undefined : this.queues.get(from);
     if (src) {
@@ -326,7 +339,7 @@ export class SimCenter {
     const agents = [...this.roster];
     if (real.length < 2 || agents.length === 0) return;
     const agent = agents[Math.floor(this.random() * agents.length)];
-    const mine = real.filter((q) => q.members.length === 0 || q.members.includes(agent));
+    const mine = real.filter((q) => q.everyone || q.members.includes(agent));
     const others = real.filter((q) => !mine.includes(q));
     // Join another queue, or leave one (never the last).
     if (others.length > 0 && (mine.length <= 1 || this.random() < 0.5)) this.moveNow(agent, others[Math.floor(this.random() * others.length)].id);

@@ -17,9 +17,11 @@ function centerOnFakeClock(seed: number): { center: SimCenter; queues: SimQueues
   const clock = { t: 1_700_000_000_000 };
   const queues = new SimQueues(undefined, () => clock.t);
   // Billing and Sales share some agents; Technical support has its own.
-  queues.get(1)!.members = ROSTER.slice(0, 7);
-  queues.get(2)!.members = ROSTER.slice(4, 10);
-  queues.get(3)!.members = ROSTER.slice(8);
+  queues.setQueues([
+    { id: 1, name: 'Billing', members: ROSTER.slice(0, 7) },
+    { id: 2, name: 'Sales', members: ROSTER.slice(4, 10) },
+    { id: 3, name: 'Technical support', members: ROSTER.slice(8) },
+  ]);
   const signedIn = new Set(ROSTER);
   const center = new SimCenter(queues, { isSignedIn: (a) => signedIn.has(a), takesCalls: (a) => !NO_CALLS.has(a) }, () => clock.t, seededRandom(seed), { everyMs: 3000, agents: ROSTER });
   return { center, queues, clock, signedIn };
@@ -97,12 +99,15 @@ describe('simulated center: the laws over a simulated hour', () => {
 
 // -- the same model over HTTPS ------------------------------------------------
 
+/** One keep-alive connection pool for the test's requests: a TLS handshake each would dominate its time. */
+const keepAlive = new https.Agent({ keepAlive: true, maxSockets: 1 });
+
 function call(sim: Simulator, path: string, guid: string, method = 'GET', body?: unknown): Promise<{ retcode: string; result: unknown; headers: Record<string, unknown> }> {
   const text = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     // A GET with a body (agentbyskill, agentbylist) needs its length said.
     const length: Record<string, string> = text === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(text)) };
-    const req = https.request({ host: '127.0.0.1', port: sim.port, path, method, ca: sim.caPem, agent: false, headers: { 'Content-Type': 'application/json; charset=UTF-8', Guid: guid, ...length } }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port: sim.port, path, method, ca: sim.caPem, agent: keepAlive, headers: { 'Content-Type': 'application/json; charset=UTF-8', Guid: guid, ...length } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -121,9 +126,10 @@ function call(sim: Simulator, path: string, guid: string, method = 'GET', body?:
 }
 
 describe('simulated center over HTTPS: every interface reads the one model', function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
   let sim: Simulator | undefined;
   afterEach(async () => {
+    keepAlive.destroy();
     await sim?.stop();
     sim = undefined;
   });
@@ -170,5 +176,30 @@ describe('simulated center over HTTPS: every interface reads the one model', fun
     }
     const busy = ROSTER.filter((a) => sim!.counters(a).answernums > 0);
     assert.ok(busy.length >= 8, `calls were answered by ${busy.length} agents`);
+  });
+});
+
+describe('simulator control: move (the demo\'s m key)', function () {
+  this.timeout(20_000);
+  it('moves the next agent of the center to the next real queue, or the one named; bad input is answered, not thrown', async () => {
+    const { SimulatorControl } = await import('../../src/simulator/control');
+    const { assignQueues } = await import('../../src/simulator/cli');
+    const sim = await startSimulator({ autoCalls: { everyMs: 3000, agents: ['101', '102', '103', '104', '105'], moves: false }, seed: 4 });
+    try {
+      assignQueues(sim, ['101', '102', '103', '104', '105']);
+      const control = new SimulatorControl(sim, ['101']);
+      assert.deepEqual([1, 2, 3].map((q) => sim.center.agentsOf(q).join()), ['101,102,104', '102,105', '103']);
+      const a = await control.run('move');
+      assert.equal(a.ok, true, a.say);
+      assert.match(a.say, /^Agent 101 moved from Billing to Sales: Billing 2, Sales 3, Technical support 1 agents\.$/);
+      assert.deepEqual([1, 2].map((q) => sim.center.agentsOf(q).includes('101')), [false, true]);
+      const b = await control.run('move 103 1');
+      assert.match(b.say, /^Agent 103 moved from Technical support to Billing/);
+      assert.equal(sim.center.agentsOf(3).length, 0);
+      assert.equal((await control.run('move 103 77')).ok, false);
+      assert.equal((await control.run('move x')).ok, false);
+    } finally {
+      await sim.stop();
+    }
   });
 });
