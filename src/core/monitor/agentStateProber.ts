@@ -6,19 +6,18 @@ import { Emitter, type IDisposable } from '../util/lifecycle';
 import { knownAgentId } from '../ids/agentId';
 import { chunkAgentIds } from '../wire/queueAgents';
 
-/** What batch reads need of the connection: the watched agents and the poll interval. */
+/** What batch reads need of the connection: the watched agents. */
 export interface StateBatching {
   readonly agents: () => readonly string[];
-  readonly intervalMs: () => number;
 }
 
 type Send = <T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 /**
  * Agent state within the gateway's budget. With batching, the first successful statisticsEx
- * poll of an interval reads every watched agent's state with agentbylist, 100 agents a
- * request, as that agent (300 agents: 3 requests per interval), in its scheduler slot; the
- * other polls of the interval read nothing more. A gateway that refuses agentbylist is said
+ * poll of a round (an interval, or a Refresh) reads every watched agent's state with
+ * agentbylist, 100 agents a request, as that agent (300 agents: 3 requests per interval), in
+ * its scheduler slot; the other polls of the round read nothing more. A gateway that refuses agentbylist is said
  * once (log, `batchRefused`), and from then on each poll reads its own agent's state with
  * agentbyworkno, as without batching. None after a failed or "not signed in" statistics
  * answer, none at all once the gateway refused agentbyworkno too, or state is off.
@@ -35,7 +34,8 @@ export class AgentStateProber implements IDisposable {
   readonly onDidRefuse = this.onDidRefuseEmitter.event;
 
   private batchRefusal: GatewayError | undefined;
-  private batchAt: number | undefined;
+  /** Agents whose state the last batch read and whose poll has not come since. */
+  private served = new Set<string>();
   private batchRun: Promise<void> | undefined;
   /** For tests and the benchmark: requests sent by kind. */
   readonly counts = { batch: 0, single: 0 };
@@ -70,14 +70,14 @@ export class AgentStateProber implements IDisposable {
     if (!this.batching || this.batchRefusal) return this.readOne(agentId, signal);
     // A batch in flight answers for this agent too, unless it is refused: then each reads its own.
     if (this.batchRun) {
+      this.served.delete(agentId);
       await this.batchRun;
       if (this.batchRefusal && !signal.aborted && !this.disposed) await this.readOne(agentId, signal);
       return;
     }
-    const now = this.now();
-    // Once per interval (a little less, as polls are jittered), whichever agent's poll comes first.
-    if (this.batchAt !== undefined && now - this.batchAt < this.batching.intervalMs() * 0.9) return;
-    this.batchAt = now;
+    // Once per round of polls (an interval, or a Refresh): the first poll of the round asks for
+    // everyone; each other agent's poll finds its state already read and takes it off the list.
+    if (this.served.delete(agentId)) return;
     const run = this.readBatch(agentId, this.batching.agents(), signal);
     this.batchRun = run;
     try {
@@ -88,6 +88,7 @@ export class AgentStateProber implements IDisposable {
   }
 
   private async readBatch(agentId: string, watched: readonly string[], signal: AbortSignal): Promise<void> {
+    this.served = new Set(watched.filter((a) => a !== agentId));
     // The asking agent first: its credential just worked.
     const ids = [agentId, ...watched.filter((a) => a !== agentId)];
     for (const chunk of chunkAgentIds(ids)) {
@@ -105,10 +106,12 @@ export class AgentStateProber implements IDisposable {
         if (err.kind === 'invalid-request' || err.kind === 'auth') {
           this.batchRefusal = err;
           this.log.warn(`The gateway refused agentbylist (${err.details.retcode ?? err.details.httpStatus ?? err.kind}); agent states are read one agent at a time (agentbyworkno) from now on.`);
-          this.batchAt = undefined;
           return this.readOne(agentId, signal);
         }
-        for (const id of chunk) this.onStateEmitter.fire({ agentId: id, at: this.now() });
+        for (const id of chunk) {
+          this.served.delete(id);
+          this.onStateEmitter.fire({ agentId: id, at: this.now() });
+        }
         continue;
       }
       if (this.disposed) return;

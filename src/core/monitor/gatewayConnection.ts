@@ -46,8 +46,6 @@ export class GatewayConnection extends Disposable {
   private readonly passwords: RefusedPasswords;
   private readonly health: ConnectionHealth;
   private agents: readonly string[];
-  /** The poll interval (state batches are read once per interval). */
-  private intervalMs: number;
 
   private readonly onOutcomeEmitter = this._register(new Emitter<ConnectionOutcome>());
   /** Every finished request of a watched agent (polled or queried). */
@@ -75,7 +73,6 @@ export class GatewayConnection extends Disposable {
     this.origin = settings.origin;
     this.gateway = gatewayIdOf(settings.origin);
     this.agents = polling.agents;
-    this.intervalMs = polling.intervalMs;
     const clock = deps.clock ?? systemClock;
     this.passwords = new RefusedPasswords(this.gateway, deps.credentials);
     this.dispatch = this._register(
@@ -108,7 +105,6 @@ export class GatewayConnection extends Disposable {
     this.states = this._register(
       new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log, {
         agents: () => this.agents,
-        intervalMs: () => this.intervalMs,
       }),
     );
     this.scheduler = this._register(
@@ -221,7 +217,6 @@ export class GatewayConnection extends Disposable {
   }
 
   setIntervalMs(ms: number): void {
-    this.intervalMs = ms;
     if (!this.isDisposed) this.scheduler.setIntervalMs(ms);
   }
 
