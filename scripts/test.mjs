@@ -194,6 +194,8 @@ const UNIT_FILE_SECONDS = {
   faults: 7,
   fleetModel: 7,
   queueMonitor: 5,
+  queueAgents: 10,
+  center: 5,
   connection: 5,
   proxy: 4,
   redactingReporter: 4,

@@ -8,9 +8,10 @@ export const KEYS = {
   r: 'rotate',
   l: 'lock',
   q: 'queue 1 8',
+  m: 'move',
   s: 'status',
 };
-export const LEGEND = 'Keys: o gateway down/up (outage) · r rotate session Guids now · l lock/unlock the signed-in account · q 8 callers join Billing · s status · Ctrl+C stop';
+export const LEGEND = 'Keys: o gateway down/up (outage) · r rotate session Guids now · l lock/unlock the signed-in account · q 8 callers join Billing · m move an agent to another queue · s status · Ctrl+C stop';
 
 export const SCENARIOS = {
   outage: {

@@ -149,6 +149,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   });
   const queuesView = vscode.window.createTreeView('ccGateway.queues', { treeDataProvider: queuesTree });
   context.subscriptions.push(queuesTree, queuesView);
+  // In 'opened' mode a queue's agents are read while its row is open.
+  const opened = (open: boolean) => (e: vscode.TreeViewExpansionEvent<unknown>) => queuesTree.ownerOf(e.element)?.queuesTree.setOpened(e.element, open);
+  context.subscriptions.push(queuesView.onDidExpandElement(opened(true)), queuesView.onDidCollapseElement(opened(false)));
   gateways.ownerOfNode = (node) => tree.ownerOf(node) ?? queuesTree.ownerOf(node);
   const applyVisibility = () => {
     for (const u of gateways.list) {

@@ -136,6 +136,8 @@ async function main(): Promise<void> {
     auth: { mode: opts.auth === 'dynamic' ? 2 : 1, defaultPassword: opts.password, rotateEveryMs: opts.rotateEveryMs, eventHoldMs: opts.eventHoldMs },
     overloadControl: opts.overloadControl,
   });
+  // A center to watch: each agent works in one queue, every second one in Billing too.
+  if (opts.callsEveryMs > 0) assignQueues(sim, opts.agents);
   // The simulator's timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => undefined, 1 << 30);
 
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
           ? `  Sign in: agent ${opts.agents[0]} (any of ${opts.agents.join(', ')}), password ${opts.password} (dynamic authentication: a pasted Guid dies within 2 minutes)`
           : `  Guid:    ${sim.guid}`,
         `  Agents:  ${opts.agents.join(', ')} (all signed in${opts.callsEveryMs > 0 ? `, simulated calls every ${opts.callsEveryMs} ms` : ''})`,
-        opts.control ? '  Control: type a command and Enter (outage, rotate, lock, unlock, queue, status); Ctrl+D or Ctrl+C stops.' : '  Press Ctrl+C to stop.',
+        opts.control ? '  Control: type a command and Enter (outage, rotate, lock, unlock, queue, move, status); Ctrl+D or Ctrl+C stops.' : '  Press Ctrl+C to stop.',
         '',
       ].join('\n'),
     );
@@ -192,6 +194,20 @@ async function main(): Promise<void> {
     // The parent went away (or Ctrl+D): stop by ourselves.
     lines.once('close', () => void queue.then(() => shutdown('control input closed')));
   }
+}
+
+/** Spreads `agents` over the real queues: agent i in queue i mod n, every second one also in the first. */
+export function assignQueues(sim: Simulator, agents: readonly string[]): void {
+  const real = sim.queues.all().filter((q) => q.realFlag === 1);
+  if (real.length === 0) return;
+  for (const q of real) {
+    q.members = [];
+    q.everyone = false;
+  }
+  agents.forEach((a, i) => {
+    real[i % real.length].members.push(a);
+    if (i % 2 === 1 && i % real.length !== 0) real[0].members.push(a);
+  });
 }
 
 if (require.main === module) {

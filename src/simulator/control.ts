@@ -7,6 +7,8 @@
 //   lock [agent …] | unlock   lock accounts (default: the signed-in ones) and sign them out, so
 //                             the next sign-in is refused with 110-016; `lock` alone toggles
 //   queue [queueId] [callers] callers arrive at a queue at once (default: Billing, 8)
+//   move [agent] [queueId]    an agent leaves its (first) queue for another (default: the
+//                             next agent of the center, to the next real queue)
 //   status
 // Answers never carry a Guid or a password.
 import type { Simulator } from './simulator';
@@ -27,11 +29,13 @@ export interface ControlAnswer {
   readonly status: ControlStatus;
 }
 
-export const CONTROL_USAGE = 'commands: outage | down | up | rotate | lock [agent …] | unlock | queue [queueId] [callers] | status';
+export const CONTROL_USAGE = 'commands: outage | down | up | rotate | lock [agent …] | unlock | queue [queueId] [callers] | move [agent] [queueId] | status';
 
 /** Applies control commands to one simulator. `fallbackAgents`: whom `lock` locks when nobody is signed in. */
 export class SimulatorControl {
   private up = true;
+  /** Which agent `move` without arguments moves next (round robin over the center's agents). */
+  private nextMover = 0;
 
   constructor(
     private readonly sim: Simulator,
@@ -104,8 +108,22 @@ export class SimulatorControl {
         const q = Number.isInteger(id) ? this.sim.queues.get(id) : undefined;
         if (q?.realFlag !== 1) return answer(false, `No real queue ${args[0] ?? ''}; queues: ${this.sim.queues.all().filter((x) => x.realFlag === 1).map((x) => `${x.id} ${x.name}`).join(', ')}.`);
         if (!Number.isInteger(callers) || callers < 1 || callers > 1000) return answer(false, 'queue: callers must be 1..1000.');
-        this.sim.queues.addCallers(id, callers);
+        this.sim.center.addCallers(id, callers);
         return answer(true, `${callers} callers joined ${q.name}: ${q.waiting.length} waiting.`);
+      }
+      case 'move': {
+        const center = this.sim.center;
+        const real = this.sim.queues.all().filter((q) => q.realFlag === 1);
+        const roster = center.agents;
+        if (args.some((a) => !/^[0-9]{1,7}$/.test(a))) return answer(false, `move takes an agent ID and a queue ID (digits). ${CONTROL_USAGE}`);
+        const agent = args[0] ?? roster[this.nextMover++ % Math.max(1, roster.length)];
+        if (agent === undefined || real.length < 2) return answer(false, 'move: the center needs agents and at least two real queues.');
+        const from = center.queuesOf(agent)[0];
+        const to = args[1] !== undefined ? real.find((q) => q.id === Number(args[1])) : real[(real.findIndex((q) => q.id === from?.id) + 1) % real.length];
+        if (!to) return answer(false, `No real queue ${args[1] ?? ''}; queues: ${real.map((x) => `${x.id} ${x.name}`).join(', ')}.`);
+        center.move(agent, to.id, from && from.id !== to.id ? from.id : undefined);
+        const count = (id: number) => center.agentsOf(id).length;
+        return answer(true, `Agent ${agent} moved ${from ? `from ${from.name} ` : ''}to ${to.name}: ${real.map((q) => `${q.name} ${count(q.id)}`).join(', ')} agents.`);
       }
       case 'status':
         return answer(true, this.up ? 'Gateway up.' : 'Gateway down.');

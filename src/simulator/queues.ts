@@ -21,13 +21,15 @@ export interface SimQueue {
   /** 1 real, 0 virtual. */
   readonly realFlag: 0 | 1;
   readonly pilotNbr: string;
-  /** Member agents (canonical IDs); empty: every agent the simulator is asked about counts. */
+  /** Member agents (canonical IDs), unless `everyone`. */
   members: string[];
+  /** Every agent of the center is signed in to this queue (a queue set up without members). */
+  everyone: boolean;
   /** Arrival times (ms) of the callers waiting, oldest first. */
   readonly waiting: number[];
 }
 
-export const DEFAULT_QUEUES: readonly Omit<SimQueue, 'members' | 'waiting'>[] = [
+export const DEFAULT_QUEUES: readonly Omit<SimQueue, 'members' | 'waiting' | 'everyone'>[] = [
   { id: 1, name: 'Billing', mediatype: 5, serviceType: 1, realFlag: 1, pilotNbr: '40001' },
   { id: 2, name: 'Sales', mediatype: 5, serviceType: 1, realFlag: 1, pilotNbr: '40002' },
   { id: 3, name: 'Technical support', mediatype: 5, serviceType: 1, realFlag: 1, pilotNbr: '40003' },
@@ -47,12 +49,14 @@ export class SimQueues {
   overloadAnswers = 0;
   /** Every queryacdstat that reached the queues (path agent, arrival ms, IDs asked), for tests. */
   readonly acdLog: { agent: string; at: number; ids: number }[] = [];
+  /** Every agentbyskill answered (path agent, arrival ms, queue), for tests. */
+  readonly skillLog: { agent: string; at: number; skill: number }[] = [];
 
   constructor(
     readonly overload: OverloadOptions | undefined,
     private readonly now: () => number = Date.now,
   ) {
-    for (const q of DEFAULT_QUEUES) this.queues.set(q.id, { ...q, members: [], waiting: [] });
+    for (const q of DEFAULT_QUEUES) this.queues.set(q.id, { ...q, members: [], everyone: true, waiting: [] });
   }
 
   all(): SimQueue[] {
@@ -66,7 +70,7 @@ export class SimQueues {
   /** Replaces the VCC's queues (tests: many queues, or none). */
   setQueues(list: readonly { id: number; name: string; realFlag?: 0 | 1; members?: string[] }[]): void {
     this.queues.clear();
-    for (const q of list) this.queues.set(q.id, { id: q.id, name: q.name, mediatype: 5, serviceType: 1, realFlag: q.realFlag ?? 1, pilotNbr: String(40000 + (q.id % 10000)), members: q.members ?? [], waiting: [] });
+    for (const q of list) this.queues.set(q.id, { id: q.id, name: q.name, mediatype: 5, serviceType: 1, realFlag: q.realFlag ?? 1, pilotNbr: String(40000 + (q.id % 10000)), members: q.members ?? [], everyone: !q.members || q.members.length === 0, waiting: [] });
   }
 
   /** Sets what a queue shows now: `waiting` callers, the oldest waiting `longestWaitSeconds`. */
@@ -86,34 +90,10 @@ export class SimQueues {
     for (let i = 0; i < callers; i++) q.waiting.push(now);
   }
 
-  /**
-   * One step of the demo: callers arrive, available members answer the oldest. `available`
-   * says whether an agent is signed in and free; `answer` occupies it with the call.
-   */
-  tick(agents: readonly string[], available: (agent: string) => boolean, answer: (agent: string) => void, random: () => number = Math.random): void {
-    const now = this.now();
-    const free = agents.filter(available);
-    for (const q of this.queues.values()) {
-      if (q.realFlag === 0) continue;
-      // Busier in Billing; a burst now and then so the thresholds have something to show.
-      const arrivals = (random() < 0.6 ? 1 : 0) + (random() < 0.1 ? 3 : 0) + (q.id === 1 && random() < 0.3 ? 1 : 0);
-      for (let i = 0; i < arrivals; i++) q.waiting.push(now);
-      // Some callers give up after two minutes.
-      while (q.waiting.length > 0 && now - q.waiting[0] > 120_000 && random() < 0.5) q.waiting.shift();
-      const members = q.members.length > 0 ? free.filter((a) => q.members.includes(a)) : free;
-      while (q.waiting.length > 0 && members.length > 0 && random() < 0.7) {
-        const agent = members.shift()!;
-        free.splice(free.indexOf(agent), 1);
-        answer(agent);
-        q.waiting.shift();
-      }
-    }
-  }
-
   /** Which queues an agent serves (agentskills): the queues listing it, else every real one. */
   skillsOf(agent: string): SimQueue[] {
     const real = this.all().filter((q) => q.realFlag === 1);
-    const mine = real.filter((q) => q.members.includes(agent));
+    const mine = real.filter((q) => !q.everyone && q.members.includes(agent));
     return mine.length > 0 ? mine : real;
   }
 

@@ -61,6 +61,8 @@ interface Session {
   ended?: boolean;
   /** Signed in busy (status 3, what the extension's own sign-in asks for): takes no calls. */
   busy?: boolean;
+  /** Signed in with loginex: takes no calls either. */
+  loginex?: boolean;
 }
 
 interface HeldPoll {
@@ -144,6 +146,12 @@ export class SimulatedSessions {
   /** Signed in with a session that asked to be busy: such an agent is given no calls. */
   isBusy(agentKey: string): boolean {
     return this.isSignedIn(agentKey) && this.byAgent.get(agentKey)?.busy === true;
+  }
+
+  /** Signed in busy or with loginex: the center gives such an agent no calls. */
+  takesNoCalls(agentKey: string): boolean {
+    const s = this.isSignedIn(agentKey) ? this.byAgent.get(agentKey) : undefined;
+    return s?.busy === true || s?.loginex === true;
   }
 
   isSignedIn(agentKey: string): boolean {
@@ -250,7 +258,7 @@ export class SimulatedSessions {
         this.signingIn.delete(agentKey);
         const old = this.byAgent.get(agentKey);
         if (old) this.end(old, true); // forcelogin: the other client is signed out
-        const session = this.start(agentKey, body.status === 3);
+        const session = this.start(agentKey, body.status === 3, variant === 'loginex');
         record('0');
         const loginTime = new Date(session.loginTime).toISOString().replace('T', ' ').slice(0, 19);
         send(res, envelope('0', 'success', { vdnid: 1, workno: agentKey, mediatype: '', loginTime, isForceChange: 'false', serverName: 'simulator', timeRemaining: 30 }), ['Set-GUID', `JSESSIONID=${session.guid}`]);
@@ -338,9 +346,9 @@ export class SimulatedSessions {
     }
   }
 
-  private start(agentKey: string, busy: boolean): Session {
+  private start(agentKey: string, busy: boolean, loginex = false): Session {
     const now = this.now();
-    const session: Session = { agentKey, guid: newGuid(), rotatedAt: now, loginTime: now, lastEventPollAt: now, events: [], busy };
+    const session: Session = { agentKey, guid: newGuid(), rotatedAt: now, loginTime: now, lastEventPollAt: now, events: [], busy, loginex };
     this.stats.guidsIssued++;
     this.stats.issued.push(session.guid);
     this.byAgent.set(agentKey, session);

@@ -14,7 +14,8 @@ import * as https from 'node:https';
 import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SimAgentStates, parseAgentGroupPath } from './agentStates';
+import { SimAgentStates, parseAgentGroupPath, type AgentGroupRoute } from './agentStates';
+import { SimCenter, seededRandom } from './center';
 import { generateServerCertificates, type CaMaterial, type CertVariant, type ServerCertificates } from './certs';
 import { detailedBody, ZERO_EXTRAS, type DetailedExtras } from './detailedCounters';
 import { SimulatedSessions, type AuthOptions, type SignInVariant } from './sessions';
@@ -33,8 +34,15 @@ export interface SimulatorOptions {
   agentIdMax?: number;
   /** Default 'all': every valid id counts as signed in. */
   signedInAgents?: string[] | 'all';
-  /** Simulated calls on an unref'd timer (CLI demo); cleared on stop. */
-  autoCalls?: { everyMs: number; agents: string[] };
+  /**
+   * A working center (CLI demo): callers arrive in the queues and `agents` answer them, make
+   * calls and rest, at a pace of `everyMs` (center.ts). Computed when read, no timer.
+   */
+  autoCalls?: { everyMs: number; agents: string[]; moves?: boolean };
+  /** The center's clock (default Date.now): tests run a simulated hour on a fake one. */
+  clock?: () => number;
+  /** Seed of the center's random choices (default: a random seed). */
+  seed?: number;
   /** Where to write ca.pem; default a fresh mkdtemp under os.tmpdir() (removed at process exit). */
   caDir?: string;
   /** The CA that signs the served certificate (the demo's cached one, caCache.ts); default a new one per start. */
@@ -121,8 +129,10 @@ export interface Simulator {
   readonly stats: SimulatorStats;
   resetStats(): void;
   readonly openSockets: number;
-  /** Agent states for the agentbyworkno route (src/simulator/agentStates.ts). */
+  /** Agent states for the agentgroup routes (src/simulator/agentStates.ts), read from the center. */
   readonly agentStates: SimAgentStates;
+  /** The one model of the center: queues, agents, calls (src/simulator/center.ts). */
+  readonly center: SimCenter;
   /** Skill queues and the overload control's log (src/simulator/queues.ts). */
   readonly queues: SimQueues;
 }
@@ -156,6 +166,12 @@ function envelope(retcode: string, message = RETCODE_MESSAGES[retcode] ?? ''): s
 }
 
 const BODY_NO_RIGHT = envelope('000-003');
+/**
+ * What agentbyskill/agentbylist answer an asking agent without the permission to answer
+ * inbound calls. The vendor names the prerequisite but no code for missing it; 000-003 ("no
+ * right to access the interface") is its code for a missing permission (docs/queues.md).
+ */
+const NO_INBOUND_RIGHT_RETCODE = '000-003';
 const BODY_BAD_PARAM = envelope('000-002');
 const BODY_NOT_SIGNED_IN = envelope('100-006');
 const BODY_NOT_FOUND = JSON.stringify({ message: 'the url is not found', retcode: '000-002' });
@@ -233,6 +249,9 @@ function registerTempDir(dir: string): void {
 
 type Route = 'ex' | 'full' | SignInVariant | 'logout' | 'event' | 'state' | 'vdnskills' | 'acdstat' | 'skills';
 
+/** agentbyskill answers at most this many agents (agentLimit's upper bound, vendor). */
+const SKILL_ANSWER_MAX = 500;
+
 interface HangingRequest {
   readonly res: http.ServerResponse;
   readonly agentKey: string | undefined;
@@ -241,7 +260,8 @@ interface HangingRequest {
 // ---------------------------------------------------------------------------
 
 class GatewaySimulator implements Simulator {
-  readonly agentStates = new SimAgentStates();
+  readonly agentStates: SimAgentStates;
+  readonly center: SimCenter;
   readonly queues: SimQueues;
   private readonly extras = new Map<string, DetailedExtras>();
   readonly stats: SimulatorStats = {
@@ -273,7 +293,6 @@ class GatewaySimulator implements Simulator {
   private readonly tlsSockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly hanging = new Set<HangingRequest>();
-  private autoTimer: NodeJS.Timeout | undefined;
   private onDrained: (() => void) | undefined;
   private readonly handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
 
@@ -287,6 +306,15 @@ class GatewaySimulator implements Simulator {
     this.sessions = new SimulatedSessions(opts.auth);
     const overload = opts.overloadControl;
     this.queues = new SimQueues(overload === true ? { max: 5, windowMs: 2000 } : overload || undefined, opts.overloadClock);
+    const auto = opts.autoCalls && opts.autoCalls.everyMs > 0 && opts.autoCalls.agents.length > 0 ? { ...opts.autoCalls, agents: opts.autoCalls.agents.map((a) => this.key(a)) } : undefined;
+    this.center = new SimCenter(
+      this.queues,
+      { isSignedIn: (a) => this.isSignedIn(a), takesCalls: (a) => !this.sessions.takesNoCalls(a) },
+      opts.clock,
+      seededRandom(opts.seed ?? Math.floor(Math.random() * 2 ** 32)),
+      auto,
+    );
+    this.agentStates = new SimAgentStates(this.center);
     this.agentIdMax = opts.agentIdMax ?? DEFAULT_AGENT_ID_MAX;
     const signed = opts.signedInAgents ?? 'all';
     this.allSignedIn = signed === 'all';
@@ -371,7 +399,6 @@ class GatewaySimulator implements Simulator {
     const address = server.address();
     this.listenPort = typeof address === 'object' && address !== null ? address.port : port;
     this.server = server;
-    this.startAutoCalls();
   }
 
   stop(): Promise<void> {
@@ -379,8 +406,6 @@ class GatewaySimulator implements Simulator {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = undefined;
-    if (this.autoTimer) clearInterval(this.autoTimer);
-    this.autoTimer = undefined;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.sessions.stop();
@@ -434,48 +459,6 @@ class GatewaySimulator implements Simulator {
     return next.fingerprint256;
   }
 
-  private startAutoCalls(): void {
-    const auto = this.opts.autoCalls;
-    if (!auto || auto.agents.length === 0 || !(auto.everyMs > 0)) return;
-    this.autoTimer = setInterval(() => {
-      // Callers wait in the queues; a free agent answers the oldest and is then in that call.
-      this.queues.tick(
-        auto.agents.map((a) => this.key(a)),
-        // An agent signed in busy (the supervisor's own sign-in) answers no queued caller either.
-        (a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a) && !this.sessions.isBusy(a),
-        (a) => {
-          const talkSeconds = 30 + Math.floor(Math.random() * 240);
-          this.simulateCall(a, { talkSeconds });
-          this.agentStates.call(a, Math.min(auto.everyMs * 3, talkSeconds * 100), auto.everyMs);
-        },
-      );
-      for (const agent of auto.agents) {
-        // An agent in a call, wrap-up or rest takes no new call; now and then one rests.
-        if (this.agentStates.isOccupied(this.key(agent))) continue;
-        // An agent signed in busy (the supervisor's own sign-in) is given no calls.
-        if (this.sessions.isBusy(this.key(agent))) continue;
-        if (Math.random() < 0.08) {
-          this.agentStates.rest(this.key(agent), auto.everyMs * (2 + Math.floor(Math.random() * 4)));
-          const x = this.mutableExtras(agent);
-          x.restnums += 1;
-          continue;
-        }
-        if (Math.random() < 0.5) continue;
-        const r = Math.random();
-        const talkSeconds = 10 + Math.floor(Math.random() * 290);
-        this.simulateCall(agent, {
-          talkSeconds,
-          outbound: r < 0.25,
-          missed: r >= 0.25 && r < 0.35,
-          internal: r >= 0.35 && r < 0.4,
-        });
-        // The demo's clock runs fast: a call occupies the agent for a share of the interval.
-        if (r >= 0.35 || r < 0.25) this.agentStates.call(this.key(agent), Math.min(auto.everyMs * 3, talkSeconds * 100), auto.everyMs);
-      }
-    }, auto.everyMs);
-    this.autoTimer.unref();
-  }
-
   // -- state API ------------------------------------------------------------
 
   private key(agentId: string): string {
@@ -511,16 +494,6 @@ class GatewaySimulator implements Simulator {
     }
   }
 
-  private mutableExtras(agentId: string): DetailedExtras {
-    const k = this.key(agentId);
-    let x = this.extras.get(k);
-    if (!x) {
-      x = { ...ZERO_EXTRAS };
-      this.extras.set(k, x);
-    }
-    return x;
-  }
-
   setCounters(agentId: string, c: Partial<AgentCounters>): void {
     const k = this.mutable(agentId);
     if (c.talktime !== undefined) k.talktime = c.talktime;
@@ -531,7 +504,7 @@ class GatewaySimulator implements Simulator {
   }
 
   counters(agentId: string): AgentCounters {
-    const c = this.counterMap.get(this.key(agentId)) ?? ZERO;
+    const c = this.modelCounters(this.key(agentId));
     return {
       talktime: c.talktime,
       answernums: c.answernums,
@@ -543,8 +516,7 @@ class GatewaySimulator implements Simulator {
 
   signIn(agentId: string): string {
     const k = this.key(agentId);
-    this.signedOut.delete(k);
-    this.signedIn.add(k);
+    this.markSignedIn(k);
     const g = newGuid();
     this.validGuids.add(g);
     return g;
@@ -553,6 +525,24 @@ class GatewaySimulator implements Simulator {
   private markSignedIn(k: string): void {
     this.signedOut.delete(k);
     this.signedIn.add(k);
+    // A sign-in signs the agent in to its queues too (busy or loginex: it takes no calls there).
+    this.center.enrol(k, true);
+  }
+
+  /** The counters set by hand (setCounters, simulateCall) plus what the center's calls added. */
+  private modelCounters(k: string): FullCounters {
+    const base = this.counterMap.get(k) ?? ZERO;
+    if (!this.center.isEnrolled(k)) return base;
+    const m = this.center.countersOf(k);
+    return {
+      talktime: base.talktime + Math.floor(m.talkMs / 1000),
+      answernums: base.answernums + m.answernums,
+      calloutnums: base.calloutnums + m.calloutnums,
+      noanswernums: base.noanswernums + m.noanswernums,
+      intercallnums: base.intercallnums + m.intercallnums,
+      waittime: base.waittime + m.waittime,
+      holdtime: base.holdtime,
+    };
   }
 
   signOut(agentId: string): void {
@@ -633,7 +623,7 @@ class GatewaySimulator implements Simulator {
         else if (tail === 'statistics') route = 'full';
         if (route) rawAgent = pathname.slice(CALLDATA_PREFIX.length, slash);
       }
-    } else if (parseAgentGroupPath(pathname) && this.agentStates.interfaceEnabled) {
+    } else if (parseAgentGroupPath(pathname) && this.agentStates.interfaceEnabled && this.agentStates.routeEnabled(parseAgentGroupPath(pathname)!.kind)) {
       // Keyed (byAgent, in-flight) by the caller, like the other routes.
       route = 'state';
       rawAgent = parseAgentGroupPath(pathname)!.caller;
@@ -736,9 +726,14 @@ class GatewaySimulator implements Simulator {
       return;
     }
     if (route === 'state') {
-      const workno = parseAgentId(parseAgentGroupPath(req.url?.split('?')[0] ?? '')?.workno ?? '', this.agentIdMax);
-      if (workno === undefined) this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
-      else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno), this.sessions.isBusy(this.key(workno))));
+      const r = parseAgentGroupPath(req.url?.split('?')[0] ?? '');
+      if (r?.kind === 'workno') {
+        const workno = parseAgentId(r.workno, this.agentIdMax);
+        if (workno === undefined) this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
+        else this.sendBody(res, 200, JSON_TYPE, this.agentStates.body(workno, this.isSignedIn(workno), this.sessions.takesNoCalls(workno)));
+      } else if (r) {
+        this.answerAgentGroupBatch(req, res, r, agentKey);
+      }
       return;
     }
     const full = route === 'full';
@@ -800,18 +795,63 @@ class GatewaySimulator implements Simulator {
         return;
       }
       this.queues.acdLog.push({ agent: agentKey, at: Date.now(), ids: ids.length });
-      const population = (members: string[]) => (members.length > 0 ? members : this.opts.autoCalls?.agents.map((a) => this.key(a)) ?? [...this.signedIn]);
+      this.center.sync();
       this.sendBody(res, 200, JSON_TYPE, this.queues.acdStatBody(
         ids as number[],
-        (q) => population(q.members).filter((a) => this.isSignedIn(a)).length,
-        (q) => population(q.members).filter((a) => this.isSignedIn(a) && !this.agentStates.isOccupied(a) && !this.sessions.isBusy(a)).length,
+        (q) => this.center.figures(q).loggedOn,
+        (q) => this.center.figures(q).avail,
       ));
     });
   }
 
+  /**
+   * agentbyskill (the agents signed in to one queue, at most agentLimit of agentStatus when
+   * both are given, else at most 500) and agentbylist (up to 100 listed agents): GETs with a
+   * body, read from the center.
+   */
+  private answerAgentGroupBatch(req: http.IncomingMessage, res: http.ServerResponse, r: Exclude<AgentGroupRoute, { kind: 'workno' }>, caller: string): void {
+    readJsonBody(req, (body) => {
+      if (res.destroyed || res.writableEnded) return;
+      if (this.agentStates.noInboundRight.has(caller)) {
+        this.sendBody(res, 200, JSON_TYPE, envelope(NO_INBOUND_RIGHT_RETCODE, 'the agent has no permission to answer inbound calls'));
+        return;
+      }
+      const object = (a: string) => this.agentStates.object(a, this.isSignedIn(a), this.sessions.takesNoCalls(a), true);
+      if (r.kind === 'skill') {
+        const skill = /^[0-9]{1,9}$/.test(r.skill) ? Number(r.skill) : NaN;
+        const limit = body?.agentLimit;
+        const states = body?.agentStatus;
+        if (!Number.isInteger(skill) || (limit !== undefined) !== (states !== undefined) || (limit !== undefined && !(Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= SKILL_ANSWER_MAX))) {
+          this.sendBody(res, 200, JSON_TYPE, BODY_BAD_PARAM);
+          return;
+        }
+        const wanted = Array.isArray(states) ? new Set(states.map((x) => String(x))) : undefined;
+        const agents = this.center.agentsOf(skill).filter((a) => !this.agentStates.rejectsInbound.has(a)).map(object).filter((o) => !wanted || wanted.has(String(o.status)));
+        this.queues.skillLog.push({ agent: caller, at: Date.now(), skill });
+        this.sendBody(res, 200, JSON_TYPE, JSON.stringify({ message: '', retcode: '0', result: agents.slice(0, typeof limit === 'number' ? limit : SKILL_ANSWER_MAX) }));
+        return;
+      }
+      const raw = body?.agentList;
+      const list = (Array.isArray(raw) ? raw.map((x) => String(x)) : typeof raw === 'string' ? raw.split(',') : []).map((x) => x.trim()).filter((x) => x !== '');
+      if (list.length === 0 || list.length > 100) {
+        this.sendBody(res, 200, JSON_TYPE, envelope('000-002', 'agentList must list 1 to 100 agent IDs'));
+        return;
+      }
+      const keys = list.map((a) => parseAgentId(a, this.agentIdMax)).filter((a): a is string => a !== undefined);
+      this.sendBody(res, 200, JSON_TYPE, JSON.stringify({ message: '', retcode: '0', result: keys.map(object) }));
+    });
+  }
+
   private successBody(agentKey: string, full: boolean): string {
-    const c = this.counterMap.get(agentKey) ?? ZERO;
-    return full ? detailedBody(c, this.extras.get(agentKey)) : exBody(c);
+    const c = this.modelCounters(agentKey);
+    return full ? detailedBody(c, this.modelExtras(agentKey)) : exBody(c);
+  }
+
+  private modelExtras(k: string): DetailedExtras {
+    const base = this.extras.get(k) ?? ZERO_EXTRAS;
+    if (!this.center.isEnrolled(k)) return base;
+    const m = this.center.countersOf(k);
+    return { ...base, restnums: base.restnums + m.restnums, resttime: base.resttime + Math.floor(m.restMs / 1000), busynums: base.busynums + m.busynums };
   }
 
   private sendSuccess(res: http.ServerResponse, agentKey: string, full: boolean): void {
@@ -905,6 +945,24 @@ class GatewaySimulator implements Simulator {
         return;
     }
   }
+}
+
+/** Reads a small JSON object body (GETs with a body); undefined when absent or not an object. */
+function readJsonBody(req: http.IncomingMessage, done: (body: Record<string, unknown> | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= 64 * 1024) chunks.push(c);
+  });
+  req.on('end', () => {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      done(parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined);
+    } catch {
+      done(undefined);
+    }
+  });
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -21,6 +21,7 @@ import { allGatewaysTrendLine, supervisorBench } from './supervisorBench';
 import { startSimProcess, type Sim } from './simProcess';
 import { fleetBench } from './fleetBench';
 import { queuesBench } from './queuesBench';
+import { queueAgentsBench } from './queueAgentsBench';
 import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
 
 const AGENTS = 1000;
@@ -448,6 +449,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'all-gateways-trend') return void console.log(await allGatewaysTrendLine());
   if (process.env.BENCH_ONLY === 'supervisor') return void console.log((await supervisorBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'queues') return void console.log((await queuesBench()).join('\n'));
+  if (process.env.BENCH_ONLY === 'queue-agents') return void console.log((await queueAgentsBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'fleet') return void console.log((await fleetBench()).join('\n'));
   const sim = await startSimProcess();
   let throughputStatUs: number | undefined;
@@ -493,6 +495,7 @@ async function main(): Promise<void> {
   console.log(await realHoldCost());
   for (const line of await supervisorBench()) console.log(line);
   for (const line of await queuesBench()) console.log(line);
+  for (const line of await queueAgentsBench()) console.log(line);
   for (const line of await fleetBench()) console.log(line);
 }
 

@@ -53,11 +53,11 @@ export async function queuesBench(): Promise<string[]> {
     const after = byPath();
     const count = (re: RegExp) => [...after].filter(([p]) => re.test(p)).reduce((n, [p, c]) => n + c - (before.get(p) ?? 0), 0);
     const per = (n: number) => (n / MEASURED_INTERVALS).toFixed(1);
-    const ex = count(/\/statisticsEx$/), state = count(/\/agentbyworkno\//), acd = count(/\/queryacdstat$/), vdn = count(/\/agentvdnskill$/);
+    const ex = count(/\/statisticsEx$/), state = count(/\/agentbyworkno\//), batch = count(/\/agentbylist$/), skill = count(/\/agentbyskill\//), acd = count(/\/queryacdstat$/), vdn = count(/\/agentvdnskill$/);
     const worst = sim.queues.maxInWindow(2000);
     lines.push('');
     lines.push(`Queues: ${AGENTS} agents with state, ${QUEUES} queues, one signed-in session, ${INTERVAL_MS / 1000} s interval, ${MEASURED_INTERVALS} intervals measured`);
-    lines.push(`  requests per interval: statisticsEx ${per(ex)}, agentbyworkno ${per(state)}, queryacdstat ${per(acd)}, agentvdnskill ${per(vdn)}, event polls ${per(sim.sessions.stats.eventPolls - events0)} (the session's, not counted by the vendor)`);
+    lines.push(`  requests per interval: statisticsEx ${per(ex)}, agentbyworkno ${per(state)}, agentbylist ${per(batch)}, agentbyskill ${per(skill)}, queryacdstat ${per(acd)}, agentvdnskill ${per(vdn)}, event polls ${per(sim.sessions.stats.eventPolls - events0)} (the session's, not counted by the vendor)`);
     lines.push(`  most requests of one {agentid} in any 2 s (simulator's log, whole run): ${worst.count} (agent ${worst.agent}; vendor limit 5); answered 000-007: ${sim.queues.overloadAnswers}`);
   } finally {
     queues.dispose();

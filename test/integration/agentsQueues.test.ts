@@ -11,7 +11,7 @@ import { set } from '../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';
-const SETTINGS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'queues', 'thresholds.queueWaitingCalls', 'statusBar.enabled'];
+const SETTINGS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'queues', 'thresholds.queueWaitingCalls', 'statusBar.enabled', 'queueAgents'];
 
 describe('Queues view', function () {
   this.timeout(120_000);
@@ -32,6 +32,8 @@ describe('Queues view', function () {
     await set('gatewayUrl', sim.url);
     await set('agents', ['101']);
     await set('pollIntervalSeconds', 5);
+    // The queues' agents are agentsQueueAgents.test.ts's subject: here the rows keep free/signed-in.
+    await set('queueAgents', 'opened');
     await vscode.commands.executeCommand('ccGateway.agents.focus');
   });
 

@@ -33,6 +33,8 @@ const SUITE = SUITES.includes(requested) ? requested : 'main';
 function testFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    // CCGW_TEST_ONLY=<part of a file name>: one file while working on it.
+    .filter((f) => !process.env.CCGW_TEST_ONLY || f.includes(process.env.CCGW_TEST_ONLY))
     .filter((f) => f.endsWith('.test.js') && (SUITE === 'main' ? !SUITES.some((s) => f.startsWith(`${s}${path.sep}`)) : f.startsWith(`${SUITE}${path.sep}`)))
     .map((f) => path.join(dir, f))
     .sort();

@@ -6,7 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { expect, shot } from '../playwright/fixtures.mjs';
 import { until } from '../playwright/pages/wait.mjs';
 
-const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · \d+\/\d+$/;
+// free/signed-in, or, once the queue's agents were read, their counts by state ("1 busy").
+const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · (\d+\/\d+|\d+ [a-z-]+( · \d+ [a-z-]+)*)$/;
 
 /** @param {import('@playwright/test').TestType<any, any>} test the fixtures' test */
 export function queueTests(test) {
@@ -42,6 +43,21 @@ export function queueTests(test) {
     expect(barText, `the status bar reads "${barText}" (${status})`).toMatch(/^\d+ waiting · ↓\d+ ↑\d+ · \d+:\d\d:\d\d/);
     await wb.moveMouseAway();
     await shot(page, '13-queues-300px.png');
+
+    // Billing opens to its agents: 101, signed in busy by this test, with its time in state.
+    await view.row('Billing').first().click();
+    const agentRow = await until('Billing\'s agent rows', async () => {
+      const under = await view.agentsUnder(/^Billing$/);
+      return under[0] === '101' ? view.row('101').filter({ has: page.locator('.label-description', { hasText: /^busy \d:\d\d$/ }) }).first() : undefined;
+    }, 30_000);
+    await agentRow.waitFor({ state: 'visible' });
+    expect(await view.isCut(agentRow), 'the agent row under Billing is cut off at 300 px').toBe(false);
+    expect(await view.description('Billing'), 'the Billing row counts its agents by state').toMatch(/^7 waiting · 3:[0-5]\d · 1 busy$/);
+    await wb.moveMouseAway();
+    await delay(500);
+    expect(await view.cutRows(), 'rows cut at 300 px with Billing open').toEqual([]);
+    await shot(page, '13-queue-agents-300px.png');
+    await view.row('Billing').first().click();
 
     // A threshold from the Settings editor, as a person sets it.
     const input = await wb.openSettingsAndFind('ccGateway.thresholds.queueWaitingCalls', 'Queue Waiting Calls');

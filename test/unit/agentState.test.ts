@@ -66,6 +66,8 @@ describe('agent state (agentbyworkno)', () => {
       clock = new FakeClock();
       sim.resetStats();
       sim.agentStates.interfaceEnabled = true;
+      // These tests are about one agent at a time (agentbyworkno): the gateway refuses batches.
+      sim.agentStates.listEnabled = false;
       for (const a of AGENTS) sim.agentStates.set(a, undefined);
       warnings.length = 0;
     });
@@ -162,6 +164,38 @@ describe('agent state (agentbyworkno)', () => {
       assert.equal(count('agentbyworkno'), first, 'no state request once the gateway refused the interface');
       assert.ok(monitor.store.all().every((e) => e.state === 'ok'), 'the counters are untouched');
       assert.equal(warnings.filter((w) => w.includes('agent state interface')).length, 1);
+    });
+
+    const batches = () => [...sim.stats.byPath].filter(([p]) => p.endsWith('/agentbylist')).reduce((n, [, c]) => n + c, 0);
+
+    it('batches: every watched agent\'s state from one agentbylist per interval (per 100 agents), no agentbyworkno', async () => {
+      sim.agentStates.listEnabled = true;
+      sim.signOut('103');
+      sim.agentStates.set('101', 'talking');
+      sim.agentStates.set('102', 'rest');
+      monitor = new GatewayMonitor(settings(), deps());
+      monitor.setAgentStateEnabled(true);
+      await cycle(3);
+      await until('states', () => monitor!.states.get('101')?.presence === 'talking' && monitor!.states.get('102')?.presence === 'rest');
+      assert.equal(monitor.states.get('103'), undefined, 'no state for a signed-out agent');
+      sim.agentStates.set('101', 'wrapUp');
+      for (let i = 2; i <= 5; i++) await cycle(3 * i);
+      assert.equal(monitor.states.get('101')?.presence, 'wrapUp');
+      assert.equal(batches(), 5, 'one agentbylist per interval for 3 agents');
+      assert.equal(count('agentbyworkno'), 0, 'no per-agent state request');
+      assert.equal(monitor.stateBatchRefusal, undefined);
+    });
+
+    it('a gateway that refuses batches: said once, then one agentbyworkno per agent per interval', async () => {
+      monitor = new GatewayMonitor(settings(), deps());
+      monitor.setAgentStateEnabled(true);
+      for (let i = 1; i <= 3; i++) await cycle(3 * i);
+      assert.equal(batches(), 1, 'asked once');
+      assert.ok(monitor.stateBatchRefusal, 'kept for the tooltip');
+      assert.equal(monitor.stateRefusal, undefined, 'states are still shown');
+      assert.equal(count('agentbyworkno', '101'), 3);
+      assert.equal(warnings.filter((w) => w.includes('agentbylist')).length, 1, 'said once in the log');
+      await until('states', () => AGENTS.every((a) => monitor!.states.get(a)));
     });
   });
 });

@@ -63,7 +63,8 @@ describe('queues against the simulator', function () {
     sim.queues.setWaiting(1, 12, 754);
     const m = make({ rateLimit: GATEWAY_AGENT_LIMIT });
     const clock = new FakeClock();
-    queues = new QueueMonitor(queueSourceOf(m), { queueIds: [], intervalMs: 30_000 }, { active: true, clock });
+    // The queues' agents (one agentbyskill each) are queueAgents.test.ts's subject: not read here.
+    queues = new QueueMonitor(queueSourceOf(m), { queueIds: [], intervalMs: 30_000, agentsOf: 'opened' }, { active: true, clock });
     assert.equal(queues.viewState, 'noSession');
     assert.equal(await m.signIn('101' as AgentId, { password: PASSWORD }), true);
     await until('queue numbers', () => queues!.all().length > 0 && queues!.all().every((e) => e.state === 'ok'), { diagnostics: () => JSON.stringify(queues!.all()) });
@@ -135,7 +136,7 @@ describe('queues against the simulator', function () {
     sim = await startSimulator({ auth: { mode: 1, defaultPassword: PASSWORD, eventHoldMs: 100 }, overloadControl: true });
     const m = make({ rateLimit: GATEWAY_AGENT_LIMIT });
     const clock = new FakeClock();
-    queues = new QueueMonitor(queueSourceOf(m), { queueIds: [1], intervalMs: 30_000 }, { active: true, clock });
+    queues = new QueueMonitor(queueSourceOf(m), { queueIds: [1], intervalMs: 30_000, agentsOf: 'opened' }, { active: true, clock });
     await m.signIn('101' as AgentId, { password: PASSWORD });
     await until('numbers', () => queues!.get(1)?.state === 'ok');
     const before = queues.get(1)!.stats;

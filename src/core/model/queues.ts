@@ -1,4 +1,5 @@
 // A skill queue and its figures as every layer sees them; the wire (wire/queues.ts) parses them.
+import type { Presence } from '../supervisor/agentState';
 
 /** A skill queue of the VCC (agentvdnskill) or of the asking agent (agentskills). */
 export interface SkillQueue {
@@ -27,4 +28,25 @@ export interface QueueStats {
 /** A queue ID as the gateway and the setting know it: a whole number (0 to 2^31 - 1). */
 export function isQueueId(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647;
+}
+
+/** One agent signed in to a queue (agentbyskill) or one listed agent (agentbylist), as read. */
+export interface QueueAgent {
+  /** The agent ID (workno), digits. */
+  readonly workno: string;
+  readonly presence: Presence;
+  readonly status?: number;
+  readonly ctiStatus?: number;
+  readonly name?: string;
+  /** currentstatetime: seconds in the current state when the answer was made. */
+  readonly secondsInState?: number;
+}
+
+/** A queue's agents as one agentbyskill answer gave them. */
+export interface QueueAgents {
+  readonly agents: readonly QueueAgent[];
+  /** Entries without a usable workno or state, left out. */
+  readonly skipped: number;
+  /** The answer held as many agents as asked at most: there may be more. */
+  readonly cut: boolean;
 }

@@ -112,7 +112,11 @@ export class GatewayConnection extends Disposable {
       refused: (ref) => this.onDidRefuseGuidEmitter.fire(ref),
       checkSession: (agentId) => this.sessions.check(agentId),
     });
-    this.states = this._register(new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log));
+    this.states = this._register(
+      new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log, {
+        agents: () => this.agents,
+      }),
+    );
     this.scheduler = this._register(
       new PollScheduler<CredentialKey>({
         intervalMs: polling.intervalMs,

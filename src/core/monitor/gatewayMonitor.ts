@@ -181,6 +181,11 @@ export class GatewayMonitor extends Disposable {
     if (!enabled) this.states.retain([]);
   }
 
+  /** The gateway refused agentbylist: states are read one agent at a time (said once in the log and in the tooltips). */
+  get stateBatchRefusal(): GatewayError | undefined {
+    return this.current?.states.batchRefused;
+  }
+
   /** Why agent states are not shown although enabled: the gateway refused the interface. */
   get stateRefusal(): GatewayError | undefined {
     return this.current?.states.refused;

@@ -18,15 +18,16 @@
  * Today GatewayConnection implements QueueSeam (its "Seam: queues" block) and
  * `queueSourceOf(GatewayMonitor)` below adapts the monitor.
  *
- * Budget: one queryacdstat per poll interval per 100 queues, with the session's agent as
- * `{agentid}`; agentvdnskill at sign-in and at most every 10 minutes (only when no queue
+ * Budget: one queryacdstat per poll interval per 100 queues, and one agentbyskill per
+ * watched queue whose agents are shown (every watched queue, or the opened ones), with the
+ * session's agent as `{agentid}`; agentvdnskill at sign-in and at most every 10 minutes (only when no queue
  * IDs are set); nothing while inactive (unfocused, nothing shows numbers) or paused, nothing
  * without a signed-in session. Refresh joins a cycle in flight by running one more after it,
  * never more than one.
  */
 import { GatewayError, isGatewayError } from '../model/errors';
 import { chunkQueueIds } from '../wire/queues';
-import { type QueueStats, type SkillQueue } from '../model/queues';
+import { type QueueAgent, type QueueAgents, type QueueStats, type SkillQueue } from '../model/queues';
 import type { GatewayClient } from '../wire/types';
 import { t } from '../l10n/localize';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
@@ -74,12 +75,35 @@ export interface QueueEntry {
   /** `stale`: the last numbers are kept but the last query failed (see error). */
   readonly state: 'loading' | 'ok' | 'stale' | 'missing';
   readonly error?: string;
+  /** The agents signed in to the queue (agentbyskill), once read. */
+  readonly agents?: QueueAgentsEntry;
 }
+
+export interface QueueAgentsEntry {
+  readonly list: readonly QueueAgent[];
+  /** When the list was read (time in state counts on from each agent's `secondsInState` then). */
+  readonly fetchedAt: number;
+  /** The answer held as many agents as we may ask for: there may be more. */
+  readonly cut: boolean;
+  /** The last read failed: the list is the one of `fetchedAt`. */
+  readonly error?: string;
+}
+
+/** Why agentbyskill is not asked (for this session's agent): the row says so, the numbers go on. */
+export interface QueueAgentsRefusal {
+  readonly reason: 'noInboundRight' | 'unsupported';
+  readonly message: string;
+}
+
+/** Which queues' agents are read: every watched queue, or only those open in the view. */
+export type QueueAgentsMode = 'all' | 'opened';
 
 export interface QueueSettings {
   /** ccGateway.queues: the IDs to watch; empty: every real queue of the VCC. */
   readonly queueIds: readonly number[];
   readonly intervalMs: number;
+  /** ccGateway.queueAgents; default 'all'. */
+  readonly agentsOf?: QueueAgentsMode;
 }
 
 export class QueueMonitor extends Disposable {
@@ -101,7 +125,9 @@ export class QueueMonitor extends Disposable {
   /** Rows, their numbers or the view state changed. */
   readonly onDidChange = this.onDidChangeEmitter.event;
   /** For tests: cycles run, and requests sent by kind. */
-  readonly counts = { cycles: 0, catalogue: 0, stats: 0 };
+  readonly counts = { cycles: 0, catalogue: 0, stats: 0, agents: 0 };
+  private readonly opened = new Set<number>();
+  private agentsRefusalValue: QueueAgentsRefusal | undefined;
 
   constructor(
     private readonly source: QueueSource,
@@ -138,6 +164,24 @@ export class QueueMonitor extends Disposable {
     return this.catalogueValue?.queues;
   }
 
+  /** Why no queue's agents are read now (undefined while they are or may be). */
+  get agentsRefusal(): QueueAgentsRefusal | undefined {
+    return this.agentsRefusalValue;
+  }
+
+  /** A queue row was opened or closed; in 'opened' mode opening one reads its agents now. */
+  setOpened(id: number, open: boolean): void {
+    const was = this.opened.has(id);
+    if (open) this.opened.add(id);
+    else this.opened.delete(id);
+    if (open && !was && (this.settings.agentsOf ?? 'all') === 'opened' && this.entries.has(id) && !this.entries.get(id)?.agents) this.refresh();
+  }
+
+  /** Whether a queue's agents are read (and shown) under the mode. */
+  showsAgents(id: number): boolean {
+    return (this.settings.agentsOf ?? 'all') === 'all' || this.opened.has(id);
+  }
+
   get isPaused(): boolean {
     return this.paused;
   }
@@ -145,8 +189,9 @@ export class QueueMonitor extends Disposable {
   configure(settings: QueueSettings): void {
     const idsChanged = settings.queueIds.join(',') !== this.settings.queueIds.join(',');
     const intervalChanged = settings.intervalMs !== this.settings.intervalMs;
+    const modeChanged = (settings.agentsOf ?? 'all') !== (this.settings.agentsOf ?? 'all');
     this.settings = settings;
-    if (idsChanged) {
+    if (idsChanged || modeChanged) {
       this.rebuildEntries();
       this.refresh();
     } else if (intervalChanged) this.arm();
@@ -238,6 +283,8 @@ export class QueueMonitor extends Disposable {
         this.apply(chunk, r.stats);
         if (r.skipped > 0) this.log?.warn(`queryacdstat: ${r.skipped} entries with missing or malformed numbers were ignored.`);
       }
+      await this.readAgents(seam, agent, ids, signal);
+      if (signal.aborted) return;
       this.slowDown = 1;
     } catch (e) {
       if (signal.aborted || this.isDisposed) return;
@@ -248,6 +295,49 @@ export class QueueMonitor extends Disposable {
       this.failAll(err.message);
     }
     this.updateState();
+  }
+
+  /**
+   * One agentbyskill per queue whose agents are shown. A refusal that says the interface is
+   * missing (404/405, 000-002) or the asking agent may not use it (000-003 right after
+   * queryacdstat worked with the same Guid: no permission to answer inbound calls) stops
+   * these reads for the session's agent, said once; other failures keep each list, marked.
+   */
+  private async readAgents(seam: QueueSeam, agent: AgentId, ids: readonly number[], signal: AbortSignal): Promise<void> {
+    for (const id of ids) {
+      if (this.agentsRefusalValue || !this.showsAgents(id)) continue;
+      let answer: QueueAgents;
+      try {
+        answer = await seam.sendAsSession(agent, signal, (c, guid, s) => {
+          if (!c.queueAgents) throw new GatewayError('invalid-request', t('This gateway client cannot read the agents of a queue.'));
+          return c.queueAgents(agent, id, guid, s);
+        });
+      } catch (e) {
+        if (signal.aborted || this.isDisposed) return;
+        const err = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while polling; see the "CC-Gateway" log.'));
+        if (!isGatewayError(e)) onUnexpectedError(e, 'reading a queue\'s agents');
+        if (err.kind === 'invalid-request' || err.kind === 'auth') {
+          this.agentsRefusalValue = err.kind === 'auth'
+            ? { reason: 'noInboundRight', message: t('Agent {0} may not list the agents of a queue: the gateway lets only agents with the right to answer inbound calls do that. Sign in as such an agent to see who is in each queue; the queue numbers go on.', agent) }
+            : { reason: 'unsupported', message: t('This gateway does not offer the list of a queue\'s agents (agentbyskill); the queue numbers go on.') };
+          this.log?.warn(`agentbyskill refused (${err.details.retcode ?? err.details.httpStatus ?? err.kind}): ${err.message}`);
+          this.onDidChangeEmitter.fire();
+          return;
+        }
+        this.log?.warn(`agentbyskill ${id}: ${err.message}`);
+        const e2 = this.entries.get(id);
+        if (e2?.agents) this.entries.set(id, { ...e2, agents: { ...e2.agents, error: err.message } });
+        this.onDidChangeEmitter.fire();
+        if (err.details.slowDown) throw err;
+        continue;
+      }
+      this.counts.agents++;
+      if (signal.aborted) return;
+      if (answer.skipped > 0) this.log?.warn(`agentbyskill ${id}: ${answer.skipped} entries without an agent ID or state were ignored.`);
+      const e = this.entries.get(id);
+      if (e) this.entries.set(id, { ...e, agents: { list: answer.agents, fetchedAt: this.clock.now(), cut: answer.cut } });
+      this.onDidChangeEmitter.fire();
+    }
   }
 
   private catalogueDue(agent: string): boolean {
@@ -287,7 +377,7 @@ export class QueueMonitor extends Disposable {
       if (!e) continue;
       const s = byId.get(id);
       // A queue the gateway did not answer for: it does not exist (any more) or is not this VCC's.
-      this.entries.set(id, s ? { id, ...(e.name !== undefined ? { name: e.name } : {}), stats: s, fetchedAt: at, state: 'ok' } : { ...e, state: 'missing', error: t('The gateway sent no numbers for queue {0}; check ccGateway.queues.', id) });
+      this.entries.set(id, s ? { id, ...(e.name !== undefined ? { name: e.name } : {}), stats: s, fetchedAt: at, state: 'ok', ...(e.agents ? { agents: e.agents } : {}) } : { ...e, state: 'missing', error: t('The gateway sent no numbers for queue {0}; check ccGateway.queues.', id) });
     }
     this.onDidChangeEmitter.fire();
   }
@@ -331,6 +421,8 @@ export class QueueMonitor extends Disposable {
       this.rebuildEntries();
     }
     const signedInNow = agent !== undefined && agent !== this.agent;
+    // Another asking agent may have the right this one lacked.
+    if (agent !== this.agent) this.agentsRefusalValue = undefined;
     this.agent = agent;
     this.updateState();
     if (!agent) this.disarm();

@@ -8,9 +8,10 @@ import { onUnexpectedError } from '../util/unexpectedError';
 import type { AgentId } from '../ids/agentId';
 import { errorForProxy, errorForTransport, GatewayError, isGatewayError } from '../model/errors';
 import { agentInfoPath, parseAgentInfo, type AgentInfo } from './agentInfo';
+import { agentListBody, agentListPath, parseAgentObjects, QUEUE_AGENT_LIMIT, QUEUE_AGENTS_MAX_BYTES, queueAgentsBody, queueAgentsPath } from './queueAgents';
 import { parseStatistics, parseStatisticsEx, type RawAnswer } from './parse';
 import { agentSkillsPath, parseAgentSkills, parseQueueStats, parseSkillQueues, queueStatsBody, queueStatsPath, skillQueuesPath } from './queues';
-import { type QueueStats, type SkillQueue } from '../model/queues';
+import { type QueueAgents, type QueueStats, type SkillQueue } from '../model/queues';
 import { parseEventPoll, parseSignIn, parseSignOut, type EventPollResult, type SignInResult } from './sessionAnswers';
 import { createProxyDispatcher } from './proxyDispatcher';
 import { readSystemCertificates, trustedCas } from './systemCertificates';
@@ -50,6 +51,8 @@ interface OutgoingRequest {
   readonly body?: string;
   /** Overrides the wait for headers and body (the event poll is held by the gateway): timed by the client's clock, not undici. */
   readonly waitMs?: number;
+  /** Overrides the answer size limit (lists of agents are larger than statistics). */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -137,6 +140,17 @@ export class UndiciGatewayClient implements GatewayClient {
     if (!/^[0-9]{1,7}$/.test(callerId)) throw new GatewayError('invalid-request', t('The agent ID must be digits only.'));
     const answer = await this.send(workno, 'agentbyworkno', { method: 'GET', path: agentInfoPath(callerId, workno), guid }, signal);
     return this.parsed(workno, 'agentbyworkno', answer, () => parseAgentInfo(answer.raw, workno));
+  }
+
+  async queueAgents(callerId: AgentId, queueId: number, guid: string, signal?: AbortSignal): Promise<QueueAgents> {
+    const answer = await this.send(callerId, 'agentbyskill', { method: 'GET', path: queueAgentsPath(callerId, queueId), guid, body: queueAgentsBody(), maxBytes: QUEUE_AGENTS_MAX_BYTES }, signal);
+    return this.parsed(callerId, 'agentbyskill', answer, () => parseAgentObjects(answer.raw, callerId, QUEUE_AGENT_LIMIT));
+  }
+
+  async agentList(callerId: AgentId, ids: readonly string[], guid: string, signal?: AbortSignal): Promise<QueueAgents> {
+    const body = agentListBody(ids);
+    const answer = await this.send(callerId, 'agentbylist', { method: 'GET', path: agentListPath(callerId), guid, body, maxBytes: QUEUE_AGENTS_MAX_BYTES }, signal);
+    return this.parsed(callerId, 'agentbylist', answer, () => parseAgentObjects(answer.raw, callerId));
   }
   // ------------------------------------------------------------------------------
 
@@ -229,7 +243,7 @@ export class UndiciGatewayClient implements GatewayClient {
         return this.dispatch(request, signal);
       });
     }
-    const maxBodyBytes = this.maxBodyBytes;
+    const maxBodyBytes = request.maxBytes ?? this.maxBodyBytes;
     const { clock } = this;
     const waitMs = request.waitMs;
     return new Promise<RawAnswer>((resolve, reject) => {

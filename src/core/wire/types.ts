@@ -2,10 +2,10 @@ import type { AgentId } from '../ids/agentId';
 import type { EventPollResult, SignInResult } from './sessionAnswers';
 import type { AgentInfo } from './agentInfo';
 import type { Clock } from '../util/clock';
-import type { QueueStats, SkillQueue } from '../model/queues';
+import type { QueueAgents, QueueStats, SkillQueue } from '../model/queues';
 import type { AgentStatistics, DetailedStatistics } from '../model/statistics';
 
-export type Operation = 'statisticsEx' | 'statistics' | 'agentbyworkno' | SignInVariant | 'logout' | 'agentevent' | QueueOperation;
+export type Operation = 'statisticsEx' | 'statistics' | 'agentbyworkno' | 'agentbyskill' | 'agentbylist' | SignInVariant | 'logout' | 'agentevent' | QueueOperation;
 
 /** The skill-queue interfaces (queues.ts). */
 export type QueueOperation = 'agentvdnskill' | 'agentskills' | 'queryacdstat';
@@ -90,6 +90,10 @@ export interface GatewayClient {
   // --- Supervisor view: agent state ---------------------------------
   /** `agentgroup/{callerId}/agentbyworkno/{workno}`: another agent's details (state). Optional so fakes need not implement it. */
   agentInfo?(callerId: AgentId, workno: AgentId, guid: string, signal?: AbortSignal): Promise<AgentInfo>;
+  /** `agentgroup/{callerId}/agentbyskill/{queueId}`: the agents signed in to one queue, with their states. */
+  queueAgents?(callerId: AgentId, queueId: number, guid: string, signal?: AbortSignal): Promise<QueueAgents>;
+  /** `agentgroup/{callerId}/agentbylist`: the states of up to 100 listed agents. */
+  agentList?(callerId: AgentId, ids: readonly string[], guid: string, signal?: AbortSignal): Promise<QueueAgents>;
 
   // --- Queues; `callerId` is the signed-in agent asking, with its own session's Guid ---
   /** `queuedevice/{callerId}/agentvdnskill`: the skill queues of the caller's VCC. */

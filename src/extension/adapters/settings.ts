@@ -71,6 +71,8 @@ export interface Settings {
   readonly queueIds: readonly number[];
   readonly queueProblems: readonly string[];
   readonly queueThresholds: QueueThresholds;
+  /** ccGateway.queueAgents: list the agents of every watched queue, or only of the queues opened in the view. */
+  readonly queueAgents: 'all' | 'opened';
   /** The side-bar width rows are fitted to (ccGateway.view.sideBarWidth). */
   readonly sideBarWidth: number;
 }
@@ -159,6 +161,7 @@ export function readSettings(key: GatewayKey = SETTINGS_GATEWAY): Settings {
     },
     queueIds,
     queueProblems,
+    queueAgents: config.get<unknown>('queueAgents', 'all') === 'opened' ? 'opened' : 'all',
     queueThresholds: {
       waitingCalls: clampInt(config.get('thresholds.queueWaitingCalls', DEFAULTS.queueWaitingCalls), 0, 100_000, 0),
       longestWaitSeconds: clampInt(config.get('thresholds.longestWaitSeconds', DEFAULTS.longestWaitSeconds), 0, 86_400, 0),

@@ -194,6 +194,6 @@ export class AgentMonitor extends Disposable {
   }
 
   private queueSettings(s: Settings) {
-    return { queueIds: s.queueIds, intervalMs: s.pollIntervalMs };
+    return { queueIds: s.queueIds, intervalMs: s.pollIntervalMs, agentsOf: s.queueAgents };
   }
 }

@@ -67,7 +67,7 @@ export class GatewayUnit extends Disposable {
     const monitor = this.monitor;
     this.stateTimes = this._register(new StateTimes(monitor, new Preferences(context.globalState)));
     this.tree = this._register(new AgentsTreeProvider(monitor, viewOptions, this.stateTimes));
-    this.queuesTree = this._register(new QueuesTreeProvider(monitor));
+    this.queuesTree = this._register(new QueuesTreeProvider(monitor, viewOptions));
     this.trends = new TrendPanels(context.extensionUri, monitor, history, tap, log);
     this._register(this.trends);
     for (const d of registerCredentialNotifications(monitor, guids, vault, notifier)) this._register(d);

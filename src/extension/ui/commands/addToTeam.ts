@@ -5,6 +5,7 @@ import type { CommandContext } from './commandContext';
 import { gatewaySettingValue, updateGatewaySetting } from '../../adapters/settings';
 import { SETTINGS_GATEWAY, type GatewayKey } from '../../../core/fleet/gatewayList';
 import { isAgentNode } from '../trees/agentsTreeProvider';
+import { isQueueAgentNode } from '../trees/queueAgentRows';
 
 /** A gateway's teams as written in settings (raw lists, so unknown spellings are kept as they are). */
 export function rawTeams(gateway: GatewayKey): Record<string, string[]> {
@@ -45,6 +46,12 @@ interface Request {
 function request(arg: unknown, selection: unknown): Request {
   if (isAgentNode(arg)) {
     const selected = Array.isArray(selection) ? selection.filter(isAgentNode) : [];
+    const rows = selected.some((n) => n.agentId === arg.agentId) ? selected : [arg];
+    return { agentIds: [...new Set(rows.map((n) => n.agentId))], fromRow: true };
+  }
+  // An agent row under a queue (and, with several selected, the selection's queue agents).
+  if (isQueueAgentNode(arg)) {
+    const selected = Array.isArray(selection) ? selection.filter(isQueueAgentNode) : [];
     const rows = selected.some((n) => n.agentId === arg.agentId) ? selected : [arg];
     return { agentIds: [...new Set(rows.map((n) => n.agentId))], fromRow: true };
   }

@@ -24,6 +24,8 @@ export interface TooltipExtras {
   readonly attention?: readonly AttentionReason[];
   /** Why states are not shown: the gateway refused the interface. */
   readonly stateRefused?: string;
+  /** States are read one agent at a time: the gateway refused reading them in batches. */
+  readonly stateOneByOne?: boolean;
   /** How long the agent has been in its state, as far as this machine saw. */
   readonly inState?: TimeInStateReading & { readonly presence: Presence };
 }
@@ -49,6 +51,7 @@ export function agentTooltip(entry: AgentEntry, condition: AgentCondition, now: 
     details.push(...why.details);
     md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('State not available: the gateway does not give agent states to this account ({0}).', why.words))}\n\n`);
   }
+  if (extras.stateOneByOne && !extras.stateRefused) md.appendMarkdown(`${vscode.l10n.t('This gateway does not answer agent states in batches (agentbylist): they are read one agent at a time.')}\n\n`);
   for (const a of extras.attention ?? []) md.appendMarkdown(`$(warning) ${escapeMarkdown(a.text)}\n\n`);
   const s = entry.stats;
   if (s) {

@@ -320,7 +320,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     if (element.type === 'agent') {
       const entry = this.monitor.core.store.get(element.agentId);
-      if (entry) item.tooltip = agentTooltip(entry, this.monitor.core.status.agent(element.agentId), Date.now(), { state: this.monitor.core.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.core.stateRefusal?.message, inState: this.stateTimes?.reading(element.agentId) });
+      if (entry) item.tooltip = agentTooltip(entry, this.monitor.core.status.agent(element.agentId), Date.now(), { state: this.monitor.core.states.get(element.agentId), presence: this.presence(element.agentId), attention: this.attention(element.agentId), stateRefused: this.monitor.core.stateRefusal?.message, stateOneByOne: !!this.monitor.core.stateBatchRefusal, inState: this.stateTimes?.reading(element.agentId) });
     }
     if (element.type === 'team' || element.type === 'totals') {
       const g = this.groupData(element.type === 'team' ? element : undefined);

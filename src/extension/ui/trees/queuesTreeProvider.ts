@@ -7,6 +7,8 @@ import type { QueueEntry } from '../../../core/monitor/queueMonitor';
 import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
 import { Disposable } from '../../../core/util/lifecycle';
 import type { AgentMonitor } from '../../gateways/agentMonitor';
+import type { ViewOptions } from './viewOptions';
+import { queueAgentItem, queueAgentRows, queueStateCounts, type QueueAgentNode, type QueueAgentsHintNode } from './queueAgentRows';
 
 /** A watched queue's row. */
 export interface QueueNode {
@@ -17,7 +19,7 @@ export interface QueueNode {
 interface HintNode {
   readonly type: 'hint';
 }
-export type QueueTreeNode = QueueNode | HintNode;
+export type QueueTreeNode = QueueNode | HintNode | QueueAgentNode | QueueAgentsHintNode;
 
 export function isQueueNode(value: unknown): value is QueueNode {
   return !!value && typeof value === 'object' && (value as QueueNode).type === 'queue' && typeof (value as QueueNode).queueId === 'number';
@@ -31,23 +33,25 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
 /**
  * A queue row's parts, what matters first: that the numbers are not current (the same words
  * as every other row) and the calls waiting, kept even if the name must be shortened; then the
- * longest wait and free/signed-in agents while they fit (the words are in the tooltip and label).
+ * longest wait and free/signed-in agents (or, with its agents read, the counts by state, which add
+ * up to them) while they fit (the words are in the tooltip and label).
  */
-export function queueParts(e: QueueEntry): RowPart[] {
+export function queueParts(e: QueueEntry, withAgents = false): RowPart[] {
   const s = e.stats;
   if (!s) return [{ text: e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…'), keep: true }];
+  const counts = withAgents && e.agents ? queueStateCounts(e.agents.list) : undefined;
   return [
     ...(e.state === 'stale' ? [{ text: notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), keep: true }] : []),
     { text: vscode.l10n.t('{0} waiting', s.waiting), keep: true },
     // The queue's name is shortened for none of these (the tooltip and the screen-reader label have them).
     { text: formatWait(s.longestWaitSeconds) },
-    { text: `${s.availAgents}/${s.loggedOnAgents}` },
+    { text: counts || `${s.availAgents}/${s.loggedOnAgents}` },
   ];
 }
 
 /** Compact numbers of a queue row, unfitted (a wide side bar). */
-export function compactQueue(e: QueueEntry): string {
-  return queueParts(e).map((p) => p.text).join(' · ');
+export function compactQueue(e: QueueEntry, withAgents = false): string {
+  return queueParts(e, withAgents).map((p) => p.text).join(' · ');
 }
 
 /**
@@ -60,8 +64,12 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
   private readonly emitter = this._register(new vscode.EventEmitter<QueueTreeNode | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
 
-  constructor(private readonly monitor: AgentMonitor) {
+  constructor(
+    private readonly monitor: AgentMonitor,
+    private readonly viewOptions?: ViewOptions,
+  ) {
     super();
+    if (viewOptions) this._register(viewOptions.onDidChange(() => this.emitter.fire(undefined)));
     const all = () => this.emitter.fire(undefined);
     this._register(monitor.queues.onDidChange(all));
     this._register(monitor.onDidChangeSettings(all));
@@ -72,7 +80,13 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     return queueAttention(this.monitor.queues.get(queueId), this.monitor.settings.queueThresholds);
   }
 
+  /** The view opened or closed a row (TreeView.onDidExpandElement/onDidCollapseElement). */
+  setOpened(element: unknown, open: boolean): void {
+    if (isQueueNode(element)) this.monitor.queues.setOpened(element.queueId, open);
+  }
+
   getChildren(element?: QueueTreeNode): QueueTreeNode[] {
+    if (element?.type === 'queue') return queueAgentRows(this.monitor, element.queueId, this.viewOptions?.sortKey ?? 'agentId');
     if (element) return [];
     const entries = this.monitor.queues.all();
     if (this.monitor.queues.viewState !== 'ready' || entries.length === 0) return [this.hint];
@@ -83,13 +97,15 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
 
   getTreeItem(element: QueueTreeNode): vscode.TreeItem {
     if (element.type === 'hint') return this.hintItem();
+    if (element.type !== 'queue') return queueAgentItem(this.monitor, element);
     const e = this.monitor.queues.get(element.queueId) ?? { id: element.queueId, state: 'loading' as const };
     const attention = this.attention(element.queueId);
-    const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.None);
+    const shows = this.monitor.queues.showsAgents(e.id) && !this.monitor.queues.agentsRefusal;
+    const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `queue:${e.id}`;
     item.contextValue = `queue.${e.state}`;
     // Fitted like every row: the name is shortened before "as of …" or the calls waiting are dropped; the inline Show Trend keeps its room.
-    const fitted = fitRow(queueName(e), queueParts(e), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
+    const fitted = fitRow(queueName(e), queueParts(e, shows), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
     item.label = fitted.label;
     item.description = fitted.description;
     item.iconPath =
@@ -110,7 +126,9 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       : e.state === 'missing' ? vscode.l10n.t('the gateway sent no numbers for this queue')
       : vscode.l10n.t('loading');
     const stale = e.state === 'stale' ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), plainWords(e.error ?? '').words) : undefined;
-    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, stale, ...attention].filter(Boolean).join(', ');
+    const refusal = this.monitor.queues.agentsRefusal?.message;
+    const counts = !refusal && e.agents && this.monitor.queues.showsAgents(e.id) ? vscode.l10n.t('agents: {0}', queueStateCounts(e.agents.list, ', ') || vscode.l10n.t('none signed in')) : undefined;
+    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, counts, refusal, stale, ...attention].filter(Boolean).join(', ');
   }
 
   private tooltip(e: QueueEntry, attention: readonly string[]): vscode.MarkdownString {
@@ -127,6 +145,9 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       md.appendText(`${vscode.l10n.t('Agents signed in: {0}, available: {1}', s.loggedOnAgents, s.availAgents)}\n\n`);
     }
     if (e.fetchedAt) md.appendText(`${vscode.l10n.t('Fetched {0}', formatAge(Date.now() - e.fetchedAt))}\n\n`);
+    const refusal = this.monitor.queues.agentsRefusal?.message;
+    if (refusal) md.appendText(`${refusal}\n\n`);
+    else if (e.agents?.cut) md.appendText(`${vscode.l10n.t('The gateway answered its most agents at once ({0}); more may be signed in.', e.agents.list.length)}\n\n`);
     for (const a of attention) md.appendMarkdown(`$(warning) `).appendText(`${a}\n\n`);
     const ids = [vscode.l10n.t('queue ID {0}', e.id), ...(e.stats?.pilotNbr ? [vscode.l10n.t('access code {0}', e.stats.pilotNbr)] : []), ...(why?.details ?? [])];
     md.appendText(detailsLine(ids) ?? '');
