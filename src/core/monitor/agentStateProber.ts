@@ -44,6 +44,11 @@ export class AgentStateProber implements IDisposable {
     return this.enabled && !this.refusal && !this.disposed;
   }
 
+  /** A state another window or desk read for a watched agent. */
+  show(agentId: string, info: AgentInfo, at: number): void {
+    if (!this.disposed && this.wanted) this.onStateEmitter.fire({ agentId, info, at });
+  }
+
   async read(agentId: string, signal: AbortSignal): Promise<void> {
     try {
       // The watched agent asks about itself: the same agent ID and Guid the statistics call just used

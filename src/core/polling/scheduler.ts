@@ -32,6 +32,13 @@ export interface SchedulerOptions<K extends string = string> {
   readonly maxBackoffMs?: number;
   readonly random?: () => number;
   readonly clock?: Clock;
+  /**
+   * When an agent's next read falls due after a regular one (`delayMs` from `now`); default:
+   * `now + delayMs` with jitter. Shared reads place it at the same moment on every desk.
+   */
+  readonly nextDueAt?: (agentId: string, now: number, delayMs: number) => number;
+  /** A failure that says nothing of the gateway (a shared read nobody answered): next interval, no back-off. */
+  readonly isPassing?: (error: GatewayError) => boolean;
 }
 
 interface Slot<K extends string> {
@@ -317,12 +324,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
         onUnexpectedError(e, `showing the result of agent ${agentId}`);
       }
     }
-    if (outcome.ok) this.onSuccess(slot, now);
+    if (outcome.ok) this.onSuccess(agentId, slot, now);
     else this.onFailure(agentId, slot, outcome.error, now);
     this.pump();
   }
 
-  private onSuccess(slot: Slot<K>, now: number): void {
+  private onSuccess(agentId: string, slot: Slot<K>, now: number): void {
     slot.failures = 0;
     if (this.originDown) {
       // The gateway is back: everyone held during the outage is due now.
@@ -334,14 +341,22 @@ export class PollScheduler<K extends string = string> implements IDisposable {
       this.slowDownFactor = Math.max(1, this.slowDownFactor / 2);
       this.lastSlowDownAt = now;
     }
-    slot.nextDueAt = now + this.jitter(this.intervalMs * this.slowDownFactor);
+    slot.nextDueAt = this.regular(agentId, now, this.intervalMs * this.slowDownFactor);
+  }
+
+  private regular(agentId: string, now: number, delayMs: number): number {
+    return this.options.nextDueAt ? this.options.nextDueAt(agentId, now, delayMs) : now + this.jitter(delayMs);
   }
 
   private onFailure(agentId: string, slot: Slot<K>, error: GatewayError, now: number): void {
     const interval = this.intervalMs * this.slowDownFactor;
+    if (this.options.isPassing?.(error)) {
+      slot.nextDueAt = this.regular(agentId, now, interval);
+      return;
+    }
     switch (error.kind) {
       case 'cancelled':
-        slot.nextDueAt = now + this.jitter(interval);
+        slot.nextDueAt = this.regular(agentId, now, interval);
         return;
       case 'auth': {
         let key: K;
@@ -373,7 +388,7 @@ export class PollScheduler<K extends string = string> implements IDisposable {
         return;
       case 'agent-offline':
         slot.failures = 0;
-        slot.nextDueAt = now + this.jitter(interval);
+        slot.nextDueAt = this.regular(agentId, now, interval);
         return;
       default: {
         if (error.details.slowDown) {
