@@ -39,7 +39,7 @@ export class RedisServer {
     return new Promise((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${this.port}: ${out}`)), 10_000);
-      proc.stdout!.on('data', (d: Buffer) => {
+      proc.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('Ready to accept connections')) {
           clearTimeout(timer);

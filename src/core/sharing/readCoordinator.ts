@@ -135,6 +135,7 @@ export class ReadCoordinator extends Disposable {
         try {
           resolve(this.use<T>(subject, p!));
         } catch (e) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a GatewayError (or what the caller threw) goes on unchanged
           reject(e);
         }
       };

@@ -55,7 +55,8 @@ const KINDS: readonly FailureKind[] = ['auth', 'agent-offline', 'invalid-request
 const PRESENCES: readonly Presence[] = ['idle', 'busy', 'talking', 'wrapUp', 'rest', 'signedOut', 'unknown'];
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown, max = 64): string | undefined => (typeof v === 'string' && v.length <= max && !/[\u0000-\u001f]/.test(v) ? v : undefined);
+/** A short printable string (no control characters: it may end up in a row). */
+const str = (v: unknown, max = 64): string | undefined => (typeof v === 'string' && v.length <= max && ![...v].some((c) => c.charCodeAt(0) < 0x20) ? v : undefined);
 
 function statsOf(v: unknown): AgentStatistics | undefined {
   const o = v as Record<string, unknown> | null;

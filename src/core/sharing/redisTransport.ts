@@ -2,7 +2,7 @@
 // ttl`, a result is kept with a time to live and announced on a channel, and the slot clock is
 // the Redis server's (TIME), not each desk's. The client (ioredis) is handed in by the caller,
 // which loads it only when a team is configured. Unreachable → status `offline`: the caller
-// reads alone (FallbackTransport); back → `shared` again, with no catch-up reads.
+// reads alone (TeamTransport falls back to the windows of its machine); back → `shared` again, with no catch-up reads.
 import * as crypto from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
@@ -180,56 +180,5 @@ export class RedisTransport extends Disposable implements ReadTransport {
     if (this.timeTimer !== undefined) this.clock.clearTimeout(this.timeTimer);
     this.cmd.disconnect();
     this.sub.disconnect();
-  }
-}
-
-/**
- * The team first; while it is offline, the windows of this machine (or this window alone).
- * Results of either reach the coordinator; the status is the team's.
- */
-export class FallbackTransport extends Disposable implements ReadTransport {
-  readonly onResult: ReadTransport['onResult'];
-  readonly onStatus: ReadTransport['onStatus'];
-
-  constructor(
-    private readonly team: ReadTransport,
-    private readonly local: ReadTransport,
-  ) {
-    super();
-    this._register(team);
-    this._register(local);
-    this.onResult = (l) => {
-      const a = team.onResult(l);
-      const b = local.onResult(l);
-      return { dispose: () => (a.dispose(), b.dispose()) };
-    };
-    this.onStatus = team.onStatus;
-  }
-
-  get status(): SharingStatus {
-    return this.team.status;
-  }
-
-  now(): number {
-    return this.team.status === 'shared' ? this.team.now() : this.local.now();
-  }
-
-  async claim(key: string, ttlMs: number): Promise<boolean | undefined> {
-    if (this.team.status === 'shared') {
-      const won = await this.team.claim(key, ttlMs);
-      if (won !== undefined) return won;
-    }
-    return this.local.claim(key, ttlMs);
-  }
-
-  publish(p: Published): void {
-    this.local.publish(p);
-    this.team.publish(p);
-  }
-
-  latest(subject: string): Published | undefined {
-    const a = this.team.latest(subject);
-    const b = this.local.latest(subject);
-    return !a ? b : !b ? a : a.fetchedAt >= b.fetchedAt ? a : b;
   }
 }
