@@ -186,6 +186,8 @@ const UNIT_BATCHES = 2;
  */
 const UNIT_FILE_SECONDS = {
   sessionModel: 50,
+  sharedReadsModel: 50,
+  sharedReads: 3,
   sessionSharing: 14,
   session: 9,
   faults: 7,

@@ -21,6 +21,7 @@ import { allGatewaysTrendLine, supervisorBench } from './supervisorBench';
 import { startSimProcess, type Sim } from './simProcess';
 import { fleetBench } from './fleetBench';
 import { queuesBench } from './queuesBench';
+import { teamBench } from './teamBench';
 import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
 
 const AGENTS = 1000;
@@ -449,6 +450,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'supervisor') return void console.log((await supervisorBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'queues') return void console.log((await queuesBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'fleet') return void console.log((await fleetBench()).join('\n'));
+  if (process.env.BENCH_ONLY === 'team') return void console.log((await teamBench()).join('\n'));
   const sim = await startSimProcess();
   let throughputStatUs: number | undefined;
   try {
@@ -494,6 +496,7 @@ async function main(): Promise<void> {
   for (const line of await supervisorBench()) console.log(line);
   for (const line of await queuesBench()) console.log(line);
   for (const line of await fleetBench()) console.log(line);
+  for (const line of await teamBench()) console.log(line);
 }
 
 main().catch((e: unknown) => {

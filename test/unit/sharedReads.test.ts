@@ -14,6 +14,7 @@ import { parsePublished, subjectKey, type Published } from '../../src/core/shari
 import { Redis } from 'ioredis';
 import { RedisTransport } from '../../src/core/sharing/redisTransport';
 import { FakeClock } from '../support/fakeClock';
+import { systemClock } from '../../src/core/util/clock';
 import { REDIS_SERVER, RedisServer, redisServerAvailable } from '../support/redisServer';
 import { sleep, until } from '../support/wait';
 
@@ -192,6 +193,11 @@ describe('shared reads: a team through a real redis-server', function () {
     desks[0].publish(p);
     await until('the result reached every desk', () => desks.every((d) => d.latest('stats|gw|101')?.fetchedAt === p.fetchedAt));
     assert.ok(Math.abs(desks[1].now() - Date.now()) < 2_000, 'the server clock of a local redis is this machine\'s');
+    // A desk whose own clock is an hour off still counts slots on the server's clock.
+    const skewed = new RedisTransport((url, o) => new Redis(url, o), { url: redis.url, password: redis.password, clock: { ...systemClock, now: () => Date.now() + 3_600_000 } });
+    made.push(skewed);
+    await until('the skewed desk joined', () => skewed.status === 'shared', { timeoutMs: 10_000 });
+    assert.ok(Math.abs(skewed.now() - Date.now()) < 2_000, `slots follow the server's clock (off by ${skewed.now() - Date.now()} ms)`);
   });
 
   it('a wrong password never joins; Redis gone: offline and claims decided alone; back: joined again', async () => {

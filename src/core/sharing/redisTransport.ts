@@ -26,7 +26,14 @@ export interface RedisTransportOptions {
   /** rediss://: the CAs that verify the server (the OS store, a CA file); the check is never turned off. */
   readonly ca?: readonly string[];
   readonly clock?: Clock;
-  /** Timeout of one command: a claim not answered by then is decided alone. */
+  /**
+   * Slots follow the Redis server's clock (TIME), not each desk's (default). False only where every
+   * participant runs on one injected clock already (the model-based test's fake time).
+   */
+  readonly serverClock?: boolean;
+  /** A claim not answered by then (on `clock`) is decided alone, and the team counts as offline until a PING answers. */
+  readonly claimTimeoutMs?: number;
+  /** ioredis' own timeout of one command (wall time), a backstop. */
   readonly commandTimeoutMs?: number;
   /** Longest wait between reconnection attempts. */
   readonly maxRetryMs?: number;
@@ -55,6 +62,9 @@ export class RedisTransport extends Disposable implements ReadTransport {
   private cmdReady = false;
   private subReady = false;
   private timed = false;
+  /** A command timed out or failed on an open connection (a Redis that hangs): offline until a PING answers. */
+  private failing = false;
+  private probeTimer: TimerHandle | undefined;
   private readonly onResultEmitter = this._register(new Emitter<Published>());
   readonly onResult = this.onResultEmitter.event;
   private readonly onStatusEmitter = this._register(new Emitter<SharingStatus>());
@@ -126,10 +136,11 @@ export class RedisTransport extends Disposable implements ReadTransport {
     this.counts.claims++;
     try {
       const k = CLAIM_PREFIX + crypto.createHash('sha256').update(key).digest('hex').slice(0, 32);
-      const won = (await this.cmd.set(k, this.id, 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+      const won = (await this.withinClaimTimeout(this.cmd.set(k, this.id, 'PX', Math.max(1, Math.round(ttlMs)), 'NX'))) === 'OK';
       if (won) this.counts.won++;
       return won;
     } catch {
+      this.fail();
       return undefined;
     }
   }
@@ -145,7 +156,7 @@ export class RedisTransport extends Disposable implements ReadTransport {
       .set(RESULT_PREFIX + p.subject, json, 'PX', Math.max(30_000, 2 * p.intervalMs))
       .publish(RESULTS_CHANNEL, json)
       .exec()
-      .catch(() => undefined);
+      .catch(() => this.fail());
   }
 
   latest(subject: string): Published | undefined {
@@ -153,6 +164,10 @@ export class RedisTransport extends Disposable implements ReadTransport {
   }
 
   private async syncTime(): Promise<void> {
+    if (this.options.serverClock === false) {
+      this.timed = true;
+      return this.update();
+    }
     if (this.timeTimer !== undefined) this.clock.clearTimeout(this.timeTimer);
     this.timeTimer = undefined;
     try {
@@ -168,8 +183,40 @@ export class RedisTransport extends Disposable implements ReadTransport {
     if (!this.isDisposed) this.timeTimer = this.clock.setTimeout(() => void this.syncTime(), TIME_EVERY_MS);
   }
 
+  private withinClaimTimeout<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => reject(new Error('claim timed out')), this.options.claimTimeoutMs ?? 500);
+      p.then(
+        (v) => (this.clock.clearTimeout(timer), resolve(v)),
+        (e: unknown) => (this.clock.clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+      );
+    });
+  }
+
+  private fail(): void {
+    if (this.failing || this.isDisposed) return;
+    this.failing = true;
+    this.update();
+    this.probe();
+  }
+
+  /** Once a second while failing: the first PING answered ends it. */
+  private probe(): void {
+    if (this.probeTimer !== undefined || this.isDisposed) return;
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = undefined;
+      this.cmd.ping().then(
+        () => {
+          this.failing = false;
+          this.update();
+        },
+        () => this.probe(),
+      );
+    }, 1_000);
+  }
+
   private update(): void {
-    const next: SharingStatus = this.cmdReady && this.subReady && this.timed ? 'shared' : 'offline';
+    const next: SharingStatus = this.cmdReady && this.subReady && this.timed && !this.failing ? 'shared' : 'offline';
     if (next === this.statusValue) return;
     this.statusValue = next;
     this.options.log?.info(next === 'shared' ? `Team: joined through ${redisDisplay(this.options.url)}.` : `Team: ${redisDisplay(this.options.url)} is unreachable; this desk reads alone until it is back.`);
@@ -178,6 +225,7 @@ export class RedisTransport extends Disposable implements ReadTransport {
 
   private close(): void {
     if (this.timeTimer !== undefined) this.clock.clearTimeout(this.timeTimer);
+    if (this.probeTimer !== undefined) this.clock.clearTimeout(this.probeTimer);
     this.cmd.disconnect();
     this.sub.disconnect();
   }

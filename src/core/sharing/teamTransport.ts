@@ -1,7 +1,9 @@
 // The transport a window's coordinator uses: the team's (Redis) when one is configured and
 // reachable, else the windows of this machine (the local channel), else this window alone.
 // The team part is set and unset as the settings change, under one coordinator.
+import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
+import { ClaimBoard } from './claimBoard';
 import type { Published } from './readSlot';
 import type { ReadTransport, SharingStatus } from './transport';
 
@@ -14,10 +16,20 @@ export class TeamTransport extends Disposable implements ReadTransport {
   /** The team's status (`alone` without a team). */
   readonly onStatus = this.onStatusEmitter.event;
 
-  constructor(private readonly local: ReadTransport) {
+  /** The newest result of each subject from either side: one that arrives late through the other is dropped. */
+  private readonly newest: ClaimBoard;
+  /** Until then a claim waits for a team just set to connect, rather than read alone (a start is no burst). */
+  private joinBy = 0;
+
+  constructor(
+    private readonly local: ReadTransport,
+    private readonly clock: Clock = systemClock,
+    private readonly joinWaitMs = 2_000,
+  ) {
     super();
     this._register(local);
-    this._register(local.onResult((p) => this.onResultEmitter.fire(p)));
+    this.newest = new ClaimBoard(clock);
+    this._register(local.onResult((p) => this.arrived(p)));
     this._register({ dispose: () => this.setTeam(undefined) });
   }
 
@@ -27,7 +39,8 @@ export class TeamTransport extends Disposable implements ReadTransport {
     for (const d of this.teamSubs.splice(0)) d.dispose();
     this.team?.dispose();
     this.team = team;
-    if (team) this.teamSubs.push(team.onResult((p) => this.onResultEmitter.fire(p)), team.onStatus(() => this.onStatusEmitter.fire(this.status)));
+    this.joinBy = team ? this.clock.now() + this.joinWaitMs : 0;
+    if (team) this.teamSubs.push(team.onResult((p) => this.arrived(p)), team.onStatus(() => this.onStatusEmitter.fire(this.status)));
     if (this.status !== before && !this.isDisposed) this.onStatusEmitter.fire(this.status);
   }
 
@@ -48,12 +61,29 @@ export class TeamTransport extends Disposable implements ReadTransport {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean | undefined> {
+    if (this.team && !this.sharing && this.clock.now() < this.joinBy) await this.joined(this.joinBy - this.clock.now());
     const team = this.sharing;
     if (team) {
       const won = await team.claim(key, ttlMs);
       if (won !== undefined) return won;
     }
     return this.local.claim(key, ttlMs);
+  }
+
+  private arrived(p: Published): void {
+    if (this.newest.keep(p)) this.onResultEmitter.fire(p);
+  }
+
+  private joined(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        sub.dispose();
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+      const sub = this.onStatus((s) => s === 'shared' && done());
+      const timer = this.clock.setTimeout(done, ms);
+    });
   }
 
   publish(p: Published): void {
@@ -64,6 +94,7 @@ export class TeamTransport extends Disposable implements ReadTransport {
   latest(subject: string): Published | undefined {
     const a = this.team?.latest(subject);
     const b = this.local.latest(subject);
-    return !a ? b : !b ? a : a.fetchedAt >= b.fetchedAt ? a : b;
+    const c = this.newest.latest(subject);
+    return [a, b, c].reduce<Published | undefined>((best, x) => (x && (!best || x.fetchedAt > best.fetchedAt) ? x : best), undefined);
   }
 }
