@@ -79,6 +79,25 @@ describe('shared reads: the coordinator', () => {
     assert.ok(isGatewayError(other) && other.kind === 'transient' && other.details.code === SHARED_READ_CODE, 'not an auth stop of b\'s own credential');
   });
 
+  it('a Refresh reads again within the interval, once per 2 s among everyone', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const [a, b] = [new ReadCoordinator(hub.participant(), clock), new ReadCoordinator(hub.participant(), clock)];
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    await a.read(subject, options(), send);
+    await clock.advance(100);
+    const demand = { ...options(), onDemand: true };
+    // Asked for now: new numbers, although the slot was read 100 ms ago.
+    const [x, y] = await Promise.all([a.read(subject, demand, send), b.read(subject, demand, send)]);
+    assert.equal(sent, 2, 'one more request for both windows\' Refresh');
+    assert.deepEqual(x, stats(2));
+    assert.deepEqual(y, stats(2));
+    await clock.advance(2_000);
+    await b.read(subject, demand, send);
+    assert.equal(sent, 3, 'the next 2 s may read again');
+  });
+
   it('never lets an older result replace a newer one', () => {
     const clock = new FakeClock(1_700_000_000_000);
     const hub = new MemoryHub(clock);

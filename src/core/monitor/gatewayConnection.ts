@@ -120,7 +120,7 @@ export class GatewayConnection extends Disposable {
         ...this.shared.schedulerOptions(),
         credentialKey: (id) => credentialKey(this.credentials.refOf(id)),
         stopKey: (id, error) => this.stops.stopFor(id, error),
-        fetch: (agentId, signal) => this.poll(agentId, signal),
+        fetch: (agentId, signal, onDemand) => this.poll(agentId, signal, onDemand),
         onOutcome: (agentId, outcome, at) => this.onPollOutcome(agentId, outcome, at),
         onAuthBlocked: (key) => this.stops.onBlocked(key),
       }),
@@ -272,8 +272,8 @@ export class GatewayConnection extends Disposable {
 
   // --- Requests -----------------------------------------------------------------------
 
-  private async poll(agentId: string, signal: AbortSignal): Promise<AgentStatistics> {
-    const stats = await this.shared.read('stats', agentId, signal, () => this.dispatch.sendCurrent(agentId, signal, this.credentials, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s)));
+  private async poll(agentId: string, signal: AbortSignal, onDemand = false): Promise<AgentStatistics> {
+    const stats = await this.shared.read('stats', agentId, signal, () => this.dispatch.sendCurrent(agentId, signal, this.credentials, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s)), undefined, onDemand);
     if (this.states.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.states.read(agentId, signal);
     return stats;
   }

@@ -11,8 +11,8 @@ export type PollOutcome = { readonly ok: true; readonly stats: AgentStatistics }
 
 /** `K`: the type of credential keys (opaque strings). */
 export interface SchedulerOptions<K extends string = string> {
-  /** Performs one request; must honour the signal. */
-  readonly fetch: (agentId: string, signal: AbortSignal) => Promise<AgentStatistics>;
+  /** Performs one request; must honour the signal. `onDemand`: asked for now (Refresh, a query), not due on the schedule. */
+  readonly fetch: (agentId: string, signal: AbortSignal, onDemand?: boolean) => Promise<AgentStatistics>;
   /** Every finished request of a watched agent, polled or queried, lands here. */
   readonly onOutcome: (agentId: string, outcome: PollOutcome, at: number) => void;
   /** Called once when a credential is refused; polling for it stops until unblock(). */
@@ -50,6 +50,8 @@ interface Slot<K extends string> {
   controller?: AbortController;
   /** The credential whose refusal stopped this agent, until it is unblocked. */
   stoppedOn?: K;
+  /** Its next request was asked for (refresh, query), not merely due. */
+  demanded?: boolean;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -154,7 +156,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     // While the gateway is down one agent probes at a time, the longest-waiting first: a refresh of
     // all moves the probe forward but keeps that order, or the same agent would probe every time and
     // the others would keep their old reason for ever.
-    for (const [id, slot] of this.slots) if (agentId === id || (agentId === undefined && !this.originDown)) slot.nextDueAt = now;
+    for (const [id, slot] of this.slots) {
+      if (agentId === id || (agentId === undefined && !this.originDown)) {
+        slot.nextDueAt = now;
+        slot.demanded = true;
+      }
+    }
     if (this.originDown) this.nextProbeAt = now;
     this.rescan();
   }
@@ -167,9 +174,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
   fetchNow(agentId: string): Promise<AgentStatistics> {
     const slot = this.slots.get(agentId);
     if (slot?.inFlight) return slot.inFlight;
-    if (slot) return this.start(agentId, slot);
+    if (slot) {
+      slot.demanded = true;
+      return this.start(agentId, slot);
+    }
     const controller = new AbortController();
-    return this.options.fetch(agentId, controller.signal);
+    return this.options.fetch(agentId, controller.signal, true);
   }
 
   isBlocked(credentialKey: K): boolean {
@@ -290,10 +300,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     // One controller per slot for its lifetime: it is aborted only when the slot is dropped,
     // and a new one per request was a measurable share of the CPU per request.
     const controller = (slot.controller ??= new AbortController());
+    const onDemand = slot.demanded === true;
+    slot.demanded = false;
     this.inFlightCount++;
     const request = (async () => {
       try {
-        const stats = await this.options.fetch(agentId, controller.signal);
+        const stats = await this.options.fetch(agentId, controller.signal, onDemand);
         this.settle(agentId, slot, { ok: true, stats });
         return stats;
       } catch (e) {

@@ -21,7 +21,15 @@ export interface ReadOptions {
   /** How long a watcher that lost the claim waits for the result (the request timeout). */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /** Asked for now (Refresh, Query Agent): read unless another window or desk is reading it right now. */
+  readonly onDemand?: boolean;
 }
+
+/**
+ * On-demand reads are claimed per bucket of this length: one per agent per 2 s among everyone,
+ * so a Refresh shows numbers read after it was asked (or at most 2 s before, by another window).
+ */
+export const ON_DEMAND_MS = 2_000;
 
 /** Of the reader's failures, those that say something of the agent or the gateway, not of its credential. */
 function adoptable(p: Published): boolean {
@@ -79,12 +87,22 @@ export class ReadCoordinator extends Disposable {
     const key = subjectKey(subject);
     const now = this.transport.now();
     const slot = slotOf(now, options.intervalMs);
+    if (options.onDemand) {
+      const bucket = slotOf(now, ON_DEMAND_MS);
+      const start = bucket * ON_DEMAND_MS;
+      const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
+      if (options.signal.aborted) throw cancelled();
+      // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled one.
+      if (wonNow === false) return this.waitFor<T>(subject, key, start, start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
+      if (wonNow === undefined) this.counts.alone++;
+      return this.sendAndPublish(subject, key, slot, options.intervalMs, send, true);
+    }
     const slotStart = slot * options.intervalMs;
     const fresh = this.transport.latest(key);
     if (fresh && fresh.fetchedAt >= slotStart) return this.use<T>(subject, fresh);
     const won = await this.transport.claim(claimKey(key, options.intervalMs, slot), options.intervalMs + options.timeoutMs);
     if (options.signal.aborted) throw cancelled();
-    if (won === false) return this.waitFor<T>(subject, key, slotStart, options);
+    if (won === false) return this.waitFor<T>(subject, key, slotStart, slotStart + options.intervalMs, options);
     if (won === undefined) this.counts.alone++;
     return this.sendAndPublish(subject, key, slot, options.intervalMs, send);
   }
@@ -103,17 +121,18 @@ export class ReadCoordinator extends Disposable {
     return m * intervalMs + phase - offset;
   }
 
-  private async sendAndPublish<T>(subject: ReadSubject, key: string, slot: number, intervalMs: number, send: () => Promise<T>): Promise<T> {
+  private async sendAndPublish<T>(subject: ReadSubject, key: string, slot: number, intervalMs: number, send: () => Promise<T>, demand = false): Promise<T> {
+    const asked = demand ? { demand: true as const } : {};
     this.counts.sent++;
     let value: T;
     try {
       value = await send();
     } catch (e) {
-      if (isGatewayError(e) && e.kind !== 'cancelled') this.publish({ subject: key, kind: subject.kind, slot, intervalMs, fetchedAt: this.transport.now(), by: this.id, ok: false, errorKind: e.kind, ...(e.details.retcode ? { retcode: e.details.retcode } : {}) });
+      if (isGatewayError(e) && e.kind !== 'cancelled') this.publish({ subject: key, kind: subject.kind, slot, intervalMs, fetchedAt: this.transport.now(), by: this.id, ok: false, errorKind: e.kind, ...(e.details.retcode ? { retcode: e.details.retcode } : {}), ...asked });
       throw e;
     }
     const shared = shareableValue(subject.kind, value);
-    const mine: Published | undefined = shared ? { subject: key, kind: subject.kind, slot, intervalMs, fetchedAt: this.transport.now(), by: this.id, ok: true, value: shared } : undefined;
+    const mine: Published | undefined = shared ? { subject: key, kind: subject.kind, slot, intervalMs, fetchedAt: this.transport.now(), by: this.id, ok: true, value: shared, ...asked } : undefined;
     if (mine) this.publish(mine);
     // A newer result arrived while ours was on the way: an older one never replaces it.
     const newest = this.transport.latest(key);
@@ -129,10 +148,11 @@ export class ReadCoordinator extends Disposable {
     }
   }
 
-  private waitFor<T>(subject: ReadSubject, key: string, slotStart: number, options: ReadOptions): Promise<T> {
+  private waitFor<T>(subject: ReadSubject, key: string, slotStart: number, slotEnd: number, options: ReadOptions, demanded = false): Promise<T> {
+    const fits = (p: Published) => p.subject === key && p.fetchedAt >= slotStart && (!demanded || p.demand === true);
     // Within the request timeout and within this slot: a reader that crashed costs this slot only,
     // and the next read falls at the next slot's moment.
-    const wait = Math.max(1, Math.min(options.timeoutMs, slotStart + options.intervalMs - this.transport.now() - 1));
+    const wait = Math.max(1, Math.min(options.timeoutMs, slotEnd - this.transport.now() - 1));
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const finish = (p: Published | undefined, error?: GatewayError): void => {
@@ -149,7 +169,7 @@ export class ReadCoordinator extends Disposable {
           reject(e);
         }
       };
-      const sub = this.transport.onResult((p) => p.subject === key && p.fetchedAt >= slotStart && finish(p));
+      const sub = this.transport.onResult((p) => fits(p) && finish(p));
       const timer = this.clock.setTimeout(() => {
         this.counts.late++;
         finish(undefined, new GatewayError('transient', t('No window or desk watching {0} shared its read in time; the next read is at the next interval.', describe(subject)), { code: SHARED_READ_CODE }));
@@ -158,7 +178,7 @@ export class ReadCoordinator extends Disposable {
       options.signal.addEventListener('abort', onAbort, { once: true });
       // Published between the claim and now.
       const already = this.transport.latest(key);
-      if (already && already.fetchedAt >= slotStart) finish(already);
+      if (already && fits(already)) finish(already);
     });
   }
 

@@ -49,6 +49,8 @@ export interface Published {
   readonly errorKind?: FailureKind;
   /** The vendor's retcode of a failure (e.g. 100-006), when the gateway gave one. */
   readonly retcode?: string;
+  /** Read because someone asked for it (Refresh, a query), not on the schedule. */
+  readonly demand?: true;
 }
 
 const KINDS: readonly FailureKind[] = ['auth', 'agent-offline', 'invalid-request', 'transient', 'network', 'tls', 'protocol', 'cancelled'];
@@ -100,12 +102,12 @@ export function parsePublished(v: unknown): Published | undefined {
   if (!kind || subject === undefined || by === undefined || slot === undefined || intervalMs === undefined || fetchedAt === undefined || typeof o.ok !== 'boolean') return undefined;
   if (o.ok) {
     const value = shareableValue(kind, o.value);
-    return value === undefined ? undefined : { subject, kind, slot, intervalMs, fetchedAt, by, ok: true, value };
+    return value === undefined ? undefined : { subject, kind, slot, intervalMs, fetchedAt, by, ok: true, value, ...(o.demand === true ? { demand: true as const } : {}) };
   }
   const errorKind = KINDS.find((k) => k === o.errorKind);
   if (!errorKind) return undefined;
   const retcode = typeof o.retcode === 'string' && /^[0-9]{3}-[0-9]{3}$/.test(o.retcode) ? o.retcode : undefined;
-  return { subject, kind, slot, intervalMs, fetchedAt, by, ok: false, errorKind, ...(retcode ? { retcode } : {}) };
+  return { subject, kind, slot, intervalMs, fetchedAt, by, ok: false, errorKind, ...(retcode ? { retcode } : {}), ...(o.demand === true ? { demand: true as const } : {}) };
 }
 
 /** Whether `a` is newer than `b` (a later slot, or a later fetch within one): an older one never replaces a newer one. */

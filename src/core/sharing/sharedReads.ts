@@ -36,9 +36,9 @@ export class SharedReads {
   }
 
   /** `send` once per slot among everyone sharing; the published result otherwise. */
-  read<T>(kind: ReadKind, what: string, signal: AbortSignal, send: () => Promise<T>, intervalMs = this.intervalMs()): Promise<T> {
+  read<T>(kind: ReadKind, what: string, signal: AbortSignal, send: () => Promise<T>, intervalMs = this.intervalMs(), onDemand = false): Promise<T> {
     if (!this.coordinator) return send();
-    return this.coordinator.read<T>({ gateway: this.gateway, kind, what }, { intervalMs, timeoutMs: this.timeoutMs, signal }, send);
+    return this.coordinator.read<T>({ gateway: this.gateway, kind, what }, { intervalMs, timeoutMs: this.timeoutMs, signal, onDemand }, send);
   }
 
   /** Results others read for this gateway's agents that `watched` says are watched here. */
