@@ -38,6 +38,8 @@ const ctx = await esbuild.context({
   entryPoints: {
     extension: 'src/extension/activate.ts',
     gatewayClient: 'src/core/wire/clientEntry.ts',
+    // ioredis, loaded only when a team is configured (src/extension/adapters/redisLoader.ts).
+    teamRedis: 'src/core/sharing/redisEntry.ts',
   },
   bundle: true,
   format: 'cjs',

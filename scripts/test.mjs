@@ -22,7 +22,7 @@ import { launchBrowser, runsRoot, startCodeServer, workbenchUrl } from './lib/co
 import { writeLanguagePackCache, zhCnLanguagePack } from './lib/languagePack.mjs';
 import { listZip, readZipEntry, testOnlyCodeIn, TEST_ONLY_MARKERS, vsixProblems } from './lib/vsix.mjs';
 import { ensureSecrets } from '../test/playwright/secrets.mjs';
-import { ensurePrereqs, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked, terminateGroup } from './lib/prereqs.mjs';
+import { ensurePrereqs, ensureRedisServer, formatMs, needsNpmCi, repoRoot, runCommand, terminateAllTracked, terminateGroup } from './lib/prereqs.mjs';
 
 const argv = new Set(process.argv.slice(2));
 const known = new Set(['--only-unit', '--skip-integration', '--skip-ui', '--skip-demo']);
@@ -189,6 +189,8 @@ const UNIT_FILE_SECONDS = {
   sessionModel: 50,
   gatewayStatusModel: 20,
   gatewayStatus: 5,
+  sharedReadsModel: 50,
+  sharedReads: 3,
   sessionSharing: 14,
   session: 9,
   faults: 7,
@@ -588,9 +590,12 @@ async function main() {
     ? step('npm ci', () => mustSucceed('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { timeoutMs: 900_000 }))
     : Promise.resolve(skipped('npm ci', 'node_modules is up to date'));
 
+  // The unit tests start their own redis-server: they wait for the Debian packages (one apt-get run, no dpkg lock fight).
+  let debianDone = () => undefined;
+  const debianReady = new Promise((resolve) => (debianDone = resolve));
   const prereqsReady = !skipIntegration || !skipUi
-    ? step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say, nodeModulesReady: npmCiDone }), alongside).then((r) => (r.ok ? r.result : null))
-    : (skipped('prerequisites', 'no real-VS-Code suite selected'), Promise.resolve(null));
+    ? step('prerequisites', () => ensurePrereqs({ needBrowser: true, log: say, nodeModulesReady: npmCiDone, onDebianPackages: debianDone }), alongside).then((r) => (r.ok ? r.result : null))
+    : (skipped('prerequisites', 'no real-VS-Code suite selected'), step('redis-server (Debian package)', () => ensureRedisServer({ log: say }), alongside).finally(debianDone), Promise.resolve(null));
   await npmCiDone;
 
   const buildReady = (async () => {
@@ -635,6 +640,7 @@ async function main() {
   const unitAndUiLane = async () => {
     const b = await buildReady;
     if (interrupted) return;
+    await debianReady;
     if (b.compiled) await step('unit tests', unitTests, alongside);
     else skipped('unit tests', 'compile failed');
     if (!onlyUnit && !interrupted) {

@@ -3,6 +3,8 @@
 //   1. Debian packages (build deps of code-server's native modules, ripgrep, chromium)
 //   2. the @vscode/ripgrep download cache (its postinstall would fetch from GitHub)
 //   3. code-server 4.100.3 in .vscode-test/code-server/ (not a project dependency)
+// and Debian's redis-server, which the unit tests and the benchmark start on a loopback port
+// (the team transport's tests talk to a real Redis, never to a mock).
 // Also home of the small child-process helpers the test scripts share: every
 // child runs in its own process group, is tracked by PID, and every wait is bounded.
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,6 +22,8 @@ const RIPGREP_PKG_VERSION = '1.15.11'; // @vscode/ripgrep pinned by code-server 
 const RIPGREP_BIN_VERSION = 'v13.0.0-10';
 const BUILD_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'ripgrep'];
 const BROWSER_PACKAGES = ['chromium'];
+/** The unit tests start their own redis-server (test/support/redisServer.ts). */
+export const REDIS_PACKAGES = ['redis-server'];
 
 // ---------------------------------------------------------------------------
 // Process helpers
@@ -320,10 +324,20 @@ async function ensureCodeServer() {
  *   for after it; nothing before needs them, so the rest can run while npm ci does).
  * Returns { codeServerBin, chromium }.
  */
-export async function ensurePrereqs({ needBrowser = true, log = console.log, nodeModulesReady = Promise.resolve() } = {}) {
+/** Debian's redis-server for the unit tests (one apt-get run when it is missing). */
+export async function ensureRedisServer({ log = console.log } = {}) {
+  await step(log, 'redis-server', () => ensureDebianPackages(REDIS_PACKAGES));
+}
+
+/** `onDebianPackages`: called once the Debian step ended (redis-server among them), whatever its outcome. */
+export async function ensurePrereqs({ needBrowser = true, log = console.log, nodeModulesReady = Promise.resolve(), onDebianPackages = () => undefined } = {}) {
   if (process.platform !== 'linux') throw new Error('the real-VS-Code test recipe supports Linux (Debian 12) only');
-  const pkgs = needBrowser ? [...BUILD_PACKAGES, ...BROWSER_PACKAGES] : BUILD_PACKAGES;
-  await step(log, 'Debian packages', () => ensureDebianPackages(pkgs));
+  const pkgs = [...(needBrowser ? [...BUILD_PACKAGES, ...BROWSER_PACKAGES] : BUILD_PACKAGES), ...REDIS_PACKAGES];
+  try {
+    await step(log, 'Debian packages', () => ensureDebianPackages(pkgs));
+  } finally {
+    onDebianPackages();
+  }
   if (!codeServerInstalled()) await step(log, 'ripgrep download cache', ensureRipgrepCache);
   await step(log, 'code-server', ensureCodeServer);
   if (needBrowser) {

@@ -40,7 +40,7 @@ const ALLOWED = [
   /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|gatewayClient)\.js$/,
+  /^extension\/dist\/(extension|gatewayClient|teamRedis)\.js$/,
   // The Show Trend webview's bundle (uPlot included) and uPlot's stylesheet; the details page's bundle.
   /^extension\/dist\/trendView\.(js|css)$/,
   /^extension\/dist\/detailsView\.js$/,
@@ -62,7 +62,7 @@ export function vsixProblems(entries) {
     if (bad) problems.push(`${name}: ${bad[1]} must not ship`);
     else if (!ALLOWED.some((re) => re.test(name))) problems.push(`${name}: not in the runtime set`);
   }
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/gatewayClient.js', 'extension/dist/trendView.js', 'extension/dist/trendView.css', 'extension/dist/detailsView.js', 'extension/media/icon.png']) {
+  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/gatewayClient.js', 'extension/dist/teamRedis.js', 'extension/dist/trendView.js', 'extension/dist/trendView.css', 'extension/dist/detailsView.js', 'extension/media/icon.png']) {
     if (!entries.some((e) => e.name === required)) problems.push(`${required}: missing`);
   }
   return problems;

@@ -9,6 +9,8 @@ import type { SecretStore } from '../core/storage/stores';
 import { guidCredentials, type AgentMonitor } from './gateways/agentMonitor';
 import { GuidStore } from '../core/credentials/guidStore';
 import { createSessionHost } from './adapters/sessionHost';
+import { SharedReadsService } from './adapters/sharedReads';
+import { teamWords } from './ui/teamWords';
 import { SessionStore } from '../core/credentials/sessionStore';
 import { TrustedCertificates } from '../core/credentials/trustedCertificates';
 import { registerAddAgent } from './ui/commands/addAgent';
@@ -25,6 +27,7 @@ import { registerQueryAgent } from './ui/commands/queryAgent';
 import { registerQueryNow } from './ui/commands/queryNow';
 import { registerRemoveAgent } from './ui/commands/removeAgent';
 import { registerSessionCommands } from './ui/commands/sessionCommands';
+import { registerJoinTeam } from './ui/commands/teamCommands';
 import { registerSettingsCommands } from './ui/commands/settingsCommands';
 import { registerShowDetails } from './ui/commands/showDetails';
 import { createLog, logUnexpected } from './adapters/log';
@@ -103,6 +106,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // One window runs each agent's session; the others follow it (src/core/sessions).
   const sessionHost = createSessionHost(context, log);
   if (sessionHost) context.subscriptions.push(sessionHost);
+  // One read per agent per interval, however many windows and desks watch it (src/core/sharing).
+  const sharedReads = new SharedReadsService(context, log);
+  context.subscriptions.push(sharedReads);
   // The latency hook wraps the Guid lookups only under the test harness: a normal activation polls without it.
   const stored = guidCredentials(guids, sessions);
   const lookups = CCGW_TEST_BUILD && testHooks && context.extensionMode === vscode.ExtensionMode.Test ? withLatency(stored, () => testHooks.secretLatencyMs) : stored;
@@ -122,7 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
   const webviews = CCGW_TEST_BUILD && context.extensionMode === vscode.ExtensionMode.Test ? new WebviewTraffic() : undefined;
   // One unit per gateway (monitor, rows, trend panels, notifications, history recording).
-  const gateways = new Gateways({ context, guids, vault, sessions, trusted, notifier, log, credentials: lookups, sessionHost, viewOptions, history, tap: webviews?.tap }, notifier);
+  const gateways = new Gateways({ context, guids, vault, sessions, trusted, notifier, log, credentials: lookups, sessionHost, reads: sharedReads.coordinator, viewOptions, history, tap: webviews?.tap }, notifier);
   running = gateways;
   context.subscriptions.push(gateways);
 
@@ -138,6 +144,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // canSelectMany: Add to Team… takes every selected row.
   const view = vscode.window.createTreeView('ccGateway.agents', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, view);
+  // A configured team that cannot be reached: this desk reads alone, and the view says so.
+  const showTeam = () => (view.description = teamWords(sharedReads.coordinator.status));
+  showTeam();
+  context.subscriptions.push(sharedReads.coordinator.onStatus(showTeam));
   // The Queues view, above Agents in the same container.
   const queuesTree = new FleetTreeProvider({
     units: () => gateways.list,
@@ -209,6 +219,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     ...registerSettingsCommands(ctx),
     ...registerPollingCommands(ctx),
     ...registerSessionCommands(ctx),
+    registerJoinTeam(context, sharedReads),
     ...registerGetStarted(context, gateways.primary.monitor, preferences),
     credentials.disposable,
     ...supervisor.disposables,

@@ -22,6 +22,7 @@ import { startSimProcess, type Sim } from './simProcess';
 import { fleetBench } from './fleetBench';
 import { queuesBench } from './queuesBench';
 import { queueAgentsBench } from './queueAgentsBench';
+import { teamBench } from './teamBench';
 import { GATEWAY_AGENT_LIMIT, RateLimiter } from '../../src/core/polling/rateLimiter';
 
 const AGENTS = 1000;
@@ -451,6 +452,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'queues') return void console.log((await queuesBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'queue-agents') return void console.log((await queueAgentsBench()).join('\n'));
   if (process.env.BENCH_ONLY === 'fleet') return void console.log((await fleetBench()).join('\n'));
+  if (process.env.BENCH_ONLY === 'team') return void console.log((await teamBench()).join('\n'));
   const sim = await startSimProcess();
   let throughputStatUs: number | undefined;
   try {
@@ -497,6 +499,7 @@ async function main(): Promise<void> {
   for (const line of await queuesBench()) console.log(line);
   for (const line of await queueAgentsBench()) console.log(line);
   for (const line of await fleetBench()) console.log(line);
+  for (const line of await teamBench()) console.log(line);
 }
 
 main().catch((e: unknown) => {

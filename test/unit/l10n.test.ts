@@ -30,7 +30,7 @@ function shownStrings(value: unknown, at: string, out: { at: string; text: strin
 
 /** Words a person reads: letters left once codicons ($(key)), placeholders and example URLs are gone. */
 function hasWords(text: string): boolean {
-  return /[A-Za-z]{2,}/.test(text.replace(/\$\([a-z-~]+\)/g, '').replace(/\{\d+\}/g, '').replace(/https?:\/\/\S+/g, ''));
+  return /[A-Za-z]{2,}/.test(text.replace(/\$\([a-z-~]+\)/g, '').replace(/\{\d+\}/g, '').replace(/(https?|rediss?):\/\/\S+/g, ''));
 }
 
 /** The static text of a literal or template ('' for anything else). */

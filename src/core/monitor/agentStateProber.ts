@@ -11,7 +11,12 @@ export interface StateBatching {
   readonly agents: () => readonly string[];
 }
 
-type Send = <T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>) => Promise<T>;
+/**
+ * Sends as `agentId`. `share` names the read among the windows and desks sharing reads: the
+ * agent's ID for its own state (others show what it published), a batch's asker and agents for
+ * a batch (only a window asking the same batch in the same interval uses its answer).
+ */
+type Send = <T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>, share: string) => Promise<T>;
 
 /**
  * Agent state within the gateway's budget. With batching, the first successful statisticsEx
@@ -66,6 +71,11 @@ export class AgentStateProber implements IDisposable {
     return this.enabled && !this.refusal && !this.disposed;
   }
 
+  /** A state another window or desk read for a watched agent. */
+  show(agentId: string, info: AgentInfo, at: number): void {
+    if (!this.disposed && this.wanted) this.onStateEmitter.fire({ agentId, info, at });
+  }
+
   async read(agentId: string, signal: AbortSignal): Promise<void> {
     if (!this.batching || this.batchRefusal) return this.readOne(agentId, signal);
     // A batch in flight answers for this agent too, unless it is refused: then each reads its own.
@@ -98,7 +108,7 @@ export class AgentStateProber implements IDisposable {
           if (!client.agentList) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
           const id = knownAgentId(agentId);
           return client.agentList(id, chunk, guid, s);
-        });
+        }, `batch:${agentId}:${chunk.join(',')}`);
         this.counts.batch++;
       } catch (e) {
         if (this.disposed || signal.aborted) return;
@@ -133,7 +143,7 @@ export class AgentStateProber implements IDisposable {
         if (!client.agentInfo) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
         const id = knownAgentId(agentId);
         return client.agentInfo(id, id, guid, s);
-      });
+      }, agentId);
       this.counts.single++;
       if (!this.disposed) this.onStateEmitter.fire({ agentId, info, at: this.now() });
     } catch (e) {

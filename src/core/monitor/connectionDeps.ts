@@ -6,6 +6,7 @@ import type { PollOutcome } from '../polling/scheduler';
 import type { SessionHost } from '../sessions/sessionHost';
 import type { SessionTiming } from '../sessions/agentSession';
 import type { Clock } from '../util/clock';
+import type { ReadCoordinator } from '../sharing/readCoordinator';
 
 export interface ConnectionLog {
   info(message: string): void;
@@ -39,6 +40,8 @@ export interface ConnectionDeps {
    * returned function is called when the request has settled (the slot counts until then).
    */
   readonly rateLimit?: (origin: string, agentId: string, signal: AbortSignal) => Promise<() => void>;
+  /** Claims each scheduled read before it is sent and shares results (other windows, a team); none: this window reads alone. */
+  readonly reads?: ReadCoordinator;
 }
 
 export interface PollingState {

@@ -21,6 +21,7 @@ import type { Reach } from './requestDispatch';
 import { RefusedPasswords } from '../credentials/refusedPasswords';
 import type { ConnectionDeps, ConnectionOutcome, PollingState } from './connectionDeps';
 import { SessionRegistry, type SignInOptions } from '../sessions/sessionRegistry';
+import { SharedReads } from '../sharing/sharedReads';
 
 let nextId = 1;
 
@@ -49,6 +50,9 @@ export class GatewayConnection extends Disposable {
   private readonly passwords: RefusedPasswords;
   private readonly health: ConnectionHealth;
   private agents: readonly string[];
+  /** Reads claimed before they are sent, shared with the other windows and desks (deps.reads). */
+  private readonly shared: SharedReads;
+  private intervalMs: number;
 
   private readonly onOutcomeEmitter = this._register(new Emitter<ConnectionOutcome>());
   /** Every finished request of a watched agent (polled or queried). */
@@ -79,6 +83,8 @@ export class GatewayConnection extends Disposable {
     this.origin = settings.origin;
     this.gateway = gatewayIdOf(settings.origin);
     this.agents = polling.agents;
+    this.intervalMs = polling.intervalMs;
+    this.shared = new SharedReads(deps.reads, settings.origin, settings.requestTimeoutMs, () => this.intervalMs);
     const clock = deps.clock ?? systemClock;
     this.passwords = new RefusedPasswords(this.gateway, deps.credentials);
     this.dispatch = this._register(
@@ -113,7 +119,7 @@ export class GatewayConnection extends Disposable {
       checkSession: (agentId) => this.sessions.check(agentId),
     });
     this.states = this._register(
-      new AgentStateProber((id, signal, request) => this.dispatch.sendCurrent(id, signal, this.credentials, request), () => clock.now(), deps.log, {
+      new AgentStateProber((id, signal, request, share) => this.shared.read('state', share, signal, () => this.dispatch.sendCurrent(id, signal, this.credentials, request)), () => clock.now(), deps.log, {
         agents: () => this.agents,
       }),
     );
@@ -125,14 +131,23 @@ export class GatewayConnection extends Disposable {
         ...(deps.maxBackoffMs !== undefined ? { maxBackoffMs: deps.maxBackoffMs } : {}),
         ...(deps.random ? { random: deps.random } : {}),
         clock,
+        ...this.shared.schedulerOptions(),
         credentialKey: (id) => credentialKey(this.credentials.refOf(id)),
         stopKey: (id, error) => this.stops.stopFor(id, error),
-        fetch: (agentId, signal) => this.poll(agentId, signal),
+        fetch: (agentId, signal, onDemand) => this.poll(agentId, signal, onDemand),
         onOutcome: (agentId, outcome, at) => this.onPollOutcome(agentId, outcome, at),
         onAuthBlocked: (key) => this.stops.onBlocked(key),
       }),
     );
     this._register({ dispose: () => this.lifetime.abort() });
+    this._register(this.shared.onForeign((id) => this.agents.includes(id), {
+      stats: (agentId, stats, at) => {
+        // Another window or desk reached the gateway: it answers, whatever this window last saw.
+        this.onReach({ answered: true });
+        this.onOutcomeEmitter.fire({ agentId, outcome: { ok: true, stats }, at });
+      },
+      state: (agentId, info, at) => this.states.show(agentId, info, at),
+    }));
     for (const snapshot of resume) void this.sessions.start(snapshot.agentId, {}, snapshot);
     if (polling.paused) this.scheduler.pause();
     this.scheduler.setActive(polling.active);
@@ -235,7 +250,9 @@ export class GatewayConnection extends Disposable {
   }
 
   setIntervalMs(ms: number): void {
-    if (!this.isDisposed) this.scheduler.setIntervalMs(ms);
+    if (this.isDisposed) return;
+    this.intervalMs = ms;
+    this.scheduler.setIntervalMs(ms);
   }
 
   setActive(active: boolean): void {
@@ -281,8 +298,8 @@ export class GatewayConnection extends Disposable {
 
   // --- Requests -----------------------------------------------------------------------
 
-  private async poll(agentId: string, signal: AbortSignal): Promise<AgentStatistics> {
-    const stats = await this.dispatch.sendCurrent(agentId, signal, this.credentials, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s));
+  private async poll(agentId: string, signal: AbortSignal, onDemand = false): Promise<AgentStatistics> {
+    const stats = await this.shared.read('stats', agentId, signal, () => this.dispatch.sendCurrent(agentId, signal, this.credentials, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s)), undefined, onDemand);
     if (this.states.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.states.read(agentId, signal);
     return stats;
   }
@@ -309,6 +326,11 @@ export class GatewayConnection extends Disposable {
   sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.isDisposed) return Promise.reject(cancelled());
     return this.dispatch.sendAsSession(agentId, signal, () => this.sessions.get(agentId)?.guid, request);
+  }
+
+  /** A queue read claimed like every scheduled read: `send` once per slot among everyone sharing. */
+  sharedRead<T>(what: string, intervalMs: number, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+    return this.shared.read('queues', what, signal, send, intervalMs);
   }
 
   // --- Sessions ----------------------------------------------------------

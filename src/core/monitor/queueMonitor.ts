@@ -41,6 +41,8 @@ export interface QueueSeam {
   readonly origin: string;
   readonly sessionAgent: AgentId | undefined;
   sendAsSession<T>(agentId: AgentId, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Claims a queue read before it is sent, or uses another window's or desk's result (src/core/sharing). */
+  sharedRead?<T>(what: string, intervalMs: number, signal: AbortSignal, send: () => Promise<T>): Promise<T>;
 }
 
 export interface QueueSource {
@@ -274,14 +276,17 @@ export class QueueMonitor extends Disposable {
       }
       const ids = this.watchedIds();
       for (const chunk of chunkQueueIds(ids)) {
-        const r = await seam.sendAsSession(agent, signal, (c, guid, s) => {
-          if (!c.queueStats) throw new GatewayError('invalid-request', t('This gateway client cannot read queue statistics.'));
-          return c.queueStats(agent, chunk, guid, s);
-        });
+        let skipped = 0;
+        const read = () =>
+          seam.sendAsSession(agent, signal, (c, guid, s) => {
+            if (!c.queueStats) throw new GatewayError('invalid-request', t('This gateway client cannot read queue statistics.'));
+            return c.queueStats(agent, chunk, guid, s);
+          }).then((r) => ((skipped = r.skipped), r.stats));
+        const stats = seam.sharedRead ? await seam.sharedRead(chunk.join(','), this.settings.intervalMs, signal, read) : await read();
         this.counts.stats++;
         if (signal.aborted) return;
-        this.apply(chunk, r.stats);
-        if (r.skipped > 0) this.log?.warn(`queryacdstat: ${r.skipped} entries with missing or malformed numbers were ignored.`);
+        this.apply(chunk, stats);
+        if (skipped > 0) this.log?.warn(`queryacdstat: ${skipped} entries with missing or malformed numbers were ignored.`);
       }
       await this.readAgents(seam, agent, ids, signal);
       if (signal.aborted) return;

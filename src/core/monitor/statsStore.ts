@@ -67,7 +67,8 @@ export class StatsStore implements IDisposable {
 
   applySuccess(agentId: string, stats: AgentStatistics, at: number): void {
     const old = this.entries.get(agentId);
-    if (!old) return;
+    // Numbers fetched before the ones shown (another window's or desk's, arriving late) never replace them.
+    if (!old || (old.fetchedAt !== undefined && at < old.fetchedAt)) return;
     const next: AgentEntry = { agentId, state: 'ok', stats, previous: old.stats ?? stats, fetchedAt: at, lastAttemptAt: at };
     this.entries.set(agentId, next);
     if (old.state !== 'ok' || !sameStats(old.stats, stats) || old.error) this.fire(agentId);

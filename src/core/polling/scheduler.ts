@@ -11,8 +11,8 @@ export type PollOutcome = { readonly ok: true; readonly stats: AgentStatistics }
 
 /** `K`: the type of credential keys (opaque strings). */
 export interface SchedulerOptions<K extends string = string> {
-  /** Performs one request; must honour the signal. */
-  readonly fetch: (agentId: string, signal: AbortSignal) => Promise<AgentStatistics>;
+  /** Performs one request; must honour the signal. `onDemand`: asked for now (Refresh, a query), not due on the schedule. */
+  readonly fetch: (agentId: string, signal: AbortSignal, onDemand?: boolean) => Promise<AgentStatistics>;
   /** Every finished request of a watched agent, polled or queried, lands here. */
   readonly onOutcome: (agentId: string, outcome: PollOutcome, at: number) => void;
   /** Called once when a credential is refused; polling for it stops until unblock(). */
@@ -32,6 +32,13 @@ export interface SchedulerOptions<K extends string = string> {
   readonly maxBackoffMs?: number;
   readonly random?: () => number;
   readonly clock?: Clock;
+  /**
+   * When an agent's next read falls due after a regular one (`delayMs` from `now`); default:
+   * `now + delayMs` with jitter. Shared reads place it at the same moment on every desk.
+   */
+  readonly nextDueAt?: (agentId: string, now: number, delayMs: number) => number;
+  /** A failure that says nothing of the gateway (a shared read nobody answered): next interval, no back-off. */
+  readonly isPassing?: (error: GatewayError) => boolean;
 }
 
 interface Slot<K extends string> {
@@ -43,6 +50,8 @@ interface Slot<K extends string> {
   controller?: AbortController;
   /** The credential whose refusal stopped this agent, until it is unblocked. */
   stoppedOn?: K;
+  /** Its next request was asked for (refresh, query), not merely due. */
+  demanded?: boolean;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -147,7 +156,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     // While the gateway is down one agent probes at a time, the longest-waiting first: a refresh of
     // all moves the probe forward but keeps that order, or the same agent would probe every time and
     // the others would keep their old reason for ever.
-    for (const [id, slot] of this.slots) if (agentId === id || (agentId === undefined && !this.originDown)) slot.nextDueAt = now;
+    for (const [id, slot] of this.slots) {
+      if (agentId === id || (agentId === undefined && !this.originDown)) {
+        slot.nextDueAt = now;
+        slot.demanded = true;
+      }
+    }
     if (this.originDown) this.nextProbeAt = now;
     this.rescan();
   }
@@ -160,9 +174,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
   fetchNow(agentId: string): Promise<AgentStatistics> {
     const slot = this.slots.get(agentId);
     if (slot?.inFlight) return slot.inFlight;
-    if (slot) return this.start(agentId, slot);
+    if (slot) {
+      slot.demanded = true;
+      return this.start(agentId, slot);
+    }
     const controller = new AbortController();
-    return this.options.fetch(agentId, controller.signal);
+    return this.options.fetch(agentId, controller.signal, true);
   }
 
   isBlocked(credentialKey: K): boolean {
@@ -302,10 +319,12 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     // One controller per slot for its lifetime: it is aborted only when the slot is dropped,
     // and a new one per request was a measurable share of the CPU per request.
     const controller = (slot.controller ??= new AbortController());
+    const onDemand = slot.demanded === true;
+    slot.demanded = false;
     this.inFlightCount++;
     const request = (async () => {
       try {
-        const stats = await this.options.fetch(agentId, controller.signal);
+        const stats = await this.options.fetch(agentId, controller.signal, onDemand);
         this.settle(agentId, slot, { ok: true, stats });
         return stats;
       } catch (e) {
@@ -336,7 +355,7 @@ export class PollScheduler<K extends string = string> implements IDisposable {
         onUnexpectedError(e, `showing the result of agent ${agentId}`);
       }
     }
-    if (outcome.ok) this.onSuccess(slot, now);
+    if (outcome.ok) this.onSuccess(agentId, slot, now);
     else this.onFailure(agentId, slot, outcome.error, now);
     this.pump();
   }
@@ -349,21 +368,29 @@ export class PollScheduler<K extends string = string> implements IDisposable {
     for (const s of this.slots.values()) if (s !== answered && s.nextDueAt > now && s.failures === 0) s.nextDueAt = now;
   }
 
-  private onSuccess(slot: Slot<K>, now: number): void {
+  private onSuccess(agentId: string, slot: Slot<K>, now: number): void {
     slot.failures = 0;
     this.backUp(now, slot);
     if (this.slowDownFactor > 1 && now - this.lastSlowDownAt > 2 * this.intervalMs * this.slowDownFactor) {
       this.slowDownFactor = Math.max(1, this.slowDownFactor / 2);
       this.lastSlowDownAt = now;
     }
-    slot.nextDueAt = now + this.jitter(this.intervalMs * this.slowDownFactor);
+    slot.nextDueAt = this.regular(agentId, now, this.intervalMs * this.slowDownFactor);
+  }
+
+  private regular(agentId: string, now: number, delayMs: number): number {
+    return this.options.nextDueAt ? this.options.nextDueAt(agentId, now, delayMs) : now + this.jitter(delayMs);
   }
 
   private onFailure(agentId: string, slot: Slot<K>, error: GatewayError, now: number): void {
     const interval = this.intervalMs * this.slowDownFactor;
+    if (this.options.isPassing?.(error)) {
+      slot.nextDueAt = this.regular(agentId, now, interval);
+      return;
+    }
     switch (error.kind) {
       case 'cancelled':
-        slot.nextDueAt = now + this.jitter(interval);
+        slot.nextDueAt = this.regular(agentId, now, interval);
         return;
       case 'auth': {
         let key: K;
@@ -398,7 +425,7 @@ export class PollScheduler<K extends string = string> implements IDisposable {
       case 'agent-offline':
         this.backUp(now, slot);
         slot.failures = 0;
-        slot.nextDueAt = now + this.jitter(interval);
+        slot.nextDueAt = this.regular(agentId, now, interval);
         return;
       default: {
         if (error.details.slowDown) {

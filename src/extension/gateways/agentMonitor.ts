@@ -7,6 +7,7 @@ import { GatewayMonitor, type MonitorSettings } from '../../core/monitor/gateway
 import { GATEWAY_AGENT_LIMIT } from '../../core/polling/rateLimiter';
 import { QueueMonitor, queueSourceOf } from '../../core/monitor/queueMonitor';
 import type { SessionHost } from '../../core/sessions/sessionHost';
+import type { ReadCoordinator } from '../../core/sharing/readCoordinator';
 import { Disposable, Emitter } from '../../core/util/lifecycle';
 import type { GuidStore } from '../../core/credentials/guidStore';
 import type { SessionStore } from '../../core/credentials/sessionStore';
@@ -46,6 +47,7 @@ export class AgentMonitor extends Disposable {
     sessionHost?: SessionHost,
     /** Which configured gateway this monitor watches (the top-level settings unless given). */
     readonly key: GatewayKey = SETTINGS_GATEWAY,
+    reads?: ReadCoordinator,
   ) {
     super();
     this.settingsValue = readSettings(key);
@@ -61,6 +63,7 @@ export class AgentMonitor extends Disposable {
           onRequest: (entry) => logRequest(log, entry),
           signInVariant: () => this.settingsValue.signInMethod,
           sessionHost,
+          reads,
         },
         { active: this.isActive(), rateLimit: GATEWAY_AGENT_LIMIT },
       ),

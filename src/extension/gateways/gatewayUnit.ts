@@ -5,6 +5,7 @@ import { SETTINGS_GATEWAY, type GatewayEntry, type GatewayKey } from '../../core
 import type { HistoryStore } from '../../core/history/historyStore';
 import type { PasswordVault } from '../../core/credentials/passwordVault';
 import type { SessionHost } from '../../core/sessions/sessionHost';
+import type { ReadCoordinator } from '../../core/sharing/readCoordinator';
 import { Disposable } from '../../core/util/lifecycle';
 import type { CredentialSource } from '../../core/credentials/credentialRegistry';
 import { AgentMonitor } from './agentMonitor';
@@ -31,6 +32,8 @@ export interface UnitServices {
   readonly log: vscode.LogOutputChannel;
   readonly credentials: CredentialSource;
   readonly sessionHost?: SessionHost;
+  /** Claims reads before they are sent and shares them with the other windows and the team. */
+  readonly reads?: ReadCoordinator;
   readonly viewOptions: ViewOptions;
   readonly history: HistoryStore;
   readonly tap?: WebviewTap;
@@ -62,8 +65,8 @@ export class GatewayUnit extends Disposable {
     services: UnitServices,
   ) {
     super();
-    const { context, guids, vault, sessions, trusted, notifier, log, credentials, sessionHost, viewOptions, history, tap } = services;
-    this.monitor = this._register(new AgentMonitor(guids, log, notifier, trusted, sessions, credentials, sessionHost, key));
+    const { context, guids, vault, sessions, trusted, notifier, log, credentials, sessionHost, viewOptions, history, tap, reads } = services;
+    this.monitor = this._register(new AgentMonitor(guids, log, notifier, trusted, sessions, credentials, sessionHost, key, reads));
     const monitor = this.monitor;
     this.stateTimes = this._register(new StateTimes(monitor, new Preferences(context.globalState)));
     this.tree = this._register(new AgentsTreeProvider(monitor, viewOptions, this.stateTimes));

@@ -1,0 +1,211 @@
+// One read per slot (gateway, what is read, interval number), whoever watches it: a read is
+// claimed before it is sent; the winner sends with its own credential and publishes what it
+// got (no credential); the others use the published result. The transport decides claims
+// and carries results; this file holds the rules.
+import * as crypto from 'node:crypto';
+import { errorForRetcode, GatewayError, isGatewayError, type FailureKind } from '../model/errors';
+import { t } from '../l10n/localize';
+import { systemClock, type Clock } from '../util/clock';
+import { Disposable, Emitter } from '../util/lifecycle';
+import { claimKey, shareableValue, slotOf, subjectKey, type Published, type ReadSubject } from './readSlot';
+import type { ReadTransport, SharingStatus } from './transport';
+
+/** A failure made here (nobody shared in time, or the reader's failure is not ours to adopt): no back-off, next interval. */
+export const SHARED_READ_CODE = 'SHARED_READ';
+
+/** Reads are placed in the first part of their interval, so a result has the rest of it to spread. */
+const PHASE_SHARE = 0.5;
+
+export interface ReadOptions {
+  readonly intervalMs: number;
+  /** How long a watcher that lost the claim waits for the result (the request timeout). */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** Asked for now (Refresh, Query Agent): read unless another window or desk is reading it right now. */
+  readonly onDemand?: boolean;
+}
+
+/**
+ * On-demand reads are claimed per bucket of this length: one per agent per 2 s among everyone,
+ * so a Refresh shows numbers read after it was asked (or at most 2 s before, by another window).
+ */
+export const ON_DEMAND_MS = 2_000;
+
+/** Of the reader's failures, those that say something of the agent or the gateway, not of its credential. */
+function adoptable(p: Published): boolean {
+  return p.errorKind === 'agent-offline' || (p.errorKind === 'transient' && p.retcode !== undefined);
+}
+
+export class ReadCoordinator extends Disposable {
+  /** Random, per coordinator: tells one's own results from the others' (it names no one). */
+  readonly id = crypto.randomBytes(8).toString('hex');
+  private readonly clock: Clock;
+  private readonly onResultEmitter = this._register(new Emitter<Published>());
+  /** A newer result read by another window or desk (any subject: filter what you watch). */
+  readonly onResult = this.onResultEmitter.event;
+  /** For tests and the benchmark: reads sent here, answered from a published result, and given up waiting. */
+  readonly counts = { sent: 0, shared: 0, late: 0, alone: 0 };
+  /** When the team was (re)joined: desks come back one by one, so states wait one interval more. */
+  private joinedAt: number | undefined;
+
+  constructor(
+    readonly transport: ReadTransport,
+    clock: Clock = systemClock,
+  ) {
+    super();
+    this.clock = clock;
+    this._register(transport.onResult((p) => p.by !== this.id && this.onResultEmitter.fire(p)));
+    this._register(transport.onStatus((s) => s === 'shared' && (this.joinedAt = this.clock.now())));
+  }
+
+  /** A time of the shared clock on this process's clock (for rows' "fetched at"). */
+  localTime(shared: number): number {
+    return shared - (this.transport.now() - this.clock.now());
+  }
+
+  get status(): SharingStatus {
+    return this.transport.status;
+  }
+
+  get onStatus(): ReadTransport['onStatus'] {
+    return this.transport.onStatus;
+  }
+
+  /**
+   * The value of `subject` for the current slot: a result published in it, or this caller's
+   * own read when it wins the claim, or (lost claim) the winner's result once it arrives.
+   * Throws a GatewayError like a read would (a failure of ours, or an adopted one).
+   */
+  async read<T>(subject: ReadSubject, options: ReadOptions, send: () => Promise<T>): Promise<T> {
+    // A team that cannot be reached: every desk reads alone, so each sends what matters most
+    // (statistics and queues) and leaves agent states for when the team is back: n desks alone
+    // then cost n requests per agent per interval, not 2n, within the gateway's 5 in 2 s.
+    const rejoining = this.joinedAt !== undefined && this.clock.now() - this.joinedAt < options.intervalMs;
+    if (subject.kind === 'state' && (this.transport.status === 'offline' || rejoining)) {
+      throw new GatewayError('transient', t('Team offline: agent states are read again when the team is back.'), { code: SHARED_READ_CODE });
+    }
+    const key = subjectKey(subject);
+    const now = this.transport.now();
+    const slot = slotOf(now, options.intervalMs);
+    if (options.onDemand) {
+      const bucket = slotOf(now, ON_DEMAND_MS);
+      const start = bucket * ON_DEMAND_MS;
+      const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
+      if (options.signal.aborted) throw cancelled();
+      // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled one.
+      if (wonNow === false) return this.waitFor<T>(subject, key, start, start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
+      if (wonNow === undefined) this.counts.alone++;
+      return this.sendAndPublish(subject, key, slot, options.intervalMs, send, true);
+    }
+    const slotStart = slot * options.intervalMs;
+    const fresh = this.transport.latest(key);
+    if (fresh && fresh.fetchedAt >= slotStart) return this.use<T>(subject, fresh);
+    const won = await this.transport.claim(claimKey(key, options.intervalMs, slot), options.intervalMs + options.timeoutMs);
+    if (options.signal.aborted) throw cancelled();
+    if (won === false) return this.waitFor<T>(subject, key, slotStart, slotStart + options.intervalMs, options);
+    if (won === undefined) this.counts.alone++;
+    return this.sendAndPublish(subject, key, slot, options.intervalMs, send);
+  }
+
+  /**
+   * When a read of `what` falls due after one at `localNow` (a delay of `delayMs`): at its
+   * phase point in a later interval, the same moment on every desk (so reads meet at the
+   * claim instead of drifting into each other's intervals).
+   */
+  nextDueAt(what: string, localNow: number, delayMs: number, intervalMs: number): number {
+    const offset = this.transport.now() - this.clock.now();
+    const shared = localNow + offset;
+    const phase = phaseOf(what) * intervalMs * PHASE_SHARE;
+    let m = Math.floor((shared + delayMs - phase) / intervalMs);
+    if (m <= slotOf(shared, intervalMs)) m = slotOf(shared, intervalMs) + 1;
+    return m * intervalMs + phase - offset;
+  }
+
+  private async sendAndPublish<T>(subject: ReadSubject, key: string, slot: number, intervalMs: number, send: () => Promise<T>, demand = false): Promise<T> {
+    const asked = demand ? { demand: true as const } : {};
+    this.counts.sent++;
+    let value: T;
+    try {
+      value = await send();
+    } catch (e) {
+      if (isGatewayError(e) && e.kind !== 'cancelled') this.publish({ subject: key, kind: subject.kind, slot, intervalMs, fetchedAt: this.transport.now(), by: this.id, ok: false, errorKind: e.kind, ...(e.details.retcode ? { retcode: e.details.retcode } : {}), ...asked });
+      throw e;
+    }
+    const shared = shareableValue(subject.kind, value);
+    const mine: Published | undefined = shared ? { subject: key, kind: subject.kind, slot, intervalMs, fetchedAt: this.transport.now(), by: this.id, ok: true, value: shared, ...asked } : undefined;
+    if (mine) this.publish(mine);
+    // A newer result arrived while ours was on the way: an older one never replaces it.
+    const newest = this.transport.latest(key);
+    if (mine && newest && newest !== mine && newest.fetchedAt > mine.fetchedAt && newest.ok) return newest.value as T;
+    return value;
+  }
+
+  private publish(p: Published): void {
+    try {
+      this.transport.publish(p);
+    } catch {
+      // Best effort: the others read the next slot themselves.
+    }
+  }
+
+  private waitFor<T>(subject: ReadSubject, key: string, slotStart: number, slotEnd: number, options: ReadOptions, demanded = false): Promise<T> {
+    const fits = (p: Published) => p.subject === key && p.fetchedAt >= slotStart && (!demanded || p.demand === true);
+    // Within the request timeout and within this slot: a reader that crashed costs this slot only,
+    // and the next read falls at the next slot's moment.
+    const wait = Math.max(1, Math.min(options.timeoutMs, slotEnd - this.transport.now() - 1));
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const finish = (p: Published | undefined, error?: GatewayError): void => {
+        if (done) return;
+        done = true;
+        sub.dispose();
+        this.clock.clearTimeout(timer);
+        options.signal.removeEventListener('abort', onAbort);
+        if (error) return reject(error);
+        try {
+          resolve(this.use<T>(subject, p!));
+        } catch (e) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a GatewayError (or what the caller threw) goes on unchanged
+          reject(e);
+        }
+      };
+      const sub = this.transport.onResult((p) => fits(p) && finish(p));
+      const timer = this.clock.setTimeout(() => {
+        this.counts.late++;
+        finish(undefined, new GatewayError('transient', t('No window or desk watching {0} shared its read in time; the next read is at the next interval.', describe(subject)), { code: SHARED_READ_CODE }));
+      }, wait);
+      const onAbort = (): void => finish(undefined, cancelled());
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      // Published between the claim and now.
+      const already = this.transport.latest(key);
+      if (already && fits(already)) finish(already);
+    });
+  }
+
+  /** A published result as this caller's read: its value, or a failure in this caller's words. */
+  private use<T>(subject: ReadSubject, p: Published): T {
+    this.counts.shared++;
+    // The value was checked to be of the subject's kind (shareableValue), the shape the caller reads.
+    if (p.ok) return p.value as T;
+    if (adoptable(p)) {
+      if (p.retcode) throw errorForRetcode(p.retcode, '', subject.what);
+      throw new GatewayError(p.errorKind as FailureKind, t('Agent {0} has not signed in (100-006); there is nothing to show until the agent signs in.', subject.what));
+    }
+    throw new GatewayError('transient', t('The window or desk that read {0} this interval got no answer ({1}); the next read is at the next interval.', describe(subject), p.errorKind ?? 'unknown'), { code: SHARED_READ_CODE });
+  }
+}
+
+function describe(s: ReadSubject): string {
+  return s.kind === 'queues' ? t('the queues') : t('agent {0}', s.what);
+}
+
+function cancelled(): GatewayError {
+  return new GatewayError('cancelled', t('The request was cancelled.'));
+}
+
+/** A stable share in [0, 1) per subject (FNV-1a): the same on every desk. */
+export function phaseOf(what: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < what.length; i++) h = Math.imul(h ^ what.charCodeAt(i), 0x01000193) >>> 0;
+  return h / 2 ** 32;
+}
