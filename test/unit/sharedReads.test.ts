@@ -75,8 +75,27 @@ describe('shared reads: the coordinator', () => {
     assert.ok(isGatewayError(adopted) && adopted.kind === 'agent-offline');
     await clock.advance(INTERVAL);
     await a.read(subject, options(), () => Promise.reject(new GatewayError('auth', 'refused', { retcode: '000-003' }))).catch(() => undefined);
-    const other = await b.read(subject, options(), () => Promise.resolve(stats(1))).catch((e: unknown) => e);
-    assert.ok(isGatewayError(other) && other.kind === 'transient' && other.details.code === SHARED_READ_CODE, 'not an auth stop of b\'s own credential');
+    // Not an auth stop of b's own credential: b reads the slot again with it, once among everyone.
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    assert.deepEqual(await b.read(subject, options(), send), stats(1));
+    assert.deepEqual(await a.read(subject, options(), send), stats(1), 'a uses b\'s read');
+    assert.equal(sent, 1);
+  });
+
+  it('a reader\'s own failure does not hold the slot: the next read of the slot is sent once, by whoever claims it', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const [a, b] = [new ReadCoordinator(hub.participant(), clock), new ReadCoordinator(hub.participant(), clock)];
+    // a has no Guid yet: its read fails without an answer the others could use.
+    await a.read(subject, options(), () => Promise.reject(new GatewayError('auth', 'no Guid', { code: 'NO_GUID' }))).catch(() => undefined);
+    await clock.advance(500);
+    // The Guid is set: a reads again in the same slot, and b, asking at once, uses that read.
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    const [ra, rb] = await Promise.all([a.read(subject, options(), send), b.read(subject, options(), send)]);
+    assert.deepEqual([ra, rb], [stats(1), stats(1)]);
+    assert.equal(sent, 1, 'one read after the failure, not one per window');
   });
 
   it('a Refresh reads again within the interval, once per 2 s among everyone', async () => {

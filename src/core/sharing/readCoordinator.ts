@@ -99,10 +99,19 @@ export class ReadCoordinator extends Disposable {
     }
     const slotStart = slot * options.intervalMs;
     const fresh = this.transport.latest(key);
-    if (fresh && fresh.fetchedAt >= slotStart) return this.use<T>(subject, fresh);
-    const won = await this.transport.claim(claimKey(key, options.intervalMs, slot), options.intervalMs + options.timeoutMs);
+    let claim = claimKey(key, options.intervalMs, slot);
+    let since = slotStart;
+    if (fresh && fresh.fetchedAt >= slotStart) {
+      if (fresh.ok || adoptable(fresh)) return this.use<T>(subject, fresh);
+      // The reader got nothing the others can use (its credential was refused or missing, its
+      // network failed): one more read of this slot, by whoever claims it first, with its own
+      // credential; a window that has just been given a Guid need not wait for the next interval.
+      claim += `|after:${fresh.fetchedAt}`;
+      since = fresh.fetchedAt + 1;
+    }
+    const won = await this.transport.claim(claim, options.intervalMs + options.timeoutMs);
     if (options.signal.aborted) throw cancelled();
-    if (won === false) return this.waitFor<T>(subject, key, slotStart, slotStart + options.intervalMs, options);
+    if (won === false) return this.waitFor<T>(subject, key, since, slotStart + options.intervalMs, options);
     if (won === undefined) this.counts.alone++;
     return this.sendAndPublish(subject, key, slot, options.intervalMs, send);
   }

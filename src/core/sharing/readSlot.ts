@@ -112,5 +112,6 @@ export function parsePublished(v: unknown): Published | undefined {
 
 /** Whether `a` is newer than `b` (a later slot, or a later fetch within one): an older one never replaces a newer one. */
 export function isNewer(a: Published, b: Published | undefined): boolean {
-  return !b || a.fetchedAt > b.fetchedAt;
+  // In the same millisecond, numbers replace a failure (a read again after a reader's own failure).
+  return !b || a.fetchedAt > b.fetchedAt || (a.fetchedAt === b.fetchedAt && a.ok && !b.ok);
 }

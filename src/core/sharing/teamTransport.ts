@@ -4,7 +4,7 @@
 import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter, type IDisposable } from '../util/lifecycle';
 import { ClaimBoard } from './claimBoard';
-import type { Published } from './readSlot';
+import { isNewer, type Published } from './readSlot';
 import type { ReadTransport, SharingStatus } from './transport';
 
 export class TeamTransport extends Disposable implements ReadTransport {
@@ -95,6 +95,6 @@ export class TeamTransport extends Disposable implements ReadTransport {
     const a = this.team?.latest(subject);
     const b = this.local.latest(subject);
     const c = this.newest.latest(subject);
-    return [a, b, c].reduce<Published | undefined>((best, x) => (x && (!best || x.fetchedAt > best.fetchedAt) ? x : best), undefined);
+    return [a, b, c].reduce<Published | undefined>((best, x) => (x && isNewer(x, best) ? x : best), undefined);
   }
 }
