@@ -7,7 +7,7 @@ import { expect, shot } from '../playwright/fixtures.mjs';
 import { until } from '../playwright/pages/wait.mjs';
 
 // free/signed-in, or, once the queue's agents were read, their counts by state ("1 busy").
-const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · (\d+\/\d+|\d+ [a-z-]+( · \d+ [a-z-]+)*)$/;
+const QUEUE_ROW = /^7 waiting · 3:[0-5]\d · (\d+\/\d+|\d+ [a-z-]+( · \d+ [a-z-]+)*( \+\d+)?)$/;
 
 /** @param {import('@playwright/test').TestType<any, any>} test the fixtures' test */
 export function queueTests(test) {

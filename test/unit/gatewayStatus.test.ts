@@ -40,6 +40,8 @@ describe('one status model per gateway', function () {
       assert.equal(c.kind, 'not-current', `agent ${id}: ${JSON.stringify(c)}`);
       assert.equal(c.cause, 'unreachable', `agent ${id}`);
       assert.equal(c.act, undefined, `agent ${id}: nobody must act during an outage`);
+      // The failure's code for the tooltip's Details line, though this agent's own last read may have worked.
+      assert.match(c.code ?? '', /^E[A-Z_]+$|^UND_ERR/, `agent ${id}: ${JSON.stringify(c)}`);
     }
     assert.equal(w.monitor.status.group(['101', '102']).notCurrent, 2);
     await desk.run(INTERVAL_MS * 10);

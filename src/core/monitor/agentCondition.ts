@@ -100,7 +100,11 @@ export function agentCondition(i: ConditionInputs): AgentCondition {
         return { kind: 'not-current', ...base, ...code, cause: 'renewing', session: stop.session };
     }
   }
-  if (i.reach.kind === 'unreachable' && e?.state !== 'loading') return { kind: 'not-current', ...base, cause: 'unreachable' };
+  if (i.reach.kind === 'unreachable' && e?.state !== 'loading') {
+    // This agent's last read may have worked: the failure that says why is the gateway's (its errno, for the Details line).
+    const errno = /\s(\S+)$/.exec(i.reach.detail)?.[1];
+    return { kind: 'not-current', ...base, ...(!base.code && errno ? { code: errno } : {}), cause: 'unreachable' };
+  }
   if (!e || e.state === 'loading') return { kind: 'loading' };
   switch (e.state) {
     case 'offline':

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { formatAge, notCurrentText } from '../../../core/format/format';
 import { detailsLine, plainWords } from '../../../core/format/plainWords';
-import { fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
+import { queueCounts } from '../../../core/supervisor/queueAgents';
 import { clockTime } from './agentTooltip';
 import type { QueueEntry } from '../../../core/monitor/queueMonitor';
 import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
@@ -39,13 +40,14 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
 export function queueParts(e: QueueEntry, withAgents = false): RowPart[] {
   const s = e.stats;
   if (!s) return [{ text: e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…'), keep: true }];
-  const counts = withAgents && e.agents ? queueStateCounts(e.agents.list) : undefined;
+  const counts = withAgents && e.agents ? queueCounts(e.agents.list) : [];
   return [
     ...(e.state === 'stale' ? [{ text: notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), keep: true }] : []),
     { text: vscode.l10n.t('{0} waiting', s.waiting), keep: true },
     // The queue's name is shortened for none of these (the tooltip and the screen-reader label have them).
     { text: formatWait(s.longestWaitSeconds) },
-    { text: counts || `${s.availAgents}/${s.loggedOnAgents}` },
+    // The most frequent state always, the others while they fit, "+N" for the rest (as team rows).
+    counts.length ? { text: fitCounts(counts, 0), grow: (px: number) => fitCounts(counts, px) } : { text: `${s.availAgents}/${s.loggedOnAgents}` },
   ];
 }
 
