@@ -83,6 +83,21 @@ describe('shared reads: the coordinator', () => {
     assert.equal(sent, 1);
   });
 
+  it('a window whose credential changed reads the slot itself: results read before the change are not its answer', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const a = new ReadCoordinator(hub.participant(), clock);
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    assert.deepEqual(await a.read(subject, options(), send), stats(1));
+    await clock.advance(500);
+    // The same slot: without a change the published result answers; after one (a new Guid) it does not.
+    assert.deepEqual(await a.read(subject, options(), send), stats(1));
+    const notBefore = clock.now();
+    assert.deepEqual(await a.read(subject, { ...options(), notBefore }, send), stats(2));
+    assert.equal(sent, 2);
+  });
+
   it('a reader\'s own failure does not hold the slot: the next read of the slot is sent once, by whoever claims it', async () => {
     const clock = new FakeClock(1_700_000_000_000);
     const hub = new MemoryHub(clock);

@@ -52,6 +52,8 @@ export class GatewayConnection extends Disposable {
   private agents: readonly string[];
   /** Reads claimed before they are sent, shared with the other windows and desks (deps.reads). */
   private readonly shared: SharedReads;
+  /** Agents whose session is signed in (a sign-in, not a renewal, renews what shared reads may use). */
+  private readonly signedIn = new Set<AgentId>();
   private intervalMs: number;
 
   private readonly onOutcomeEmitter = this._register(new Emitter<ConnectionOutcome>());
@@ -292,7 +294,10 @@ export class GatewayConnection extends Disposable {
       onUnexpectedError(e, 'reading a changed Guid');
     }
     if (this.isDisposed) return;
-    if (stored) this.stops.onNewGuid(ref);
+    if (stored) {
+      this.shared.renewed();
+      this.stops.onNewGuid(ref);
+    }
     this.health.checkCredentials(this.agents);
   }
 
@@ -337,6 +342,10 @@ export class GatewayConnection extends Disposable {
 
   private onSessionChanged(agentId: AgentId, status: SessionStatus): void {
     if (this.isDisposed) return;
+    // A session newly signed in is a new credential: what was read before does not answer it (a renewal is not).
+    if (status.kind === 'signed-in' && !this.signedIn.has(agentId)) this.shared.renewed();
+    if (status.kind === 'signed-in') this.signedIn.add(agentId);
+    else this.signedIn.delete(agentId);
     this.stops.onSessionChanged(agentId, status);
     this.health.checkCredentials(this.agents);
     this.onDidChangeSessionEmitter.fire({ agentId, status });

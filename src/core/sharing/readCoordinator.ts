@@ -23,6 +23,11 @@ export interface ReadOptions {
   readonly signal: AbortSignal;
   /** Asked for now (Refresh, Query Agent): read unless another window or desk is reading it right now. */
   readonly onDemand?: boolean;
+  /**
+   * No result read before this time (the shared clock) is used: the reader's settings or
+   * credential changed since, so it reads itself (or waits for a read after it).
+   */
+  readonly notBefore?: number;
 }
 
 /**
@@ -93,15 +98,15 @@ export class ReadCoordinator extends Disposable {
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
       // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled one.
-      if (wonNow === false) return this.waitFor<T>(subject, key, start, start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
+      if (wonNow === false) return this.waitFor<T>(subject, key, Math.max(start, options.notBefore ?? 0), start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
       if (wonNow === undefined) this.counts.alone++;
       return this.sendAndPublish(subject, key, slot, options.intervalMs, send, true);
     }
     const slotStart = slot * options.intervalMs;
     const fresh = this.transport.latest(key);
     let claim = claimKey(key, options.intervalMs, slot);
-    let since = slotStart;
-    if (fresh && fresh.fetchedAt >= slotStart) {
+    let since = Math.max(slotStart, options.notBefore ?? 0);
+    if (fresh && fresh.fetchedAt >= since) {
       if (fresh.ok || adoptable(fresh)) return this.use<T>(subject, fresh);
       // The reader got nothing the others can use (its credential was refused or missing, its
       // network failed): one more read of this slot, by whoever claims it first, with its own

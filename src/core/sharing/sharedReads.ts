@@ -14,12 +14,25 @@ export function isSharedReadFailure(error: GatewayError): boolean {
 }
 
 export class SharedReads {
+  /** Results read before this (the shared clock) are not this connection's to use: see `renewed`. */
+  private notBefore: number;
+
   constructor(
     private readonly coordinator: ReadCoordinator | undefined,
     private readonly gateway: string,
     private readonly timeoutMs: number,
     private readonly intervalMs: () => number,
-  ) {}
+  ) {
+    this.notBefore = coordinator?.transport.now() ?? 0;
+  }
+
+  /**
+   * The connection's credential changed (a Guid set, a session signed in): what was read before,
+   * by this window with the old one or by anyone, does not answer what the user just did.
+   */
+  renewed(): void {
+    if (this.coordinator) this.notBefore = this.coordinator.transport.now();
+  }
 
   get coordinated(): boolean {
     return this.coordinator !== undefined;
@@ -38,7 +51,7 @@ export class SharedReads {
   /** `send` once per slot among everyone sharing; the published result otherwise. */
   read<T>(kind: ReadKind, what: string, signal: AbortSignal, send: () => Promise<T>, intervalMs = this.intervalMs(), onDemand = false): Promise<T> {
     if (!this.coordinator) return send();
-    return this.coordinator.read<T>({ gateway: this.gateway, kind, what }, { intervalMs, timeoutMs: this.timeoutMs, signal, onDemand }, send);
+    return this.coordinator.read<T>({ gateway: this.gateway, kind, what }, { intervalMs, timeoutMs: this.timeoutMs, signal, onDemand, notBefore: this.notBefore }, send);
   }
 
   /** Results others read for this gateway's agents that `watched` says are watched here. */
