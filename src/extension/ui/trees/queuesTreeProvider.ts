@@ -74,6 +74,8 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register(monitor.queues.onDidChange(all));
     this._register(monitor.onDidChangeSettings(all));
     this._register(monitor.core.onDidChangeViewState(all));
+    // The gateway's status model decides whether a queue's agent rows are current (its reach, a refused certificate, a pause).
+    this._register(monitor.core.status.onDidChange(all));
   }
 
   attention(queueId: number): string[] {
