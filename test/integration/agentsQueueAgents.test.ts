@@ -142,6 +142,21 @@ describe('Queues view: a queue\'s agents', function () {
     await until('current again', () => queueAgents().length > 0 && queueAgents().every((i) => STATE.test(String(i.description))), 30_000);
   });
 
+  it('an answer cut at the gateway\'s limit: the queue row says in words that more may be signed in, and that nothing needs doing', async () => {
+    const extra = Array.from({ length: 500 }, (_, i) => String(3000 + i));
+    for (const a of extra) sim.center.move(a, 3);
+    try {
+      await until('Support lists as many agents as the gateway gives at once', () => agentRows(3).filter((r) => r.node.type === 'queueAgent').length === 500, (INTERVAL_S + 10) * 1000);
+      const support = api.queuesTree.getTreeItem(queueRows().find((n) => n.type === 'queue' && n.queueId === 3)!);
+      const label = support.accessibilityInformation!.label;
+      assert.match(label, /The gateway lists at most 500 agents of a queue at once: more may be signed in than these 500, and the counts by state are of these\. Nothing to do\./, label);
+      assert.match((support.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /lists at most 500 agents of a queue at once/);
+    } finally {
+      for (const a of extra) sim.center.move(a, undefined, 3);
+    }
+    await until('Support back to its own agents', () => agentRows(3).filter((r) => r.node.type === 'queueAgent').length < 10, (INTERVAL_S + 10) * 1000);
+  });
+
   it('"opened" mode: no agentbyskill for closed queues; honest words when the gateway refuses', async () => {
     await set('queueAgents', 'opened');
     await sleep(INTERVAL_S * 1000 + 1000);

@@ -165,6 +165,11 @@ describe('queue agents against the simulator', function () {
       await until('the refusal', () => queues!.agentsRefusal);
       assert.equal(queues.agentsRefusal!.reason, refusal);
       assert.match(queues.agentsRefusal!.message, refusal === 'noInboundRight' ? /right to answer inbound calls/ : /does not offer/);
+      // Plain words and what to do; the interface and the gateway's code only for a Details line.
+      assert.match(queues.agentsRefusal!.message, refusal === 'noInboundRight' ? /Sign in as such an agent/ : /Nothing to do\.$/);
+      assert.doesNotMatch(queues.agentsRefusal!.message, /agentbyskill|\d{3}-\d{3}|HTTP \d/, queues.agentsRefusal!.message);
+      assert.equal(queues.agentsRefusal!.details[0], 'agentbyskill');
+      assert.match(queues.agentsRefusal!.details[1] ?? '', /^(\d{3}-\d{3}|HTTP \d{3})$/, JSON.stringify(queues.agentsRefusal!.details));
       queues.refresh();
       await until('numbers again', () => queues!.counts.stats >= 2 && queues!.all().every((e) => e.state === 'ok'));
       const asked = [1, 2].reduce((n, q) => n + (sim.stats.byPath.get(SKILL('101', q)) ?? 0), 0);

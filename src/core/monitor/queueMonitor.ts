@@ -94,7 +94,10 @@ export interface QueueAgentsEntry {
 /** Why agentbyskill is not asked (for this session's agent): the row says so, the numbers go on. */
 export interface QueueAgentsRefusal {
   readonly reason: 'noInboundRight' | 'unsupported';
+  /** What it means and what to do, in plain words. */
   readonly message: string;
+  /** The interface and the gateway's code, for a tooltip's Details line and the log. */
+  readonly details: readonly string[];
 }
 
 /** Which queues' agents are read: every watched queue, or only those open in the view. */
@@ -322,9 +325,12 @@ export class QueueMonitor extends Disposable {
         const err = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while polling; see the "CC-Gateway" log.'));
         if (!isGatewayError(e)) onUnexpectedError(e, 'reading a queue\'s agents');
         if (err.kind === 'invalid-request' || err.kind === 'auth') {
+          // The interface's name and the gateway's code go to a Details line, not into the words.
+          const code = err.details.retcode ?? (err.details.httpStatus !== undefined ? `HTTP ${err.details.httpStatus}` : undefined);
+          const details = ['agentbyskill', ...(code ? [code] : [])];
           this.agentsRefusalValue = err.kind === 'auth'
-            ? { reason: 'noInboundRight', message: t('Agent {0} may not list the agents of a queue: the gateway lets only agents with the right to answer inbound calls do that. Sign in as such an agent to see who is in each queue; the queue numbers go on.', agent) }
-            : { reason: 'unsupported', message: t('This gateway does not offer the list of a queue\'s agents (agentbyskill); the queue numbers go on.') };
+            ? { reason: 'noInboundRight', message: t('Agent {0} may not list the agents of a queue: the gateway lets only agents with the right to answer inbound calls do that. Sign in as such an agent to see who is in each queue; the queue numbers go on.', agent), details }
+            : { reason: 'unsupported', message: t('This gateway does not offer the list of a queue\'s agents; the queue numbers go on. Nothing to do.'), details };
           this.log?.warn(`agentbyskill refused (${err.details.retcode ?? err.details.httpStatus ?? err.kind}): ${err.message}`);
           this.onDidChangeEmitter.fire();
           return;

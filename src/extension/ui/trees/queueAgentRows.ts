@@ -77,7 +77,7 @@ export function queueAgentItem(monitor: AgentMonitor, node: QueueAgentNode | Que
     item.id = `queue:${node.queueId}:agents`;
     item.contextValue = 'queueAgents.hint';
     item.iconPath = new vscode.ThemeIcon(refusal ? 'info' : entry?.agents ? 'person' : 'loading~spin');
-    item.tooltip = refusal?.message ?? label;
+    item.tooltip = refusal ? [refusal.message, detailsLine(refusal.details)].filter(Boolean).join('\n') : label;
     item.accessibilityInformation = { label: refusal?.message ?? label };
     return item;
   }
