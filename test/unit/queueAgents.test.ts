@@ -151,6 +151,15 @@ describe('queue agents against the simulator', function () {
     await clock.advance(30_000);
     await until('Sales again next interval', () => sim.stats.byPath.get(SKILL('101', 2)) === 2);
     assert.equal([1, 3].map((q) => sim.stats.byPath.get(SKILL('101', q)) ?? 0).join(), '0,0', 'closed queues are not read');
+    // Closed for longer than an interval, then opened again: read at once, not shown as it was when closed.
+    queues.setOpened(2, false);
+    const cycles = queues.counts.cycles;
+    await clock.advance(30_000);
+    // That cycle has ended (one still running would read Sales anyway once it is open).
+    await until('the cycle after closing, ended', () => queues!.counts.cycles > cycles && (queues as unknown as { running?: Promise<void> }).running === undefined);
+    const before = sim.stats.byPath.get(SKILL('101', 2)) ?? 0;
+    queues.setOpened(2, true);
+    await until('Sales read again on reopening', () => (sim.stats.byPath.get(SKILL('101', 2)) ?? 0) === before + 1);
   });
 
   for (const refusal of ['noInboundRight', 'unsupported'] as const) {

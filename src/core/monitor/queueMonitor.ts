@@ -174,12 +174,15 @@ export class QueueMonitor extends Disposable {
     return this.agentsRefusalValue;
   }
 
-  /** A queue row was opened or closed; in 'opened' mode opening one reads its agents now. */
+  /** A queue row was opened or closed; in 'opened' mode opening one reads its agents now, unless they were read within the interval. */
   setOpened(id: number, open: boolean): void {
     const was = this.opened.has(id);
     if (open) this.opened.add(id);
     else this.opened.delete(id);
-    if (open && !was && (this.settings.agentsOf ?? 'all') === 'opened' && this.entries.has(id) && !this.entries.get(id)?.agents) this.refresh();
+    if (!open || was || (this.settings.agentsOf ?? 'all') !== 'opened' || !this.entries.has(id)) return;
+    // A list kept from when the row was last open is as old as the time it was closed: read it again rather than show it "as of" then.
+    const agents = this.entries.get(id)?.agents;
+    if (!agents || this.clock.now() - agents.fetchedAt >= this.settings.intervalMs) this.refresh();
   }
 
   /** Whether a queue's agents are read (and shown) under the mode. */
