@@ -129,11 +129,11 @@ describe('Queues view: a queue\'s agents', function () {
     const agentIcon = (agentRow().iconPath as vscode.ThemeIcon).id;
     for (const item of rows) {
       const shown = JSON.stringify({ description: item.description, tooltip: item.tooltip, label: item.accessibilityInformation?.label });
-      assert.match(String(item.description), /^as of \d/, `row ${String(item.label)} during the outage: ${shown}`);
+      assert.match(String(item.description), /^as of \d/, `row ${item.label as string} during the outage: ${shown}`);
       assert.doesNotMatch(String(item.description), STATE, `no state shown as if it were now: ${shown}`);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, agentIcon, `the agent rows' icon: ${shown}`);
       assert.match(item.accessibilityInformation!.label, /not current: gateway not answering, as of \d/, shown);
-      const lines = String(item.tooltip).split('\n');
+      const lines = (item.tooltip as string).split('\n');
       assert.equal(lines[0], 'Not current: the gateway does not answer. The extension keeps trying by itself; nothing to do.', shown);
       assert.match(lines[2], /^Last read: \S+/, shown);
       assert.doesNotMatch(lines.slice(0, -1).join('\n'), /E[A-Z]{4,}|\d{3}-\d{3}/, `codes only on the Details line: ${shown}`);
