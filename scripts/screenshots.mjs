@@ -4,6 +4,7 @@
 // dist/, and Debian's Chromium through playwright-core. Writes:
 //   media/screenshot-agents.png            whole window: Queues and Agents views, status bar (README, walkthrough)
 //   media/screenshot-teams.png             the side bar alone: teams, Total, session row (README, walkthrough)
+//   media/screenshot-queue-agents.png      the side bar alone: the Billing queue opened to its agents (README)
 //   media/screenshot-trend.png             Show Trend on the Total row (README, walkthrough)
 //   media/screenshot-trust-certificate.png the review dialog of a self-signed gateway (README, walkthrough)
 // All traffic is to 127.0.0.1; everything it started stops at the end, or on Ctrl+C.
@@ -96,6 +97,20 @@ async function main() {
   await page.screenshot({ path: out('screenshot-agents.png') });
   await u.sidebar.screenshot({ path: out('screenshot-teams.png') });
   console.log('  media/screenshot-agents.png, media/screenshot-teams.png');
+
+  // A queue opened to its agents: who is signed in to Billing, each with state and time in state.
+  await u.treeRow('Billing').first().click();
+  await waitFor('Billing\'s agent rows with their states', async () => {
+    const under = await wb.view.agentsUnder(/^Billing$/);
+    if (under.length < 3) return false;
+    const d = await u.rowDescription(under[0]);
+    return !!d && /^(idle|talking|busy|rest|wrap-up)\b/.test(d);
+  }, 30_000);
+  await page.mouse.move(700, 400);
+  await delay(800);
+  await u.sidebar.screenshot({ path: out('screenshot-queue-agents.png') });
+  console.log('  media/screenshot-queue-agents.png');
+  await u.treeRow('Billing').first().click();
 
   const total = u.treeRow('Total').first();
   await total.hover();

@@ -13,7 +13,7 @@ import { set } from '../support/userSettings';
 
 const EXTENSION_ID = 'ccgateway-tools.ccgateway-agent-stats';
 const PASSWORD = process.env.CCGW_TEST_PASSWORD || 'Test@Pass-1';
-const SETTINGS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'queues', 'teams', 'queueAgents'];
+const SETTINGS = ['gatewayUrl', 'agents', 'tls.caFile', 'pollIntervalSeconds', 'queues', 'teams', 'queueAgents', 'view.sideBarWidth'];
 const INTERVAL_S = 5;
 
 describe('Queues view: a queue\'s agents', function () {
@@ -49,6 +49,8 @@ describe('Queues view: a queue\'s agents', function () {
     await set('agents', ['101']);
     await set('queues', [1, 2, 3]);
     await set('pollIntervalSeconds', INTERVAL_S);
+    // Wide enough for a queue row's counts by state (at the default 300 px they give way to the name; the UI tests check that width).
+    await set('view.sideBarWidth', 600);
     await vscode.commands.executeCommand('ccGateway.queues.focus');
   });
 
@@ -107,6 +109,53 @@ describe('Queues view: a queue\'s agents', function () {
     // From a row the command asks for the team in a picker; a script names it.
     await vscode.commands.executeCommand('ccGateway.addToTeam', { agentIds: [(row208.node as { agentId: string }).agentId], team: 'Support desk' });
     await until('208 in the team', () => api.monitor.settings.teams.some((t) => t.name === 'Support desk' && t.agents.includes('208' as never)));
+  });
+
+  it('gateway outage: a queue\'s agent rows say "not current" with the agent rows\' words and icon, the tooltip says so first in plain words; current again when the gateway answers', async () => {
+    const queueAgents = () => agentRows(1).filter((r) => r.node.type === 'queueAgent').map((r) => r.item);
+    const STATE = /^(idle|talking|busy|rest|wrap-up|signed out)\b/;
+    await until('Billing\'s agent rows current', () => queueAgents().length > 0 && queueAgents().every((i) => STATE.test(String(i.description))));
+    await sim.stop();
+    // Agent 101's row, at the top or in a team (the test before made one).
+    const agentRow = () => {
+      const top = api.tree.getChildren();
+      const node = [...top, ...top.filter((n) => n.type === 'team').flatMap((n) => api.tree.getChildren(n))].find((n) => n.type === 'agent' && n.agentId === '101');
+      assert.ok(node, 'agent row 101');
+      return api.tree.getTreeItem(node);
+    };
+    await until('agent row 101 not current', () => /not current/.test(agentRow().accessibilityInformation?.label ?? ''), 20_000);
+    // The queue's agent rows say it at once too (from the gateway's status model), not only after the queue's own read failed.
+    const rows = queueAgents();
+    assert.ok(rows.length > 0);
+    const agentIcon = (agentRow().iconPath as vscode.ThemeIcon).id;
+    for (const item of rows) {
+      const shown = JSON.stringify({ description: item.description, tooltip: item.tooltip, label: item.accessibilityInformation?.label });
+      assert.match(String(item.description), /^as of \d/, `row ${item.label as string} during the outage: ${shown}`);
+      assert.doesNotMatch(String(item.description), STATE, `no state shown as if it were now: ${shown}`);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, agentIcon, `the agent rows' icon: ${shown}`);
+      assert.match(item.accessibilityInformation!.label, /not current: gateway not answering, as of \d/, shown);
+      const lines = (item.tooltip as string).split('\n');
+      assert.equal(lines[0], 'Not current: the gateway does not answer. The extension keeps trying by itself; nothing to do.', shown);
+      assert.match(lines[2], /^Last read: \S+/, shown);
+      assert.doesNotMatch(lines.slice(0, -1).join('\n'), /E[A-Z]{4,}|\d{3}-\d{3}/, `codes only on the Details line: ${shown}`);
+    }
+    await sim.resume();
+    await until('current again', () => queueAgents().length > 0 && queueAgents().every((i) => STATE.test(String(i.description))), 30_000);
+  });
+
+  it('an answer cut at the gateway\'s limit: the queue row says in words that more may be signed in, and that nothing needs doing', async () => {
+    const extra = Array.from({ length: 500 }, (_, i) => String(3000 + i));
+    for (const a of extra) sim.center.move(a, 3);
+    try {
+      await until('Support lists as many agents as the gateway gives at once', () => agentRows(3).filter((r) => r.node.type === 'queueAgent').length === 500, (INTERVAL_S + 10) * 1000);
+      const support = api.queuesTree.getTreeItem(queueRows().find((n) => n.type === 'queue' && n.queueId === 3)!);
+      const label = support.accessibilityInformation!.label;
+      assert.match(label, /The gateway lists at most 500 agents of a queue at once: more may be signed in than these 500, and the counts by state are of these\. Nothing to do\./, label);
+      assert.match((support.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /lists at most 500 agents of a queue at once/);
+    } finally {
+      for (const a of extra) sim.center.move(a, undefined, 3);
+    }
+    await until('Support back to its own agents', () => agentRows(3).filter((r) => r.node.type === 'queueAgent').length < 10, (INTERVAL_S + 10) * 1000);
   });
 
   it('"opened" mode: no agentbyskill for closed queues; honest words when the gateway refuses', async () => {

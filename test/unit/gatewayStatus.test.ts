@@ -53,6 +53,29 @@ describe('one status model per gateway', function () {
     assert.equal(w.monitor.status.reach.kind, 'answering');
   });
 
+  it('a list read as a whole (a queue\'s agents) follows the model: read a moment ago it is still not current while the gateway does not answer, and says why when its own read failed or it grew old', async () => {
+    const status = w.monitor.status;
+    assert.equal(status.list(undefined).kind, 'loading');
+    assert.equal(status.list(desk.clock.now()).kind, 'current');
+    const justRead = desk.clock.now();
+    await sim.stop();
+    await until('unreachable', async () => (await desk.run(20, 1), status.reach.kind === 'unreachable'), { timeoutMs: 10_000 });
+    const out = status.list(justRead);
+    assert.equal(out.kind, 'not-current', JSON.stringify(out));
+    assert.equal(out.cause, 'unreachable', JSON.stringify(out));
+    assert.equal(out.act, undefined, 'nobody must act during an outage');
+    assert.equal(out.asOf, justRead);
+    // The model's cause beats the list's own failure: the gateway is what does not answer.
+    assert.equal(status.list(justRead, 'agentbyskill failed (ECONNREFUSED)').cause, 'unreachable');
+    await sim.resume();
+    await until('answering', async () => (await desk.run(50, 1), status.reach.kind === 'answering'), { timeoutMs: 15_000 });
+    const failed = status.list(desk.clock.now(), 'internal error (100-007)');
+    assert.equal(failed.cause, 'retrying', JSON.stringify(failed));
+    assert.equal(failed.message, 'internal error (100-007)');
+    const old = status.list(desk.clock.now() - INTERVAL_MS - 60_000);
+    assert.equal(old.cause, 'late', JSON.stringify(old));
+  });
+
   it('after an outage and a restart that lost every session, rows say the session signs in again (never "set a new Guid") and are current within one interval plus 10 s', async () => {
     const seen: AgentCondition[] = [];
     const off = w.monitor.status.onDidChange(() => seen.push(...Object.values(conditions(w))));

@@ -151,6 +151,15 @@ describe('queue agents against the simulator', function () {
     await clock.advance(30_000);
     await until('Sales again next interval', () => sim.stats.byPath.get(SKILL('101', 2)) === 2);
     assert.equal([1, 3].map((q) => sim.stats.byPath.get(SKILL('101', q)) ?? 0).join(), '0,0', 'closed queues are not read');
+    // Closed for longer than an interval, then opened again: read at once, not shown as it was when closed.
+    queues.setOpened(2, false);
+    const cycles = queues.counts.cycles;
+    await clock.advance(30_000);
+    // That cycle has ended (one still running would read Sales anyway once it is open).
+    await until('the cycle after closing, ended', () => queues!.counts.cycles > cycles && (queues as unknown as { running?: Promise<void> }).running === undefined);
+    const before = sim.stats.byPath.get(SKILL('101', 2)) ?? 0;
+    queues.setOpened(2, true);
+    await until('Sales read again on reopening', () => (sim.stats.byPath.get(SKILL('101', 2)) ?? 0) === before + 1);
   });
 
   for (const refusal of ['noInboundRight', 'unsupported'] as const) {
@@ -165,6 +174,11 @@ describe('queue agents against the simulator', function () {
       await until('the refusal', () => queues!.agentsRefusal);
       assert.equal(queues.agentsRefusal!.reason, refusal);
       assert.match(queues.agentsRefusal!.message, refusal === 'noInboundRight' ? /right to answer inbound calls/ : /does not offer/);
+      // Plain words and what to do; the interface and the gateway's code only for a Details line.
+      assert.match(queues.agentsRefusal!.message, refusal === 'noInboundRight' ? /Sign in as such an agent/ : /Nothing to do\.$/);
+      assert.doesNotMatch(queues.agentsRefusal!.message, /agentbyskill|\d{3}-\d{3}|HTTP \d/, queues.agentsRefusal!.message);
+      assert.equal(queues.agentsRefusal!.details[0], 'agentbyskill');
+      assert.match(queues.agentsRefusal!.details[1] ?? '', /^(\d{3}-\d{3}|HTTP \d{3})$/, JSON.stringify(queues.agentsRefusal!.details));
       queues.refresh();
       await until('numbers again', () => queues!.counts.stats >= 2 && queues!.all().every((e) => e.state === 'ok'));
       const asked = [1, 2].reduce((n, q) => n + (sim.stats.byPath.get(SKILL('101', q)) ?? 0), 0);

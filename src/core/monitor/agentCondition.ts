@@ -125,3 +125,36 @@ export function agentCondition(i: ConditionInputs): AgentCondition {
 export function mustAct(c: AgentCondition): boolean {
   return c.act !== undefined;
 }
+
+export interface ListInputs {
+  /** When the list was read; undefined: not yet. */
+  readonly fetchedAt: number | undefined;
+  /** The last read of the list (or of what it comes with) failed: the list is the one of `fetchedAt`. */
+  readonly failure: string | undefined;
+  readonly now: number;
+  readonly maxAgeMs: number;
+  readonly reach: GatewayReach;
+  readonly certificateRefused: boolean;
+  readonly paused: boolean;
+  readonly active: boolean;
+}
+
+/**
+ * The condition of numbers the gateway answers as a list rather than per watched agent (a
+ * queue's agents from agentbyskill), in the same terms as an agent's: what the gateway as a
+ * whole does comes first, so such a list never reads current while the model says otherwise.
+ */
+export function listCondition(i: ListInputs): AgentCondition {
+  const asOf = i.fetchedAt;
+  const base = { ...(asOf !== undefined ? { asOf } : {}), ...(i.failure ? { message: i.failure } : {}) };
+  if (i.certificateRefused) return { kind: 'not-current', ...base, cause: 'certificate', act: 'trustCertificate' };
+  if (asOf === undefined) return { kind: 'loading' };
+  if (i.reach.kind === 'unreachable') {
+    // The model's detail is "<kind> <code>" (network ECONNREFUSED): the code alone is for a Details line.
+    const code = i.failure ? undefined : i.reach.detail.split(' ')[1];
+    return { kind: 'not-current', ...base, cause: 'unreachable', ...(code ? { code } : {}) };
+  }
+  if (i.failure) return { kind: 'not-current', ...base, cause: 'retrying' };
+  if (i.now - asOf <= i.maxAgeMs) return { kind: 'current', ...base };
+  return { kind: 'not-current', ...base, cause: i.paused ? 'paused' : !i.active ? 'background' : 'late' };
+}

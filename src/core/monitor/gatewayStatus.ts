@@ -2,7 +2,7 @@ import type { AgentId } from '../ids/agentId';
 import type { SessionStatus } from '../sessions/agentSession';
 import type { Clock, TimerHandle } from '../util/clock';
 import { Disposable, Emitter } from '../util/lifecycle';
-import { agentCondition, type AgentCondition, type GatewayReach } from './agentCondition';
+import { agentCondition, listCondition, type AgentCondition, type GatewayReach } from './agentCondition';
 import type { StopReason } from './credentialStops';
 import type { Reach } from './requestDispatch';
 import type { AgentEntry } from './statsStore';
@@ -100,6 +100,21 @@ export class GatewayStatus extends Disposable {
       stop: this.source.stopOf(agentId),
       sessionStatus: (id) => this.source.session(id),
       sessions: this.source.sessions(),
+      paused: p.paused,
+      active: p.active,
+    });
+  }
+
+  /** A list read as a whole (a queue's agents): read at `fetchedAt`, its last read failed with `failure`. */
+  list(fetchedAt: number | undefined, failure?: string): AgentCondition {
+    const p = this.source.polling();
+    return listCondition({
+      fetchedAt,
+      failure,
+      now: this.clock.now(),
+      maxAgeMs: p.intervalMs + p.timeoutMs,
+      reach: this.reachValue,
+      certificateRefused: this.source.certificateRefused(),
       paused: p.paused,
       active: p.active,
     });

@@ -94,7 +94,10 @@ export interface QueueAgentsEntry {
 /** Why agentbyskill is not asked (for this session's agent): the row says so, the numbers go on. */
 export interface QueueAgentsRefusal {
   readonly reason: 'noInboundRight' | 'unsupported';
+  /** What it means and what to do, in plain words. */
   readonly message: string;
+  /** The interface and the gateway's code, for a tooltip's Details line and the log. */
+  readonly details: readonly string[];
 }
 
 /** Which queues' agents are read: every watched queue, or only those open in the view. */
@@ -171,12 +174,15 @@ export class QueueMonitor extends Disposable {
     return this.agentsRefusalValue;
   }
 
-  /** A queue row was opened or closed; in 'opened' mode opening one reads its agents now. */
+  /** A queue row was opened or closed; in 'opened' mode opening one reads its agents now, unless they were read within the interval. */
   setOpened(id: number, open: boolean): void {
     const was = this.opened.has(id);
     if (open) this.opened.add(id);
     else this.opened.delete(id);
-    if (open && !was && (this.settings.agentsOf ?? 'all') === 'opened' && this.entries.has(id) && !this.entries.get(id)?.agents) this.refresh();
+    if (!open || was || (this.settings.agentsOf ?? 'all') !== 'opened' || !this.entries.has(id)) return;
+    // A list kept from when the row was last open is as old as the time it was closed: read it again rather than show it "as of" then.
+    const agents = this.entries.get(id)?.agents;
+    if (!agents || this.clock.now() - agents.fetchedAt >= this.settings.intervalMs) this.refresh();
   }
 
   /** Whether a queue's agents are read (and shown) under the mode. */
@@ -322,9 +328,12 @@ export class QueueMonitor extends Disposable {
         const err = isGatewayError(e) ? e : new GatewayError('protocol', t('Unexpected failure while polling; see the "CC-Gateway" log.'));
         if (!isGatewayError(e)) onUnexpectedError(e, 'reading a queue\'s agents');
         if (err.kind === 'invalid-request' || err.kind === 'auth') {
+          // The interface's name and the gateway's code go to a Details line, not into the words.
+          const code = err.details.retcode ?? (err.details.httpStatus !== undefined ? `HTTP ${err.details.httpStatus}` : undefined);
+          const details = ['agentbyskill', ...(code ? [code] : [])];
           this.agentsRefusalValue = err.kind === 'auth'
-            ? { reason: 'noInboundRight', message: t('Agent {0} may not list the agents of a queue: the gateway lets only agents with the right to answer inbound calls do that. Sign in as such an agent to see who is in each queue; the queue numbers go on.', agent) }
-            : { reason: 'unsupported', message: t('This gateway does not offer the list of a queue\'s agents (agentbyskill); the queue numbers go on.') };
+            ? { reason: 'noInboundRight', message: t('Agent {0} may not list the agents of a queue: the gateway lets only agents with the right to answer inbound calls do that. Sign in as such an agent to see who is in each queue; the queue numbers go on.', agent), details }
+            : { reason: 'unsupported', message: t('This gateway does not offer the list of a queue\'s agents; the queue numbers go on. Nothing to do.'), details };
           this.log?.warn(`agentbyskill refused (${err.details.retcode ?? err.details.httpStatus ?? err.kind}): ${err.message}`);
           this.onDidChangeEmitter.fire();
           return;

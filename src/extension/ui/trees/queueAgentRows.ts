@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
+import { notCurrentText } from '../../../core/format/format';
+import { detailsLine, plainWords } from '../../../core/format/plainWords';
+import { fitRow, rowBudgetPx } from '../../../core/format/rowFit';
 import type { QueueAgent } from '../../../core/model/queues';
+import type { AgentCondition } from '../../../core/monitor/agentCondition';
+import type { QueueEntry } from '../../../core/monitor/queueMonitor';
 import { PRESENCE_ICON, presenceLabel } from '../../../core/supervisor/agentState';
 import { queueStateCounts, sortQueueAgents } from '../../../core/supervisor/queueAgents';
 import { formatWait } from '../../../core/supervisor/queueThresholds';
@@ -7,6 +12,8 @@ import type { SortKey } from '../../../core/supervisor/supervisor';
 
 export { queueStateCounts };
 import type { AgentMonitor } from '../../gateways/agentMonitor';
+import { conditionIcon, conditionLabel, conditionSentence } from '../conditionWords';
+import { clockTime } from './agentTooltip';
 
 /** An agent signed in to a queue, under the queue's row (from the queue's agentbyskill answer). */
 export interface QueueAgentNode {
@@ -70,7 +77,7 @@ export function queueAgentItem(monitor: AgentMonitor, node: QueueAgentNode | Que
     item.id = `queue:${node.queueId}:agents`;
     item.contextValue = 'queueAgents.hint';
     item.iconPath = new vscode.ThemeIcon(refusal ? 'info' : entry?.agents ? 'person' : 'loading~spin');
-    item.tooltip = refusal?.message ?? label;
+    item.tooltip = refusal ? [refusal.message, detailsLine(refusal.details)].filter(Boolean).join('\n') : label;
     item.accessibilityInformation = { label: refusal?.message ?? label };
     return item;
   }
@@ -82,18 +89,38 @@ export function queueAgentItem(monitor: AgentMonitor, node: QueueAgentNode | Que
   if (!agent || !entry?.agents) return item;
   const seconds = secondsInStateNow(agent, entry.agents.fetchedAt, Date.now());
   const state = presenceLabel(agent.presence);
+  const inState = seconds === undefined ? state : vscode.l10n.t('{0} for {1}', state, formatWait(seconds));
+  // A name that only repeats the ID (as the simulator's do) is not said twice.
+  const who = [vscode.l10n.t('Agent {0}', node.agentId), agent.name && agent.name !== `Agent ${node.agentId}` ? agent.name : undefined].filter(Boolean).join(', ');
+  // Current or not is the gateway's status model's word (its reach first), as on the agent rows; the list's own failure adds to it.
+  const condition = queueAgentsCondition(monitor, entry);
+  if (condition.kind !== 'current') {
+    const asOf = notCurrentText(condition.asOf !== undefined ? clockTime(condition.asOf) : undefined);
+    // The state and time read then are not shown as if they were now: "as of 15:42" and why, as an agent row says it.
+    item.description = fitRow(node.agentId, [{ text: asOf, keep: true }, { text: conditionLabel(condition) }], rowBudgetPx(monitor.settings.sideBarWidth, 1)).description;
+    item.iconPath = conditionIcon(condition);
+    const why = condition.message ? plainWords(condition.message, [condition.code]) : { words: '', details: condition.code ? [condition.code] : [] };
+    item.tooltip = [
+      conditionSentence(condition, node.agentId),
+      who,
+      vscode.l10n.t('Last read: {0}, {1}', inState, asOf),
+      why.words || undefined,
+      detailsLine(why.details),
+    ].filter(Boolean).join('\n');
+    item.accessibilityInformation = { label: [who, conditionLabel(condition), asOf].join(', ') };
+    return item;
+  }
   item.description = seconds === undefined ? state : `${state} ${formatWait(seconds)}`;
   const look = PRESENCE_ICON[agent.presence];
   item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-  const stale = entry.agents.error ? vscode.l10n.t('not current: {0}', entry.agents.error) : undefined;
-  const words = [
-    vscode.l10n.t('Agent {0}', node.agentId),
-    // A name that only repeats the ID (as the simulator's do) is not said twice.
-    agent.name && agent.name !== `Agent ${node.agentId}` ? agent.name : undefined,
-    seconds === undefined ? state : vscode.l10n.t('{0} for {1}', state, formatWait(seconds)),
-    stale,
-  ].filter(Boolean).join(', ');
+  const words = [who, inState].join(', ');
   item.tooltip = words;
   item.accessibilityInformation = { label: words };
   return item;
+}
+
+/** Whether a queue's agent list is current, from the gateway's status model and the list's (or its queue's) last read. */
+export function queueAgentsCondition(monitor: AgentMonitor, entry: QueueEntry): AgentCondition {
+  const failure = entry.agents?.error ?? (entry.state === 'stale' ? entry.error : undefined);
+  return monitor.core.status.list(entry.agents?.fetchedAt, failure);
 }

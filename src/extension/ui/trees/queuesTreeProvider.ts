@@ -51,6 +51,11 @@ export function queueParts(e: QueueEntry, withAgents = false): RowPart[] {
   ];
 }
 
+/** The gateway's answer held as many agents as it gives at once: what that means for the counts, and that nothing needs doing. */
+function cutWords(n: number): string {
+  return vscode.l10n.t('The gateway lists at most {0} agents of a queue at once: more may be signed in than these {0}, and the counts by state are of these. Nothing to do.', n);
+}
+
 /** Compact numbers of a queue row, unfitted (a wide side bar). */
 export function compactQueue(e: QueueEntry, withAgents = false): string {
   return queueParts(e, withAgents).map((p) => p.text).join(' · ');
@@ -76,6 +81,8 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register(monitor.queues.onDidChange(all));
     this._register(monitor.onDidChangeSettings(all));
     this._register(monitor.core.onDidChangeViewState(all));
+    // The gateway's status model decides whether a queue's agent rows are current (its reach, a refused certificate, a pause).
+    this._register(monitor.core.status.onDidChange(all));
   }
 
   attention(queueId: number): string[] {
@@ -130,7 +137,8 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     const stale = e.state === 'stale' ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), plainWords(e.error ?? '').words) : undefined;
     const refusal = this.monitor.queues.agentsRefusal?.message;
     const counts = !refusal && e.agents && this.monitor.queues.showsAgents(e.id) ? vscode.l10n.t('agents: {0}', queueStateCounts(e.agents.list, ', ') || vscode.l10n.t('none signed in')) : undefined;
-    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, counts, refusal, stale, ...attention].filter(Boolean).join(', ');
+    const cut = !refusal && counts && e.agents?.cut ? cutWords(e.agents.list.length) : undefined;
+    return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, counts, cut, refusal, stale, ...attention].filter(Boolean).join(', ');
   }
 
   private tooltip(e: QueueEntry, attention: readonly string[]): vscode.MarkdownString {
@@ -147,11 +155,11 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       md.appendText(`${vscode.l10n.t('Agents signed in: {0}, available: {1}', s.loggedOnAgents, s.availAgents)}\n\n`);
     }
     if (e.fetchedAt) md.appendText(`${vscode.l10n.t('Fetched {0}', formatAge(Date.now() - e.fetchedAt))}\n\n`);
-    const refusal = this.monitor.queues.agentsRefusal?.message;
-    if (refusal) md.appendText(`${refusal}\n\n`);
-    else if (e.agents?.cut) md.appendText(`${vscode.l10n.t('The gateway answered its most agents at once ({0}); more may be signed in.', e.agents.list.length)}\n\n`);
+    const refusal = this.monitor.queues.agentsRefusal;
+    if (refusal) md.appendText(`${refusal.message}\n\n`);
+    else if (e.agents?.cut) md.appendText(`${cutWords(e.agents.list.length)}\n\n`);
     for (const a of attention) md.appendMarkdown(`$(warning) `).appendText(`${a}\n\n`);
-    const ids = [vscode.l10n.t('queue ID {0}', e.id), ...(e.stats?.pilotNbr ? [vscode.l10n.t('access code {0}', e.stats.pilotNbr)] : []), ...(why?.details ?? [])];
+    const ids = [vscode.l10n.t('queue ID {0}', e.id), ...(e.stats?.pilotNbr ? [vscode.l10n.t('access code {0}', e.stats.pilotNbr)] : []), ...(why?.details ?? []), ...(refusal?.details ?? [])];
     md.appendText(detailsLine(ids) ?? '');
     return md;
   }
