@@ -3,6 +3,8 @@ import { formatAge, notCurrentText } from '../../../core/format/format';
 import { detailsLine, plainWords } from '../../../core/format/plainWords';
 import { fitCounts, fitRow, rowBudgetPx, type RowPart } from '../../../core/format/rowFit';
 import { queueCounts } from '../../../core/supervisor/queueAgents';
+import type { AgentCondition } from '../../../core/monitor/agentCondition';
+import { conditionLabel, conditionSentence } from '../conditionWords';
 import { clockTime } from './agentTooltip';
 import type { QueueEntry } from '../../../core/monitor/queueMonitor';
 import { formatWait, queueAttention } from '../../../core/supervisor/queueThresholds';
@@ -37,12 +39,12 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
  * longest wait and free/signed-in agents (or, with its agents read, the counts by state, which add
  * up to them) while they fit (the words are in the tooltip and label).
  */
-export function queueParts(e: QueueEntry, withAgents = false): RowPart[] {
+export function queueParts(e: QueueEntry, withAgents = false, notCurrent = e.state === 'stale'): RowPart[] {
   const s = e.stats;
   if (!s) return [{ text: e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…'), keep: true }];
   const counts = withAgents && e.agents ? queueCounts(e.agents.list) : [];
   return [
-    ...(e.state === 'stale' ? [{ text: notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), keep: true }] : []),
+    ...(notCurrent ? [{ text: notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), keep: true }] : []),
     { text: vscode.l10n.t('{0} waiting', s.waiting), keep: true },
     // The queue's name is shortened for none of these (the tooltip and the screen-reader label have them).
     { text: formatWait(s.longestWaitSeconds) },
@@ -113,41 +115,51 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem(queueName(e), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `queue:${e.id}`;
     item.contextValue = `queue.${e.state}`;
+    // Whether the numbers are current is the gateway's status model's to say (an outage shows at
+    // once, not only after this queue's own next read failed).
+    const condition = e.stats ? this.monitor.core.status.list(e.fetchedAt, e.state === 'stale' ? e.error : undefined) : undefined;
+    const notCurrent = e.state === 'stale' || condition?.kind === 'not-current';
     // Fitted like every row: the name is shortened before "as of …" or the calls waiting are dropped; the inline Show Trend keeps its room.
-    const fitted = fitRow(queueName(e), queueParts(e, shows), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
+    const fitted = fitRow(queueName(e), queueParts(e, shows, notCurrent), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
     item.label = fitted.label;
     item.description = fitted.description;
     item.iconPath =
       attention.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-      : e.state === 'ok' ? new vscode.ThemeIcon('inbox')
+      : e.state === 'ok' && !notCurrent ? new vscode.ThemeIcon('inbox')
       : e.state === 'loading' ? new vscode.ThemeIcon('loading~spin')
       : new vscode.ThemeIcon('history');
-    item.tooltip = this.tooltip(e, attention);
-    item.accessibilityInformation = { label: this.words(e, attention) };
+    const outage = notCurrent && e.state !== 'stale' && condition ? condition : undefined;
+    item.tooltip = this.tooltip(e, attention, outage);
+    item.accessibilityInformation = { label: this.words(e, attention, outage) };
     return item;
   }
 
   /** The row in words, for screen readers (and the first line of the tooltip). */
-  private words(e: QueueEntry, attention: readonly string[]): string {
+  /** `outage`: the model says the numbers are not current though this queue's last read worked. */
+  private words(e: QueueEntry, attention: readonly string[], outage?: AgentCondition): string {
     const s = e.stats;
     const numbers = s
       ? vscode.l10n.t('{0} calls waiting, longest wait {1}, {2} of {3} signed-in agents available', s.waiting, formatWait(s.longestWaitSeconds), s.availAgents, s.loggedOnAgents)
       : e.state === 'missing' ? vscode.l10n.t('the gateway sent no numbers for this queue')
       : vscode.l10n.t('loading');
-    const stale = e.state === 'stale' ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), plainWords(e.error ?? '').words) : undefined;
+    const stale =
+      e.state === 'stale' ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), plainWords(e.error ?? '').words)
+      : outage ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), conditionLabel(outage))
+      : undefined;
     const refusal = this.monitor.queues.agentsRefusal?.message;
     const counts = !refusal && e.agents && this.monitor.queues.showsAgents(e.id) ? vscode.l10n.t('agents: {0}', queueStateCounts(e.agents.list, ', ') || vscode.l10n.t('none signed in')) : undefined;
     const cut = !refusal && counts && e.agents?.cut ? cutWords(e.agents.list.length) : undefined;
     return [vscode.l10n.t('Queue {0}', queueName(e)), numbers, counts, cut, refusal, stale, ...attention].filter(Boolean).join(', ');
   }
 
-  private tooltip(e: QueueEntry, attention: readonly string[]): vscode.MarkdownString {
+  private tooltip(e: QueueEntry, attention: readonly string[], outage?: AgentCondition): vscode.MarkdownString {
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
     // The name and what is happening first; the queue's ID and access code go to the last line.
     md.appendText(`${queueName(e)}\n\n`);
     const why = e.error ? plainWords(e.error) : undefined;
     if (e.state === 'stale' || e.state === 'missing') md.appendText(`${vscode.l10n.t('Not current: {0}', why?.words ?? '')}\n\n`);
+    else if (outage) md.appendText(`${conditionSentence(outage, '')}\n\n`);
     const s = e.stats;
     if (s) {
       md.appendText(`${vscode.l10n.t('Calls waiting: {0}', s.waiting)}\n\n`);
