@@ -60,7 +60,8 @@ describe('faults: the real connection (client, scheduler, store) against the sim
   it('one hanging agent never delays the others', async () => {
     sim.setFault({ kind: 'hang' }, '101');
     e = engine(sim, ['101', '102', '103'], { intervalMs: 150, timeoutMs: 3000 });
-    await sleep(700);
+    // Four polls of 102 (150 ms apart) well before 101's request times out (3 s): a busy machine may take longer than 600 ms for them.
+    await until('102 polled 4 times while 101 hangs', () => (sim.stats.byAgent.get('102') ?? 0) >= 4, { timeoutMs: 2_500 }).catch(() => undefined);
     assert.ok((sim.stats.byAgent.get('102') ?? 0) >= 4, `102 polled ${sim.stats.byAgent.get('102')} times while 101 hangs`);
     assert.equal(sim.stats.byAgent.get('101'), 1, 'the hanging agent has exactly one request in flight');
     assert.equal(sim.stats.maxConcurrentPerAgent.get('101'), 1);
