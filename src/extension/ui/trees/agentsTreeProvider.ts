@@ -86,6 +86,8 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.emitter.event;
   /** Counters for tests and the benchmark: how much each store change refreshed, and how many rows were built anew. */
   readonly refreshCounts = { events: 0, items: 0, full: 0, built: 0, reordered: 0 };
+  /** The last `conditionsSaid`: a model change that changes none of it redraws nothing. */
+  private lastSaid = '';
   /** Per agent, the time in state and attention its row last showed (timesChanged). */
   private readonly lastTime = new Map<string, string>();
   /** Agents whose session was signed in in this window: signing in once more is "again". */
@@ -105,10 +107,16 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
         this.agentsChanged(change.changed);
       }),
     );
-    // The gateway's model changed (reach, a stop, a session, numbers grew old): rows whose words
-    // changed are rebuilt, the others keep their cached items.
+    // The gateway's model changed (reach, a stop, a session, numbers grew old): the rows are
+    // redrawn only when what they say changed. A session's retry changes the model each attempt
+    // and redraws only its own row (below); redrawing every row would close an open tooltip.
     this._register(
-      monitor.core.status.onDidChange(() => this.fireAll()),
+      monitor.core.status.onDidChange(() => {
+        const said = this.conditionsSaid();
+        if (said === this.lastSaid) return;
+        this.lastSaid = said;
+        this.fireAll();
+      }),
     );
     this._register(monitor.core.states.onDidChange((ids) => this.agentsChanged(ids)));
     this._register(monitor.core.onDidChangeViewState(() => this.fireAll()));
@@ -129,6 +137,18 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   private get hasTeams(): boolean {
     return this.monitor.settings.teams.length > 0;
+  }
+
+  /** What the model says of the gateway and each watched agent, as far as rows show it. */
+  private conditionsSaid(): string {
+    const status = this.monitor.core.status;
+    const parts: string[] = [status.reach.kind];
+    for (const id of this.monitor.settings.agents) {
+      const c = status.agent(id);
+      // New numbers redraw their rows through the store; the time they are "as of" matters here only when not current.
+      parts.push(c.kind === 'not-current' ? `${id}:${c.cause ?? ''}:${c.act ?? ''}:${c.session ?? ''}:${c.asOf ?? ''}:${c.code ?? ''}` : `${id}:${c.kind}`);
+    }
+    return parts.join('|');
   }
 
   private fireAll(): void {

@@ -11,7 +11,7 @@ import { formatWait, queueAttention } from '../../../core/supervisor/queueThresh
 import { Disposable } from '../../../core/util/lifecycle';
 import type { AgentMonitor } from '../../gateways/agentMonitor';
 import type { ViewOptions } from './viewOptions';
-import { queueAgentItem, queueAgentRows, queueStateCounts, type QueueAgentNode, type QueueAgentsHintNode } from './queueAgentRows';
+import { queueAgentItem, queueAgentRows, queueAgentsCondition, queueStateCounts, type QueueAgentNode, type QueueAgentsHintNode } from './queueAgentRows';
 
 /** A watched queue's row. */
 export interface QueueNode {
@@ -84,7 +84,24 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register(monitor.onDidChangeSettings(all));
     this._register(monitor.core.onDidChangeViewState(all));
     // The gateway's status model decides whether a queue's agent rows are current (its reach, a refused certificate, a pause).
-    this._register(monitor.core.status.onDidChange(all));
+    // Only when what the rows say changed: a session's retry changes the model each attempt, and
+    // redrawing every row would close an open tooltip.
+    let said = '';
+    this._register(
+      monitor.core.status.onDidChange(() => {
+        const now = monitor.queues
+          .all()
+          .map((e) => {
+            const row = monitor.core.status.list(e.fetchedAt, e.state === 'stale' ? e.error : undefined);
+            const agents = queueAgentsCondition(monitor, e);
+            return `${e.id}:${row.kind}:${row.cause ?? ''}:${agents.kind}:${agents.cause ?? ''}`;
+          })
+          .join('|');
+        if (now === said) return;
+        said = now;
+        all();
+      }),
+    );
   }
 
   attention(queueId: number): string[] {
