@@ -134,6 +134,28 @@ describe('shared reads: the coordinator', () => {
     assert.equal(sent, 2, 'the next slot is read again, once');
   });
 
+  it('Refresh clicked again and again in two windows: still one read per agent per 2 s among them', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const [a, b] = [new ReadCoordinator(hub.participant(), clock), new ReadCoordinator(hub.participant(), clock)];
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    const demand = { ...options(), onDemand: true };
+    // Four clicks in each window within 800 ms, one bucket of 2 s: the window that won the claim
+    // must not read again on its own next clicks (its claim is its own).
+    for (let click = 0; click < 4; click++) {
+      const [x, y] = await Promise.all([a.read(subject, demand, send), b.read(subject, demand, send)]);
+      assert.deepEqual([x, y], [stats(1), stats(1)], `click ${click + 1}: the bucket's one read`);
+      await clock.advance(200);
+    }
+    assert.equal(sent, 1, 'one request for eight Refreshes in one 2 s bucket');
+    // The next bucket reads again, once.
+    await clock.advance(2_000);
+    await Promise.all([a.read(subject, demand, send), b.read(subject, demand, send)]);
+    await a.read(subject, demand, send);
+    assert.equal(sent, 2);
+  });
+
   it('never lets an older result replace a newer one', () => {
     const clock = new FakeClock(1_700_000_000_000);
     const hub = new MemoryHub(clock);
