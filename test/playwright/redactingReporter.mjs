@@ -66,6 +66,8 @@ export default class RedactingReporter {
     if (ok) {
       this.results.passed++;
       this.out(`  ✓ ${title} (${formatMs(result.duration)})`);
+      // What a test measured (an annotation of type "measured") is printed on success too.
+      for (const a of result.annotations ?? []) if (a.type === 'measured') this.out(`    ${clean(a.description ?? '')}`);
       return;
     }
     this.results.failed++;

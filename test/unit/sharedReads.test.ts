@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GatewayError, isGatewayError } from '../../src/core/model/errors';
+import type { QueueAgents } from '../../src/core/model/queues';
 import type { AgentStatistics } from '../../src/core/model/statistics';
 import { MemoryHub } from '../../src/core/sharing/memoryHub';
 import { ReadCoordinator, SHARED_READ_CODE } from '../../src/core/sharing/readCoordinator';
@@ -130,6 +131,63 @@ describe('shared reads: the coordinator', () => {
     await clock.advance(2_000);
     await b.read(subject, demand, send);
     assert.equal(sent, 3, 'the next 2 s may read again');
+  });
+
+  it('a state batch (agentbylist) is read once per slot among the windows asking it, and its agents reach them', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const [a, b] = [new ReadCoordinator(hub.participant(), clock), new ReadCoordinator(hub.participant(), clock)];
+    const batch = { gateway: subject.gateway, kind: 'state' as const, what: 'batch:101:101,102' };
+    const answer: QueueAgents = {
+      agents: [
+        { workno: '101', presence: 'idle', status: 4, ctiStatus: 4, secondsInState: 12 },
+        { workno: '102', presence: 'talking', status: 7, name: 'Li Lei' },
+      ],
+      skipped: 0,
+      cut: false,
+    };
+    let sent = 0;
+    const send = () => {
+      sent++;
+      return Promise.resolve({ ...answer, guid: 'GUID-SECRET-1234' } as QueueAgents);
+    };
+    const reads = Promise.all([a.read(batch, options(), send), b.read(batch, options(), send).catch((e: unknown) => e)]);
+    // Long enough for a window that lost the claim to give up waiting (the request timeout).
+    await clock.advance(2_000);
+    const [x, y] = await reads;
+    assert.equal(sent, 1, 'one agentbylist for both windows');
+    assert.deepEqual(y, answer, `the window that lost the claim has the agents' states, not: ${String(y)}`);
+    assert.equal(x.agents.length, 2);
+    assert.doesNotMatch(JSON.stringify(hub.board.latest(subjectKey(batch))), /GUID-SECRET/);
+    // Another round of polls in the same slot (a Refresh) in the window that read it: the slot's batch, not a second agentbylist.
+    await clock.advance(1_000);
+    assert.deepEqual(await a.read(batch, options(), send), answer);
+    assert.equal(sent, 1, 'no second agentbylist in the slot');
+    await clock.advance(INTERVAL);
+    await Promise.all([a.read(batch, options(), send), b.read(batch, options(), send)]);
+    assert.equal(sent, 2, 'the next slot is read again, once');
+  });
+
+  it('Refresh clicked again and again in two windows: still one read per agent per 2 s among them', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const [a, b] = [new ReadCoordinator(hub.participant(), clock), new ReadCoordinator(hub.participant(), clock)];
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    const demand = { ...options(), onDemand: true };
+    // Four clicks in each window within 800 ms, one bucket of 2 s: the window that won the claim
+    // must not read again on its own next clicks (its claim is its own).
+    for (let click = 0; click < 4; click++) {
+      const [x, y] = await Promise.all([a.read(subject, demand, send), b.read(subject, demand, send)]);
+      assert.deepEqual([x, y], [stats(1), stats(1)], `click ${click + 1}: the bucket's one read`);
+      await clock.advance(200);
+    }
+    assert.equal(sent, 1, 'one request for eight Refreshes in one 2 s bucket');
+    // The next bucket reads again, once.
+    await clock.advance(2_000);
+    await Promise.all([a.read(subject, demand, send), b.read(subject, demand, send)]);
+    await a.read(subject, demand, send);
+    assert.equal(sent, 2);
   });
 
   it('never lets an older result replace a newer one', () => {

@@ -50,6 +50,8 @@ export class ReadCoordinator extends Disposable {
   readonly onResult = this.onResultEmitter.event;
   /** For tests and the benchmark: reads sent here, answered from a published result, and given up waiting. */
   readonly counts = { sent: 0, shared: 0, late: 0, alone: 0 };
+  /** Per subject, the 2 s bucket of this coordinator's last on-demand read (one subject, one entry). */
+  private readonly demanded = new Map<string, number>();
   /** When the team was (re)joined: desks come back one by one, so states wait one interval more. */
   private joinedAt: number | undefined;
 
@@ -95,11 +97,16 @@ export class ReadCoordinator extends Disposable {
     if (options.onDemand) {
       const bucket = slotOf(now, ON_DEMAND_MS);
       const start = bucket * ON_DEMAND_MS;
+      // This coordinator read it on demand in these 2 s already (a second Refresh): that result or a
+      // newer one, not another request (its claim is its own, so the claim alone would let it send again).
+      const read = this.transport.latest(key);
+      if (this.demanded.get(key) === bucket && read?.ok && read.fetchedAt >= Math.max(start, options.notBefore ?? 0)) return this.use<T>(subject, read);
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
       // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled one.
       if (wonNow === false) return this.waitFor<T>(subject, key, Math.max(start, options.notBefore ?? 0), start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
       if (wonNow === undefined) this.counts.alone++;
+      this.demanded.set(key, bucket);
       return this.sendAndPublish(subject, key, slot, options.intervalMs, send, true);
     }
     const slotStart = slot * options.intervalMs;

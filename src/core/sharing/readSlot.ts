@@ -4,7 +4,7 @@
 // certificate can ride along, and checked the same way when it arrives from elsewhere.
 import type { FailureKind } from '../model/errors';
 import type { AgentStatistics } from '../model/statistics';
-import type { QueueStats } from '../model/queues';
+import type { QueueAgent, QueueAgents, QueueStats } from '../model/queues';
 import type { AgentInfo } from '../wire/agentInfo';
 import type { Presence } from '../supervisor/agentState';
 
@@ -33,7 +33,8 @@ export function claimKey(subject: string, intervalMs: number, slot: number): str
   return `${subject}|${intervalMs}|${slot}`;
 }
 
-export type SharedValue = AgentStatistics | AgentInfo | readonly QueueStats[];
+/** A state read: one agent's (agentbyworkno), or a batch of agents' (agentbylist, `batch:` subjects). */
+export type SharedValue = AgentStatistics | AgentInfo | QueueAgents | readonly QueueStats[];
 
 export interface Published {
   readonly subject: string;
@@ -75,6 +76,31 @@ function stateOf(v: unknown): AgentInfo | undefined {
   return { workno, presence, ...(status !== undefined ? { status } : {}), ...(ctiStatus !== undefined ? { ctiStatus } : {}), ...(name !== undefined ? { name } : {}) };
 }
 
+/** The most agents one agentbylist asks for (the wire's chunk), with room to spare. */
+const MAX_BATCH = 1000;
+
+function batchAgentOf(v: unknown): QueueAgent | undefined {
+  const info = stateOf(v);
+  if (!info) return undefined;
+  const secondsInState = num((v as Record<string, unknown>).secondsInState);
+  return { ...info, ...(secondsInState !== undefined ? { secondsInState } : {}) };
+}
+
+/** A batch of agents' states (agentbylist): shared like one agent's, so the windows asking the same batch read it once. */
+function stateBatchOf(v: unknown): QueueAgents | undefined {
+  const o = v as Record<string, unknown> | null;
+  if (!Array.isArray(o?.agents) || o.agents.length > MAX_BATCH) return undefined;
+  const skipped = num(o.skipped);
+  if (skipped === undefined || typeof o.cut !== 'boolean') return undefined;
+  const agents: QueueAgent[] = [];
+  for (const a of o.agents as unknown[]) {
+    const agent = batchAgentOf(a);
+    if (!agent) return undefined;
+    agents.push(agent);
+  }
+  return { agents, skipped, cut: o.cut };
+}
+
 function queuesOf(v: unknown): QueueStats[] | undefined {
   if (!Array.isArray(v) || v.length > 1000) return undefined;
   const out: QueueStats[] = [];
@@ -89,7 +115,7 @@ function queuesOf(v: unknown): QueueStats[] | undefined {
 
 /** Only the known fields of a value of `kind`; undefined when it is not one. */
 export function shareableValue(kind: ReadKind, v: unknown): SharedValue | undefined {
-  return kind === 'stats' ? statsOf(v) : kind === 'state' ? stateOf(v) : queuesOf(v);
+  return kind === 'stats' ? statsOf(v) : kind === 'state' ? (stateOf(v) ?? stateBatchOf(v)) : queuesOf(v);
 }
 
 /** A published result rebuilt from untrusted input (the channel, Redis): undefined when it is not one. */
