@@ -166,10 +166,19 @@ export class TreeView {
     await this.page.mouse.move(860, 500);
     await until('no hover shown', async () => (await hover.count()) === 0, 5000).catch(() => {});
     await row.locator('.label-name').first().hover();
+    // A row redrawn while the pointer rests on it (new numbers, an outage's probe) drops its hover
+    // until the pointer moves: after 4 s without a tooltip, point at the row again.
+    let hoveredAt = Date.now();
     const text = await until('the row\'s tooltip', async () => {
       const t = (await hover.count()) ? await hover.first().innerText() : '';
-      return t.trim() && (names === undefined || t.includes(names)) ? t : undefined;
-    });
+      if (t.trim() && (names === undefined || t.includes(names))) return t;
+      if (Date.now() - hoveredAt > 4_000) {
+        await this.page.mouse.move(860, 500);
+        await row.locator('.label-name').first().hover();
+        hoveredAt = Date.now();
+      }
+      return undefined;
+    }, 25_000);
     await this.page.mouse.move(860, 500);
     return text.split('\n').map((l) => l.trim()).filter(Boolean);
   }
