@@ -11,6 +11,7 @@ import { startConnectProxy } from '../support/connectProxy';
 import { sleep, until as waitUntil } from '../support/wait';
 import { config, set } from '../support/userSettings';
 import { credentialsIn } from '../support/webviewCredentials';
+import { ON_DEMAND_MS } from '../../src/core/sharing/readCoordinator';
 
 /** A row's description without its time in state ("idle ≥12 s" → "idle"), which moves on by itself every second. */
 const withoutTime = (d: unknown) => String(d).replace(/ ≥?\d+ (?:s|min|秒|分钟)(?= ·)/, '');
@@ -226,6 +227,8 @@ describe('CC-Gateway extension in the extension host', function () {
     const refusedToasts = () => api.notifier.count(`refused:${api.monitor.settings.origin}`);
     const toastsBefore = refusedToasts();
     sim.expireGuid();
+    // Past the 2 s in which a window's Refresh is answered by its last on-demand read (the catch-up above).
+    await sleep(ON_DEMAND_MS);
     await vscode.commands.executeCommand('ccGateway.refresh');
     await until('auth banner', () => api.monitor.core.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
     await until('rows in auth state', () => api.monitor.core.store.all().every((e) => e.state === 'auth'));

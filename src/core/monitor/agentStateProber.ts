@@ -16,7 +16,7 @@ export interface StateBatching {
  * agent's ID for its own state (others show what it published), a batch's asker and agents for
  * a batch (only a window asking the same batch in the same interval uses its answer).
  */
-type Send = <T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>, share: string) => Promise<T>;
+type Send = <T>(agentId: string, signal: AbortSignal, request: (client: GatewayClient, guid: string, signal: AbortSignal) => Promise<T>, share: string, onDemand: boolean) => Promise<T>;
 
 /**
  * Agent state within the gateway's budget. With batching, the first successful statisticsEx
@@ -76,19 +76,20 @@ export class AgentStateProber implements IDisposable {
     if (!this.disposed && this.wanted) this.onStateEmitter.fire({ agentId, info, at });
   }
 
-  async read(agentId: string, signal: AbortSignal): Promise<void> {
-    if (!this.batching || this.batchRefusal) return this.readOne(agentId, signal);
+  /** `onDemand`: a Refresh or a query asked for it (states read now, not the interval's shared batch). */
+  async read(agentId: string, signal: AbortSignal, onDemand = false): Promise<void> {
+    if (!this.batching || this.batchRefusal) return this.readOne(agentId, signal, onDemand);
     // A batch in flight answers for this agent too, unless it is refused: then each reads its own.
     if (this.batchRun) {
       this.served.delete(agentId);
       await this.batchRun;
-      if (this.batchRefusal && !signal.aborted && !this.disposed) await this.readOne(agentId, signal);
+      if (this.batchRefusal && !signal.aborted && !this.disposed) await this.readOne(agentId, signal, onDemand);
       return;
     }
     // Once per round of polls (an interval, or a Refresh): the first poll of the round asks for
     // everyone; each other agent's poll finds its state already read and takes it off the list.
     if (this.served.delete(agentId)) return;
-    const run = this.readBatch(agentId, this.batching.agents(), signal);
+    const run = this.readBatch(agentId, this.batching.agents(), signal, onDemand);
     this.batchRun = run;
     try {
       await run;
@@ -97,7 +98,7 @@ export class AgentStateProber implements IDisposable {
     }
   }
 
-  private async readBatch(agentId: string, watched: readonly string[], signal: AbortSignal): Promise<void> {
+  private async readBatch(agentId: string, watched: readonly string[], signal: AbortSignal, onDemand: boolean): Promise<void> {
     this.served = new Set(watched.filter((a) => a !== agentId));
     // The asking agent first: its credential just worked.
     const ids = [agentId, ...watched.filter((a) => a !== agentId)];
@@ -108,7 +109,7 @@ export class AgentStateProber implements IDisposable {
           if (!client.agentList) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
           const id = knownAgentId(agentId);
           return client.agentList(id, chunk, guid, s);
-        }, `batch:${agentId}:${chunk.join(',')}`);
+        }, `batch:${agentId}:${chunk.join(',')}`, onDemand);
         this.counts.batch++;
       } catch (e) {
         if (this.disposed || signal.aborted) return;
@@ -116,7 +117,7 @@ export class AgentStateProber implements IDisposable {
         if (err.kind === 'invalid-request' || err.kind === 'auth') {
           this.batchRefusal = err;
           this.log.warn(`The gateway refused agentbylist (${err.details.retcode ?? err.details.httpStatus ?? err.kind}); agent states are read one agent at a time (agentbyworkno) from now on.`);
-          return this.readOne(agentId, signal);
+          return this.readOne(agentId, signal, onDemand);
         }
         for (const id of chunk) {
           this.served.delete(id);
@@ -135,7 +136,7 @@ export class AgentStateProber implements IDisposable {
     }
   }
 
-  private async readOne(agentId: string, signal: AbortSignal): Promise<void> {
+  private async readOne(agentId: string, signal: AbortSignal, onDemand: boolean): Promise<void> {
     try {
       // The watched agent asks about itself: the same agent ID and Guid the statistics call just used
       // (which agent's session a gateway-wide Guid belongs to is not known; see docs/agent-state.md).
@@ -143,7 +144,7 @@ export class AgentStateProber implements IDisposable {
         if (!client.agentInfo) throw new GatewayError('invalid-request', t('This gateway client cannot read agent states.'));
         const id = knownAgentId(agentId);
         return client.agentInfo(id, id, guid, s);
-      }, agentId);
+      }, agentId, onDemand);
       this.counts.single++;
       if (!this.disposed) this.onStateEmitter.fire({ agentId, info, at: this.now() });
     } catch (e) {

@@ -121,7 +121,7 @@ export class GatewayConnection extends Disposable {
       checkSession: (agentId) => this.sessions.check(agentId),
     });
     this.states = this._register(
-      new AgentStateProber((id, signal, request, share) => this.shared.read('state', share, signal, () => this.dispatch.sendCurrent(id, signal, this.credentials, request)), () => clock.now(), deps.log, {
+      new AgentStateProber((id, signal, request, share, onDemand) => this.shared.read('state', share, signal, () => this.dispatch.sendCurrent(id, signal, this.credentials, request), undefined, onDemand), () => clock.now(), deps.log, {
         agents: () => this.agents,
       }),
     );
@@ -305,7 +305,7 @@ export class GatewayConnection extends Disposable {
 
   private async poll(agentId: string, signal: AbortSignal, onDemand = false): Promise<AgentStatistics> {
     const stats = await this.shared.read('stats', agentId, signal, () => this.dispatch.sendCurrent(agentId, signal, this.credentials, (client, guid, s) => client.statisticsEx(knownAgentId(agentId), guid, s)), undefined, onDemand);
-    if (this.states.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.states.read(agentId, signal);
+    if (this.states.wanted && this.scheduler.isRunning && this.agents.includes(agentId)) await this.states.read(agentId, signal, onDemand);
     return stats;
   }
 
