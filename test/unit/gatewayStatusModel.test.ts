@@ -44,6 +44,11 @@ interface Real {
   sentSeen: number;
   /** Fake time the gateway last came back (undefined: it has not been away). */
   backAt: number | undefined;
+  /**
+   * The gateway ended the sessions: from this many sign-ins on, the first successful one of 101
+   * starts a new session (until then the extension cannot know, and a refusal stays news).
+   */
+  signInsFrom?: number;
 }
 
 const conditionOf = (r: Real, id: string): AgentCondition => r.w.monitor.status.agent(id);
@@ -52,6 +57,11 @@ const conditionOf = (r: Real, id: string): AgentCondition => r.w.monitor.status.
 async function pass(r: Real, m: Model, ms: number): Promise<void> {
   for (let t = 0; t < ms; t += 50) {
     await r.desk.run(50, 1, 2);
+    if (r.signInsFrom !== undefined && r.sim.sessions.stats.signIns.slice(r.signInsFrom).some((x) => x.agentId === '101' && x.retcode === '0')) {
+      // A new session: the refusals of the old one are over; the new one is tried again.
+      m.refusedSinceSignIn = m.refused102;
+      r.signInsFrom = undefined;
+    }
     check(r, m);
   }
 }
@@ -103,8 +113,8 @@ class Back implements fc.AsyncCommand<Model, Real> {
     await r.sim.resume({ forgetSessions: this.restart });
     m.up = true;
     r.backAt = r.desk.clock.now();
-    // A restart ends the refusals of a session: the new one is tried again.
-    if (this.restart) m.refusedSinceSignIn = m.refused102;
+    // A restart ends the sessions: their refusals end with the next sign-in.
+    if (this.restart) r.signInsFrom = r.sim.sessions.stats.signIns.length;
     await pass(r, m, 400);
   }
   toString = () => (this.restart ? 'Back(restarted)' : 'Back');
@@ -115,7 +125,7 @@ class SessionEnded implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     r.sim.sessions.endAll();
     r.backAt = r.desk.clock.now();
-    m.refusedSinceSignIn = m.refused102;
+    r.signInsFrom = r.sim.sessions.stats.signIns.length;
     await pass(r, m, 400);
   }
   toString = () => 'SessionEnded';
@@ -180,6 +190,9 @@ const SCENARIOS: fc.AsyncCommand<Model, Real>[][] = [
   [new Refuse102(true), new Time(3_000), new Outage(5_000), new Back(false), new Time(12_000)],
   // The password changed on the gateway during an outage.
   [new Outage(3_000), new PasswordChanged(), new Back(true), new Time(5_000)],
+  // Found by a random run: a refusal lifted on the gateway, then the session ended there; until the
+  // extension signs in again it cannot know, and after that nobody is asked to act.
+  [new Refuse102(true), new Refuse102(false), new SessionEnded(), new Time(12_000)],
 ];
 
 describe('model: the gateway status model and its connection', function () {
