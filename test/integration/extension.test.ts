@@ -231,7 +231,9 @@ describe('CC-Gateway extension in the extension host', function () {
     await sleep(ON_DEMAND_MS);
     await vscode.commands.executeCommand('ccGateway.refresh');
     await until('auth banner', () => api.monitor.core.refusedCredentials.length === 1 && rows()[0]?.item.id === 'banner:auth');
-    await until('rows in auth state', () => api.monitor.core.store.all().every((e) => e.state === 'auth'));
+    // The status model says it of every agent reading with that Guid, whether its own read was
+    // refused or it was held once another's was (which comes first is a matter of timing).
+    await until('every agent "Guid refused"', () => ['101', '103'].every((id) => api.monitor.core.status.agent(id).cause === 'guid-refused' && api.monitor.core.status.agent(id).act === 'setGuid'));
     assert.match(String(row('101')?.description), /^as of \d\d?:\d\d(\s[AP]M)? · ↓\d+ ↑\d+ · \d+:\d\d:\d\d$/, 'last numbers stay visible, marked as of when');
     await until('status bar warning', () => api.statusBar.snapshot.warning);
     sim.resetStats();
