@@ -84,6 +84,20 @@ describe('shared reads: the coordinator', () => {
     assert.equal(sent, 1);
   });
 
+  it('with the team offline, a Refresh is answered by this interval\'s read (every desk reads alone then)', async () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const hub = new MemoryHub(clock);
+    const alone = new ReadCoordinator(hub.participant('offline'), clock);
+    let sent = 0;
+    const send = () => Promise.resolve(stats(++sent));
+    assert.deepEqual(await alone.read(subject, options(), send), stats(1));
+    await clock.advance(2_500);
+    assert.deepEqual(await alone.read(subject, { ...options(), onDemand: true }, send), stats(1), 'no request on top of the desk\'s own read');
+    assert.equal(sent, 1);
+    await clock.advance(INTERVAL);
+    assert.deepEqual(await alone.read(subject, { ...options(), onDemand: true }, send), stats(2), 'a new interval: read');
+  });
+
   it('a window whose credential changed reads the slot itself: results read before the change are not its answer', async () => {
     const clock = new FakeClock(1_700_000_000_000);
     const hub = new MemoryHub(clock);

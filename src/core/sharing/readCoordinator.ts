@@ -54,6 +54,8 @@ export class ReadCoordinator extends Disposable {
   private readonly demanded = new Map<string, number>();
   /** When the team was (re)joined: desks come back one by one, so states wait one interval more. */
   private joinedAt: number | undefined;
+  /** Until then a claim was lately decided alone (the team did not answer in time): desks may be reading alone. */
+  private aloneUntil = 0;
 
   constructor(
     readonly transport: ReadTransport,
@@ -101,11 +103,15 @@ export class ReadCoordinator extends Disposable {
       // newer one, not another request (its claim is its own, so the claim alone would let it send again).
       const read = this.transport.latest(key);
       if (this.demanded.get(key) === bucket && read?.ok && read.fetchedAt >= Math.max(start, options.notBefore ?? 0)) return this.use<T>(subject, read);
+      // The team unreachable: every desk reads alone each interval, at the same moment; a Refresh
+      // on top of that would be one more request per desk in those 2 s. This interval's numbers answer it.
+      const slotStart = slot * options.intervalMs;
+      if ((this.transport.status === 'offline' || now < this.aloneUntil) && read?.ok && read.fetchedAt >= Math.max(slotStart, options.notBefore ?? 0)) return this.use<T>(subject, read);
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
       // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled one.
       if (wonNow === false) return this.waitFor<T>(subject, key, Math.max(start, options.notBefore ?? 0), start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
-      if (wonNow === undefined) this.counts.alone++;
+      if (wonNow === undefined) this.decidedAlone(options.intervalMs);
       this.demanded.set(key, bucket);
       return this.sendAndPublish(subject, key, slot, options.intervalMs, send, true);
     }
@@ -124,8 +130,13 @@ export class ReadCoordinator extends Disposable {
     const won = await this.transport.claim(claim, options.intervalMs + options.timeoutMs);
     if (options.signal.aborted) throw cancelled();
     if (won === false) return this.waitFor<T>(subject, key, since, slotStart + options.intervalMs, options);
-    if (won === undefined) this.counts.alone++;
+    if (won === undefined) this.decidedAlone(options.intervalMs);
     return this.sendAndPublish(subject, key, slot, options.intervalMs, send);
+  }
+
+  private decidedAlone(intervalMs: number): void {
+    this.counts.alone++;
+    this.aloneUntil = this.transport.now() + intervalMs;
   }
 
   /**
