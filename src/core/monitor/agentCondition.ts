@@ -102,7 +102,7 @@ export function agentCondition(i: ConditionInputs): AgentCondition {
   }
   if (i.reach.kind === 'unreachable' && e?.state !== 'loading') {
     // This agent's last read may have worked: the failure that says why is the gateway's (its errno, for the Details line).
-    const errno = /\s(\S+)$/.exec(i.reach.detail)?.[1];
+    const errno = reachCode(i.reach.detail);
     return { kind: 'not-current', ...base, ...(!base.code && errno ? { code: errno } : {}), cause: 'unreachable' };
   }
   if (!e || e.state === 'loading') return { kind: 'loading' };
@@ -144,14 +144,18 @@ export interface ListInputs {
  * queue's agents from agentbyskill), in the same terms as an agent's: what the gateway as a
  * whole does comes first, so such a list never reads current while the model says otherwise.
  */
+/** The code of an unreachable gateway's detail, "<kind> <code>" (network ECONNREFUSED): alone, for a Details line. */
+function reachCode(detail: string): string | undefined {
+  return detail.split(' ')[1];
+}
+
 export function listCondition(i: ListInputs): AgentCondition {
   const asOf = i.fetchedAt;
   const base = { ...(asOf !== undefined ? { asOf } : {}), ...(i.failure ? { message: i.failure } : {}) };
   if (i.certificateRefused) return { kind: 'not-current', ...base, cause: 'certificate', act: 'trustCertificate' };
   if (asOf === undefined) return { kind: 'loading' };
   if (i.reach.kind === 'unreachable') {
-    // The model's detail is "<kind> <code>" (network ECONNREFUSED): the code alone is for a Details line.
-    const code = i.failure ? undefined : i.reach.detail.split(' ')[1];
+    const code = i.failure ? undefined : reachCode(i.reach.detail);
     return { kind: 'not-current', ...base, cause: 'unreachable', ...(code ? { code } : {}) };
   }
   if (i.failure) return { kind: 'not-current', ...base, cause: 'retrying' };

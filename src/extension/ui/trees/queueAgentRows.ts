@@ -119,6 +119,11 @@ export function queueAgentItem(monitor: AgentMonitor, node: QueueAgentNode | Que
   return item;
 }
 
+/** Whether a queue row's numbers are current, from the gateway's status model and the queue's last read. */
+export function queueRowCondition(monitor: AgentMonitor, entry: QueueEntry): AgentCondition {
+  return monitor.core.status.list(entry.fetchedAt, entry.state === 'stale' ? entry.error : undefined);
+}
+
 /** Whether a queue's agent list is current, from the gateway's status model and the list's (or its queue's) last read. */
 export function queueAgentsCondition(monitor: AgentMonitor, entry: QueueEntry): AgentCondition {
   const failure = entry.agents?.error ?? (entry.state === 'stale' ? entry.error : undefined);

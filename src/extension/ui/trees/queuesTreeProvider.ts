@@ -11,7 +11,7 @@ import { formatWait, queueAttention } from '../../../core/supervisor/queueThresh
 import { Disposable } from '../../../core/util/lifecycle';
 import type { AgentMonitor } from '../../gateways/agentMonitor';
 import type { ViewOptions } from './viewOptions';
-import { queueAgentItem, queueAgentRows, queueAgentsCondition, queueStateCounts, type QueueAgentNode, type QueueAgentsHintNode } from './queueAgentRows';
+import { queueAgentItem, queueAgentRows, queueAgentsCondition, queueRowCondition, queueStateCounts, type QueueAgentNode, type QueueAgentsHintNode } from './queueAgentRows';
 
 /** A watched queue's row. */
 export interface QueueNode {
@@ -92,7 +92,7 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
         const now = monitor.queues
           .all()
           .map((e) => {
-            const row = monitor.core.status.list(e.fetchedAt, e.state === 'stale' ? e.error : undefined);
+            const row = queueRowCondition(monitor, e);
             const agents = queueAgentsCondition(monitor, e);
             return `${e.id}:${row.kind}:${row.cause ?? ''}:${agents.kind}:${agents.cause ?? ''}`;
           })
@@ -134,8 +134,8 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
     item.contextValue = `queue.${e.state}`;
     // Whether the numbers are current is the gateway's status model's to say (an outage shows at
     // once, not only after this queue's own next read failed).
-    const condition = e.stats ? this.monitor.core.status.list(e.fetchedAt, e.state === 'stale' ? e.error : undefined) : undefined;
-    const notCurrent = e.state === 'stale' || condition?.kind === 'not-current';
+    const condition = e.stats ? queueRowCondition(this.monitor, e) : undefined;
+    const notCurrent = condition?.kind === 'not-current';
     // Fitted like every row: the name is shortened before "as of …" or the calls waiting are dropped; the inline Show Trend keeps its room.
     const fitted = fitRow(queueName(e), queueParts(e, shows, notCurrent), rowBudgetPx(this.monitor.settings.sideBarWidth, 0, 1));
     item.label = fitted.label;
