@@ -52,6 +52,8 @@ export class ReadCoordinator extends Disposable {
   readonly counts = { sent: 0, shared: 0, late: 0, alone: 0 };
   /** Per subject, the 2 s bucket of this coordinator's last on-demand read (one subject, one entry). */
   private readonly demanded = new Map<string, number>();
+  /** Per subject, the read that answers the clicks repeated within those 2 s (see nextBucket). */
+  private readonly nextDemand = new Map<string, Promise<unknown>>();
   /** When the team was (re)joined: desks come back one by one, so states wait one interval more. */
   private joinedAt: number | undefined;
   /** Until then a claim was lately decided alone (the team did not answer in time): desks may be reading alone. */
@@ -99,17 +101,20 @@ export class ReadCoordinator extends Disposable {
     if (options.onDemand) {
       const bucket = slotOf(now, ON_DEMAND_MS);
       const start = bucket * ON_DEMAND_MS;
-      // This coordinator read it on demand in these 2 s already (a second Refresh): that result or a
-      // newer one, not another request (its claim is its own, so the claim alone would let it send again).
+      // This coordinator read it on demand in these 2 s already (a second Refresh): its claim is its
+      // own, so the claim alone would let it send again; the click is answered by the next 2 s's read.
+      if (this.demanded.get(key) === bucket) return this.nextBucket<T>(subject, key, (bucket + 1) * ON_DEMAND_MS, options, send);
       const read = this.transport.latest(key);
-      if (this.demanded.get(key) === bucket && read?.ok && read.fetchedAt >= Math.max(start, options.notBefore ?? 0)) return this.use<T>(subject, read);
       // The team unreachable: every desk reads alone each interval, at the same moment; a Refresh
       // on top of that would be one more request per desk in those 2 s. This interval's numbers answer it.
       const slotStart = slot * options.intervalMs;
       if ((this.transport.status === 'offline' || now < this.aloneUntil) && read?.ok && read.fetchedAt >= Math.max(slotStart, options.notBefore ?? 0)) return this.use<T>(subject, read);
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
-      // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled one.
+      // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled
+      // one; if that result came before this click, the next 2 s's read.
+      const answered = this.transport.latest(key);
+      if (wonNow === false && answered?.demand && answered.fetchedAt >= start && answered.fetchedAt < now) return this.nextBucket<T>(subject, key, (bucket + 1) * ON_DEMAND_MS, options, send);
       if (wonNow === false) return this.waitFor<T>(subject, key, Math.max(start, options.notBefore ?? 0), start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
       if (wonNow === undefined) this.decidedAlone(options.intervalMs);
       this.demanded.set(key, bucket);
@@ -132,6 +137,35 @@ export class ReadCoordinator extends Disposable {
     if (won === false) return this.waitFor<T>(subject, key, since, slotStart + options.intervalMs, options);
     if (won === undefined) this.decidedAlone(options.intervalMs);
     return this.sendAndPublish(subject, key, slot, options.intervalMs, send);
+  }
+
+  /**
+   * A Refresh repeated within the 2 s of this coordinator's last on-demand read of `key`: one read
+   * when the next 2 s begin, shared by every such click, so each shows numbers read after it was asked.
+   */
+  private nextBucket<T>(subject: ReadSubject, key: string, at: number, options: ReadOptions, send: () => Promise<T>): Promise<T> {
+    const pending = this.nextDemand.get(key);
+    if (pending) return pending as Promise<T>;
+    const next = this.sleep(at - this.transport.now(), options.signal)
+      .then(() => this.read<T>(subject, options, send))
+      .finally(() => this.nextDemand.delete(key));
+    this.nextDemand.set(key, next);
+    return next;
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(cancelled());
+      const onAbort = (): void => {
+        this.clock.clearTimeout(timer);
+        reject(cancelled());
+      };
+      const timer = this.clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private decidedAlone(intervalMs: number): void {
