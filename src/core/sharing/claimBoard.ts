@@ -37,6 +37,11 @@ export class ClaimBoard {
     return this.results.get(subject);
   }
 
+  /** The results fetched at or after `since` (what a window joining the hub is told first). */
+  *since(since: number): Iterable<Published> {
+    for (const r of this.results.values()) if (r.fetchedAt >= since) yield r;
+  }
+
   get size(): { claims: number; results: number } {
     return { claims: this.claims.size, results: this.results.size };
   }

@@ -17,6 +17,8 @@ import { parsePublished, type Published } from './readSlot';
 import type { ReadTransport, SharingStatus } from './transport';
 
 const HUB = 'reads-hub';
+/** Results a joining window is told: those of the last minute (every interval up to a minute). */
+const JOIN_RESULTS_MS = 60_000;
 /** proper-lockfile's shortest stale time: a crashed hub is replaced within about 2 s. */
 export const HUB_LEASE: LeaseTiming = { staleMs: 2_000, heartbeatMs: 1_000 };
 /** A claim not decided by then is decided alone (a hub that does not answer). */
@@ -235,6 +237,9 @@ export class LocalTransport extends Disposable implements ReadTransport {
 
   private onFollower(peer: Peer, peers: Set<Peer>): void {
     peers.add(peer);
+    // A window just opened shows what the others read lately at once, and does not read it again
+    // in this interval (it is told before the answer to its first claim).
+    for (const p of this.cache.board.since(this.clock.now() - JOIN_RESULTS_MS)) peer.send({ type: 'result', result: p });
     peer.onClose(() => peers.delete(peer));
     peer.onMessage((m) => {
       if (m.type === 'claim' && typeof m.key === 'string' && typeof m.ttl === 'number' && typeof m.id === 'number') {

@@ -48,7 +48,7 @@ export class ReadCoordinator extends Disposable {
   private readonly onResultEmitter = this._register(new Emitter<Published>());
   /** A newer result read by another window or desk (any subject: filter what you watch). */
   readonly onResult = this.onResultEmitter.event;
-  /** For tests and the benchmark: reads sent here, answered from a published result, and given up waiting. */
+  /** For tests and the benchmark: reads sent here, answered from a published result, given up waiting, and claims decided without the team. */
   readonly counts = { sent: 0, shared: 0, late: 0, alone: 0 };
   /** Per subject, the 2 s bucket of this coordinator's last on-demand read (one subject, one entry). */
   private readonly demanded = new Map<string, number>();
@@ -58,6 +58,8 @@ export class ReadCoordinator extends Disposable {
   private joinedAt: number | undefined;
   /** Until then a claim was lately decided alone (the team did not answer in time): desks may be reading alone. */
   private aloneUntil = 0;
+  /** Gateways a connection of this window has read through here (see `startsFresh`). */
+  private readonly served = new Set<string>();
 
   constructor(
     readonly transport: ReadTransport,
@@ -67,6 +69,20 @@ export class ReadCoordinator extends Disposable {
     this.clock = clock;
     this._register(transport.onResult((p) => p.by !== this.id && this.onResultEmitter.fire(p)));
     this._register(transport.onStatus((s) => s === 'shared' && (this.joinedAt = this.clock.now())));
+  }
+
+  /**
+   * From when results of `gateway` are a new connection's to use: all of them for the window's
+   * first connection to it (what other windows and desks read is as current for a window just
+   * opened), only those read from now on for a later one (its settings or credential changed,
+   * and what was read before does not answer that change).
+   */
+  startsFresh(gateway: string): number {
+    if (!this.served.has(gateway)) {
+      this.served.add(gateway);
+      return 0;
+    }
+    return this.transport.now();
   }
 
   /** A time of the shared clock on this process's clock (for rows' "fetched at"). */
@@ -92,9 +108,7 @@ export class ReadCoordinator extends Disposable {
     // (statistics and queues) and leaves agent states for when the team is back: n desks alone
     // then cost n requests per agent per interval, not 2n, within the gateway's 5 in 2 s.
     const rejoining = this.joinedAt !== undefined && this.clock.now() - this.joinedAt < options.intervalMs;
-    if (subject.kind === 'state' && (this.transport.status === 'offline' || rejoining)) {
-      throw new GatewayError('transient', t('Team offline: agent states are read again when the team is back.'), { code: SHARED_READ_CODE });
-    }
+    if (subject.kind === 'state' && (this.transport.status === 'offline' || rejoining)) throw teamOffline();
     const key = subjectKey(subject);
     const now = this.transport.now();
     const slot = slotOf(now, options.intervalMs);
@@ -108,15 +122,17 @@ export class ReadCoordinator extends Disposable {
       // The team unreachable: every desk reads alone each interval, at the same moment; a Refresh
       // on top of that would be one more request per desk in those 2 s. This interval's numbers answer it.
       const slotStart = slot * options.intervalMs;
-      if ((this.transport.status === 'offline' || now < this.aloneUntil) && read?.ok && read.fetchedAt >= Math.max(slotStart, options.notBefore ?? 0)) return this.use<T>(subject, read);
+      if (this.alone(now) && read?.ok && read.fetchedAt >= Math.max(slotStart, options.notBefore ?? 0)) return this.use<T>(subject, read);
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
+      if (wonNow === undefined || this.transport.status === 'offline') this.decidedAlone(options.intervalMs);
       // Lost: another window's Refresh of this agent in these 2 s; its result, not an older scheduled
       // one; if that result came before this click, the next 2 s's read.
       const answered = this.transport.latest(key);
       if (wonNow === false && answered?.demand && answered.fetchedAt >= start && answered.fetchedAt < now) return this.nextBucket<T>(subject, key, (bucket + 1) * ON_DEMAND_MS, options, send);
       if (wonNow === false) return this.waitFor<T>(subject, key, Math.max(start, options.notBefore ?? 0), start + Math.max(ON_DEMAND_MS, options.timeoutMs), options, true);
-      if (wonNow === undefined) this.decidedAlone(options.intervalMs);
+      // The team went away while this claimed (a Redis that hangs): as above, states wait for it.
+      if (subject.kind === 'state' && this.transport.status === 'offline') throw teamOffline();
       this.demanded.set(key, bucket);
       return this.sendAndPublish(subject, key, slot, options.intervalMs, send, true);
     }
@@ -124,6 +140,9 @@ export class ReadCoordinator extends Disposable {
     const fresh = this.transport.latest(key);
     let claim = claimKey(key, options.intervalMs, slot);
     let since = Math.max(slotStart, options.notBefore ?? 0);
+    // Desks reading alone read at the same moment: a read of this desk in the last 2 s (a Refresh
+    // just before the slot) is current, and another now would be its second request in those 2 s.
+    if (this.alone(now) && fresh?.ok && fresh.fetchedAt >= Math.max(Math.min(slotStart, now - ON_DEMAND_MS), options.notBefore ?? 0)) return this.use<T>(subject, fresh);
     if (fresh && fresh.fetchedAt >= since) {
       if (fresh.ok || adoptable(fresh)) return this.use<T>(subject, fresh);
       // The reader got nothing the others can use (its credential was refused or missing, its
@@ -134,8 +153,17 @@ export class ReadCoordinator extends Disposable {
     }
     const won = await this.transport.claim(claim, options.intervalMs + options.timeoutMs);
     if (options.signal.aborted) throw cancelled();
+    // Decided without the team (it did not answer, or is offline): the desks read alone this interval.
+    if (won === undefined || this.transport.status === 'offline') this.decidedAlone(options.intervalMs);
     if (won === false) return this.waitFor<T>(subject, key, since, slotStart + options.intervalMs, options);
-    if (won === undefined) this.decidedAlone(options.intervalMs);
+    if (subject.kind === 'state' && this.transport.status === 'offline') throw teamOffline();
+    // This slot's result reached this window while it claimed (a window just opened, told by its
+    // hub what was read): that result, passed on to those who lost the claim, not another request.
+    const arrived = this.transport.latest(key);
+    if (won && arrived && arrived !== fresh && arrived.fetchedAt >= since && (arrived.ok || adoptable(arrived))) {
+      this.publish(arrived);
+      return this.use<T>(subject, arrived);
+    }
     return this.sendAndPublish(subject, key, slot, options.intervalMs, send);
   }
 
@@ -166,6 +194,11 @@ export class ReadCoordinator extends Disposable {
       }, Math.max(0, ms));
       signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The team offline, or a claim decided without it within the last interval: every desk may be reading alone. */
+  private alone(now: number): boolean {
+    return this.transport.status === 'offline' || now < this.aloneUntil;
   }
 
   private decidedAlone(intervalMs: number): void {
@@ -263,6 +296,10 @@ export class ReadCoordinator extends Disposable {
 
 function describe(s: ReadSubject): string {
   return s.kind === 'queues' ? t('the queues') : t('agent {0}', s.what);
+}
+
+function teamOffline(): GatewayError {
+  return new GatewayError('transient', t('Team offline: agent states are read again when the team is back.'), { code: SHARED_READ_CODE });
 }
 
 function cancelled(): GatewayError {

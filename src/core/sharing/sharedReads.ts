@@ -23,7 +23,7 @@ export class SharedReads {
     private readonly timeoutMs: number,
     private readonly intervalMs: () => number,
   ) {
-    this.notBefore = coordinator?.transport.now() ?? 0;
+    this.notBefore = coordinator?.startsFresh(gateway) ?? 0;
   }
 
   /**

@@ -62,12 +62,17 @@ export class TeamTransport extends Disposable implements ReadTransport {
 
   async claim(key: string, ttlMs: number): Promise<boolean | undefined> {
     if (this.team && !this.sharing && this.clock.now() < this.joinBy) await this.joined(this.joinBy - this.clock.now());
+    // The machine first: its windows agree on one claimant, and only that one claims among the
+    // team's desks. A window just opened, or one whose sibling read this slot while the team was
+    // away, then waits for the slot's result instead of winning the team's claim and reading again.
+    const mine = await this.local.claim(key, ttlMs);
+    if (mine === false) return false;
     const team = this.sharing;
     if (team) {
       const won = await team.claim(key, ttlMs);
       if (won !== undefined) return won;
     }
-    return this.local.claim(key, ttlMs);
+    return mine;
   }
 
   private arrived(p: Published): void {
