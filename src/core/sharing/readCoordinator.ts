@@ -36,6 +36,14 @@ export interface ReadOptions {
  */
 export const ON_DEMAND_MS = 2_000;
 
+/** A click waiting for the next 2 s's on-demand read. */
+interface Waiter {
+  readonly options: ReadOptions;
+  readonly send: () => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /** Of the reader's failures, those that say something of the agent or the gateway, not of its credential. */
 function adoptable(p: Published): boolean {
   return p.errorKind === 'agent-offline' || (p.errorKind === 'transient' && p.retcode !== undefined);
@@ -52,8 +60,8 @@ export class ReadCoordinator extends Disposable {
   readonly counts = { sent: 0, shared: 0, late: 0, alone: 0 };
   /** Per subject, the 2 s bucket of this coordinator's last on-demand read (one subject, one entry). */
   private readonly demanded = new Map<string, number>();
-  /** Per subject, the read that answers the clicks repeated within those 2 s (see nextBucket). */
-  private readonly nextDemand = new Map<string, Promise<unknown>>();
+  /** Per subject, the clicks repeated within 2 s of its last on-demand read, waiting for the next 2 s (see nextBucket). */
+  private readonly nextDemand = new Map<string, Waiter[]>();
   /** When the team was (re)joined: desks come back one by one, so states wait one interval more. */
   private joinedAt: number | undefined;
   /** Until then a claim was lately decided alone (the team did not answer in time): desks may be reading alone. */
@@ -169,31 +177,44 @@ export class ReadCoordinator extends Disposable {
 
   /**
    * A Refresh repeated within the 2 s of this coordinator's last on-demand read of `key`: one read
-   * when the next 2 s begin, shared by every such click, so each shows numbers read after it was asked.
+   * when the next 2 s begin, shared by every such click, so each shows numbers read after it was
+   * asked. A click whose request is no longer wanted (its signal aborted: a newer Refresh, a
+   * closed connection) leaves; the read is made for the first click still waiting.
    */
   private nextBucket<T>(subject: ReadSubject, key: string, at: number, options: ReadOptions, send: () => Promise<T>): Promise<T> {
-    const pending = this.nextDemand.get(key);
-    if (pending) return pending as Promise<T>;
-    const next = this.sleep(at - this.transport.now(), options.signal)
-      .then(() => this.read<T>(subject, options, send))
-      .finally(() => this.nextDemand.delete(key));
-    this.nextDemand.set(key, next);
-    return next;
+    return new Promise<T>((resolve, reject) => {
+      let waiters = this.nextDemand.get(key);
+      if (!waiters) {
+        this.nextDemand.set(key, (waiters = []));
+        this.clock.setTimeout(() => void this.readForWaiters(subject, key), Math.max(0, at - this.transport.now()));
+      }
+      const w: Waiter = { options, send, resolve, reject };
+      waiters.push(w);
+      options.signal.addEventListener('abort', () => reject(cancelled()), { once: true });
+    });
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(cancelled());
-      const onAbort = (): void => {
-        this.clock.clearTimeout(timer);
-        reject(cancelled());
-      };
-      const timer = this.clock.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  private async readForWaiters(subject: ReadSubject, key: string): Promise<void> {
+    const waiters = this.nextDemand.get(key) ?? [];
+    this.nextDemand.delete(key);
+    for (;;) {
+      const live = waiters.filter((w) => !w.options.signal.aborted);
+      const reader = live[0];
+      if (!reader) return;
+      try {
+        const value = await this.read(subject, reader.options, reader.send);
+        for (const w of live) w.resolve(value);
+        return;
+      } catch (e) {
+        // The reader's own request was cancelled: the next click still waiting reads.
+        if (reader.options.signal.aborted) {
+          waiters.splice(waiters.indexOf(reader), 1);
+          continue;
+        }
+        for (const w of live) w.reject(e);
+        return;
+      }
+    }
   }
 
   /** The team offline, or a claim decided without it within the last interval: every desk may be reading alone. */
