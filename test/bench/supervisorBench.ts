@@ -132,10 +132,11 @@ async function trendUpdateLines(): Promise<string[]> {
  * second figure, to one gateway only (the others unchanged). Updates of the two sizes alternate,
  * so load on the machine falls on both alike; medians of 30 after a first (cold) one each.
  * Where files can be watched (Linux, macOS) an update waits for no stat of a held day file (the
- * line says how many it waited for: an unchanged file is stat'ed anyway after 5 reads without, so
- * one update in 6 of the second figure stats the 9 unchanged files; the median does not show it). What
- * still grows with the gateways is counting their new records, so at 46 records per gateway the
- * ratio is about 2 (1.9–2.1 on a loaded 2-core machine). On Windows every update stats every file.
+ * line says how many it waited for: an unchanged file is stat'ed anyway after 5 reads without
+ * one, so one update in 6 of the second figure stats the 9 unchanged files; the median does not
+ * show it). What still grows with the gateways is counting their new records, so at 46 records
+ * per gateway the ratio is about 2 (1.8–2.1, median 1.9 of nine runs on a loaded 2-core machine). On
+ * Windows every update stats every file.
  */
 export async function allGatewaysTrendLine(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-history-bench-all-'));
