@@ -103,7 +103,7 @@ describe('the trend kept up to date equals the trend counted from scratch', func
             // Show Trend for all gateways and for the first one alone, as the panels read them.
             for (const gateways of [[0, 1, 2], [0]]) {
               const key = gateways.join();
-              const series = await trends.series(key, gateways.map((i) => ({ origin: ORIGINS[i], agents: WATCHED[i] })), DAY);
+              const series = [await trends.total(key, gateways.map((i) => ({ origin: ORIGINS[i], agents: WATCHED[i] })), DAY)];
               for (const bucketMs of BUCKET_SIZES_MS) {
                 const want = fromScratch(store, pending, gateways, bucketMs);
                 assert.deepEqual(mergeSeries(series, dayStart(DAY), bucketMs), want.trend, `${key}, ${bucketMs / 60_000} min buckets after ${String(s.kind)}`);
@@ -134,14 +134,38 @@ describe('the trend kept up to date equals the trend counted from scratch', func
     const parts = ORIGINS.map((origin, i) => ({ origin, agents: WATCHED[i] }));
     for (const o of ORIGINS) for (let a = 0; a < 4; a++) store.record(o, AGENTS[a], { answernums: 1, calloutnums: 0, talktime: 60 }, NINE + a);
     await store.flush();
-    await trends.series('all', parts, DAY);
+    await trends.total('all', parts, DAY);
     const before = { ...trends.counts };
     for (const o of ORIGINS) store.record(o, '102', { answernums: 2, calloutnums: 0, talktime: 120 }, NINE + 60_000);
     await store.flush();
-    const series = await trends.series('all', parts, DAY);
+    const total = await trends.total('all', parts, DAY);
     assert.equal(trends.counts.records - before.records, ORIGINS.length, 'one new record per gateway counted');
     assert.equal(trends.counts.rebuilt, before.rebuilt, 'no series built again');
-    assert.deepEqual(mergeSeries(series, dayStart(DAY), 60_000).answered, [0, 3]);
+    assert.equal(trends.counts.summed, before.summed, 'the sum of the gateways kept up to date, not added up again');
+    assert.deepEqual(mergeSeries([total], dayStart(DAY), 60_000).answered, [0, 3]);
+    await store.close();
+  });
+
+  it('the same agents again, in the same list or an equal one, build nothing again; other agents do', async () => {
+    const store = new HistoryStore(dir, { retentionDays: 7, clock: new FakeClock(NINE), log: quiet });
+    const trends = new DayTrends(store);
+    for (let a = 0; a < 4; a++) store.record(ORIGINS[0], AGENTS[a], { answernums: 1, calloutnums: 0, talktime: 60 }, NINE + a);
+    await store.flush();
+    const watched = ['101', '102'];
+    let calls = 0;
+    /** One more call answered by 101, then the trend of `agents` per hour. */
+    const answered = async (agents: readonly string[]) => {
+      store.record(ORIGINS[0], '101', { answernums: 1 + ++calls, calloutnums: 0, talktime: 60 }, NINE + calls * 60_000);
+      await store.flush();
+      return mergeSeries([await trends.total('one', [{ origin: ORIGINS[0], agents }], DAY)], dayStart(DAY), 3600_000).answered;
+    };
+    await answered(watched);
+    const built = trends.counts.rebuilt;
+    assert.deepEqual(await answered(watched), [2]);
+    assert.deepEqual(await answered([...watched]), [3]);
+    assert.equal(trends.counts.rebuilt, built, 'the same agents: counted on');
+    assert.deepEqual(await answered(['102', '103']), [0], '101 no longer counted');
+    assert.equal(trends.counts.rebuilt, built + 1);
     await store.close();
   });
 });

@@ -1,5 +1,6 @@
 // A day's trend kept up to date record by record, so an open Show Trend panel (one gateway's
 // or all gateways') costs the records appended since its last update, not the whole day again.
+import { AgentIndex } from './agentIndex';
 import { dayWindowAt } from './day';
 import type { HistoryRecord } from './historyFormat';
 import type { Trend } from './trend';
@@ -14,7 +15,13 @@ const MINUTE_MS = 60_000;
  * uses (1, 5, 15 minutes) is a whole number of minutes from midnight.
  */
 export class DaySeries {
-  private readonly prev = new Map<string, HistoryRecord>();
+  /**
+   * Each agent's place in `lastOf`: one lookup per record counted, of the ID as a number (a set of
+   * agents and a map of last records took three lookups of strings). With agents given, only they have one.
+   */
+  private index: AgentIndex;
+  /** Per agent, four numbers side by side: its last record's time (NaN: none yet), answered, outbound and talk time. */
+  private lastOf: Float64Array;
   private readonly window: { readonly start: number; readonly end: number };
   /** Per minute from the day's start (23 to 25 hours with daylight saving). */
   readonly answered: Float64Array;
@@ -24,45 +31,97 @@ export class DaySeries {
   first: number | undefined;
   last: number | undefined;
 
+  /** Only the agents given count (each has its place from the start); without them, every agent does. */
+  private readonly filtered: boolean;
+
   constructor(
     readonly dayStartMs: number,
-    private readonly agents: ReadonlySet<string> | undefined,
+    agents: Iterable<string> | undefined,
   ) {
+    this.filtered = agents !== undefined;
     this.window = dayWindowAt(dayStartMs);
     const minutes = Math.ceil((this.window.end - dayStartMs) / MINUTE_MS);
     this.answered = new Float64Array(minutes);
     this.outbound = new Float64Array(minutes);
     this.talk = new Float64Array(minutes);
+    this.index = new AgentIndex(agents);
+    this.lastOf = new Float64Array(Math.max(16, this.index.size) * 4).fill(NaN);
   }
 
   /**
-   * Counts `records[from..to)`, in their order. False when one is older than its agent's last
-   * record (a clock set back): the series then no longer equals `buildTrend`, which sorts by
-   * time; build it again from the sorted records.
+   * Counts `records[from..to)`, in their order, and adds what they change to `sum` too (the
+   * series of several gateways together, kept up to date along with each one's). False when one
+   * is older than its agent's last record (a clock set back): the series then no longer equals
+   * `buildTrend`, which sorts by time; build it again from the sorted records (and `sum` from its parts).
    */
-  add(records: readonly HistoryRecord[], from = 0, to = records.length): boolean {
+  add(records: readonly HistoryRecord[], from = 0, to = records.length, sum?: DaySeries): boolean {
+    const { start, end } = this.window;
+    const { filtered, index, answered, outbound, talk, dayStartMs } = this;
+    let last = this.lastOf;
+    // The first and last time counted, applied once at the end.
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let i = from; i < to; i++) {
       const r = records[i];
-      if (this.agents && !this.agents.has(r.agentId)) continue;
-      if (r.t < this.window.start || r.t >= this.window.end) continue;
-      const p = this.prev.get(r.agentId);
-      if (p && r.t < p.t) return false;
-      this.prev.set(r.agentId, r);
-      if (this.first === undefined || r.t < this.first) this.first = r.t;
-      if (this.last === undefined || r.t > this.last) this.last = r.t;
-      if (!p) continue;
-      const m = Math.floor((r.t - this.dayStartMs) / MINUTE_MS);
-      this.answered[m] += r.answernums >= p.answernums ? r.answernums - p.answernums : r.answernums;
-      this.outbound[m] += r.calloutnums >= p.calloutnums ? r.calloutnums - p.calloutnums : r.calloutnums;
-      this.talk[m] += r.talktime >= p.talktime ? r.talktime - p.talktime : r.talktime;
+      const t = r.t;
+      if (t < start || t >= end) continue;
+      let k = index.get(r.agentId);
+      if (k < 0) {
+        if (filtered) continue;
+        k = index.add(r.agentId);
+        if (k * 4 >= last.length) last = this.grow();
+      }
+      const at = k * 4;
+      const pt = last[at];
+      if (t < pt) return false;
+      const pa = last[at + 1];
+      const po = last[at + 2];
+      const ps = last[at + 3];
+      last[at] = t;
+      last[at + 1] = r.answernums;
+      last[at + 2] = r.calloutnums;
+      last[at + 3] = r.talktime;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+      if (pt !== pt) continue; // NaN: the agent's first record, its baseline
+      const m = Math.floor((t - dayStartMs) / MINUTE_MS);
+      const a = r.answernums >= pa ? r.answernums - pa : r.answernums;
+      const o = r.calloutnums >= po ? r.calloutnums - po : r.calloutnums;
+      const s = r.talktime >= ps ? r.talktime - ps : r.talktime;
+      answered[m] += a;
+      outbound[m] += o;
+      talk[m] += s;
+      if (sum) {
+        sum.answered[m] += a;
+        sum.outbound[m] += o;
+        sum.talk[m] += s;
+      }
+    }
+    if (lo <= hi) {
+      for (const x of sum ? [this, sum] : [this]) {
+        x.span(lo);
+        x.span(hi);
+      }
     }
     return true;
   }
 
+  private grow(): Float64Array {
+    const more = new Float64Array(this.lastOf.length * 2).fill(NaN);
+    more.set(this.lastOf);
+    return (this.lastOf = more);
+  }
+
+  private span(t: number): void {
+    if (this.first === undefined || t < this.first) this.first = t;
+    if (this.last === undefined || t > this.last) this.last = t;
+  }
+
   /** A copy to count more records on without changing this one (what is not yet in the file). */
   copy(): DaySeries {
-    const c = new DaySeries(this.dayStartMs, this.agents);
-    for (const [k, v] of this.prev) c.prev.set(k, v);
+    const c = new DaySeries(this.dayStartMs, this.filtered ? [] : undefined);
+    c.index = this.index.copy();
+    c.lastOf = this.lastOf.slice();
     c.answered.set(this.answered);
     c.outbound.set(this.outbound);
     c.talk.set(this.talk);
@@ -72,9 +131,25 @@ export class DaySeries {
   }
 
   /** The series of records in any order: sorted by time first, as `buildTrend` does. */
-  static of(records: readonly HistoryRecord[], dayStartMs: number, agents: ReadonlySet<string> | undefined): DaySeries {
+  static of(records: readonly HistoryRecord[], dayStartMs: number, agents: Iterable<string> | undefined): DaySeries {
     const s = new DaySeries(dayStartMs, agents);
     s.add([...records].sort((a, b) => a.t - b.t));
+    return s;
+  }
+
+  /** Several series of one day added up (each gateway's apart, so a change is an agent's on its own gateway): what `mergeSeries` makes of them. */
+  static sum(series: readonly DaySeries[], dayStartMs: number): DaySeries {
+    const s = new DaySeries(dayStartMs, undefined);
+    for (const x of series) {
+      if (x.dayStartMs !== dayStartMs) throw new RangeError('series of different days');
+      for (let m = 0; m < s.talk.length; m++) {
+        s.answered[m] += x.answered[m];
+        s.outbound[m] += x.outbound[m];
+        s.talk[m] += x.talk[m];
+      }
+      if (x.first !== undefined) s.span(x.first);
+      if (x.last !== undefined) s.span(x.last);
+    }
     return s;
   }
 }

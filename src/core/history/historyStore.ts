@@ -99,6 +99,8 @@ export class HistoryStore implements IDisposable {
   private readonly reported = new Map<string, string>();
   /** Day files parsed so far: a trend update parses only what was appended since. */
   private readonly days = new DayFileCache();
+  /** origin → its last day's file: a trend update asks for every gateway's on each update. */
+  private readonly files = new Map<string, { readonly day: string; readonly file: string }>();
   private timer: TimerHandle | undefined;
   /** Every disk operation runs on this chain, in order: start-up care, appends, pruning, reads wait for it. */
   private writing: Promise<void> = Promise.resolve();
@@ -109,8 +111,8 @@ export class HistoryStore implements IDisposable {
   readonly onDidRecord = this.onDidRecordEmitter.event;
   /** For the benchmark and tests: bytes appended so far. */
   bytesWritten = 0;
-  /** For the benchmark and tests: day files parsed from their start, and bytes parsed, by readDay. */
-  get dayFileReads(): { readonly whole: number; readonly bytes: number } {
+  /** For the benchmark and tests: day files parsed from their start, bytes parsed, and stats of held files, by readDay. */
+  get dayFileReads(): { readonly whole: number; readonly bytes: number; readonly stats: number } {
     return { ...this.days.reads };
   }
 
@@ -131,7 +133,11 @@ export class HistoryStore implements IDisposable {
   }
 
   fileFor(origin: string, day: string): string {
-    return path.join(this.root, originKey(origin), `${day}.csv`);
+    const known = this.files.get(origin);
+    if (known?.day === day) return known.file;
+    const file = path.join(this.root, originKey(origin), `${day}.csv`);
+    this.files.set(origin, { day, file });
+    return file;
   }
 
   /** Applies a new retention at once (a settings change); resolves when the files are gone. */
@@ -218,10 +224,12 @@ export class HistoryStore implements IDisposable {
     await fs.appendFile(file, text, { encoding: 'utf8', mode: FILE_MODE });
     this.bytesWritten += Buffer.byteLength(text);
     // An open trend holds this file's records: hand it the lines (the cache checks that nothing else was appended).
-    if (tail !== undefined && this.days.holds(file)) {
-      const after = await fs.stat(file).catch(() => undefined);
-      if (after && after.ino === tail.ino) this.days.appended(file, after.ino, tail.size, after.size, text, dayWindow(path.basename(file, '.csv')));
-    }
+    if (!this.days.holds(file)) return;
+    // Marked after the append (its own watch event is in by then): a change from here on is another window's.
+    const mark = tail && this.days.mark(file);
+    const after = tail && (await fs.stat(file).catch(() => undefined));
+    if (tail && after?.ino === tail.ino) this.days.appended(file, after.ino, tail.size, after.size, text, dayWindow(path.basename(file, '.csv')), mark);
+    else this.days.changed(file); // the held records miss these lines until a read finds them
   }
 
   /** A day's records of one origin inside that day, in time order (empty when there is no file). */
@@ -236,23 +244,33 @@ export class HistoryStore implements IDisposable {
    * and the records still waiting to be written.
    */
   async readDayLog(origin: string, day: string): Promise<DayLog> {
+    return (await this.readDayLogs([origin], day))[0];
+  }
+
+  /** `readDayLog` of several origins at once (Show Trend for all gateways), in their order. */
+  async readDayLogs(origins: readonly string[], day: string): Promise<DayLog[]> {
     await this.writing;
-    const file = this.fileFor(origin, day);
-    let read: DayFileRead = { records: [], count: 0, generation: 0, unreadable: 0, outsideWindow: 0 };
-    try {
-      read = await this.days.read(file, dayWindow(day));
-    } catch (e) {
-      this.days.forget(file);
-      if (errorCode(e) !== 'ENOENT') this.report(file, `The history file ${file} could not be read (${errorCode(e) ?? String(e)}): the trend shows no earlier records of that day. Check the file's permissions, or delete it to start the day afresh.`);
-    }
-    // What is still pending belongs to the day too (a read right after a change); its own
-    // line, so a torn last line of the file cannot swallow it.
-    const pending = this.pending.get(file);
-    const pendingRecords = pending ? parseHistoryText(pending.lines.join(''), dayWindow(day)).records : [];
-    if (read.unreadable + read.outsideWindow > 0) {
-      this.report(file, `The history file ${file} has ${read.unreadable} unreadable lines and ${read.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
-    }
-    return { records: read.records, count: read.count, generation: read.generation, pending: pendingRecords };
+    const window = dayWindow(day);
+    const files = origins.map((o) => this.fileFor(o, day));
+    const reads = await this.days.readAll(files, window);
+    return files.map((file, i) => {
+      const r = reads[i];
+      let read: DayFileRead = { records: [], count: 0, generation: 0, unreadable: 0, outsideWindow: 0 };
+      if (r.status === 'fulfilled') read = r.value;
+      else {
+        this.days.forget(file);
+        const e: unknown = r.reason;
+        if (errorCode(e) !== 'ENOENT') this.report(file, `The history file ${file} could not be read (${errorCode(e) ?? String(e)}): the trend shows no earlier records of that day. Check the file's permissions, or delete it to start the day afresh.`);
+      }
+      // What is still pending belongs to the day too (a read right after a change); its own
+      // line, so a torn last line of the file cannot swallow it.
+      const pending = this.pending.get(file);
+      const pendingRecords = pending ? parseHistoryText(pending.lines.join(''), window).records : [];
+      if (read.unreadable + read.outsideWindow > 0) {
+        this.report(file, `The history file ${file} has ${read.unreadable} unreadable lines and ${read.outsideWindow} records outside its day, skipped (a write torn by a crash, or an edit). The other records are shown; delete the file to drop the day.`);
+      }
+      return { records: read.records, count: read.count, generation: read.generation, pending: pendingRecords };
+    });
   }
 
   /** Deletes day files older than the retention (today is day 1), or all of them at 0, after the disk jobs before it; returns the files removed. */
@@ -336,6 +354,7 @@ export class HistoryStore implements IDisposable {
   async close(): Promise<void> {
     await this.flush();
     this.disposed = true;
+    this.days.close();
     this.onDidRecordEmitter.dispose();
   }
 

@@ -134,15 +134,14 @@ export class TrendPanels implements vscode.Disposable {
     const own = this.monitor.settings.origin;
     const parts: readonly TrendPart[] = gateways ?? (own ? [{ origin: own, agents: [...this.agentsOf(target)] }] : []);
     const key = keyOf(target);
-    const series = await this.trends.series(key, parts, day);
+    const total = await this.trends.total(key, parts, day);
     // Only an open panel keeps its series (a test may ask for the data of a target never shown).
     if (!this.panels.has(key)) this.trends.forget(key);
     // The chart and the rows count from different points; the page says which.
-    const first = series.reduce<number | undefined>((m, s) => (s.first !== undefined && (m === undefined || s.first < m) ? s.first : m), undefined);
-    const last = series.reduce<number | undefined>((m, s) => (s.last !== undefined && (m === undefined || s.last > m) ? s.last : m), undefined);
+    const { first, last } = total;
     // Early in a shift the axis starts at the first record with smaller buckets (trendChart.ts).
     const bucketMs = chooseBucketMs(first, last);
-    const trend = mergeSeries(series, dayStart(day), bucketMs);
+    const trend = mergeSeries([total], dayStart(day), bucketMs);
     const date = new Date(dayStart(day)).toLocaleDateString(vscode.env.language);
     const per = perBucket(bucketMs);
     return {
