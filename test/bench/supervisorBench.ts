@@ -283,12 +283,12 @@ async function stateBudget(): Promise<string> {
       await new Promise((r) => setTimeout(r, 50)); // the state read follows its statistics answer
     }
     connection.dispose();
-    return { stats: (counts.statisticsEx ?? 0) / agents.length / cycles, state: (counts.agentbyworkno ?? 0) / agents.length / cycles };
+    return { stats: (counts.statisticsEx ?? 0) / agents.length / cycles, state: ((counts.agentbyworkno ?? 0) + (counts.agentbylist ?? 0)) / agents.length / cycles, batches: (counts.agentbylist ?? 0) / cycles };
   };
   try {
     const on = await run(true);
     const off = await run(false);
-    return `requests per agent per interval (50 agents, 5 cycles): state on ${on.stats.toFixed(2)} statisticsEx + ${on.state.toFixed(2)} agentbyworkno; state off ${off.stats.toFixed(2)} + ${off.state.toFixed(2)}`;
+    return `requests per agent per interval (50 agents, 5 cycles): state on ${on.stats.toFixed(2)} statisticsEx + ${on.state.toFixed(2)} state requests (${on.batches.toFixed(2)} agentbylist per interval, the rest agentbyworkno); state off ${off.stats.toFixed(2)} + ${off.state.toFixed(2)}`;
   } finally {
     await sim.stop();
   }
