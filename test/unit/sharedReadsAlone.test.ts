@@ -138,6 +138,21 @@ describe('shared reads: desks reading alone, and back', () => {
     assert.match(String(failed), /Team offline/);
   });
 
+  it('desks reading alone place their reads at moments of their own, spread over the interval, each still once per interval', () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const now = clock.now();
+    const desks = Array.from({ length: 12 }, (_, i) => new ReadCoordinator(new MemoryHub(clock).participant('offline'), clock, `desk-${i + 1}`));
+    const due = desks.map((d) => d.nextDueAt('gw|101', now, INTERVAL, INTERVAL));
+    const busiest = Math.max(...due.map((t) => due.filter((u) => u >= t && u - t < 2_000).length));
+    assert.ok(busiest <= 6, `12 desks alone: ${busiest} reads of one agent within 2 s (at ${due.map((t) => t - now).join(', ')} ms)`);
+    for (const [i, d] of desks.entries()) assert.equal(d.nextDueAt('gw|101', due[i], INTERVAL, INTERVAL) - due[i], INTERVAL, 'the next read of a desk: one interval later');
+    // The windows of one machine (one desk key) keep one moment; with the team there, every desk does.
+    const sibling = new ReadCoordinator(new MemoryHub(clock).participant('offline'), clock, 'desk-1');
+    assert.equal(sibling.nextDueAt('gw|101', now, INTERVAL, INTERVAL), due[0]);
+    const shared = desks.slice(0, 3).map((_, i) => new ReadCoordinator(new MemoryHub(clock).participant('shared'), clock, `desk-${i + 1}`).nextDueAt('gw|101', now, INTERVAL, INTERVAL));
+    assert.deepEqual(new Set(shared).size, 1, 'with the team, reads meet at one claim');
+  });
+
   it('a window\'s first connection to a gateway uses what others read; a later one (settings or credential changed) reads itself', async () => {
     const clock = new FakeClock(1_700_000_000_000);
     const hub = new MemoryHub(clock);

@@ -69,9 +69,14 @@ export class ReadCoordinator extends Disposable {
   /** Gateways a connection of this window has read through here (see `startsFresh`). */
   private readonly served = new Set<string>();
 
+  /**
+   * @param deskKey the same for every window of this machine (its reads are claimed together),
+   * different across desks: where a desk alone places its reads (see `nextDueAt`).
+   */
   constructor(
     readonly transport: ReadTransport,
     clock: Clock = systemClock,
+    private readonly deskKey: string = crypto.randomBytes(8).toString('hex'),
   ) {
     super();
     this.clock = clock;
@@ -230,12 +235,14 @@ export class ReadCoordinator extends Disposable {
   /**
    * When a read of `what` falls due after one at `localNow` (a delay of `delayMs`): at its
    * phase point in a later interval, the same moment on every desk (so reads meet at the
-   * claim instead of drifting into each other's intervals).
+   * claim instead of drifting into each other's intervals). With the team offline every desk
+   * reads alone, and at one moment n desks would be n requests within 2 s: each desk then
+   * reads at a moment of its own (this machine's), spread over the interval.
    */
   nextDueAt(what: string, localNow: number, delayMs: number, intervalMs: number): number {
     const offset = this.transport.now() - this.clock.now();
     const shared = localNow + offset;
-    const phase = phaseOf(what) * intervalMs * PHASE_SHARE;
+    const phase = this.transport.status === 'offline' ? phaseOf(`${this.deskKey}|${what}`) * intervalMs : phaseOf(what) * intervalMs * PHASE_SHARE;
     let m = Math.floor((shared + delayMs - phase) / intervalMs);
     if (m <= slotOf(shared, intervalMs)) m = slotOf(shared, intervalMs) + 1;
     return m * intervalMs + phase - offset;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LocalTransport } from '../../core/sharing/localTransport';
@@ -34,7 +35,8 @@ export class SharedReadsService implements vscode.Disposable {
   ) {
     const local = context.globalStorageUri.scheme === 'file' ? new LocalTransport(path.join(context.globalStorageUri.fsPath, 'sessions'), { log }) : new MemoryHub(Date).participant('alone');
     this.transport = new TeamTransport(local);
-    this.coordinator = new ReadCoordinator(this.transport);
+    // This machine's windows read alone at one moment of their own while the team is offline.
+    this.coordinator = new ReadCoordinator(this.transport, undefined, `${os.hostname()}|${context.globalStorageUri.toString()}`);
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(TEAM_URL_SETTING) || e.affectsConfiguration(TEAM_CA_SETTING)) && void this.applyTeam()),
       context.secrets.onDidChange((e) => e.key === TEAM_PASSWORD_KEY && void this.applyTeam(true)),
