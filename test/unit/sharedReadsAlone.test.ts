@@ -16,6 +16,9 @@ import type { ReadTransport, SharingStatus } from '../../src/core/sharing/transp
 import { Emitter } from '../../src/core/util/lifecycle';
 import { FakeClock } from '../support/fakeClock';
 import { until } from '../support/wait';
+import { Redis } from 'ioredis';
+import { RedisTransport } from '../../src/core/sharing/redisTransport';
+import { REDIS_SERVER, RedisServer, redisServerAvailable } from '../support/redisServer';
 
 const INTERVAL = 5_000;
 const subject = { gateway: 'https://gw.test:8443', kind: 'stats' as const, what: '101' };
@@ -153,6 +156,42 @@ describe('shared reads: desks reading alone, and back', () => {
     assert.deepEqual(new Set(shared).size, 1, 'with the team, reads meet at one claim');
   });
 
+  for (const [count, interval] of [
+    [12, 5_000],
+    [23, 5_000],
+    [40, 30_000],
+  ] as const) {
+    it(`a team of ${count} desks seen through its Redis, offline at a ${interval / 1000} s interval: never more than 5 reads of one agent within 2 s, every desk reading each agent at least every few intervals`, () => {
+      const clock = new FakeClock(1_700_000_000_000);
+      const keys = Array.from({ length: count }, (_, i) => `desk-${String(i).padStart(2, '0')}`);
+      const desks = keys.map((key) => {
+        const t = new MemoryHub(clock).participant('offline');
+        return new ReadCoordinator({ ...t, status: t.status, desks: () => [...keys].sort() }, clock, key);
+      });
+      const start = clock.now();
+      const reads: number[] = [];
+      const gaps: number[] = [];
+      for (const d of desks) {
+        let at = start;
+        for (let n = 0; n < 8; n++) {
+          const next = d.nextDueAt('gw|101', at, interval, interval);
+          if (n > 0) gaps.push(next - at);
+          reads.push((at = next));
+        }
+      }
+      reads.sort((a, b) => a - b);
+      let busiest = 0;
+      for (let i = 0, j = 0; i < reads.length; i++) {
+        while (reads[i] - reads[j] >= 2_000) j++;
+        busiest = Math.max(busiest, i - j + 1);
+      }
+      assert.ok(busiest <= 5, `${count} desks alone: ${busiest} reads of one agent within 2 s`);
+      const longest = Math.max(...gaps);
+      const every = Math.ceil(Math.ceil(count / 5) / Math.floor(interval / 2_100));
+      assert.equal(longest, every * interval, `each desk reads every ${every} interval(s)`);
+    });
+  }
+
   it('a window\'s first connection to a gateway uses what others read; a later one (settings or credential changed) reads itself', async () => {
     const clock = new FakeClock(1_700_000_000_000);
     const hub = new MemoryHub(clock);
@@ -192,5 +231,33 @@ describe('shared reads: a window joining its machine\'s hub (real local channel)
     made.push(joining);
     await until('the new window shares', () => joining.status === 'shared', { timeoutMs: 10_000 });
     await until('the new window knows the read', () => joining.latest('stats|gw|101')?.fetchedAt === p.fetchedAt, { timeoutMs: 3_000 });
+  });
+});
+
+describe('shared reads: a team\'s desks, as its real redis-server knows them', function () {
+  this.timeout(60_000);
+  let redis: RedisServer;
+  const made: RedisTransport[] = [];
+  before(async function () {
+    if (!redisServerAvailable()) throw new Error(`${REDIS_SERVER} is missing: npm test installs Debian's redis-server (scripts/lib/prereqs.mjs)`);
+    redis = await RedisServer.start();
+  });
+  after(() => redis?.stop());
+  afterEach(() => {
+    for (const t of made.splice(0)) t.dispose();
+  });
+
+  it('each desk says it is there; every desk knows the team, and keeps knowing it while Redis is away', async () => {
+    const join = (desk: string) => {
+      const t = new RedisTransport((url, o) => new Redis(url, o), { url: redis.url, password: redis.password, maxRetryMs: 300, desk, deskEveryMs: 200 });
+      made.push(t);
+      return t;
+    };
+    const desks = [join('desk-b'), join('desk-a'), join('desk-a'), join('desk-c')];
+    await until('every desk knows the three desks', () => desks.every((d) => d.desks()?.join(',') === 'desk-a,desk-b,desk-c'), { timeoutMs: 10_000 });
+    await redis.down(true);
+    await until('the team offline', () => desks.every((d) => d.status === 'offline'), { timeoutMs: 10_000 });
+    assert.deepEqual(desks[0].desks(), ['desk-a', 'desk-b', 'desk-c'], 'the last list seen is kept while Redis is away');
+    await redis.up();
   });
 });

@@ -135,7 +135,9 @@ export class ReadCoordinator extends Disposable {
       // The team unreachable: every desk reads alone each interval, at the same moment; a Refresh
       // on top of that would be one more request per desk in those 2 s. This interval's numbers answer it.
       const slotStart = slot * options.intervalMs;
-      if (this.alone(now) && read?.ok && read.fetchedAt >= Math.max(slotStart, options.notBefore ?? 0)) return this.use<T>(subject, read);
+      // A desk that reads each agent every few intervals while alone (a large team): the last of those reads.
+      const aloneSince = slotStart - (this.everyAlone(options.intervalMs) - 1) * options.intervalMs;
+      if (this.alone(now) && read?.ok && read.fetchedAt >= Math.max(aloneSince, options.notBefore ?? 0)) return this.use<T>(subject, read);
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
       if (wonNow === undefined || this.transport.status === 'offline') this.decidedAlone(options.intervalMs);
@@ -242,10 +244,35 @@ export class ReadCoordinator extends Disposable {
   nextDueAt(what: string, localNow: number, delayMs: number, intervalMs: number): number {
     const offset = this.transport.now() - this.clock.now();
     const shared = localNow + offset;
-    const phase = this.transport.status === 'offline' ? phaseOf(`${this.deskKey}|${what}`) * intervalMs : phaseOf(what) * intervalMs * PHASE_SHARE;
+    const turn = this.transport.status === 'offline' ? this.aloneTurn(what, intervalMs) : undefined;
+    const phase = turn ? turn.phase : phaseOf(what) * intervalMs * PHASE_SHARE;
     let m = Math.floor((shared + delayMs - phase) / intervalMs);
     if (m <= slotOf(shared, intervalMs)) m = slotOf(shared, intervalMs) + 1;
+    while (turn && m % turn.every !== turn.round) m++;
     return m * intervalMs + phase - offset;
+  }
+
+  /**
+   * When this desk reads `what` while the team is offline. With the team's desks known (last seen
+   * through its Redis), 5 desks share a moment of the interval, the moments at least 2.1 s apart,
+   * and when there are more groups than moments the groups take turns, one interval each: never
+   * more than 5 reads of one agent within 2 s. Otherwise (never joined) a moment of its own at random.
+   */
+  private aloneTurn(what: string, intervalMs: number): { phase: number; every: number; round: number } {
+    const desks = this.transport.desks?.();
+    const rank = desks?.indexOf(this.deskKey) ?? -1;
+    if (!desks || rank < 0) return { phase: phaseOf(`${this.deskKey}|${what}`) * intervalMs, every: 1, round: 0 };
+    const moments = Math.max(1, Math.floor(intervalMs / MOMENT_GAP_MS));
+    const width = intervalMs / moments;
+    const group = Math.floor(rank / DESKS_PER_MOMENT);
+    const every = aloneEvery(desks.length, intervalMs);
+    return { phase: (group % moments) * width + phaseOf(what) * Math.max(0, width - MOMENT_GAP_MS), every, round: Math.floor(group / moments) % every };
+  }
+
+  /** How many intervals apart a desk alone reads each agent (more than 1 only for a team of more than 5 desks per 2 s of the interval). */
+  private everyAlone(intervalMs: number): number {
+    const desks = this.transport.desks?.();
+    return desks?.includes(this.deskKey) ? aloneEvery(desks.length, intervalMs) : 1;
   }
 
   private async sendAndPublish<T>(subject: ReadSubject, key: string, slot: number, intervalMs: number, send: () => Promise<T>, demand = false): Promise<T> {
@@ -332,6 +359,15 @@ function teamOffline(): GatewayError {
 
 function cancelled(): GatewayError {
   return new GatewayError('cancelled', t('The request was cancelled.'));
+}
+
+/** Desks alone reading one agent at one moment: the vendor's 5 requests per agent in 2 s. */
+const DESKS_PER_MOMENT = 5;
+/** Moments of desks alone are this far apart (the vendor's 2 s, and room for a request's way). */
+const MOMENT_GAP_MS = 2_100;
+
+function aloneEvery(desks: number, intervalMs: number): number {
+  return Math.max(1, Math.ceil(Math.ceil(desks / DESKS_PER_MOMENT) / Math.max(1, Math.floor(intervalMs / MOMENT_GAP_MS))));
 }
 
 /** A stable share in [0, 1) per subject (FNV-1a): the same on every desk. */

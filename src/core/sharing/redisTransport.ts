@@ -14,8 +14,12 @@ import type { ReadTransport, SharingStatus } from './transport';
 export const RESULTS_CHANNEL = 'ccgw:results';
 const CLAIM_PREFIX = 'ccgw:claim:';
 const RESULT_PREFIX = 'ccgw:result:';
-/** How often the offset to the server's clock is measured again. */
+/** How often the offset to the server's clock is measured again, and a desk says it is there. */
 const TIME_EVERY_MS = 60_000;
+/** The team's desks: a sorted set of desk keys (hashes that name no one) by when each last said it was there. */
+const DESKS_KEY = 'ccgw:desks';
+/** A desk counts as there this long after it last said so. */
+const DESK_TTL_MS = 3 * TIME_EVERY_MS;
 
 export type CreateRedis = (url: string, options: RedisOptions) => Redis;
 
@@ -38,6 +42,10 @@ export interface RedisTransportOptions {
   /** Longest wait between reconnection attempts. */
   readonly maxRetryMs?: number;
   readonly log?: { info(message: string): void; warn(message: string): void };
+  /** This desk's key (the same for every window of the machine, a hash that names no one): told to the team, see `desks`. */
+  readonly desk?: string;
+  /** How often the desk says it is there and reads who else is (default: every minute). */
+  readonly deskEveryMs?: number;
 }
 
 /** The URL as it may be shown: scheme, host and port (no user, no password). */
@@ -65,6 +73,8 @@ export class RedisTransport extends Disposable implements ReadTransport {
   /** A command timed out or failed on an open connection (a Redis that hangs): offline until a PING answers. */
   private failing = false;
   private probeTimer: TimerHandle | undefined;
+  private deskTimer: TimerHandle | undefined;
+  private deskList: readonly string[] | undefined;
   private readonly onResultEmitter = this._register(new Emitter<Published>());
   readonly onResult = this.onResultEmitter.event;
   private readonly onStatusEmitter = this._register(new Emitter<SharingStatus>());
@@ -91,6 +101,7 @@ export class RedisTransport extends Disposable implements ReadTransport {
     this.cmd.on('ready', () => {
       this.cmdReady = true;
       void this.syncTime();
+      void this.announce();
     });
     this.sub.on('ready', () => {
       this.subReady = true;
@@ -183,6 +194,31 @@ export class RedisTransport extends Disposable implements ReadTransport {
     if (!this.isDisposed) this.timeTimer = this.clock.setTimeout(() => void this.syncTime(), TIME_EVERY_MS);
   }
 
+  /**
+   * The team's desks seen within the last three minutes (their keys, sorted), as last read from
+   * Redis: kept while it is unreachable, so desks reading alone can share the gateway's budget.
+   */
+  desks(): readonly string[] | undefined {
+    return this.deskList;
+  }
+
+  /** Says this desk is there and reads who else is, now and every minute. */
+  private async announce(): Promise<void> {
+    if (this.deskTimer !== undefined) this.clock.clearTimeout(this.deskTimer);
+    this.deskTimer = undefined;
+    const desk = this.options.desk;
+    if (!desk || this.isDisposed) return;
+    try {
+      const now = this.now();
+      const answers = await this.cmd.multi().zadd(DESKS_KEY, now, desk).zremrangebyscore(DESKS_KEY, '-inf', now - DESK_TTL_MS).pexpire(DESKS_KEY, DESK_TTL_MS).zrange(DESKS_KEY, 0, -1).exec();
+      const list = answers?.[3]?.[1];
+      if (Array.isArray(list)) this.deskList = list.filter((d): d is string => typeof d === 'string').sort();
+    } catch {
+      // Not now: the next minute, or the next 'ready'.
+    }
+    if (!this.isDisposed) this.deskTimer = this.clock.setTimeout(() => void this.announce(), this.options.deskEveryMs ?? TIME_EVERY_MS);
+  }
+
   private withinClaimTimeout<T>(p: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => reject(new Error('claim timed out')), this.options.claimTimeoutMs ?? 500);
@@ -226,6 +262,7 @@ export class RedisTransport extends Disposable implements ReadTransport {
   private close(): void {
     if (this.timeTimer !== undefined) this.clock.clearTimeout(this.timeTimer);
     if (this.probeTimer !== undefined) this.clock.clearTimeout(this.probeTimer);
+    if (this.deskTimer !== undefined) this.clock.clearTimeout(this.deskTimer);
     this.cmd.disconnect();
     this.sub.disconnect();
   }

@@ -91,6 +91,10 @@ export class TeamTransport extends Disposable implements ReadTransport {
     });
   }
 
+  desks(): readonly string[] | undefined {
+    return this.team?.desks?.();
+  }
+
   publish(p: Published): void {
     this.local.publish(p);
     this.sharing?.publish(p);

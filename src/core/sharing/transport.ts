@@ -26,4 +26,6 @@ export interface ReadTransport extends IDisposable {
   readonly onResult: (listener: Listener<Published>) => IDisposable;
   readonly status: SharingStatus;
   readonly onStatus: (listener: Listener<SharingStatus>) => IDisposable;
+  /** The team's desks last seen (sorted keys), where the transport knows them (a team's Redis). */
+  desks?(): readonly string[] | undefined;
 }

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,6 +26,7 @@ export const TEAM_CA_SETTING = 'ccGateway.team.caFile';
 export class SharedReadsService implements vscode.Disposable {
   readonly coordinator: ReadCoordinator;
   private readonly transport: TeamTransport;
+  private readonly desk: string;
   private readonly subs: vscode.Disposable[] = [];
   private applied = '';
   private generation = 0;
@@ -35,8 +37,9 @@ export class SharedReadsService implements vscode.Disposable {
   ) {
     const local = context.globalStorageUri.scheme === 'file' ? new LocalTransport(path.join(context.globalStorageUri.fsPath, 'sessions'), { log }) : new MemoryHub(Date).participant('alone');
     this.transport = new TeamTransport(local);
-    // This machine's windows read alone at one moment of their own while the team is offline.
-    this.coordinator = new ReadCoordinator(this.transport, undefined, `${os.hostname()}|${context.globalStorageUri.toString()}`);
+    // This machine as one desk of the team (a hash that names no one): where it reads while the team is offline.
+    this.desk = crypto.createHash('sha256').update(`${os.hostname()}|${context.globalStorageUri.toString()}`).digest('hex').slice(0, 16);
+    this.coordinator = new ReadCoordinator(this.transport, undefined, this.desk);
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(TEAM_URL_SETTING) || e.affectsConfiguration(TEAM_CA_SETTING)) && void this.applyTeam()),
       context.secrets.onDidChange((e) => e.key === TEAM_PASSWORD_KEY && void this.applyTeam(true)),
@@ -68,7 +71,7 @@ export class SharedReadsService implements vscode.Disposable {
       // rediss://: the OS store plus the CA file, like the gateway; the check is never turned off.
       const ca = parsed.tls ? trustedCas((await readSystemCertificates()).certificates, caFile ? await readFile(caFile, 'utf8') : undefined) : undefined;
       if (generation !== this.generation) return;
-      this.transport.setTeam(new RedisTransport(loadCreateRedis(), { url: parsed.url, ...(password ? { password } : {}), ...(ca ? { ca } : {}), log: this.log }));
+      this.transport.setTeam(new RedisTransport(loadCreateRedis(), { url: parsed.url, ...(password ? { password } : {}), ...(ca ? { ca } : {}), log: this.log, desk: this.desk }));
     } catch (e) {
       this.transport.setTeam(undefined);
       this.log.warn(`Team: could not join (${(e as NodeJS.ErrnoException).code ?? String(e)}); this desk reads alone.`);
