@@ -1,20 +1,21 @@
 // One read per slot (gateway, what is read, interval number), whoever watches it: a read is
 // claimed before it is sent; the winner sends with its own credential and publishes what it
 // got (no credential); the others use the published result. The transport decides claims
-// and carries results; this file holds the rules.
+// and carries results; this file holds the rules. Over 300 lines on purpose: scheduled reads,
+// reads on demand and reads alone decide on one claim board and one record of what this window
+// read (demanded, alone since, waiting clicks); where reads are placed is in readPhases.ts.
 import * as crypto from 'node:crypto';
 import { errorForRetcode, GatewayError, isGatewayError, type FailureKind } from '../model/errors';
 import { t } from '../l10n/localize';
 import { systemClock, type Clock } from '../util/clock';
 import { Disposable, Emitter } from '../util/lifecycle';
+import { aloneEvery, aloneTurn, sharedTurn } from './readPhases';
 import { claimKey, shareableValue, slotOf, subjectKey, type Published, type ReadSubject } from './readSlot';
 import type { ReadTransport, SharingStatus } from './transport';
 
 /** A failure made here (nobody shared in time, or the reader's failure is not ours to adopt): no back-off, next interval. */
 export const SHARED_READ_CODE = 'SHARED_READ';
 
-/** Reads are placed in the first part of their interval, so a result has the rest of it to spread. */
-const PHASE_SHARE = 0.5;
 
 export interface ReadOptions {
   readonly intervalMs: number;
@@ -71,7 +72,7 @@ export class ReadCoordinator extends Disposable {
 
   /**
    * @param deskKey the same for every window of this machine (its reads are claimed together),
-   * different across desks: where a desk alone places its reads (see `nextDueAt`).
+   * different across desks: its place among the team's desks when reading alone (readPhases.ts).
    */
   constructor(
     readonly transport: ReadTransport,
@@ -132,11 +133,11 @@ export class ReadCoordinator extends Disposable {
       // own, so the claim alone would let it send again; the click is answered by the next 2 s's read.
       if (this.demanded.get(key) === bucket) return this.nextBucket<T>(subject, key, (bucket + 1) * ON_DEMAND_MS, options, send);
       const read = this.transport.latest(key);
-      // The team unreachable: every desk reads alone each interval, at the same moment; a Refresh
-      // on top of that would be one more request per desk in those 2 s. This interval's numbers answer it.
+      // The team unreachable: the desks read alone, up to 5 at one moment; a Refresh on top of that
+      // could be a sixth request in those 2 s. This desk's last turn answers it (this interval's
+      // read, or in a team larger than its turns, the last of its reads every few intervals).
       const slotStart = slot * options.intervalMs;
-      // A desk that reads each agent every few intervals while alone (a large team): the last of those reads.
-      const aloneSince = slotStart - (this.everyAlone(options.intervalMs) - 1) * options.intervalMs;
+      const aloneSince = slotStart - (aloneEvery(this.transport.desks?.(), this.deskKey, options.intervalMs) - 1) * options.intervalMs;
       if (this.alone(now) && read?.ok && read.fetchedAt >= Math.max(aloneSince, options.notBefore ?? 0)) return this.use<T>(subject, read);
       const wonNow = await this.transport.claim(claimKey(key, ON_DEMAND_MS, bucket) + '|now', ON_DEMAND_MS + options.timeoutMs);
       if (options.signal.aborted) throw cancelled();
@@ -155,8 +156,9 @@ export class ReadCoordinator extends Disposable {
     const fresh = this.transport.latest(key);
     let claim = claimKey(key, options.intervalMs, slot);
     let since = Math.max(slotStart, options.notBefore ?? 0);
-    // Desks reading alone read at the same moment: a read of this desk in the last 2 s (a Refresh
-    // just before the slot) is current, and another now would be its second request in those 2 s.
+    // Desks reading alone share moments: a read of this desk in the last 2 s (a Refresh just
+    // before the slot, its turn just before the team came back) is current, and another now
+    // would be its second request in those 2 s.
     if (this.alone(now) && fresh?.ok && fresh.fetchedAt >= Math.max(Math.min(slotStart, now - ON_DEMAND_MS), options.notBefore ?? 0)) return this.use<T>(subject, fresh);
     if (fresh && fresh.fetchedAt >= since) {
       if (fresh.ok || adoptable(fresh)) return this.use<T>(subject, fresh);
@@ -235,44 +237,19 @@ export class ReadCoordinator extends Disposable {
   }
 
   /**
-   * When a read of `what` falls due after one at `localNow` (a delay of `delayMs`): at its
-   * phase point in a later interval, the same moment on every desk (so reads meet at the
-   * claim instead of drifting into each other's intervals). With the team offline every desk
-   * reads alone, and at one moment n desks would be n requests within 2 s: each desk then
-   * reads at a moment of its own (this machine's), spread over the interval.
+   * When a read of `what` falls due after one at `localNow` (a delay of `delayMs`): at its place
+   * in a later interval (readPhases.ts): with the team there the same moment on every desk, so
+   * reads meet at the claim instead of drifting into each other's intervals; with the team
+   * offline, this desk's turn among the team's desks.
    */
   nextDueAt(what: string, localNow: number, delayMs: number, intervalMs: number): number {
     const offset = this.transport.now() - this.clock.now();
     const shared = localNow + offset;
-    const turn = this.transport.status === 'offline' ? this.aloneTurn(what, intervalMs) : undefined;
-    const phase = turn ? turn.phase : phaseOf(what) * intervalMs * PHASE_SHARE;
-    let m = Math.floor((shared + delayMs - phase) / intervalMs);
+    const turn = this.transport.status === 'offline' ? aloneTurn(this.transport.desks?.(), this.deskKey, what, intervalMs) : sharedTurn(what, intervalMs);
+    let m = Math.floor((shared + delayMs - turn.phase) / intervalMs);
     if (m <= slotOf(shared, intervalMs)) m = slotOf(shared, intervalMs) + 1;
-    while (turn && m % turn.every !== turn.round) m++;
-    return m * intervalMs + phase - offset;
-  }
-
-  /**
-   * When this desk reads `what` while the team is offline. With the team's desks known (last seen
-   * through its Redis), 5 desks share a moment of the interval, the moments at least 2.1 s apart,
-   * and when there are more groups than moments the groups take turns, one interval each: never
-   * more than 5 reads of one agent within 2 s. Otherwise (never joined) a moment of its own at random.
-   */
-  private aloneTurn(what: string, intervalMs: number): { phase: number; every: number; round: number } {
-    const desks = this.transport.desks?.();
-    const rank = desks?.indexOf(this.deskKey) ?? -1;
-    if (!desks || rank < 0) return { phase: phaseOf(`${this.deskKey}|${what}`) * intervalMs, every: 1, round: 0 };
-    const moments = Math.max(1, Math.floor(intervalMs / MOMENT_GAP_MS));
-    const width = intervalMs / moments;
-    const group = Math.floor(rank / DESKS_PER_MOMENT);
-    const every = aloneEvery(desks.length, intervalMs);
-    return { phase: (group % moments) * width + phaseOf(what) * Math.max(0, width - MOMENT_GAP_MS), every, round: Math.floor(group / moments) % every };
-  }
-
-  /** How many intervals apart a desk alone reads each agent (more than 1 only for a team of more than 5 desks per 2 s of the interval). */
-  private everyAlone(intervalMs: number): number {
-    const desks = this.transport.desks?.();
-    return desks?.includes(this.deskKey) ? aloneEvery(desks.length, intervalMs) : 1;
+    while (m % turn.every !== turn.round) m++;
+    return m * intervalMs + turn.phase - offset;
   }
 
   private async sendAndPublish<T>(subject: ReadSubject, key: string, slot: number, intervalMs: number, send: () => Promise<T>, demand = false): Promise<T> {
@@ -359,20 +336,4 @@ function teamOffline(): GatewayError {
 
 function cancelled(): GatewayError {
   return new GatewayError('cancelled', t('The request was cancelled.'));
-}
-
-/** Desks alone reading one agent at one moment: the vendor's 5 requests per agent in 2 s. */
-const DESKS_PER_MOMENT = 5;
-/** Moments of desks alone are this far apart (the vendor's 2 s, and room for a request's way). */
-const MOMENT_GAP_MS = 2_100;
-
-function aloneEvery(desks: number, intervalMs: number): number {
-  return Math.max(1, Math.ceil(Math.ceil(desks / DESKS_PER_MOMENT) / Math.max(1, Math.floor(intervalMs / MOMENT_GAP_MS))));
-}
-
-/** A stable share in [0, 1) per subject (FNV-1a): the same on every desk. */
-export function phaseOf(what: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < what.length; i++) h = Math.imul(h ^ what.charCodeAt(i), 0x01000193) >>> 0;
-  return h / 2 ** 32;
 }
