@@ -17,6 +17,12 @@ export class RedisServer {
 
   private constructor(readonly port: number) {}
 
+  /** Started for a test suite, or an error that says how to get the server. */
+  static async required(): Promise<RedisServer> {
+    if (!redisServerAvailable()) throw new Error(`${REDIS_SERVER} is missing: npm test installs Debian's redis-server (scripts/lib/prereqs.mjs)`);
+    return RedisServer.start();
+  }
+
   static async start(): Promise<RedisServer> {
     const s = new RedisServer(await freePortNumber());
     await s.up();

@@ -12,11 +12,7 @@ import { MemoryHub } from '../../src/core/sharing/memoryHub';
 import { ReadCoordinator, SHARED_READ_CODE } from '../../src/core/sharing/readCoordinator';
 import { LocalTransport } from '../../src/core/sharing/localTransport';
 import { parsePublished, subjectKey, type Published } from '../../src/core/sharing/readSlot';
-import { Redis } from 'ioredis';
-import { RedisTransport } from '../../src/core/sharing/redisTransport';
 import { FakeClock } from '../support/fakeClock';
-import { systemClock } from '../../src/core/util/clock';
-import { REDIS_SERVER, RedisServer, redisServerAvailable } from '../support/redisServer';
 import { sleep, until } from '../support/wait';
 
 const INTERVAL = 5_000;
@@ -290,55 +286,5 @@ describe('shared reads: the windows of one machine (real local channel)', functi
     // f1 told the new hub the claim it holds (its "hold" is on the wire by now).
     await sleep(200);
     assert.equal(await f2.claim('slot-a', 20_000), false, 'the claim f1 held survives the switch');
-  });
-});
-
-describe('shared reads: a team through a real redis-server', function () {
-  this.timeout(60_000);
-  let redis: RedisServer;
-  const made: RedisTransport[] = [];
-  before(async function () {
-    if (!redisServerAvailable()) throw new Error(`${REDIS_SERVER} is missing: npm test installs Debian's redis-server (scripts/lib/prereqs.mjs)`);
-    redis = await RedisServer.start();
-  });
-  after(() => redis?.stop());
-  afterEach(() => {
-    for (const t of made.splice(0)) t.dispose();
-  });
-  const join = (password = redis.password) => {
-    const t = new RedisTransport((url, o) => new Redis(url, o), { url: redis.url, password, maxRetryMs: 300 });
-    made.push(t);
-    return t;
-  };
-
-  it('claims with SET NX PX once among desks, announces results to every desk, keeps time from the server', async () => {
-    const desks = [join(), join(), join()];
-    await until('every desk joined', () => desks.every((d) => d.status === 'shared'), { timeoutMs: 10_000 });
-    for (let round = 0; round < 10; round++) {
-      const wins = await Promise.all(desks.map((d) => d.claim(`team-k${round}`, 5_000)));
-      assert.equal(wins.filter((w) => w === true).length, 1, JSON.stringify(wins));
-    }
-    const p: Published = { subject: 'stats|gw|101', kind: 'stats', slot: 1, intervalMs: INTERVAL, fetchedAt: desks[0].now(), by: 'x', ok: true, value: stats(7) };
-    desks[0].publish(p);
-    await until('the result reached every desk', () => desks.every((d) => d.latest('stats|gw|101')?.fetchedAt === p.fetchedAt));
-    assert.ok(Math.abs(desks[1].now() - Date.now()) < 2_000, 'the server clock of a local redis is this machine\'s');
-    // A desk whose own clock is an hour off still counts slots on the server's clock.
-    const skewed = new RedisTransport((url, o) => new Redis(url, o), { url: redis.url, password: redis.password, clock: { ...systemClock, now: () => Date.now() + 3_600_000 } });
-    made.push(skewed);
-    await until('the skewed desk joined', () => skewed.status === 'shared', { timeoutMs: 10_000 });
-    assert.ok(Math.abs(skewed.now() - Date.now()) < 2_000, `slots follow the server's clock (off by ${skewed.now() - Date.now()} ms)`);
-  });
-
-  it('a wrong password never joins; Redis gone: offline and claims decided alone; back: joined again', async () => {
-    const wrong = join('not-the-password');
-    const right = join();
-    await until('the right password joins', () => right.status === 'shared', { timeoutMs: 10_000 });
-    assert.equal(wrong.status, 'offline');
-    await redis.down(true);
-    await until('offline after Redis went', () => right.status === 'offline', { timeoutMs: 10_000 });
-    assert.equal(await right.claim('gone', 1_000), undefined, 'nobody to decide: the caller reads alone');
-    await redis.up();
-    await until('joined again', () => right.status === 'shared', { timeoutMs: 15_000 });
-    assert.equal(await right.claim('back', 1_000), true);
   });
 });

@@ -16,9 +16,6 @@ import type { ReadTransport, SharingStatus } from '../../src/core/sharing/transp
 import { Emitter } from '../../src/core/util/lifecycle';
 import { FakeClock } from '../support/fakeClock';
 import { until } from '../support/wait';
-import { Redis } from 'ioredis';
-import { RedisTransport } from '../../src/core/sharing/redisTransport';
-import { REDIS_SERVER, RedisServer, redisServerAvailable } from '../support/redisServer';
 
 const INTERVAL = 5_000;
 const subject = { gateway: 'https://gw.test:8443', kind: 'stats' as const, what: '101' };
@@ -231,33 +228,5 @@ describe('shared reads: a window joining its machine\'s hub (real local channel)
     made.push(joining);
     await until('the new window shares', () => joining.status === 'shared', { timeoutMs: 10_000 });
     await until('the new window knows the read', () => joining.latest('stats|gw|101')?.fetchedAt === p.fetchedAt, { timeoutMs: 3_000 });
-  });
-});
-
-describe('shared reads: a team\'s desks, as its real redis-server knows them', function () {
-  this.timeout(60_000);
-  let redis: RedisServer;
-  const made: RedisTransport[] = [];
-  before(async function () {
-    if (!redisServerAvailable()) throw new Error(`${REDIS_SERVER} is missing: npm test installs Debian's redis-server (scripts/lib/prereqs.mjs)`);
-    redis = await RedisServer.start();
-  });
-  after(() => redis?.stop());
-  afterEach(() => {
-    for (const t of made.splice(0)) t.dispose();
-  });
-
-  it('each desk says it is there; every desk knows the team, and keeps knowing it while Redis is away', async () => {
-    const join = (desk: string) => {
-      const t = new RedisTransport((url, o) => new Redis(url, o), { url: redis.url, password: redis.password, maxRetryMs: 300, desk, deskEveryMs: 200 });
-      made.push(t);
-      return t;
-    };
-    const desks = [join('desk-b'), join('desk-a'), join('desk-a'), join('desk-c')];
-    await until('every desk knows the three desks', () => desks.every((d) => d.desks()?.join(',') === 'desk-a,desk-b,desk-c'), { timeoutMs: 10_000 });
-    await redis.down(true);
-    await until('the team offline', () => desks.every((d) => d.status === 'offline'), { timeoutMs: 10_000 });
-    assert.deepEqual(desks[0].desks(), ['desk-a', 'desk-b', 'desk-c'], 'the last list seen is kept while Redis is away');
-    await redis.up();
   });
 });

@@ -28,7 +28,7 @@ import { TeamTransport } from '../../src/core/sharing/teamTransport';
 import type { AgentId } from '../../src/core/ids/agentId';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { FakeClock } from '../support/fakeClock';
-import { RedisServer, redisServerAvailable, REDIS_SERVER } from '../support/redisServer';
+import { RedisServer } from '../support/redisServer';
 
 // The product's shortest interval: any 2 s holds one slot's reads.
 const INTERVAL = 5_000;
@@ -261,9 +261,8 @@ describe('shared reads, model-based (fast-check commands)', function () {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgw-shared-model-'));
 
   before(async () => {
-    if (!redisServerAvailable()) throw new Error(`${REDIS_SERVER} is missing: npm test installs Debian's redis-server (scripts/lib/prereqs.mjs)`);
     sim = await startSimulator({ overloadControl: true, overloadClock: () => clock?.now() ?? 0 });
-    redis = await RedisServer.start();
+    redis = await RedisServer.required();
   });
   after(async () => {
     await sim?.stop();
