@@ -39,7 +39,7 @@ export function queueName(e: Pick<QueueEntry, 'id' | 'name'>): string {
  * longest wait and free/signed-in agents (or, with its agents read, the counts by state, which add
  * up to them) while they fit (the words are in the tooltip and label).
  */
-export function queueParts(e: QueueEntry, withAgents = false, notCurrent = e.state === 'stale'): RowPart[] {
+export function queueParts(e: QueueEntry, withAgents: boolean, notCurrent: boolean): RowPart[] {
   const s = e.stats;
   if (!s) return [{ text: e.state === 'missing' ? vscode.l10n.t('no numbers') : vscode.l10n.t('loading…'), keep: true }];
   const counts = withAgents && e.agents ? queueCounts(e.agents.list) : [];
@@ -56,11 +56,6 @@ export function queueParts(e: QueueEntry, withAgents = false, notCurrent = e.sta
 /** The gateway's answer held as many agents as it gives at once: what that means for the counts, and that nothing needs doing. */
 function cutWords(n: number): string {
   return vscode.l10n.t('The gateway lists at most {0} agents of a queue at once: more may be signed in than these {0}, and the counts by state are of these. Nothing to do.', n);
-}
-
-/** Compact numbers of a queue row, unfitted (a wide side bar). */
-export function compactQueue(e: QueueEntry, withAgents = false): string {
-  return queueParts(e, withAgents).map((p) => p.text).join(' · ');
 }
 
 /**
@@ -159,10 +154,9 @@ export class QueuesTreeProvider extends Disposable implements vscode.TreeDataPro
       ? vscode.l10n.t('{0} calls waiting, longest wait {1}, {2} of {3} signed-in agents available', s.waiting, formatWait(s.longestWaitSeconds), s.availAgents, s.loggedOnAgents)
       : e.state === 'missing' ? vscode.l10n.t('the gateway sent no numbers for this queue')
       : vscode.l10n.t('loading');
-    const stale =
-      e.state === 'stale' ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), plainWords(e.error ?? '').words)
-      : outage ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), conditionLabel(outage))
-      : undefined;
+    // Its own read failed: that failure's words; else the model's (an outage it has not met yet).
+    const why = e.state === 'stale' ? plainWords(e.error ?? '').words : outage ? conditionLabel(outage) : undefined;
+    const stale = why !== undefined ? vscode.l10n.t('numbers {0}, not current: {1}', notCurrentText(e.fetchedAt !== undefined ? clockTime(e.fetchedAt) : undefined), why) : undefined;
     const refusal = this.monitor.queues.agentsRefusal?.message;
     const counts = !refusal && e.agents && this.monitor.queues.showsAgents(e.id) ? vscode.l10n.t('agents: {0}', queueStateCounts(e.agents.list, ', ') || vscode.l10n.t('none signed in')) : undefined;
     const cut = !refusal && counts && e.agents?.cut ? cutWords(e.agents.list.length) : undefined;
