@@ -39,7 +39,9 @@ export class QuickInput {
    * @param {string} text
    */
   async typeAndAccept(text) {
-    await this.input.waitFor({ state: 'visible', timeout: ACTION_TIMEOUT_MS });
+    // Right after the palette ran a command its own input ("> CC-Gateway: …") is still in the
+    // widget for a moment: keys typed then went to the closing palette and Enter to the tree.
+    await until('an input of its own in the quick input widget, not the palette', async () => (await this.input.isVisible()) && !(await this.input.inputValue()).startsWith('>'));
     await this.page.keyboard.type(text, { delay: 5 });
     await this.page.keyboard.press('Enter');
   }
